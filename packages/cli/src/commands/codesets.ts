@@ -1,0 +1,60 @@
+import { Command } from 'commander';
+import { CodeSets, defaultHome, importReleases } from '@medcoder/engine';
+import { stderrProgress } from '../progress.js';
+import { printJson, println } from '../output.js';
+
+export function codesetsCommand(): Command {
+  const cmd = new Command('codesets').description('import and list compiled code-set releases');
+
+  cmd
+    .command('import')
+    .description('compile the official release files into MEDCODER_HOME')
+    .option('--from <dir...>', 'folders with official release files (default: MEDCODER_RELEASES, else ../shared/codesets)')
+    .option('--force', 'rebuild releases whose files did not change')
+    .option('--system <system...>', 'only these systems (icd10cm, icd10pcs, hcpcs, cpt, icd9cm, icd9pcs, gems)')
+    .option('--json', 'print the import report as JSON')
+    .option('-q, --quiet', 'no progress on stderr')
+    .option('-v, --verbose', 'list skipped files on stderr')
+    .action(async (opts: { from?: string[]; force?: boolean; system?: string[]; json?: boolean; quiet?: boolean; verbose?: boolean }) => {
+      const started = Date.now();
+      const report = await importReleases({
+        ...(opts.from ? { from: opts.from } : {}),
+        ...(opts.system ? { systems: opts.system } : {}),
+        force: Boolean(opts.force),
+        progress: stderrProgress({ quiet: Boolean(opts.quiet), verbose: Boolean(opts.verbose) }),
+      });
+      if (opts.json) return printJson(report);
+      if (opts.quiet) return;
+      println(`Compiled releases in ${report.home} (${((Date.now() - started) / 1000).toFixed(1)} s):`);
+      for (const r of report.releases) {
+        const counts = Object.entries(r.counts).map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`).join(', ');
+        println(`  ${r.status === 'compiled' ? 'compiled ' : 'unchanged'}  ${r.label.padEnd(34)} ${counts}`);
+      }
+      if (report.skipped.length) println(`  ${report.skipped.length} files skipped (documents, spreadsheets, unrecognised); --verbose lists them`);
+    });
+
+  cmd
+    .command('list')
+    .description('list compiled releases and the dates they answer for')
+    .option('--system <system>', 'one system only')
+    .option('--json', 'JSON output')
+    .action(async (opts: { system?: string; json?: boolean }) => {
+      const cs = await CodeSets.open();
+      const list = cs.releases(opts.system);
+      if (opts.json) {
+        return printJson(list.map((m) => ({ ...cs.ref(m.id), system: m.system, derived: Boolean(m.derived), counts: m.counts, sources: m.sources.map((s) => s.path), provenance: m.provenance ?? {} })));
+      }
+      if (list.length === 0) {
+        println(`No compiled releases in ${defaultHome()}. Run: medcoder codesets import`);
+        return;
+      }
+      println(`Releases in ${cs.home}:`);
+      for (const m of list) {
+        const r = cs.ref(m.id);
+        const counts = Object.entries(m.counts).map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`).join(', ');
+        println(`  ${m.id.padEnd(22)} ${m.label.padEnd(34)} ${r.effectiveFrom}..${r.effectiveTo}  ${counts}${m.derived ? '  (derived)' : ''}`);
+        if (m.provenance) for (const [k, v] of Object.entries(m.provenance)) println(`  ${''.padEnd(22)}   ${k}: ${v}`);
+      }
+    });
+  return cmd;
+}

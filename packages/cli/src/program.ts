@@ -1,0 +1,46 @@
+import { Command, CommanderError } from 'commander';
+import { isMedcoderError } from '@medcoder/engine';
+import { codesetsCommand } from './commands/codesets.js';
+import { lookupCommand } from './commands/lookup.js';
+import { validateCommand } from './commands/validate.js';
+import { startCommand } from './commands/start.js';
+import { EXIT_ERROR, fullReason, reason } from './output.js';
+
+export function buildProgram(): Command {
+  const program = new Command('medcoder')
+    .description('medcoder: official code sets, lookup and validation by date of service')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  program.addCommand(startCommand());
+  program.addCommand(codesetsCommand());
+  program.addCommand(lookupCommand());
+  program.addCommand(validateCommand());
+  return program;
+}
+
+/** Run the CLI; resolves to the process exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  let exitCode = 0;
+  program.hook('postAction', (_this, action) => {
+    const c = (action as Command & { exitCodeValue?: number }).exitCodeValue;
+    if (typeof c === 'number') exitCode = c;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? 0 : EXIT_ERROR;
+    }
+    const msg = isMedcoderError(e) && (e.code === 'NO_RELEASES_FOUND') ? fullReason(e) : reason(e);
+    process.stderr.write(`medcoder: ${msg}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+/** Set the exit code a command wants (commands never call process.exit). */
+export function setExit(cmd: Command, code: number): void {
+  (cmd as Command & { exitCodeValue?: number }).exitCodeValue = code;
+}

@@ -1,0 +1,283 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { distance } from 'fastest-levenshtein';
+import type { CodeDetail, CodeNote, CodeRef, ReleaseRef, SeventhCharacterInfo, Validation, ValidationReason } from '../lookup.js';
+import type { ReleaseManifest } from '../releases/manifest.js';
+import type { CodeSetRelease, SystemLoader } from '../releases/release.js';
+import { MedcoderError } from '../errors.js';
+import { normalizeCm, padForSeventh, shapeProblems, stemOf } from './code.js';
+import { CM_CODES_FILE, type CmChapter, type CmCompiled, type CmNode, type CmSection } from './compiled.js';
+import { excludedChars } from './compile.js';
+import { TABULAR_NOTE_KINDS } from './tabular.js';
+
+/** Notes that apply to every code below the one carrying them. Inclusion terms belong to their own code only. */
+const INHERITED = TABULAR_NOTE_KINDS.filter((k) => k !== 'inclusionTerm');
+
+export class Icd10cmRelease implements CodeSetRelease {
+  readonly system = 'icd10cm' as const;
+  private readonly nodes = new Map<string, CmNode>();
+  private readonly children = new Map<string, string[]>();
+  private readonly chapters = new Map<string, CmChapter>();
+  private readonly sections = new Map<string, CmSection>();
+  /** Billable codes in code order, for prefix and nearest-code queries. */
+  private readonly billable: string[] = [];
+
+  constructor(readonly manifest: ReleaseManifest, readonly ref: ReleaseRef, private readonly data: CmCompiled) {
+    for (const c of data.chapters) this.chapters.set(c.id, c);
+    for (const s of data.sections) this.sections.set(s.id, s);
+    for (const n of data.nodes) {
+      this.nodes.set(n.c, n);
+      if (n.p) {
+        const list = this.children.get(n.p);
+        if (list) list.push(n.c);
+        else this.children.set(n.p, [n.c]);
+      }
+      if (n.b) this.billable.push(n.c);
+    }
+  }
+
+  normalize(input: string): string {
+    return normalizeCm(input);
+  }
+
+  billableCodes(): Iterable<string> {
+    return this.billable;
+  }
+
+  billableCount(): number {
+    return this.billable.length;
+  }
+
+  /** The raw node, for other engine modules (encoder, edits). */
+  node(code: string): CmNode | undefined {
+    return this.nodes.get(code);
+  }
+
+  childrenOf(code: string): string[] {
+    return this.children.get(code) ?? [];
+  }
+
+  private ancestors(n: CmNode): CmNode[] {
+    const out: CmNode[] = [];
+    for (let p = n.p ? this.nodes.get(n.p) : undefined; p; p = p.p ? this.nodes.get(p.p) : undefined) out.unshift(p);
+    return out;
+  }
+
+  private categoryOf(n: CmNode, ancestors: CmNode[]): CmNode {
+    return ancestors[0] ?? n;
+  }
+
+  private sevenChr(chain: CmNode[]): { node: CmNode; def: Array<[string, string]> } | undefined {
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const x = chain[i]!.x;
+      if (x) return { node: chain[i]!, def: x };
+    }
+    return undefined;
+  }
+
+  /** 7th-character definitions that apply to a stem (own or inherited), minus textual exclusions. */
+  seventhFor(stem: CmNode): SeventhCharacterInfo | undefined {
+    const chain = [...this.ancestors(stem), stem];
+    const found = this.sevenChr(chain);
+    if (!found) return undefined;
+    const padded = padForSeventh(stem.c);
+    const excludedSet = excludedChars(padded, this.data.seventhRules);
+    const excluded = [...excludedSet].map((char) => ({ char, rule: this.data.seventhRules.find((r) => r.exclude.includes(char) && new RegExp(r.stem).test(padded))?.rule ?? '' }));
+    return {
+      from: found.node.c,
+      definitions: found.def.filter(([c]) => !excludedSet.has(c)).map(([char, meaning]) => ({ char, meaning })),
+      ...(excluded.length ? { excluded } : {}),
+      ...(found.node.xf ? { release: found.node.xf } : {}),
+    };
+  }
+
+  lookup(input: string): CodeDetail | undefined {
+    const code = normalizeCm(input);
+    const n = this.nodes.get(code);
+    if (!n) return undefined;
+    const ancestors = this.ancestors(n);
+    const category = this.categoryOf(n, ancestors);
+    const section = category.sec ? this.sections.get(category.sec) : undefined;
+    const chapter = section ? this.chapters.get(section.chapter) : undefined;
+    const notes: CodeNote[] = [];
+    const add = (owner: { n?: CmNode['n']; nf?: string }, from: string, own: boolean) => {
+      if (!owner.n) return;
+      for (const kind of own ? TABULAR_NOTE_KINDS : INHERITED) {
+        for (const text of owner.n[kind] ?? []) notes.push({ kind, text, from, ...(owner.nf ? { release: owner.nf } : {}) });
+      }
+    };
+    add(n, n.c, true);
+    for (let i = ancestors.length - 1; i >= 0; i--) add(ancestors[i]!, ancestors[i]!.c, false);
+    if (section) add(section, section.id, false);
+    if (chapter) add(chapter, `Chapter ${chapter.id}`, false);
+    const detail: CodeDetail = {
+      system: 'icd10cm',
+      code: n.c,
+      title: n.t,
+      ...(n.s ? { shortTitle: n.s } : {}),
+      billable: n.b === 1,
+      kind: n.k,
+      release: this.ref,
+      ...(chapter ? { chapter: { id: chapter.id, title: chapter.title } } : {}),
+      ...(section ? { section: { id: section.id, title: section.title } } : {}),
+      ancestors: ancestors.map((a) => ({ code: a.c, title: a.t, billable: a.b === 1 })),
+      children: this.childrenOf(n.c).map((c) => this.ref_(c)),
+      notes,
+    };
+    if (n.k === 'extension' && n.p) {
+      const stem = this.nodes.get(n.p);
+      const info = stem ? this.seventhFor(stem) : undefined;
+      const ch = n.c.slice(-1);
+      const meaning = info?.definitions.find((d) => d.char === ch)?.meaning;
+      if (stem) detail.extension = { stem: stem.c, char: ch, meaning: meaning ?? '' };
+    } else if (!this.childrenOf(n.c).some((c) => this.nodes.get(c)?.k !== 'extension') || n.x) {
+      const info = this.seventhFor(n);
+      if (info) detail.seventhCharacter = info;
+    }
+    const provenance: Record<string, string> = {};
+    if (n.nf) provenance.notes = n.nf;
+    if (n.xf) provenance.seventhCharacters = n.xf;
+    if (Object.keys(provenance).length) detail.provenance = provenance;
+    return detail;
+  }
+
+  private ref_(code: string): CodeRef {
+    const n = this.nodes.get(code)!;
+    return { code: n.c, title: n.t, billable: n.b === 1 };
+  }
+
+  private billableBelow(code: string, limit = 50): CodeRef[] {
+    const out: CodeRef[] = [];
+    const walk = (c: string) => {
+      for (const k of this.childrenOf(c)) {
+        if (out.length >= limit) return;
+        const n = this.nodes.get(k)!;
+        if (n.b) out.push({ code: n.c, title: n.t, billable: true });
+        walk(k);
+      }
+    };
+    walk(code);
+    return out;
+  }
+
+  validate(input: string): Validation {
+    const code = normalizeCm(typeof input === 'string' ? input : String(input));
+    const base = { input, system: 'icd10cm' as const, code, release: this.ref };
+    const shape = shapeProblems(input, code);
+    if (shape.length) return { ...base, exists: false, valid: false, reasons: shape.map((p) => ({ ...p })) };
+    const n = this.nodes.get(code);
+    if (n?.b) return { ...base, exists: true, valid: true, title: n.t, reasons: [] };
+    const reasons: ValidationReason[] = [];
+    if (n) {
+      const info = this.childrenOf(n.c).every((c) => this.nodes.get(c)?.k === 'extension') ? this.seventhFor(n) : undefined;
+      const result: Validation = { ...base, exists: true, valid: false, title: n.t, reasons };
+      if (info) {
+        const padded = padForSeventh(n.c);
+        const chars = info.definitions.map((d) => d.char).join(', ');
+        if (padded !== n.c) {
+          reasons.push({ code: 'PLACEHOLDER_REQUIRED', message: `${n.c} needs placeholder X to reach six characters before its 7th character: ${padded}? (? = ${chars})`, position: n.c.replace('.', '').length + 1 });
+        }
+        reasons.push({ code: 'SEVENTH_CHARACTER_REQUIRED', message: `${n.c} needs a 7th character (${chars}); defined at ${info.from}`, position: 7 });
+        result.suggestions = info.definitions.slice(0, 6).map((d) => this.ref_(padded + d.char)).filter((r) => r);
+      } else {
+        const below = this.billableBelow(n.c);
+        reasons.push({ code: 'NOT_BILLABLE', message: `${n.c} is a ${n.k === 'category' ? 'category' : 'subcategory'} header, not billable; choose a code below it` });
+        result.billableChildren = below;
+      }
+      return result;
+    }
+    // Not a node: a full code whose 7th character or placeholder is wrong?
+    const bare = code.replace('.', '');
+    if (bare.length === 7) {
+      const stem = this.nodes.get(stemOf(code));
+      const info = stem ? this.seventhFor(stem) : undefined;
+      if (stem && info) {
+        const ch = bare[6]!;
+        const padded = padForSeventh(stem.c);
+        const excluded = info.excluded?.find((x) => x.char === ch);
+        if (padded + ch !== code) {
+          reasons.push({ code: 'PLACEHOLDER_REQUIRED', message: `write ${padded + ch}: placeholder X fills the empty positions before the 7th character`, position: stem.c.replace('.', '').length + 1 });
+        } else if (excluded) {
+          reasons.push({ code: 'SEVENTH_CHARACTER_NOT_ALLOWED', message: `7th character ${ch} does not apply to ${stem.c}: ${excluded.rule}`, position: 7 });
+        } else {
+          reasons.push({ code: 'SEVENTH_CHARACTER_INVALID', message: `7th character ${ch} is not defined for ${stem.c} (valid: ${info.definitions.map((d) => d.char).join(', ')})`, position: 7 });
+        }
+        const fixed = this.nodes.get(padded + ch);
+        return {
+          ...base,
+          exists: false,
+          valid: false,
+          reasons,
+          suggestions: fixed?.b ? [this.ref_(fixed.c)] : info.definitions.slice(0, 6).map((d) => this.nodes.get(padded + d.char)).filter((x): x is CmNode => Boolean(x)).map((x) => this.ref_(x.c)),
+        };
+      }
+    }
+    // Missing placeholder: the input is a stem plus a 7th character with the X left out (T36.05A → T36.0X5A).
+    const placeholder = this.placeholderFix(bare);
+    if (placeholder) {
+      reasons.push({ code: 'PLACEHOLDER_REQUIRED', message: `placeholder X is needed: ${placeholder}`, position: bare.length });
+      return { ...base, exists: false, valid: false, reasons, suggestions: [this.ref_(placeholder)] };
+    }
+    reasons.push({ code: 'UNKNOWN_CODE', message: `${code} is not an ICD-10-CM code in ${this.ref.label}` });
+    return { ...base, exists: false, valid: false, reasons, suggestions: this.nearest(code) };
+  }
+
+  private placeholderFix(bare: string): string | undefined {
+    if (bare.length < 4 || bare.length > 6) return undefined;
+    const ch = bare[bare.length - 1]!;
+    const body = bare.slice(0, -1);
+    // Insert X at each position after the category to reach six characters.
+    const need = 6 - body.length;
+    if (need <= 0) return undefined;
+    const candidates = new Set<string>();
+    for (let pos = 3; pos <= body.length; pos++) candidates.add(body.slice(0, pos) + 'X'.repeat(need) + body.slice(pos));
+    for (const c of candidates) {
+      const code = normalizeCm(c + ch);
+      if (this.nodes.get(code)?.b) return code;
+    }
+    return undefined;
+  }
+
+  /** Nearest billable codes by shared prefix, then edit distance. */
+  nearest(code: string, limit = 5): CodeRef[] {
+    let pool: string[] = [];
+    for (let len = code.length - 1; len >= 3 && pool.length === 0; len--) {
+      const prefix = code.slice(0, len);
+      pool = this.prefixRange(prefix);
+    }
+    if (pool.length === 0) pool = this.billable;
+    return pool
+      .map((c) => ({ c, d: distance(c, code) }))
+      .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : 1))
+      .slice(0, limit)
+      .map((x) => this.ref_(x.c));
+  }
+
+  /** Billable codes starting with a prefix, in code order. */
+  prefixRange(prefix: string): string[] {
+    const arr = this.billable;
+    let lo = 0;
+    let hi = arr.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (arr[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < arr.length && arr[i]!.startsWith(prefix); i++) out.push(arr[i]!);
+    return out;
+  }
+}
+
+export const icd10cmLoader: SystemLoader = {
+  system: 'icd10cm',
+  async load(dir: string, manifest: ReleaseManifest, ref: ReleaseRef) {
+    let data: CmCompiled;
+    try {
+      data = JSON.parse(await readFile(join(dir, CM_CODES_FILE), 'utf8')) as CmCompiled;
+    } catch (e) {
+      throw new MedcoderError('RELEASE_CORRUPT', `cannot read ${join(dir, CM_CODES_FILE)}: ${(e as Error).message}`, { path: dir });
+    }
+    return new Icd10cmRelease(manifest, ref, data);
+  },
+};

@@ -1,0 +1,16 @@
+/**
+ * @medcoder/engine public API. What is exported here is what users may rely on.
+ */
+import './modules.js';
+
+export { MedcoderError, isMedcoderError, type ErrorCode } from './errors.js';
+export { CODE_SYSTEMS, SYSTEM_LABELS, isCodeSystem, type CodeSystem } from './systems.js';
+export { parseIsoDate, today, type IsoDate } from './dates.js';
+export type * from './lookup.js';
+export type { Progress, ProgressStep } from './progress.js';
+export { silentProgress } from './progress.js';
+export type { ReleaseManifest, ReleaseSource } from './releases/manifest.js';
+export type { CodeSetRelease } from './releases/release.js';
+export { CodeSets, type DateOptions, type ResolvedRelease } from './releases/registry.js';
+export { importReleases, type ImportOptions, type ImportReport, type ImportedRelease } from './releases/import.js';
+export { defaultHome, defaultReleaseDirs, DOWNLOAD_HELP } from './releases/home.js';

@@ -1,0 +1,5 @@
+/**
+ * Registers every code system's detectors, compilers and loaders. Each
+ * system module registers itself when imported.
+ */
+import './icd10cm/module.js';

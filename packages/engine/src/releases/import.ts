@@ -1,0 +1,223 @@
+import { mkdir, writeFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MedcoderError, isMedcoderError } from '../errors.js';
+import { silentProgress, type Progress } from '../progress.js';
+import { detectEntry, type Detection } from '../sources/detect.js';
+import type { SourceEntry } from '../sources/entry.js';
+import { walkSources, type WalkNote } from '../sources/walk.js';
+import { hashEntry } from '../util/hash.js';
+import type { CompileContext, ReleaseGroup, SystemCompiler } from './compiler.js';
+import { defaultHome, defaultReleaseDirs, DOWNLOAD_HELP } from './home.js';
+import { hintFromName, releaseId, releaseLabel, releaseSpan, type ReleaseKey } from './key.js';
+import { RELEASE_FORMAT, type ReleaseManifest, type ReleaseSource } from './manifest.js';
+import { cleanLeftovers, PendingRelease, readManifests, readReleaseFile, releasesDir } from './store.js';
+
+const compilers = new Map<string, SystemCompiler>();
+
+export function registerCompiler(c: SystemCompiler): void {
+  compilers.set(c.system, c);
+}
+
+export interface ImportOptions {
+  /** Folders with official release files; default: MEDCODER_RELEASES or ../shared/codesets. */
+  from?: string[];
+  home?: string;
+  progress?: Progress;
+  /** Rebuild releases whose source files did not change. */
+  force?: boolean;
+  /** Only these systems. */
+  systems?: string[];
+}
+
+export interface ImportedRelease {
+  id: string;
+  label: string;
+  status: 'compiled' | 'unchanged';
+  counts: Record<string, number>;
+  sources: string[];
+}
+
+export interface ImportReport {
+  home: string;
+  from: string[];
+  releases: ImportedRelease[];
+  /** Files that were looked at and not used, with the reason. */
+  skipped: WalkNote[];
+}
+
+/** File name of the sorted list of reportable codes each compiled release carries. */
+export const VALID_CODES_FILE = 'valid.json';
+
+const SYSTEM_ORDER = ['icd10cm', 'icd10pcs', 'hcpcs', 'cpt', 'icd9cm', 'icd9pcs', 'gems'];
+
+/**
+ * Compile every release found in the source folders into the home. Either
+ * every release of the run is written or none is: a failure discards all
+ * pending folders and throws.
+ */
+export async function importReleases(opts: ImportOptions = {}): Promise<ImportReport> {
+  const progress = opts.progress ?? silentProgress;
+  const home = opts.home ?? defaultHome();
+  const from = opts.from ?? defaultReleaseDirs();
+  if (from.length === 0) throw new MedcoderError('NO_RELEASES_FOUND', DOWNLOAD_HELP);
+  await mkdir(releasesDir(home), { recursive: true });
+  await cleanLeftovers(home);
+
+  const skipped: WalkNote[] = [];
+  const found: Array<{ entry: SourceEntry; detection: Detection }> = [];
+  for (const dir of from) {
+    const walked = await walkSources(dir);
+    skipped.push(...walked.skipped);
+    const step = progress.step(`scanning ${dir}`, walked.entries.length);
+    for (const entry of walked.entries) {
+      let detection: Detection | null = null;
+      try {
+        detection = await detectEntry(entry);
+      } catch (e) {
+        skipped.push({ path: entry.path, note: `unreadable: ${(e as Error).message}` });
+      }
+      step.advance(1);
+      if (!detection) {
+        if (!skipped.some((s) => s.path === entry.path)) skipped.push({ path: entry.path, note: 'not a release file medcoder recognises' });
+        continue;
+      }
+      if (detection.ignore) {
+        skipped.push({ path: entry.path, note: detection.ignore });
+        continue;
+      }
+      if (opts.systems && !opts.systems.includes(detection.system)) continue;
+      found.push({ entry, detection });
+    }
+    step.done(`${walked.entries.length} files`);
+  }
+  for (const s of skipped) progress.note(`skipped ${s.path}: ${s.note}`);
+
+  // Group into releases.
+  const groups = new Map<string, ReleaseGroup>();
+  for (const f of found) {
+    const hint = hintFromName(f.entry.name, f.entry.context);
+    const year = f.detection.year ?? hint.year;
+    if (year === undefined) {
+      skipped.push({ path: f.entry.path, note: `${f.detection.kind}: the release year is neither in the file nor in its name` });
+      continue;
+    }
+    const period = f.detection.period ?? hint.period;
+    const key: ReleaseKey = { system: f.detection.system, year, ...(period ? { period } : {}) };
+    const id = releaseId(key);
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { key, id, sources: [] }));
+    g.sources.push(f);
+  }
+
+  const existing = await readManifests(home);
+  const ctx: CompileContext = {
+    progress,
+    shared: new Map(),
+    existing,
+    readCompiled: (id, file) => readReleaseFile(home, id, file),
+  };
+
+  const ordered: Array<{ compiler: SystemCompiler; group: ReleaseGroup }> = [];
+  for (const system of SYSTEM_ORDER) {
+    const compiler = compilers.get(system);
+    let gs = [...groups.values()].filter((g) => g.key.system === system);
+    if (gs.length === 0) continue;
+    if (!compiler) {
+      for (const g of gs) for (const s of g.sources) skipped.push({ path: s.entry.path, note: `no compiler for ${system}` });
+      continue;
+    }
+    if (compiler.arrange) gs = compiler.arrange(gs);
+    gs.sort((a, b) => releaseSpan(a.key).from.localeCompare(releaseSpan(b.key).from) || a.id.localeCompare(b.id));
+    for (const group of gs) ordered.push({ compiler, group });
+  }
+
+  const pending: Array<{ p: PendingRelease; manifest: ReleaseManifest }> = [];
+  const report: ImportedRelease[] = [];
+  try {
+    for (const { compiler, group } of ordered) {
+      const sources: ReleaseSource[] = [];
+      for (const s of group.sources) {
+        const h = await hashEntry(s.entry);
+        sources.push({ path: s.entry.path, kind: s.detection.kind, sha256: h.sha256, size: h.size });
+      }
+      const label = releaseLabel(group.key);
+      const prior = existing.find((m) => m.id === group.id);
+      if (!opts.force && prior && sameSources(prior.sources, sources)) {
+        report.push({ id: group.id, label, status: 'unchanged', counts: prior.counts, sources: sources.map((s) => s.path) });
+        continue;
+      }
+      const step = progress.step(`compiling ${label}`);
+      const out = await compiler.compile(group, ctx);
+      const span = releaseSpan(group.key);
+      const p = await PendingRelease.create(home, group.id);
+      for (const [file, data] of Object.entries(out.files)) await p.writeJson(file, data);
+      const manifest: ReleaseManifest = {
+        format: RELEASE_FORMAT,
+        id: group.id,
+        system: group.key.system,
+        year: group.key.year,
+        ...(group.key.period ? { period: group.key.period } : {}),
+        label,
+        effectiveFrom: out.effectiveFrom ?? span.from,
+        effectiveTo: out.effectiveTo ?? span.to,
+        ...(out.derived ? { derived: true } : {}),
+        sources,
+        ...(out.provenance ? { provenance: out.provenance } : {}),
+        counts: out.counts,
+        files: Object.keys(out.files),
+        compiledAt: new Date().toISOString(),
+        ...(out.notes && out.notes.length ? { notes: out.notes } : {}),
+      };
+      pending.push({ p, manifest });
+      report.push({ id: group.id, label, status: 'compiled', counts: out.counts, sources: sources.map((s) => s.path) });
+      step.done(Object.entries(out.counts).map(([k, v]) => `${v} ${k}`).join(', '));
+    }
+  } catch (e) {
+    await Promise.all(pending.map(({ p }) => p.discard()));
+    if (isMedcoderError(e)) throw e;
+    throw new MedcoderError('IMPORT_FAILED', `import failed, nothing was written: ${(e as Error).message}`, {}, { cause: e });
+  }
+  for (const { p, manifest } of pending) await p.commit(manifest);
+  await writeHistory(home);
+  return { home, from, releases: report, skipped };
+}
+
+function sameSources(a: ReleaseSource[], b: ReleaseSource[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a.map((s) => s.sha256));
+  return b.every((s) => set.has(s.sha256));
+}
+
+/**
+ * For each system, which releases each code is valid in. Lets an answer say
+ * "not valid on this date; valid in FY2024 to FY2026" without loading every release.
+ */
+export interface CodeHistory {
+  releases: Array<{ id: string; label: string; effectiveFrom: string; effectiveTo: string }>;
+  codes: Record<string, number[]>;
+}
+
+export async function writeHistory(home: string): Promise<void> {
+  const manifests = await readManifests(home);
+  const bySystem = new Map<string, ReleaseManifest[]>();
+  for (const m of manifests) {
+    if (!m.files.includes(VALID_CODES_FILE)) continue;
+    const list = bySystem.get(m.system) ?? [];
+    list.push(m);
+    bySystem.set(m.system, list);
+  }
+  for (const [system, list] of bySystem) {
+    list.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+    const history: CodeHistory = {
+      releases: list.map((m) => ({ id: m.id, label: m.label, effectiveFrom: m.effectiveFrom, effectiveTo: m.effectiveTo })),
+      codes: {},
+    };
+    for (let i = 0; i < list.length; i++) {
+      const codes = (await readReleaseFile(home, list[i]!.id, VALID_CODES_FILE)) as string[];
+      for (const c of codes) (history.codes[c] ??= []).push(i);
+    }
+    const file = join(releasesDir(home), `history-${system}.json`);
+    await writeFile(`${file}.tmp`, JSON.stringify(history));
+    await rename(`${file}.tmp`, file);
+  }
+}
