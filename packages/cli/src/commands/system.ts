@@ -16,7 +16,7 @@ export function candidateSystems(code: string): CodeSystem[] {
   }
   if (/^[0-9]{5}$/.test(c) || /^[0-9]{4}[FTU]$/.test(c)) out.push('cpt');
   if (!c.includes('.') && /^[A-V][0-9]{4}$/.test(c)) out.push('hcpcs');
-  if (/^[A-Z][0-9][0-9A-Z]/.test(bare)) out.push('icd10cm');
+  if (/^[A-Z][0-9A-Z][0-9A-Z]/.test(bare)) out.push('icd10cm');
   if (/^([0-9]{3}(\.[0-9]{0,2})?|V[0-9]{2}(\.[0-9]{0,2})?|E[0-9]{3}(\.[0-9])?)$/.test(c)) out.push('icd9cm');
   if (out.length === 0) out.push('icd10cm');
   return out;

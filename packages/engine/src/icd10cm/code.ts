@@ -1,6 +1,7 @@
 /**
- * ICD-10-CM code grammar: a letter, a digit, a digit or letter (the
- * category), then up to four characters after the dot. The letter U is
+ * ICD-10-CM code grammar: a letter, then a digit (or, since FY2026's QA0
+ * block, a letter), a digit or letter (the category), then up to four
+ * characters after the dot. The letter U is
  * reserved for emergency use (U07.1 …) and is valid. Placeholder X fills
  * empty positions before a 7th character.
  */
@@ -30,7 +31,6 @@ export function shapeProblems(input: string, normalized: string): ShapeProblem[]
     return [{ code: 'INVALID_CHARACTER', position: bad + 1, message: `character ${bad + 1} (${shown}) is not a letter or digit` }];
   }
   if (!/^[A-Z]/.test(bare)) return [{ code: 'INVALID_CHARACTER', position: 1, message: 'an ICD-10-CM code starts with a letter' }];
-  if (!/^[A-Z][0-9]/.test(bare)) return [{ code: 'INVALID_CHARACTER', position: 2, message: 'the second character of an ICD-10-CM code is a digit' }];
   if (bare.length < 3) return [{ code: 'INVALID_FORMAT', message: 'an ICD-10-CM code has at least three characters' }];
   if (bare.length > 7) return [{ code: 'INVALID_FORMAT', message: `an ICD-10-CM code has at most seven characters; "${input.trim()}" has ${bare.length}` }];
   return [];

@@ -10,9 +10,39 @@ import { CM_CODES_FILE, type CmChapter, type CmCompiled, type CmNode, type CmSec
 
 const RULES_URL = new URL('../../data/icd10cm/seventh-character-rules.json', import.meta.url);
 
-/** The tabular's textual 7th-character rules (data file). */
-export function loadSeventhRules(): SeventhCharacterRule[] {
-  return JSON.parse(readFileSync(RULES_URL, 'utf8')) as SeventhCharacterRule[];
+/** Sentence patterns of the tabular that rule 7th characters out (data file). */
+export function loadSeventhRulePatterns(): RegExp[] {
+  const data = JSON.parse(readFileSync(RULES_URL, 'utf8')) as { patterns: string[] };
+  return data.patterns.map((p) => new RegExp(p));
+}
+
+/**
+ * Read the 7th-character rules a tabular states in its own notes, e.g. "7th
+ * characters D and S do not apply to codes in category S06 with 6th character
+ * 7 - death due to …, or 8 - death due to …".
+ */
+export function seventhRulesFrom(tab: TabularData, patterns: RegExp[] = loadSeventhRulePatterns()): SeventhCharacterRule[] {
+  const rules: SeventhCharacterRule[] = [];
+  for (const n of tab.nodes) {
+    for (const list of Object.values(n.notes ?? {})) {
+      for (const text of list ?? []) {
+        for (const re of patterns) {
+          const m = re.exec(text);
+          const g = m?.groups;
+          if (!g?.chars || !g.category || !g.sixth) continue;
+          const chars = g.chars.match(/\b[A-Z]\b/g) ?? [];
+          const sixth = [g.sixth.charAt(0), ...(/or ([0-9A-Z])$/.exec(g.sixth)?.slice(1) ?? [])];
+          rules.push({
+            category: g.category,
+            stem: `^${g.category}\\.[0-9A-Z]{2}[${sixth.join('')}]$`,
+            exclude: chars,
+            rule: text,
+          });
+        }
+      }
+    }
+  }
+  return rules;
 }
 
 /** Kinds that only complete a release (indexes, tables); they never make one on their own. */
@@ -84,8 +114,10 @@ export function excludedChars(paddedStem: string, rules: SeventhCharacterRule[])
 function parentIn(code: string, has: (c: string) => boolean): string | undefined {
   const bare = code.replace('.', '');
   for (let len = bare.length - 1; len >= 3; len--) {
-    const p = normalizeCm(bare.slice(0, len).replace(/X+$/, ''));
-    if (p !== code && has(p)) return p;
+    // A placeholder header (H21.1X) is a parent when the order file lists it; else skip the X.
+    for (const p of [normalizeCm(bare.slice(0, len)), normalizeCm(bare.slice(0, len).replace(/X+$/, ''))]) {
+      if (p !== code && has(p)) return p;
+    }
   }
   return undefined;
 }
@@ -144,13 +176,8 @@ function applyOrder(base: CmCompiled | undefined, rows: OrderRow[], notes: strin
     const p = parentIn(n.c, has);
     if (p) n.p = p;
   }
-  const hasChildren = new Set<string>();
-  for (const n of nodes.values()) if (n.p) hasChildren.add(n.p);
   for (const n of nodes.values()) {
-    if (fromTabular.has(n.c) || n.k === 'category') continue;
-    const parent = n.p ? nodes.get(n.p) : undefined;
-    const stemLike = n.c.replace('.', '').length === 7 && parent && stemOf(n.c) === parent.c && !hasChildren.has(n.c);
-    n.k = hasChildren.has(n.c) ? 'subcategory' : stemLike && parentHasSeventh(parent!, nodes) ? 'extension' : 'code';
+    if (!fromTabular.has(n.c) && n.k !== 'category') n.k = 'code';
   }
   return {
     chapters: base?.chapters ?? [],
@@ -163,6 +190,24 @@ function applyOrder(base: CmCompiled | undefined, rows: OrderRow[], notes: strin
 function parentHasSeventh(n: CmNode, nodes: Map<string, CmNode>): boolean {
   for (let cur: CmNode | undefined = n; cur; cur = cur.p ? nodes.get(cur.p) : undefined) if (cur.x) return true;
   return false;
+}
+
+/**
+ * Name the kind of each node an order file added: subcategory when it has
+ * children, extension when it is a stem plus a 7th character under
+ * 7th-character definitions, code otherwise. Runs after notes and 7th
+ * characters were lent by an older tabular.
+ */
+function classifyOrderNodes(c: CmCompiled, tabularCodes: Set<string>): void {
+  const nodes = new Map(c.nodes.map((n) => [n.c, n]));
+  const hasChildren = new Set<string>();
+  for (const n of c.nodes) if (n.p) hasChildren.add(n.p);
+  for (const n of c.nodes) {
+    if (tabularCodes.has(n.c) || n.k === 'category') continue;
+    const parent = n.p ? nodes.get(n.p) : undefined;
+    const stemLike = n.c.replace('.', '').length === 7 && parent !== undefined && stemOf(n.c) === parent.c && !hasChildren.has(n.c);
+    n.k = hasChildren.has(n.c) ? 'subcategory' : stemLike && parentHasSeventh(parent, nodes) ? 'extension' : 'code';
+  }
 }
 
 /**
@@ -231,7 +276,6 @@ export const icd10cmCompiler: SystemCompiler = {
     if (tabulars.length > 1 || orders.length > 1) {
       throw new MedcoderError('IMPORT_FAILED', `${group.id}: more than one ${tabulars.length > 1 ? 'tabular' : 'order file'} for one release: ${[...tabulars, ...orders].map((s) => s.entry.path).join(', ')}`);
     }
-    const rules = loadSeventhRules();
     let compiled: CmCompiled | undefined;
     let tabularNodes = 0;
     let tabularDerivedBillable = 0;
@@ -240,6 +284,8 @@ export const icd10cmCompiler: SystemCompiler = {
       const tab = await parseTabular(tabulars[0].entry, step);
       step.done(`${tab.nodes.length} codes`);
       tabularNodes = tab.nodes.length;
+      const rules = seventhRulesFrom(tab);
+      for (const r of rules) notes.push(`7th-character rule of the tabular at ${r.category}: ${r.exclude.join(', ')} excluded for stems matching ${r.stem}`);
       compiled = compileTabular(tab, rules);
       tabularDerivedBillable = compiled.nodes.filter((n) => n.b).length;
     }
@@ -247,13 +293,16 @@ export const icd10cmCompiler: SystemCompiler = {
     if (orders[0]) {
       const rows = await readOrderFile(orders[0].entry);
       orderBillable = rows.filter((r) => r.billable).length;
+      const tabularCodes = new Set((compiled?.nodes ?? []).map((n) => n.c));
       compiled = applyOrder(compiled, rows, notes);
+      classifyOrderNodes(compiled, tabularCodes);
     }
     if (!compiled) throw new MedcoderError('IMPORT_FAILED', `${group.id}: no tabular or order file; index files alone do not make a release`);
     if (!tabulars[0]) {
       const donor = await findDonor(group, ctx);
       if (donor) {
         lendFromTabular(compiled, donor.data, donor.id);
+        classifyOrderNodes(compiled, new Set());
         provenance.notes = `instructional notes, 7th characters, chapters and sections from ${donor.id} (no tabular in this release)`;
       } else {
         notes.push('no tabular in this or an older release: no instructional notes, chapters or sections');

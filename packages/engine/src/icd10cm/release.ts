@@ -146,7 +146,7 @@ export class Icd10cmRelease implements CodeSetRelease {
     return { code: n.c, title: n.t, billable: n.b === 1 };
   }
 
-  private billableBelow(code: string, limit = 50): CodeRef[] {
+  private billableBelow(code: string, limit = 500): CodeRef[] {
     const out: CodeRef[] = [];
     const walk = (c: string) => {
       for (const k of this.childrenOf(c)) {
@@ -178,7 +178,11 @@ export class Icd10cmRelease implements CodeSetRelease {
           reasons.push({ code: 'PLACEHOLDER_REQUIRED', message: `${n.c} needs placeholder X to reach six characters before its 7th character: ${padded}? (? = ${chars})`, position: n.c.replace('.', '').length + 1 });
         }
         reasons.push({ code: 'SEVENTH_CHARACTER_REQUIRED', message: `${n.c} needs a 7th character (${chars}); defined at ${info.from}`, position: 7 });
-        result.suggestions = info.definitions.slice(0, 6).map((d) => this.ref_(padded + d.char)).filter((r) => r);
+        result.suggestions = info.definitions
+          .map((d) => this.nodes.get(padded + d.char))
+          .filter((x): x is CmNode => Boolean(x?.b))
+          .slice(0, 6)
+          .map((x) => this.ref_(x.c));
       } else {
         const below = this.billableBelow(n.c);
         reasons.push({ code: 'NOT_BILLABLE', message: `${n.c} is a ${n.k === 'category' ? 'category' : 'subcategory'} header, not billable; choose a code below it` });
@@ -189,7 +193,9 @@ export class Icd10cmRelease implements CodeSetRelease {
     // Not a node: a full code whose 7th character or placeholder is wrong?
     const bare = code.replace('.', '');
     if (bare.length === 7) {
-      const stem = this.nodes.get(stemOf(code));
+      const stemNode = this.nodes.get(stemOf(code));
+      // Only a leaf (or a node whose children are all full codes) takes a 7th character.
+      const stem = stemNode && this.childrenOf(stemNode.c).every((c) => this.nodes.get(c)?.k === 'extension') ? stemNode : undefined;
       const info = stem ? this.seventhFor(stem) : undefined;
       if (stem && info) {
         const ch = bare[6]!;

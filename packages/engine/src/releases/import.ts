@@ -1,5 +1,7 @@
-import { mkdir, writeFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile, rename, readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MedcoderError, isMedcoderError } from '../errors.js';
 import { silentProgress, type Progress } from '../progress.js';
 import { detectEntry, type Detection } from '../sources/detect.js';
@@ -131,6 +133,7 @@ export async function importReleases(opts: ImportOptions = {}): Promise<ImportRe
     for (const group of gs) ordered.push({ compiler, group });
   }
 
+  const engine = await engineFingerprint();
   const pending: Array<{ p: PendingRelease; manifest: ReleaseManifest }> = [];
   const report: ImportedRelease[] = [];
   try {
@@ -142,7 +145,7 @@ export async function importReleases(opts: ImportOptions = {}): Promise<ImportRe
       }
       const label = releaseLabel(group.key);
       const prior = existing.find((m) => m.id === group.id);
-      if (!opts.force && prior && sameSources(prior.sources, sources)) {
+      if (!opts.force && prior && prior.engine === engine && sameSources(prior.sources, sources)) {
         report.push({ id: group.id, label, status: 'unchanged', counts: prior.counts, sources: sources.map((s) => s.path) });
         continue;
       }
@@ -166,6 +169,7 @@ export async function importReleases(opts: ImportOptions = {}): Promise<ImportRe
         counts: out.counts,
         files: Object.keys(out.files),
         compiledAt: new Date().toISOString(),
+        engine,
         ...(out.notes && out.notes.length ? { notes: out.notes } : {}),
       };
       pending.push({ p, manifest });
@@ -180,6 +184,35 @@ export async function importReleases(opts: ImportOptions = {}): Promise<ImportRe
   for (const { p, manifest } of pending) await p.commit(manifest);
   await writeHistory(home);
   return { home, from, releases: report, skipped };
+}
+
+let fingerprint: Promise<string> | undefined;
+
+/**
+ * A hash of the engine's own code and data files. A compiled release records
+ * it, so a changed importer recompiles releases even when their source files
+ * did not change.
+ */
+export function engineFingerprint(): Promise<string> {
+  fingerprint ??= (async () => {
+    const h = createHash('sha256');
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+    const pkg = join(root, '..');
+    const files: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      for (const e of (await readdir(dir, { withFileTypes: true }).catch(() => [])).sort((a, b) => a.name.localeCompare(b.name))) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) {
+          if (e.name !== 'testing') await walk(p);
+        } else if (/\.(js|ts|json)$/.test(e.name) && !/\.test\.(js|ts)$/.test(e.name) && !e.name.endsWith('.d.ts')) files.push(p);
+      }
+    };
+    await walk(root);
+    await walk(join(pkg, 'data'));
+    for (const f of files) h.update(f.slice(pkg.length)).update(await readFile(f));
+    return h.digest('hex').slice(0, 16);
+  })();
+  return fingerprint;
 }
 
 function sameSources(a: ReleaseSource[], b: ReleaseSource[]): boolean {

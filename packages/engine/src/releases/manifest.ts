@@ -29,6 +29,8 @@ export interface ReleaseManifest {
   counts: Record<string, number>;
   /** Data files in the folder. */
   files: string[];
+  /** Fingerprint of the engine code that compiled it (a changed importer recompiles). */
+  engine?: string;
   /** When the release was compiled. */
   compiledAt: string;
   /** Notes produced while compiling (skipped rows, rules applied). */

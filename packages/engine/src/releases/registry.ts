@@ -182,8 +182,10 @@ export class CodeSets {
           const me = release.ref.effectiveFrom;
           const earlier = validIn.filter((r) => r.effectiveFrom < me);
           const last = earlier[earlier.length - 1];
-          if (last && !v.reasons.some((r) => r.code === 'NOT_BILLABLE')) {
+          if (last) {
             v.lastValidIn = { release: last.id, label: last.label, effectiveTo: this.spans.get(last.id)?.effectiveTo ?? last.effectiveTo };
+            const header = v.reasons.find((r) => r.code === 'NOT_BILLABLE');
+            if (header) header.message += ` (it was billable through ${last.label}, ${v.lastValidIn.effectiveTo})`;
           }
           const names = validIn.map((r) => r.label).join(', ');
           const reason = v.reasons.find((r) => r.code === 'UNKNOWN_CODE' || r.code === 'NOT_IN_RELEASE');

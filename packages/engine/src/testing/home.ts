@@ -1,3 +1,4 @@
+import '../modules.js';
 import { CodeSets } from '../releases/registry.js';
 import { defaultReleaseDirs } from '../releases/home.js';
 
