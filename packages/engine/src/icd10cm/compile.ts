@@ -7,6 +7,7 @@ import { VALID_CODES_FILE } from '../releases/import.js';
 import { parseTabular, type TabularData } from './tabular.js';
 import { normalizeCm, padForSeventh, stemOf } from './code.js';
 import { CM_CODES_FILE, type CmChapter, type CmCompiled, type CmNode, type CmSection, type SeventhCharacterRule } from './compiled.js';
+import { compileIndexFiles } from './index-files.js';
 
 const RULES_URL = new URL('../../data/icd10cm/seventh-character-rules.json', import.meta.url);
 
@@ -322,6 +323,19 @@ export const icd10cmCompiler: SystemCompiler = {
       notes,
       ...(Object.keys(provenance).length ? { provenance } : {}),
     };
+    // ---- begin: Alphabetic Index, neoplasm and drug tables, External Cause Index (icd10cm/index-files.ts) ----
+    // Each index file of the group becomes its own data file; for an index the
+    // release lacks, provenance names the older release whose file it uses
+    // (e.g. provenance.index = 'icd10cm-2017'); nothing is copied.
+    {
+      const codes = new Set(compiled.nodes.map((n) => n.c));
+      const indexes = await compileIndexFiles(group, ctx, (c) => codes.has(c));
+      Object.assign(out.files, indexes.files);
+      Object.assign(out.counts, indexes.counts);
+      out.notes = [...(out.notes ?? []), ...indexes.notes];
+      if (Object.keys(indexes.provenance).length) out.provenance = { ...out.provenance, ...indexes.provenance };
+    }
+    // ---- end: Alphabetic Index and tables ----
     return out;
   },
 };
