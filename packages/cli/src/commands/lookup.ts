@@ -40,7 +40,7 @@ export function lookupCommand(): Command {
 
 export function printDetail(d: CodeDetail, v: Validation): void {
   println(`${d.code}  ${d.title}`);
-  const status = d.billable ? 'billable' : `not billable (${d.kind})`;
+  const status = d.billable ? 'billable' : d.seventhCharacter && !d.children?.some((c) => !/^.{8}$/.test(c.code)) ? 'not billable: needs a 7th character' : `not billable (${d.kind} header)`;
   println(`  ${d.release.label} (${d.release.effectiveFrom}..${d.release.effectiveTo}) · ${status}`);
   if (d.shortTitle && d.shortTitle !== d.title) println(`  Short title: ${d.shortTitle}`);
   if (d.chapter) println(`  Chapter ${d.chapter.id}: ${d.chapter.title}`);
@@ -55,11 +55,12 @@ export function printDetail(d: CodeDetail, v: Validation): void {
     for (const [k, val] of Object.entries(d.attributes)) if (val !== undefined && val !== '') println(`  ${k}: ${typeof val === 'object' ? JSON.stringify(val) : String(val)}`);
   }
   if (d.notes?.length) {
-    println('  Instructional notes:');
-    for (const n of d.notes) {
-      const where = n.from === d.code ? '' : `  [from ${n.from}]`;
-      const rel = n.release ? `  (${n.release})` : '';
-      println(`    ${(NOTE_LABEL[n.kind] ?? n.kind).padEnd(20)} ${n.text}${where}${rel}`);
+    const releases = [...new Set(d.notes.map((n) => n.release).filter(Boolean))];
+    println(`  Instructional notes${releases.length ? ` (text from ${releases.join(', ')})` : ''}:`);
+    const kinds = [...new Set(d.notes.map((n) => n.kind))];
+    for (const kind of kinds) {
+      println(`    ${NOTE_LABEL[kind] ?? kind}:`);
+      for (const n of d.notes.filter((x) => x.kind === kind)) println(`      ${n.text}${n.from === d.code ? '' : `  [${n.from}]`}`);
     }
   }
   if (d.seventhCharacter) {
@@ -80,7 +81,6 @@ export function printDetail(d: CodeDetail, v: Validation): void {
       println(`    → ${t.system} ${t.code}  ${t.title ?? ''}  (${f})`);
     }
   }
-  if (d.provenance) for (const [k, val] of Object.entries(d.provenance)) println(`  ${k} from ${val}`);
   for (const r of v.reasons) if (r.code !== 'NOT_BILLABLE') println(`  ! ${r.message}`);
 }
 

@@ -42,7 +42,7 @@ export async function streamXml(entry: SourceEntry, handlers: XmlHandlers, step?
       { file: entry.path, line: parser.line, column: parser.column, ...(el ? { element: el } : {}) },
     );
   };
-  parser.on('error', (e) => fail(e.message.replace(/^[^:]*:\d+:\d+: /, '')));
+  parser.on('error', (e) => fail(e.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '')));
   parser.on('opentag', (tag: SaxesTagPlain) => {
     const el: XmlElement = { name: tag.name, attrs: tag.attributes as Record<string, string>, text: '', fullText: '' };
     stack.push(el);
