@@ -3,3 +3,4 @@
  * system module registers itself when imported.
  */
 import './icd10cm/module.js';
+import './icd10pcs/module.js';
