@@ -297,6 +297,9 @@ export async function parseIndexFile(entry: SourceEntry, kind: IndexKind, step?:
   );
 
   const isTable = kind === 'neoplasm' || kind === 'drug';
+  if (isTable && columns.length === 0) {
+    throw new MedcoderError('SOURCE_MALFORMED', `${entry.path}: the ${INDEX_LABELS[kind]} has no <indexHeading> naming its columns`, { file: entry.path, element: 'indexHeading' });
+  }
   if (columns.length) {
     for (let i = 0; i < columns.length; i++) {
       if (columns[i] === undefined) {
@@ -320,9 +323,6 @@ export async function parseIndexFile(entry: SourceEntry, kind: IndexKind, step?:
       columns[i] = `column ${i + 1}`;
       notes.push(`${entry.path}: cells in column ${i + 1}, which has no heading`);
     }
-  }
-  if (isTable && columns.length === 0) {
-    throw new MedcoderError('SOURCE_MALFORMED', `${entry.path}: the ${INDEX_LABELS[kind]} has no <indexHeading> naming its columns`, { file: entry.path, element: 'indexHeading' });
   }
   if (columns.length) data.columns = columns;
   if (data.letters.length === 0) {
