@@ -1,6 +1,5 @@
 import { MedcoderError } from '../errors.js';
-import type { DateOptions } from '../releases/registry.js';
-import type { CodeSets } from '../releases/registry.js';
+import type { CodeSets, DateOptions } from '../releases/registry.js';
 import type { ReleaseManifest } from '../releases/manifest.js';
 import { readReleaseFile } from '../releases/store.js';
 
