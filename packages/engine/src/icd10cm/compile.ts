@@ -6,7 +6,7 @@ import { readOrderFile, type OrderRow } from '../sources/order-file.js';
 import { VALID_CODES_FILE } from '../releases/import.js';
 import { parseTabular, type TabularData } from './tabular.js';
 import { normalizeCm, padForSeventh, stemOf } from './code.js';
-import { CM_CODES_FILE, type CmChapter, type CmCompiled, type CmNode, type CmSection, type SeventhCharacterRule } from './compiled.js';
+import { CM_CODES_FILE, fromFile, packCm, type CmChapter, type CmCompiled, type CmNode, type CmSection, type SeventhCharacterRule } from './compiled.js';
 import { compileIndexFiles } from './index-files.js';
 
 const RULES_URL = new URL('../../data/icd10cm/seventh-character-rules.json', import.meta.url);
@@ -249,7 +249,7 @@ async function findDonor(group: ReleaseGroup, ctx: CompileContext): Promise<{ id
     if (!best || m.effectiveFrom > best.from) best = { id: m.id, from: m.effectiveFrom };
   }
   if (!best) return undefined;
-  const data = best.data ?? ((await ctx.readCompiled(best.id, CM_CODES_FILE)) as CmCompiled);
+  const data = best.data ?? fromFile(await ctx.readCompiled(best.id, CM_CODES_FILE));
   return { id: best.id, data };
 }
 
@@ -311,7 +311,7 @@ export const icd10cmCompiler: SystemCompiler = {
     }
     ctx.shared.set(sharedKey(group.id), { from: releaseSpan(group.key).from, hasTabular: Boolean(tabulars[0]), data: compiled });
     const billable = compiled.nodes.filter((n) => n.b).map((n) => n.c);
-    const files: Record<string, unknown> = { [CM_CODES_FILE]: compiled, [VALID_CODES_FILE]: billable };
+    const files: Record<string, unknown> = { [CM_CODES_FILE]: packCm(compiled), [VALID_CODES_FILE]: billable };
     const out: CompiledOutput = {
       files,
       counts: {

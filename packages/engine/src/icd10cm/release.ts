@@ -6,7 +6,7 @@ import type { ReleaseManifest } from '../releases/manifest.js';
 import type { CodeSetRelease, SystemLoader } from '../releases/release.js';
 import { MedcoderError } from '../errors.js';
 import { normalizeCm, padForSeventh, shapeProblems, stemOf } from './code.js';
-import { CM_CODES_FILE, type CmChapter, type CmCompiled, type CmNode, type CmSection } from './compiled.js';
+import { CM_CODES_FILE, fromFile, type CmChapter, type CmCompiled, type CmNode, type CmSection } from './compiled.js';
 import { excludedChars } from './compile.js';
 import { TABULAR_NOTE_KINDS } from './tabular.js';
 
@@ -63,10 +63,6 @@ export class Icd10cmRelease implements CodeSetRelease {
     return out;
   }
 
-  private categoryOf(n: CmNode, ancestors: CmNode[]): CmNode {
-    return ancestors[0] ?? n;
-  }
-
   private sevenChr(chain: CmNode[]): { node: CmNode; def: Array<[string, string]> } | undefined {
     for (let i = chain.length - 1; i >= 0; i--) {
       const x = chain[i]!.x;
@@ -75,8 +71,20 @@ export class Icd10cmRelease implements CodeSetRelease {
     return undefined;
   }
 
+  private readonly seventhMemo = new Map<string, SeventhCharacterInfo | null>();
+
   /** 7th-character definitions that apply to a stem (own or inherited), minus textual exclusions. */
   seventhFor(stem: CmNode): SeventhCharacterInfo | undefined {
+    let memo = this.seventhMemo.get(stem.c);
+    if (memo === undefined) {
+      const info = this.computeSeventh(stem);
+      memo = info ? Object.freeze(info) : null;
+      this.seventhMemo.set(stem.c, memo);
+    }
+    return memo ?? undefined;
+  }
+
+  private computeSeventh(stem: CmNode): SeventhCharacterInfo | undefined {
     const chain = [...this.ancestors(stem), stem];
     const found = this.sevenChr(chain);
     if (!found) return undefined;
@@ -91,53 +99,104 @@ export class Icd10cmRelease implements CodeSetRelease {
     };
   }
 
+  /** Notes a code inherits from its parent chain, section and chapter; shared by all children of `parent`. */
+  private readonly inheritedMemo = new Map<string, readonly CodeNote[]>();
+  private readonly ancestorsMemo = new Map<string, readonly CodeRef[]>();
+
+  private notesOf(owner: { n?: CmNode['n']; nf?: string }, from: string, kinds: readonly string[], out: CodeNote[]): void {
+    if (!owner.n) return;
+    for (const kind of kinds) {
+      const list = owner.n[kind as keyof typeof owner.n];
+      if (!list) continue;
+      for (const text of list) {
+        const note: CodeNote = { kind: kind as CodeNote['kind'], text, from };
+        if (owner.nf) note.release = owner.nf;
+        out.push(Object.freeze(note));
+      }
+    }
+  }
+
+  /** Everything a child of `code` inherits: code's own inheritable notes, then its ancestors', section's, chapter's. */
+  private inheritedBelow(code: string): readonly CodeNote[] {
+    let memo = this.inheritedMemo.get(code);
+    if (memo) return memo;
+    const n = this.nodes.get(code)!;
+    const out: CodeNote[] = [];
+    this.notesOf(n, n.c, INHERITED, out);
+    if (n.p) out.push(...this.inheritedBelow(n.p));
+    else {
+      const section = n.sec ? this.sections.get(n.sec) : undefined;
+      const chapter = section ? this.chapters.get(section.chapter) : undefined;
+      if (section) this.notesOf(section, section.id, INHERITED, out);
+      if (chapter) this.notesOf(chapter, `Chapter ${chapter.id}`, INHERITED, out);
+    }
+    memo = Object.freeze(out);
+    this.inheritedMemo.set(code, memo);
+    return memo;
+  }
+
+  private ancestorRefs(n: CmNode): readonly CodeRef[] {
+    if (!n.p) return [];
+    let memo = this.ancestorsMemo.get(n.p);
+    if (!memo) {
+      const parent = this.nodes.get(n.p)!;
+      memo = Object.freeze([...this.ancestorRefs(parent), Object.freeze({ code: parent.c, title: parent.t, billable: parent.b === 1 })]);
+      this.ancestorsMemo.set(n.p, memo);
+    }
+    return memo;
+  }
+
   lookup(input: string): CodeDetail | undefined {
     const code = normalizeCm(input);
     const n = this.nodes.get(code);
     if (!n) return undefined;
-    const ancestors = this.ancestors(n);
-    const category = this.categoryOf(n, ancestors);
+    const ancestors = this.ancestorRefs(n);
+    const category = ancestors.length ? this.nodes.get(ancestors[0]!.code)! : n;
     const section = category.sec ? this.sections.get(category.sec) : undefined;
     const chapter = section ? this.chapters.get(section.chapter) : undefined;
-    const notes: CodeNote[] = [];
-    const add = (owner: { n?: CmNode['n']; nf?: string }, from: string, own: boolean) => {
-      if (!owner.n) return;
-      for (const kind of own ? TABULAR_NOTE_KINDS : INHERITED) {
-        for (const text of owner.n[kind] ?? []) notes.push({ kind, text, from, ...(owner.nf ? { release: owner.nf } : {}) });
-      }
-    };
-    add(n, n.c, true);
-    for (let i = ancestors.length - 1; i >= 0; i--) add(ancestors[i]!, ancestors[i]!.c, false);
-    if (section) add(section, section.id, false);
-    if (chapter) add(chapter, `Chapter ${chapter.id}`, false);
+    let notes: CodeNote[] = [];
+    this.notesOf(n, n.c, TABULAR_NOTE_KINDS, notes);
+    if (n.p) notes = notes.length ? notes.concat(this.inheritedBelow(n.p)) : this.inheritedBelow(n.p).slice();
+    else {
+      if (section) this.notesOf(section, section.id, INHERITED, notes);
+      if (chapter) this.notesOf(chapter, `Chapter ${chapter.id}`, INHERITED, notes);
+    }
+    const kids = this.children.get(n.c);
     const detail: CodeDetail = {
       system: 'icd10cm',
       code: n.c,
       title: n.t,
-      ...(n.s ? { shortTitle: n.s } : {}),
       billable: n.b === 1,
       kind: n.k,
       release: this.ref,
-      ...(chapter ? { chapter: { id: chapter.id, title: chapter.title } } : {}),
-      ...(section ? { section: { id: section.id, title: section.title } } : {}),
-      ancestors: ancestors.map((a) => ({ code: a.c, title: a.t, billable: a.b === 1 })),
-      children: this.childrenOf(n.c).map((c) => this.ref_(c)),
+      ancestors: ancestors as CodeRef[],
+      children: kids ? kids.map((c) => this.ref_(c)) : [],
       notes,
     };
+    if (n.s) detail.shortTitle = n.s;
+    if (chapter) detail.chapter = { id: chapter.id, title: chapter.title };
+    if (section) detail.section = { id: section.id, title: section.title };
     if (n.k === 'extension' && n.p) {
       const stem = this.nodes.get(n.p);
       const info = stem ? this.seventhFor(stem) : undefined;
       const ch = n.c.slice(-1);
       const meaning = info?.definitions.find((d) => d.char === ch)?.meaning;
       if (stem) detail.extension = { stem: stem.c, char: ch, meaning: meaning ?? '' };
-    } else if (!this.childrenOf(n.c).some((c) => this.nodes.get(c)?.k !== 'extension') || n.x) {
-      const info = this.seventhFor(n);
-      if (info) detail.seventhCharacter = info;
+    } else if (n.x || !kids || kids.every((c) => this.nodes.get(c)?.k === 'extension')) {
+      if (!n.b) {
+        const info = this.seventhFor(n);
+        if (info) detail.seventhCharacter = info;
+      } else if (n.x) {
+        const info = this.seventhFor(n);
+        if (info) detail.seventhCharacter = info;
+      }
     }
-    const provenance: Record<string, string> = {};
-    if (n.nf) provenance.notes = n.nf;
-    if (n.xf) provenance.seventhCharacters = n.xf;
-    if (Object.keys(provenance).length) detail.provenance = provenance;
+    if (n.nf || n.xf) {
+      const provenance: Record<string, string> = {};
+      if (n.nf) provenance.notes = n.nf;
+      if (n.xf) provenance.seventhCharacters = n.xf;
+      detail.provenance = provenance;
+    }
     return detail;
   }
 
@@ -280,7 +339,7 @@ export const icd10cmLoader: SystemLoader = {
   async load(dir: string, manifest: ReleaseManifest, ref: ReleaseRef) {
     let data: CmCompiled;
     try {
-      data = JSON.parse(await readFile(join(dir, CM_CODES_FILE), 'utf8')) as CmCompiled;
+      data = fromFile(JSON.parse(await readFile(join(dir, CM_CODES_FILE), 'utf8')));
     } catch (e) {
       throw new MedcoderError('RELEASE_CORRUPT', `cannot read ${join(dir, CM_CODES_FILE)}: ${(e as Error).message}`, { path: dir });
     }

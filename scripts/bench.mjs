@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// Benchmarks of the code-set engine (numbers for the README; not tests).
+//   compile: all releases in ../shared/codesets (or MEDCODER_RELEASES) into a fresh home
+//   load:    one compiled ICD-10-CM release, JSON to ready (median of 5, fresh process state each time)
+//   lookup:  p50/p99 of CodeSetRelease.lookup over 20,000 random billable codes
+//   memory:  resident set size with ICD-10-CM, ICD-10-PCS and HCPCS loaded, in a fresh process
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const engineUrl = new URL('../packages/engine/dist/index.js', import.meta.url).href;
+const mode = process.argv[2];
+
+if (!mode) {
+  const home = mkdtempSync(join(tmpdir(), 'medcoder-bench-'));
+  console.log(`# medcoder bench (node ${process.version}, ${(await import('node:os')).cpus().length} cores)`);
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(root, 'packages/cli/dist/main.js'), 'codesets', 'import', '--quiet'], { env: { ...process.env, MEDCODER_HOME: home }, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  const compileS = (performance.now() - t0) / 1000;
+  console.log(`compile all releases: ${compileS.toFixed(1)} s (target < 60 s)`);
+  for (const m of ['load', 'lookup', 'memory']) {
+    const c = spawnSync(process.execPath, ['--expose-gc', import.meta.filename, m], { env: { ...process.env, MEDCODER_HOME: home }, stdio: 'inherit' });
+    if (c.status !== 0) process.exit(c.status ?? 1);
+  }
+  rmSync(home, { recursive: true, force: true });
+  process.exit(0);
+}
+
+const { CodeSets } = await import(engineUrl);
+const date = { date: '2026-03-01' };
+
+if (mode === 'load') {
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const cs = await CodeSets.open();
+    const id = cs.resolve('icd10cm', date).manifest.id;
+    const t = performance.now();
+    await cs.load(id);
+    times.push(performance.now() - t);
+    globalThis.gc?.();
+  }
+  times.sort((a, b) => a - b);
+  console.log(`load ICD-10-CM FY2026: median ${times[2].toFixed(0)} ms, max ${times[4].toFixed(0)} ms (target < 300 ms)`);
+}
+
+if (mode === 'lookup') {
+  const cs = await CodeSets.open();
+  const { release } = await cs.release('icd10cm', date);
+  const codes = [...release.billableCodes()];
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const sample = Array.from({ length: 20000 }, () => codes[Math.floor(rnd() * codes.length)]);
+  for (const c of sample.slice(0, 2000)) release.lookup(c); // warm up the JIT
+  const ns = [];
+  for (const c of sample) {
+    const t = process.hrtime.bigint();
+    release.lookup(c);
+    ns.push(Number(process.hrtime.bigint() - t));
+  }
+  ns.sort((a, b) => a - b);
+  const q = (p) => (ns[Math.min(ns.length - 1, Math.floor(p * ns.length))] / 1000).toFixed(1);
+  console.log(`lookup ICD-10-CM (20,000 random billable codes): p50 ${q(0.5)} µs, p99 ${q(0.99)} µs (target p99 < 20 µs)`);
+  const vns = [];
+  for (const c of sample) {
+    const t = process.hrtime.bigint();
+    release.validate(c);
+    vns.push(Number(process.hrtime.bigint() - t));
+  }
+  vns.sort((a, b) => a - b);
+  console.log(`validate ICD-10-CM: p50 ${(vns[vns.length >> 1] / 1000).toFixed(1)} µs, p99 ${(vns[Math.floor(vns.length * 0.99)] / 1000).toFixed(1)} µs`);
+}
+
+if (mode === 'memory') {
+  const cs = await CodeSets.open();
+  const loaded = [];
+  for (const system of ['icd10cm', 'icd10pcs', 'hcpcs']) {
+    try {
+      const { release } = await cs.release(system, system === 'hcpcs' ? { date: '2019-06-01' } : date);
+      loaded.push(release.ref.label);
+    } catch (e) {
+      console.log(`  (${system} not loaded: ${e.message.split('\n')[0]})`);
+    }
+  }
+  globalThis.gc?.();
+  const rss = process.memoryUsage().rss / 1024 / 1024;
+  console.log(`resident memory with ${loaded.join(', ')} loaded: ${rss.toFixed(0)} MB (target < 300 MB)`);
+}
