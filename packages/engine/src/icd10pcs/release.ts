@@ -153,19 +153,22 @@ export class Icd10pcsRelease implements CodeSetRelease {
 
   /**
    * A title from the axis labels, for codes the order file does not name:
-   * operation and body part, then device, qualifier and approach when they
-   * say something ("No Device" and "No Qualifier" are left out).
+   * "<operation> of <body part> with <device>, <approach> Approach,
+   * <qualifier>", leaving out values that say nothing ("No Device", "No
+   * Qualifier", "None").
    */
   buildTitle(axes: PcsAxisDetail[]): string {
     const say = (a: PcsAxisDetail | undefined) => (a && !/^(No |None$)/i.test(a.label) ? a.label : undefined);
     const [, , op, part, fifth, sixth, seventh] = axes;
-    let title = `${op?.label ?? ''} ${part?.label ?? ''}`.trim();
+    const target = say(part);
+    let title = op?.label ?? '';
+    if (target) title += /body/i.test(part?.title ?? '') ? ` of ${target}` : `, ${target}`;
     const device = say(sixth);
     if (device) title += ` with ${device}`;
-    const qualifier = say(seventh);
-    if (qualifier) title += `, ${qualifier}`;
     const approach = say(fifth);
     if (approach) title += fifth?.title === 'Approach' ? `, ${approach} Approach` : `, ${approach}`;
+    const qualifier = say(seventh);
+    if (qualifier) title += `, ${qualifier}`;
     return title;
   }
 
