@@ -162,41 +162,34 @@ export class Icd10cmRelease implements CodeSetRelease {
       if (chapter) this.notesOf(chapter, `Chapter ${chapter.id}`, INHERITED, notes);
     }
     const kids = this.children.get(n.c);
+    let extension: CodeDetail['extension'];
+    let seventhCharacter: SeventhCharacterInfo | undefined;
+    if (n.k === 'extension' && n.p) {
+      const stem = this.nodes.get(n.p);
+      const info = stem ? this.seventhFor(stem) : undefined;
+      const ch = n.c.charAt(n.c.length - 1);
+      if (stem) extension = { stem: stem.c, char: ch, meaning: info?.definitions.find((d) => d.char === ch)?.meaning ?? '' };
+    } else if (n.x || (!n.b && (!kids || kids.every((c) => this.nodes.get(c)?.k === 'extension')))) {
+      seventhCharacter = this.seventhFor(n);
+    }
+    // Every key is always set (undefined when absent) so all answers share one object shape.
     const detail: CodeDetail = {
       system: 'icd10cm',
       code: n.c,
       title: n.t,
+      shortTitle: n.s,
       billable: n.b === 1,
       kind: n.k,
       release: this.ref,
+      chapter: chapter ? { id: chapter.id, title: chapter.title } : undefined,
+      section: section ? { id: section.id, title: section.title } : undefined,
       ancestors: ancestors as CodeRef[],
       children: kids ? kids.map((c) => this.ref_(c)) : [],
       notes,
+      seventhCharacter,
+      extension,
+      provenance: n.nf || n.xf ? { ...(n.nf ? { notes: n.nf } : {}), ...(n.xf ? { seventhCharacters: n.xf } : {}) } : undefined,
     };
-    if (n.s) detail.shortTitle = n.s;
-    if (chapter) detail.chapter = { id: chapter.id, title: chapter.title };
-    if (section) detail.section = { id: section.id, title: section.title };
-    if (n.k === 'extension' && n.p) {
-      const stem = this.nodes.get(n.p);
-      const info = stem ? this.seventhFor(stem) : undefined;
-      const ch = n.c.slice(-1);
-      const meaning = info?.definitions.find((d) => d.char === ch)?.meaning;
-      if (stem) detail.extension = { stem: stem.c, char: ch, meaning: meaning ?? '' };
-    } else if (n.x || !kids || kids.every((c) => this.nodes.get(c)?.k === 'extension')) {
-      if (!n.b) {
-        const info = this.seventhFor(n);
-        if (info) detail.seventhCharacter = info;
-      } else if (n.x) {
-        const info = this.seventhFor(n);
-        if (info) detail.seventhCharacter = info;
-      }
-    }
-    if (n.nf || n.xf) {
-      const provenance: Record<string, string> = {};
-      if (n.nf) provenance.notes = n.nf;
-      if (n.xf) provenance.seventhCharacters = n.xf;
-      detail.provenance = provenance;
-    }
     return detail;
   }
 
