@@ -3,6 +3,7 @@ import { isMedcoderError } from '@medcoder/engine';
 import { codesetsCommand } from './commands/codesets.js';
 import { lookupCommand } from './commands/lookup.js';
 import { validateCommand } from './commands/validate.js';
+import { crosswalkCommand } from './commands/crosswalk.js';
 import { startCommand } from './commands/start.js';
 import { EXIT_ERROR, fullReason, reason } from './output.js';
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   program.addCommand(codesetsCommand());
   program.addCommand(lookupCommand());
   program.addCommand(validateCommand());
+  program.addCommand(crosswalkCommand());
   return program;
 }
 

@@ -14,3 +14,8 @@ export type { CodeSetRelease } from './releases/release.js';
 export { CodeSets, type DateOptions, type ResolvedRelease } from './releases/registry.js';
 export { importReleases, type ImportOptions, type ImportReport, type ImportedRelease } from './releases/import.js';
 export { defaultHome, defaultReleaseDirs, DOWNLOAD_HELP } from './releases/home.js';
+export { crosswalk, GEM_PARTNER, type CrosswalkOptions, type CrosswalkResult, type CrosswalkScenario } from './gems/crosswalk.js';
+export { GEM_DIRECTIONS, type GemDirection } from './gems/gem-file.js';
+export type { HcpcsAttributes } from './hcpcs/compiled.js';
+export { normalizeIcd9, type Icd9System } from './icd9cm/code.js';
+export { CPT_COLUMNS } from './cpt/csv.js';

@@ -4,3 +4,7 @@
  */
 import './icd10cm/module.js';
 import './icd10pcs/module.js';
+import './hcpcs/module.js';
+import './icd9cm/module.js';
+import './gems/module.js';
+import './cpt/module.js';
