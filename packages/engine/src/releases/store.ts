@@ -84,5 +84,17 @@ export async function cleanLeftovers(home: string): Promise<void> {
   } catch {
     return;
   }
-  await Promise.all(names.filter((n) => n.startsWith('.tmp-') || n.startsWith('.old-')).map((n) => rm(join(dir, n), { recursive: true, force: true })));
+  // Folders of an import still running in another process are left alone.
+  const stale = names.filter((n) => (n.startsWith('.tmp-') || n.startsWith('.old-')) && !processAlive(Number(/-(\d+)-\d+$/.exec(n)?.[1])));
+  await Promise.all(stale.map((n) => rm(join(dir, n), { recursive: true, force: true })));
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
