@@ -363,7 +363,7 @@ export class Icd10pcsRelease implements CodeSetRelease {
     }
     const byRow = m.rows.map((r) => `${rowList([r.n])} allows ${describeValues(this.rowAxisValues(r, m.pos))}`);
     let message = `character ${m.pos} (${m.title}) is ${m.value}, which table ${key} (${this.tableTitle(table)}) does not allow`;
-    if (context.length) message += ` with ${context.join(' and ')}`;
+    if (context.length) message += ` with ${context.length > 1 ? `${context.slice(0, -1).join(', ')} and ${context[context.length - 1]}` : context[0]}`;
     message += `: ${m.pos === 4 ? `its ${plural(m.rows.length, 'row allows', 'rows allow')} ${describeValues(m.allowed)}` : byRow.join('; ')}`;
     if (m.elsewhere.length) {
       const other = m.table.rows[m.elsewhere[0]! - 1]!;
