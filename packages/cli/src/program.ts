@@ -24,6 +24,12 @@ export function buildProgram(): Command {
 /** Run the CLI; resolves to the process exit code. */
 export async function run(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // Usage errors of any subcommand exit 2 with commander's one-line message, like every other failure.
+  const overrideAll = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(overrideAll);
+  };
+  overrideAll(program);
   let exitCode = 0;
   program.hook('postAction', (_this, action) => {
     const c = (action as Command & { exitCodeValue?: number }).exitCodeValue;

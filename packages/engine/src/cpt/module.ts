@@ -1,7 +1,6 @@
 import { registerDetector } from '../sources/detect.js';
 import { registerCompiler } from '../releases/import.js';
-import { CodeSets, registerLoader, type DateOptions } from '../releases/registry.js';
-import { MedcoderError, isMedcoderError } from '../errors.js';
+import { registerLoader, registerMissingReleaseHint } from '../releases/registry.js';
 import { cptCompiler } from './compile.js';
 import { CPT_COLUMNS, cptHeader, cptYear, parseCsv } from './csv.js';
 import { cptLoader } from './release.js';
@@ -35,20 +34,7 @@ export function cptMissingHelp(home: string): string {
   );
 }
 
-// The registry's "no release" error names no way to get one; for CPT the way
-// is the user's own file. Until the registry offers a hook for system-specific
-// hints, the CPT module rewrites that one message (and nothing else).
-const resolve = CodeSets.prototype.resolve;
-CodeSets.prototype.resolve = function resolveWithCptHint(this: CodeSets, system: string, opts?: DateOptions) {
-  try {
-    return resolve.call(this, system, opts);
-  } catch (e) {
-    if (system === 'cpt' && isMedcoderError(e) && e.code === 'NO_RELEASE_FOR_DATE' && this.releases('cpt').length === 0) {
-      throw new MedcoderError('NO_RELEASE_FOR_DATE', cptMissingHelp(this.home), e.details, { cause: e });
-    }
-    throw e;
-  }
-};
+registerMissingReleaseHint('cpt', cptMissingHelp);
 
 registerCompiler(cptCompiler);
 registerLoader(cptLoader);

@@ -30,6 +30,13 @@ export interface ResolvedRelease {
   warnings: string[];
 }
 
+const missingHints = new Map<string, (home: string) => string>();
+
+/** A system-specific sentence for "no release compiled at all" (e.g. CPT: bring your licensed file). */
+export function registerMissingReleaseHint(system: string, hint: (home: string) => string): void {
+  missingHints.set(system, hint);
+}
+
 /** Hooks that enrich answers with data outside one release (GEM crosswalks). */
 export interface LookupEnricher {
   enrich(codeSets: CodeSets, detail: CodeDetail): Promise<void>;
@@ -94,7 +101,8 @@ export class CodeSets {
     const list = this.releases(system);
     const name = system === 'gems' ? 'GEMs' : SYSTEM_LABELS[system];
     if (list.length === 0) {
-      throw new MedcoderError('NO_RELEASE_FOR_DATE', `no ${name} release is compiled in ${this.home}; run "medcoder codesets import"`, { system, date });
+      const hint = missingHints.get(system);
+      throw new MedcoderError('NO_RELEASE_FOR_DATE', hint ? hint(this.home) : `no ${name} release is compiled in ${this.home}; run "medcoder codesets import"`, { system, date });
     }
     let best: ReleaseManifest | undefined;
     for (const m of list) {
