@@ -135,6 +135,28 @@ export class Icd10cmRelease implements CodeSetRelease {
     return memo;
   }
 
+  private readonly headingMemo = new Map<string, { id: string; title: string }>();
+  private readonly provenanceMemo = new Map<string, Record<string, string>>();
+
+  private headingRef(h: CmChapter): { id: string; title: string } {
+    const key = `${'chapter' in h ? 's' : 'c'}${h.id}`;
+    let r = this.headingMemo.get(key);
+    if (!r) this.headingMemo.set(key, (r = Object.freeze({ id: h.id, title: h.title })));
+    return r;
+  }
+
+  private provenanceOf(nf: string | undefined, xf: string | undefined): Record<string, string> {
+    const key = `${nf ?? ''}|${xf ?? ''}`;
+    let r = this.provenanceMemo.get(key);
+    if (!r) {
+      r = {};
+      if (nf) r.notes = nf;
+      if (xf) r.seventhCharacters = xf;
+      this.provenanceMemo.set(key, Object.freeze(r));
+    }
+    return r;
+  }
+
   private ancestorRefs(n: CmNode): readonly CodeRef[] {
     if (!n.p) return [];
     let memo = this.ancestorsMemo.get(n.p);
@@ -181,14 +203,14 @@ export class Icd10cmRelease implements CodeSetRelease {
       billable: n.b === 1,
       kind: n.k,
       release: this.ref,
-      chapter: chapter ? { id: chapter.id, title: chapter.title } : undefined,
-      section: section ? { id: section.id, title: section.title } : undefined,
+      chapter: chapter ? this.headingRef(chapter) : undefined,
+      section: section ? this.headingRef(section) : undefined,
       ancestors: ancestors as CodeRef[],
       children: kids ? kids.map((c) => this.ref_(c)) : [],
       notes,
       seventhCharacter,
       extension,
-      provenance: n.nf || n.xf ? { ...(n.nf ? { notes: n.nf } : {}), ...(n.xf ? { seventhCharacters: n.xf } : {}) } : undefined,
+      provenance: n.nf || n.xf ? this.provenanceOf(n.nf, n.xf) : undefined,
     };
     return detail;
   }
