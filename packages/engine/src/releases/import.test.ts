@@ -105,3 +105,13 @@ test('an empty or missing folder says what to download', async () => {
     return true;
   });
 });
+
+test('two imports into one home at once wait for each other', async () => {
+  const src = await tmp('src');
+  const home = await tmp('home');
+  await writeFile(join(src, 'icd10cm-order-Jan-2021.txt'), await order2021());
+  const [a, b] = await Promise.all([importReleases({ from: [src], home }), importReleases({ from: [src], home })]);
+  assert.deepEqual([a.releases[0]?.status, b.releases[0]?.status].sort(), ['compiled', 'unchanged']);
+  assert.deepEqual((await readManifests(home)).map((m) => m.id), ['icd10cm-2021-jan']);
+  assert.deepEqual(await leftovers(home), []);
+});

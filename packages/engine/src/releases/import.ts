@@ -12,7 +12,7 @@ import type { CompileContext, ReleaseGroup, SystemCompiler } from './compiler.js
 import { defaultHome, defaultReleaseDirs, DOWNLOAD_HELP } from './home.js';
 import { hintFromName, releaseId, releaseLabel, releaseSpan, type ReleaseKey } from './key.js';
 import { RELEASE_FORMAT, type ReleaseManifest, type ReleaseSource } from './manifest.js';
-import { cleanLeftovers, PendingRelease, readManifests, readReleaseFile, releasesDir } from './store.js';
+import { cleanLeftovers, PendingRelease, readManifests, readReleaseFile, releasesDir, withImportLock } from './store.js';
 
 const compilers = new Map<string, SystemCompiler>();
 
@@ -63,6 +63,10 @@ export async function importReleases(opts: ImportOptions = {}): Promise<ImportRe
   const from = opts.from ?? defaultReleaseDirs();
   if (from.length === 0) throw new MedcoderError('NO_RELEASES_FOUND', DOWNLOAD_HELP);
   await mkdir(releasesDir(home), { recursive: true });
+  return withImportLock(home, () => importLocked(opts, progress, home, from));
+}
+
+async function importLocked(opts: ImportOptions, progress: Progress, home: string, from: string[]): Promise<ImportReport> {
   await cleanLeftovers(home);
 
   const skipped: WalkNote[] = [];

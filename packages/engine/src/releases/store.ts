@@ -89,12 +89,45 @@ export async function cleanLeftovers(home: string): Promise<void> {
   await Promise.all(stale.map((n) => rm(join(dir, n), { recursive: true, force: true })));
 }
 
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Hold the home's import lock while `work` runs: two imports into one home
+ * wait for each other instead of interleaving. A lock left by a process that
+ * no longer runs is taken over.
+ */
+export async function withImportLock<T>(home: string, work: () => Promise<T>, waitMs = 10 * 60_000): Promise<T> {
+  const lock = join(releasesDir(home), '.import.lock');
+  const started = Date.now();
+  for (;;) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
+      if (!processAlive(holder)) {
+        await rm(lock, { force: true });
+        continue;
+      }
+      if (Date.now() - started > waitMs) {
+        throw new MedcoderError('IMPORT_FAILED', `another import (process ${holder}) holds ${lock}; try again when it has finished`, { path: lock });
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lock, { force: true });
   }
 }
