@@ -19,3 +19,7 @@ export { GEM_DIRECTIONS, type GemDirection } from './gems/gem-file.js';
 export type { HcpcsAttributes } from './hcpcs/compiled.js';
 export { normalizeIcd9, type Icd9System } from './icd9cm/code.js';
 export { CPT_COLUMNS } from './cpt/csv.js';
+export { parseDocument, sectionAt, MAX_SENTENCE_TOKENS, type ClinicalDocument, type Section, type Sentence, type ParseOptions } from './document/document.js';
+export { tokenize, foldCase, type Token, type TokenKind } from './document/tokens.js';
+export { sectionDefinitions, SECTION_LABELS, type SectionKind, type SectionDefinition } from './document/sections.js';
+export { clinicalText, looksBinary, MAX_NOTE_CHARS } from './document/input.js';
