@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'IMPORT_FAILED'
   | 'INVALID_DATE'
   | 'INVALID_ARGUMENT'
+  | 'INVALID_CLAIM'
   | 'UNKNOWN_SYSTEM'
   | 'CODE_NOT_FOUND'
   | 'CPT_FILE_INVALID';

@@ -23,3 +23,28 @@ export { parseDocument, sectionAt, MAX_SENTENCE_TOKENS, type ClinicalDocument, t
 export { tokenize, foldCase, type Token, type TokenKind } from './document/tokens.js';
 export { sectionDefinitions, SECTION_LABELS, type SectionKind, type SectionDefinition } from './document/sections.js';
 export { clinicalText, looksBinary, MAX_NOTE_CHARS } from './document/input.js';
+export {
+  parseClaim,
+  safeParseClaim,
+  claimSchema,
+  claimSpan,
+  diagnosisDate,
+  ageOn,
+  npiCheckDigitOk,
+  CLAIM_SETTINGS,
+  POA_VALUES,
+  type Claim,
+  type ClaimInput,
+  type ClaimIssue,
+  type ClaimLine,
+  type ClaimSetting,
+  type ClaimParseResult,
+  type Diagnosis,
+  type IcdProcedure,
+  type Provider,
+  type Patient,
+  type Subscriber,
+  type Payer,
+  type Address,
+  type PersonName,
+} from './claims/model.js';
