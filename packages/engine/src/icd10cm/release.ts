@@ -7,7 +7,6 @@ import type { CodeSetRelease, SystemLoader } from '../releases/release.js';
 import { MedcoderError } from '../errors.js';
 import { normalizeCm, padForSeventh, shapeProblems, stemOf } from './code.js';
 import { CM_CODES_FILE, fromFile, type CmChapter, type CmCompiled, type CmNode, type CmSection } from './compiled.js';
-import { excludedChars } from './compile.js';
 import { TABULAR_NOTE_KINDS } from './tabular.js';
 
 /** Notes that apply to every code below the one carrying them. Inclusion terms belong to their own code only. */
@@ -57,20 +56,6 @@ export class Icd10cmRelease implements CodeSetRelease {
     return this.children.get(code) ?? [];
   }
 
-  private ancestors(n: CmNode): CmNode[] {
-    const out: CmNode[] = [];
-    for (let p = n.p ? this.nodes.get(n.p) : undefined; p; p = p.p ? this.nodes.get(p.p) : undefined) out.unshift(p);
-    return out;
-  }
-
-  private sevenChr(chain: CmNode[]): { node: CmNode; def: Array<[string, string]> } | undefined {
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const x = chain[i]!.x;
-      if (x) return { node: chain[i]!, def: x };
-    }
-    return undefined;
-  }
-
   private readonly seventhMemo = new Map<string, SeventhCharacterInfo | null>();
 
   /** 7th-character definitions that apply to a stem (own or inherited), minus textual exclusions. */
@@ -84,19 +69,32 @@ export class Icd10cmRelease implements CodeSetRelease {
     return memo ?? undefined;
   }
 
+  /** The tabular's 7th-character text rules with their patterns compiled once. */
+  private rules: Array<{ rule: CmCompiled['seventhRules'][number]; re: RegExp }> | undefined;
+
   private computeSeventh(stem: CmNode): SeventhCharacterInfo | undefined {
-    const chain = [...this.ancestors(stem), stem];
-    const found = this.sevenChr(chain);
-    if (!found) return undefined;
+    let found: CmNode | undefined;
+    for (let cur: CmNode | undefined = stem; cur; cur = cur.p ? this.nodes.get(cur.p) : undefined) {
+      if (cur.x) {
+        found = cur;
+        break;
+      }
+    }
+    if (!found?.x) return undefined;
     const padded = padForSeventh(stem.c);
-    const excludedSet = excludedChars(padded, this.data.seventhRules);
-    const excluded = [...excludedSet].map((char) => ({ char, rule: this.data.seventhRules.find((r) => r.exclude.includes(char) && new RegExp(r.stem).test(padded))?.rule ?? '' }));
-    return {
-      from: found.node.c,
-      definitions: found.def.filter(([c]) => !excludedSet.has(c)).map(([char, meaning]) => ({ char, meaning })),
-      ...(excluded.length ? { excluded } : {}),
-      ...(found.node.xf ? { release: found.node.xf } : {}),
+    this.rules ??= this.data.seventhRules.map((rule) => ({ rule, re: new RegExp(rule.stem) }));
+    const excluded: Array<{ char: string; rule: string }> = [];
+    for (const { rule, re } of this.rules) {
+      if (!padded.startsWith(rule.category) || !re.test(padded)) continue;
+      for (const char of rule.exclude) if (!excluded.some((x) => x.char === char)) excluded.push({ char, rule: rule.rule });
+    }
+    const info: SeventhCharacterInfo = {
+      from: found.c,
+      definitions: found.x.filter(([c]) => !excluded.some((x) => x.char === c)).map(([char, meaning]) => ({ char, meaning })),
     };
+    if (excluded.length) info.excluded = excluded;
+    if (found.xf) info.release = found.xf;
+    return info;
   }
 
   /** Notes a code inherits from its parent chain, section and chapter; shared by all children of `parent`. */
