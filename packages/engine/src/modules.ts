@@ -8,3 +8,4 @@ import './hcpcs/module.js';
 import './icd9cm/module.js';
 import './gems/module.js';
 import './cpt/module.js';
+import './encoder/module.js';

@@ -8,7 +8,7 @@ import { detectEntry, type Detection } from '../sources/detect.js';
 import type { SourceEntry } from '../sources/entry.js';
 import { walkSources, type WalkNote } from '../sources/walk.js';
 import { hashEntry } from '../util/hash.js';
-import type { CompileContext, ReleaseGroup, SystemCompiler } from './compiler.js';
+import type { CompileContext, CompiledOutput, ReleaseGroup, SystemCompiler } from './compiler.js';
 import { defaultHome, defaultReleaseDirs, DOWNLOAD_HELP } from './home.js';
 import { hintFromName, releaseId, releaseLabel, releaseSpan, type ReleaseKey } from './key.js';
 import { RELEASE_FORMAT, type ReleaseManifest, type ReleaseSource } from './manifest.js';
@@ -18,6 +18,18 @@ const compilers = new Map<string, SystemCompiler>();
 
 export function registerCompiler(c: SystemCompiler): void {
   compilers.set(c.system, c);
+}
+
+/**
+ * A step run after a release is compiled, before it is written: it may add
+ * data files derived from the compiled output (e.g. the encoder's search
+ * index). A Uint8Array value is written as raw bytes, anything else as JSON.
+ */
+export type PostCompileHook = (group: ReleaseGroup, output: CompiledOutput, ctx: CompileContext) => Promise<Record<string, unknown> | undefined>;
+const postCompileHooks: PostCompileHook[] = [];
+
+export function registerPostCompile(hook: PostCompileHook): void {
+  postCompileHooks.push(hook);
 }
 
 export interface ImportOptions {
@@ -155,9 +167,13 @@ async function importLocked(opts: ImportOptions, progress: Progress, home: strin
       }
       const step = progress.step(`compiling ${label}`);
       const out = await compiler.compile(group, ctx);
+      for (const hook of postCompileHooks) Object.assign(out.files, await hook(group, out, ctx));
       const span = releaseSpan(group.key);
       const p = await PendingRelease.create(home, group.id);
-      for (const [file, data] of Object.entries(out.files)) await p.writeJson(file, data);
+      for (const [file, data] of Object.entries(out.files)) {
+        if (data instanceof Uint8Array) await writeFile(join(p.tmp, file), data);
+        else await p.writeJson(file, data);
+      }
       const manifest: ReleaseManifest = {
         format: RELEASE_FORMAT,
         id: group.id,

@@ -1,0 +1,219 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MedcoderError, isMedcoderError } from '../errors.js';
+import { normalizeCm } from '../icd10cm/code.js';
+import type { ReleaseRef } from '../lookup.js';
+import type { CodeSets, DateOptions } from '../releases/registry.js';
+import { releasesDir } from '../releases/store.js';
+import { isCodeSystem, SYSTEM_LABELS, type CodeSystem } from '../systems.js';
+import { queryRewriter } from './abbreviations.js';
+import { stem } from './stem.js';
+import { codePrefix, rank, resolveTerms, type QueryTerm } from './search.js';
+import { SEARCH_FILE, SearchIndex, type EntryKind } from './search-index.js';
+import { MAX_QUERY_CHARS } from './tokenize.js';
+
+/** Systems the encoder searches when none is named. */
+export const SEARCH_SYSTEMS: readonly CodeSystem[] = ['icd10cm', 'icd10pcs', 'hcpcs', 'cpt'];
+
+export interface SearchOptions extends DateOptions {
+  /** Systems to search (default: ICD-10-CM, ICD-10-PCS, HCPCS, and CPT when a CPT file was imported). */
+  systems?: readonly string[];
+  /** Most results (default 20, at most 500). */
+  limit?: number;
+  /** Only codes that may be reported. */
+  billableOnly?: boolean;
+  /** ICD-10-CM chapter number (e.g. "4") or ICD-10-PCS section character (e.g. "0"). */
+  chapter?: string;
+  /** Treat the last word as the start of a word (type-ahead). Default true. */
+  typeahead?: boolean;
+}
+
+export interface SearchHit {
+  system: CodeSystem;
+  code: string;
+  title: string;
+  billable: boolean;
+  /** category, subcategory, code, extension (ICD-10-CM); code, table, prefix (ICD-10-PCS); code, modifier (HCPCS). */
+  kind: string;
+  score: number;
+  /** The text that matched best, and where it comes from (title, inclusion term, index path, …). */
+  matched: { kind: EntryKind | 'code'; text: string };
+  release: string;
+  chapter?: string;
+}
+
+export interface SearchAnswer {
+  query: string;
+  /** code: answered by code prefix; text: ranked search; empty: nothing to search for. */
+  mode: 'code' | 'text' | 'empty';
+  hits: SearchHit[];
+  /** Abbreviations and phrases expanded. */
+  expansions: Array<{ from: string; to: string }>;
+  /** Words corrected or completed (first system's vocabulary). */
+  corrections: Array<{ from: string; to: string }>;
+  releases: Array<{ system: CodeSystem; release: ReleaseRef }>;
+  warnings: string[];
+}
+
+/** A release's search index, loaded. */
+export interface LoadedSearch {
+  system: CodeSystem;
+  ref: ReleaseRef;
+  index: SearchIndex;
+}
+
+const cache = new WeakMap<CodeSets, Map<string, Promise<SearchIndex>>>();
+
+/** The search index of a compiled release (read once per CodeSets). */
+export function searchIndexOf(cs: CodeSets, releaseId: string): Promise<SearchIndex> {
+  let perHome = cache.get(cs);
+  if (!perHome) cache.set(cs, (perHome = new Map()));
+  let p = perHome.get(releaseId);
+  if (!p) {
+    p = (async () => {
+      const m = cs.manifests.find((x) => x.id === releaseId);
+      if (!m) throw new MedcoderError('RELEASE_NOT_FOUND', `no compiled release "${releaseId}" in ${cs.home}`, { release: releaseId });
+      if (!m.files.includes(SEARCH_FILE)) {
+        throw new MedcoderError('RELEASE_CORRUPT', `${m.label} was compiled without a search index; run "medcoder codesets import --force"`, { release: releaseId });
+      }
+      const path = join(releasesDir(cs.home), releaseId, SEARCH_FILE);
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(path);
+      } catch (e) {
+        throw new MedcoderError('RELEASE_CORRUPT', `cannot read ${path}: ${(e as Error).message}; run "medcoder codesets import --force"`, { path }, { cause: e });
+      }
+      return new SearchIndex(bytes, path);
+    })();
+    p.catch(() => perHome.delete(releaseId));
+    perHome.set(releaseId, p);
+  }
+  return p;
+}
+
+/**
+ * Load the search indexes of the releases in force on a date. Systems not
+ * named explicitly are skipped when they have no compiled release (CPT
+ * without a licensed file); a named one without a release is an error.
+ */
+export async function loadSearch(cs: CodeSets, opts: SearchOptions = {}): Promise<{ loaded: LoadedSearch[]; warnings: string[] }> {
+  const named = opts.systems && opts.systems.length ? opts.systems : undefined;
+  for (const s of named ?? []) {
+    if (!isCodeSystem(s)) throw new MedcoderError('UNKNOWN_SYSTEM', `unknown code system "${s}" (icd10cm, icd10pcs, hcpcs, cpt)`, { field: 'system', value: s });
+    if (!SEARCH_SYSTEMS.includes(s)) throw new MedcoderError('INVALID_ARGUMENT', `the encoder searches ${SEARCH_SYSTEMS.join(', ')}; ${SYSTEM_LABELS[s]} is not searchable`, { field: 'system', value: s });
+  }
+  const systems = (named ?? SEARCH_SYSTEMS) as CodeSystem[];
+  const warnings: string[] = [];
+  const loaded: LoadedSearch[] = [];
+  await Promise.all(
+    systems.map(async (system) => {
+      if (!named && cs.releases(system).length === 0) return;
+      try {
+        const r = cs.resolve(system, opts);
+        warnings.push(...r.warnings);
+        loaded.push({ system, ref: r.ref, index: await searchIndexOf(cs, r.manifest.id) });
+      } catch (e) {
+        // Unnamed systems with no release for the date are left out; the others say why.
+        if (named || !isMedcoderError(e) || e.code !== 'NO_RELEASE_FOR_DATE') throw e;
+        warnings.push(e.message);
+      }
+    }),
+  );
+  loaded.sort((a, b) => systems.indexOf(a.system) - systems.indexOf(b.system));
+  return { loaded, warnings };
+}
+
+/** Code prefixes a query could stand for, by system; undefined when it does not look like a code. */
+export function codeShapes(query: string): Partial<Record<CodeSystem, string>> | undefined {
+  const q = query.trim().toUpperCase();
+  if (q.length < 3 || q.length > 9 || /\s/.test(q)) return undefined;
+  const out: Partial<Record<CodeSystem, string>> = {};
+  if (/^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{0,4}|\.)$/.test(q)) out.icd10cm = normalizeCm(q.replace(/\.$/, ''));
+  if (/^[0-9A-HJ-NP-Z]{3,7}$/.test(q) && /[0-9]/.test(q)) out.icd10pcs = q;
+  if (/^[A-V][0-9]{1,4}$/.test(q)) out.hcpcs = q;
+  if (/^[0-9]{3,5}$/.test(q) || /^[0-9]{4}[FTUM]$/.test(q)) out.cpt = q;
+  return Object.keys(out).length ? out : undefined;
+}
+
+function hitOf(l: LoadedSearch, doc: number, score: number, matched: SearchHit['matched']): SearchHit {
+  const ix = l.index;
+  const chapter = ix.chapter(doc);
+  return {
+    system: l.system,
+    code: ix.codes[doc]!,
+    title: ix.title(doc),
+    billable: ix.billable(doc),
+    kind: ix.kind(doc),
+    score: Math.round(score * 1000) / 1000,
+    matched,
+    release: l.ref.id,
+    ...(chapter !== undefined ? { chapter } : {}),
+  };
+}
+
+/** Check a query's size and characters; throws for input no search should run on. */
+export function checkQuery(query: unknown): string {
+  if (typeof query !== 'string') throw new MedcoderError('INVALID_ARGUMENT', 'the query must be text', { field: 'query' });
+  if (query.length > MAX_QUERY_CHARS) {
+    throw new MedcoderError('INVALID_ARGUMENT', `the query has ${query.length} characters; at most ${MAX_QUERY_CHARS} are read`, { field: 'query', length: query.length });
+  }
+  return query;
+}
+
+/** Search loaded indexes (synchronous; see searchCodes for the loading). */
+export function searchLoaded(loaded: readonly LoadedSearch[], query: string, opts: SearchOptions = {}): Omit<SearchAnswer, 'warnings'> {
+  checkQuery(query);
+  const limit = Math.max(1, Math.min(500, Math.floor(opts.limit ?? 20)));
+  const releases = loaded.map((l) => ({ system: l.system, release: l.ref }));
+  const base = { query, releases, expansions: [] as SearchAnswer['expansions'], corrections: [] as SearchAnswer['corrections'] };
+  const filters = { ...(opts.billableOnly ? { billableOnly: true } : {}), ...(opts.chapter !== undefined ? { chapter: String(opts.chapter) } : {}) };
+
+  const shapes = codeShapes(query);
+  if (shapes) {
+    const hits: SearchHit[] = [];
+    for (const l of loaded) {
+      const prefix = shapes[l.system];
+      if (!prefix) continue;
+      for (const doc of codePrefix(l.index, prefix, { limit: limit - hits.length, ...filters })) {
+        hits.push(hitOf(l, doc, 1, { kind: 'code', text: l.index.codes[doc]! }));
+      }
+      if (hits.length >= limit) break;
+    }
+    if (hits.length) return { ...base, mode: 'code', hits };
+  }
+
+  const rewritten = queryRewriter().rewrite(query);
+  if (rewritten.words.length === 0) return { ...base, mode: 'empty', hits: [] };
+  const typeahead = opts.typeahead !== false && !/\s$/.test(query);
+  const ranked: Array<{ l: LoadedSearch; doc: number; entry: number; score: number }> = [];
+  const corrected = new Map<string, string>();
+  // Words some system knows as typed: never corrected or completed in the others.
+  const known = new Set<string>();
+  for (const w of rewritten.words) if (loaded.some((l) => l.index.term(stem(w.word)) >= 0)) known.add(w.word);
+  for (const l of loaded) {
+    const terms: QueryTerm[] = resolveTerms(l.index, rewritten, typeahead, known);
+    for (const t of terms) {
+      if (t.replacedBy && !corrected.has(t.surface)) corrected.set(t.surface, t.replacedBy);
+    }
+    for (const r of rank(l.index, terms, { limit, ...filters })) ranked.push({ l, ...r });
+  }
+  ranked.sort((a, b) => b.score - a.score);
+  const hits = ranked.slice(0, limit).map((r) => hitOf(r.l, r.doc, r.score, { kind: r.l.index.entryKindName(r.entry), text: r.l.index.entryText(r.entry) }));
+  // A word one system knows as typed is not reported as corrected by another.
+  const corrections = [...corrected].filter(([from]) => !known.has(from)).map(([from, to]) => ({ from, to }));
+  return { ...base, mode: 'text', hits, expansions: rewritten.expansions, corrections };
+}
+
+/**
+ * Search codes by words or by code: ICD-10-CM titles, inclusion terms and
+ * index entries, ICD-10-PCS titles and definitions, HCPCS and CPT
+ * descriptors, in the releases in force on the date of service.
+ */
+export async function searchCodes(cs: CodeSets, query: string, opts: SearchOptions = {}): Promise<SearchAnswer> {
+  checkQuery(query);
+  const { loaded, warnings } = await loadSearch(cs, opts);
+  const answer = searchLoaded(loaded, query, opts);
+  const rewritten = answer.mode === 'text' ? queryRewriter().rewrite(query) : undefined;
+  if (rewritten?.truncated) warnings.push('only the first words of the query were read');
+  return { ...answer, warnings };
+}

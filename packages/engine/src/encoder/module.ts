@@ -1,0 +1,72 @@
+import { registerPostCompile } from '../releases/import.js';
+import type { CompileContext, CompiledOutput, ReleaseGroup } from '../releases/compiler.js';
+import { INDEX_FILES, type CompiledIndexFile, type IndexKind } from '../icd10cm/alphabetic-index.js';
+import { CM_CODES_FILE, fromFile } from '../icd10cm/compiled.js';
+import { PCS_DATA_FILE, type PcsCompiled } from '../icd10pcs/compiled.js';
+import { HCPCS_FILE, type HcpcsCompiled } from '../hcpcs/compiled.js';
+import { CPT_FILE, type CptCompiled } from '../cpt/compiled.js';
+import { releaseSpan } from '../releases/key.js';
+import { buildCmSearch, buildCptSearch, buildHcpcsSearch, buildPcsSearch, type CmIndexFiles } from './search-build.js';
+import { SEARCH_FILE } from './search-index.js';
+
+/**
+ * Builds each release's search index at import time (a post-compile step),
+ * so searching needs no warm-up: the file is opened with the release.
+ */
+
+/** Shared-map key under which a release of this run keeps its own compiled index files for later releases. */
+const sharedKey = (id: string, kind: IndexKind) => `encoder:${kind}:${id}`;
+
+async function indexFileFor(id: string, kind: IndexKind, output: CompiledOutput, ctx: CompileContext): Promise<CompiledIndexFile | undefined> {
+  const own = output.files[INDEX_FILES[kind]] as CompiledIndexFile | undefined;
+  if (own) {
+    ctx.shared.set(sharedKey(id, kind), own);
+    return own;
+  }
+  const donor = output.provenance?.[kind];
+  if (!donor) return undefined;
+  const inRun = ctx.shared.get(sharedKey(donor, kind)) as CompiledIndexFile | undefined;
+  if (inRun) return inRun;
+  try {
+    return (await ctx.readCompiled(donor, INDEX_FILES[kind])) as CompiledIndexFile;
+  } catch {
+    return undefined;
+  }
+}
+
+registerPostCompile(async (group: ReleaseGroup, output: CompiledOutput, ctx: CompileContext) => {
+  const id = group.id;
+  const from = output.effectiveFrom ?? releaseSpan(group.key).from;
+  const step = ctx.progress.step(`search index for ${id}`);
+  let bytes: Uint8Array | undefined;
+  switch (group.key.system) {
+    case 'icd10cm': {
+      const packed = output.files[CM_CODES_FILE];
+      if (!packed) break;
+      const files: CmIndexFiles = {};
+      for (const kind of ['index', 'eindex', 'drug', 'neoplasm'] as const) {
+        const f = await indexFileFor(id, kind, output, ctx);
+        if (f) files[kind] = f;
+      }
+      bytes = buildCmSearch(id, fromFile(packed), files);
+      break;
+    }
+    case 'icd10pcs': {
+      const data = output.files[PCS_DATA_FILE] as PcsCompiled | undefined;
+      if (data) bytes = buildPcsSearch(id, data);
+      break;
+    }
+    case 'hcpcs': {
+      const data = output.files[HCPCS_FILE] as HcpcsCompiled | undefined;
+      if (data) bytes = buildHcpcsSearch(id, data, from);
+      break;
+    }
+    case 'cpt': {
+      const data = output.files[CPT_FILE] as CptCompiled | undefined;
+      if (data) bytes = buildCptSearch(id, data, from);
+      break;
+    }
+  }
+  step.done(bytes ? `${(bytes.byteLength / 1048576).toFixed(1)} MB` : 'none');
+  return bytes ? { [SEARCH_FILE]: bytes } : undefined;
+});

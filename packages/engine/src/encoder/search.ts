@@ -1,0 +1,326 @@
+import type { RewrittenQuery } from './abbreviations.js';
+import { stem } from './stem.js';
+import { OPTIONAL_BIT, type EntryKind, type SearchIndex } from './search-index.js';
+import { STOPWORDS } from './tokenize.js';
+
+/**
+ * Ranking over one release's search index. Entries are scored BM25-style
+ * (short fields, so a mild length normalisation), then the best candidates
+ * are re-scored with what BM25 misses: how much of the query an entry covers
+ * and how much of the entry the query covers, the order and closeness of the
+ * matched words, and an exact-phrase bonus. A code scores by its best entry;
+ * billable codes get a boost. Very common words are left out of the first
+ * pass (they still count in the second), which bounds the work per query.
+ */
+
+export interface TermAlternative {
+  term: number;
+  weight: number;
+}
+
+/** One word of the query, resolved against an index. */
+export interface QueryTerm {
+  surface: string;
+  alts: TermAlternative[];
+  optional: boolean;
+  idf: number;
+  /** The word was corrected or completed: what it became. */
+  replacedBy?: string;
+}
+
+export interface RankOptions {
+  limit: number;
+  billableOnly?: boolean;
+  chapter?: string;
+  /** Treat the last word as a prefix (type-ahead). */
+  prefixLast?: boolean;
+}
+
+export interface RankedDoc {
+  doc: number;
+  entry: number;
+  score: number;
+}
+
+const K1 = 1.2;
+const B = 0.5;
+/** How many first-pass candidates are re-scored. */
+const RESCORE = 150;
+/** Postings read in the first pass beyond the rarest term's. */
+const POSTING_BUDGET = 16_000;
+/** Postings read at least for every term. */
+const MIN_PER_TERM = 1500;
+/** Weight of an entry by where its text comes from. */
+const KIND_WEIGHT: Record<EntryKind, number> = {
+  title: 1,
+  short: 0.7,
+  inclusion: 0.97,
+  index: 0.97,
+  see: 0.9,
+  eindex: 0.9,
+  drug: 0.85,
+  neoplasm: 0.85,
+  definition: 0.6,
+  includes: 0.8,
+};
+const KIND_WEIGHTS = Object.values(KIND_WEIGHT);
+const BILLABLE_BOOST = 1.12;
+
+/** Scratch arrays per index, reused across queries (queries run one at a time). */
+interface Scratch {
+  acc: Float32Array;
+  stamp: Uint32Array;
+  touched: Uint32Array;
+  termSlot: Int32Array;
+  docBest: Float32Array;
+  docEntry: Int32Array;
+  docTouched: Uint32Array;
+  /** BM25 length normalisation per entry: K1 * (1 - B + B * len / avg). */
+  norm: Float32Array;
+  round: number;
+}
+const scratches = new WeakMap<SearchIndex, Scratch>();
+
+function scratchOf(ix: SearchIndex): Scratch {
+  let s = scratches.get(ix);
+  if (!s) {
+    s = {
+      acc: new Float32Array(ix.entryCount),
+      stamp: new Uint32Array(ix.entryCount),
+      touched: new Uint32Array(ix.entryCount),
+      termSlot: new Int32Array(ix.vocab.length).fill(-1),
+      docBest: new Float32Array(ix.codes.length),
+      docEntry: new Int32Array(ix.codes.length).fill(-1),
+      docTouched: new Uint32Array(ix.codes.length),
+      norm: new Float32Array(ix.entryCount),
+      round: 0,
+    };
+    const avg = ix.header.avgLength;
+    for (let e = 0; e < ix.entryCount; e++) s.norm[e] = K1 * (1 - B + (B * ix.entryLen[e]!) / avg);
+    scratches.set(ix, s);
+  }
+  return s;
+}
+
+function idfOf(ix: SearchIndex, df: number): number {
+  const n = ix.entryCount;
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/** Resolve the words of a rewritten query against an index: exact stems, completions of the last word, corrections. */
+export function resolveTerms(ix: SearchIndex, q: RewrittenQuery, prefixLast: boolean, knownElsewhere?: ReadonlySet<string>): QueryTerm[] {
+  const out: QueryTerm[] = [];
+  const words = q.words.filter((w) => !STOPWORDS.has(w.word));
+  words.forEach((w, i) => {
+    const alts: TermAlternative[] = [];
+    const add = (term: number, weight: number) => {
+      if (term < 0) return;
+      const have = alts.find((a) => a.term === term);
+      if (have) have.weight = Math.max(have.weight, weight);
+      else alts.push({ term, weight });
+    };
+    const exact = ix.term(stem(w.word));
+    add(exact, 1);
+    let replacedBy: string | undefined;
+    const last = i === words.length - 1 && prefixLast && !w.optional;
+    const elsewhere = exact < 0 && knownElsewhere?.has(w.word) === true;
+    if (last && !elsewhere && w.word.length >= 2 && ix.word(w.word) < 0) {
+      const done = ix.completions(w.word, 6);
+      for (const id of done) add(ix.wordTerm[id]!, 0.85);
+      if (done.length && exact < 0) replacedBy = `${ix.words[done[0]!]}…`;
+    }
+    if (alts.length === 0 && !elsewhere && !/[0-9]/.test(w.word)) {
+      const fixes = ix.corrections(w.word, 3);
+      for (const f of fixes) add(ix.wordTerm[f.id]!, f.distance === 1 ? 0.8 : 0.6);
+      if (fixes.length) replacedBy = ix.words[fixes[0]!.id];
+    }
+    let idf = 0;
+    for (const a of alts) idf = Math.max(idf, idfOf(ix, ix.df[a.term]!));
+    if (alts.length === 0) idf = idfOf(ix, 1);
+    out.push({ surface: w.word, alts, optional: w.optional, idf, ...(replacedBy ? { replacedBy } : {}) });
+  });
+  return out;
+}
+
+function bm25(tf: number, len: number, avg: number): number {
+  const t = tf === 0 ? 0.5 : tf; // a nonessential modifier counts half
+  return (t * (K1 + 1)) / (t + K1 * (1 - B + (B * len) / avg));
+}
+
+/**
+ * Rank documents of one index for resolved query terms. Returns documents
+ * with their best entry, best first.
+ */
+export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOptions): RankedDoc[] {
+  const required = terms.filter((t) => !t.optional);
+  const totalIdf = required.reduce((s, t) => s + t.idf, 0);
+  if (totalIdf === 0) return [];
+  const s = scratchOf(ix);
+  const avg = ix.header.avgLength;
+  s.round = (s.round + 1) >>> 0 || 1;
+  const round = s.round;
+
+  // First pass: accumulate the rarer terms first, within a budget of postings.
+  const dfOf = (t: QueryTerm) => t.alts.reduce((n, a) => n + ix.df[a.term]!, 0);
+  const matchable = terms.filter((t) => t.alts.length).sort((a, b) => dfOf(a) - dfOf(b));
+  let budget = POSTING_BUDGET;
+  let nTouched = 0;
+  const { acc, stamp, touched } = s;
+  const norm = s.norm;
+  for (let ti = 0; ti < matchable.length; ti++) {
+    const t = matchable[ti]!;
+    // Lists are in impact order: a term read in part still yields its best entries.
+    const share = Math.max(MIN_PER_TERM, ti === 0 ? budget : Math.floor(budget / (matchable.length - ti)));
+    const w0 = t.optional ? 0.3 : 1;
+    for (const a of t.alts) {
+      const from = ix.postStart[a.term]!;
+      const to = Math.min(ix.postStart[a.term + 1]!, from + share);
+      budget -= to - from;
+      const w = w0 * a.weight * t.idf * (K1 + 1);
+      for (let p = from; p < to; p++) {
+        const e = ix.postEntry[p]!;
+        const tf = ix.postTf[p]! || 0.5;
+        const v = (w * tf) / (tf + norm[e]!);
+        if (stamp[e] !== round) {
+          stamp[e] = round;
+          acc[e] = v;
+          touched[nTouched++] = e;
+        } else acc[e]! += v;
+      }
+    }
+  }
+  // Keep the best RESCORE candidates (a bounded min-heap on score).
+  const heap: number[] = [];
+  const less = (a: number, b: number) => acc[a]! < acc[b]!;
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  for (let i = 0; i < nTouched; i++) {
+    const e = touched[i]!;
+    if (heap.length < RESCORE) {
+      heap.push(e);
+      for (let k = heap.length - 1; k > 0; ) {
+        const parent = (k - 1) >> 1;
+        if (!less(heap[k]!, heap[parent]!)) break;
+        [heap[k], heap[parent]] = [heap[parent]!, heap[k]!];
+        k = parent;
+      }
+    } else if (acc[e]! > acc[heap[0]!]!) {
+      heap[0] = e;
+      siftDown(0);
+    }
+  }
+
+  // Second pass: full score of each candidate from its token list.
+  const slot = s.termSlot;
+  terms.forEach((t, i) => {
+    for (const a of t.alts) if (slot[a.term] === -1) slot[a.term] = i;
+  });
+  const nTerms = terms.length;
+  const bestW = new Float64Array(nTerms);
+  const bestTf = new Int32Array(nTerms);
+  const firstPos = new Int32Array(nTerms);
+  let docCount = 0;
+  const { docBest, docEntry, docTouched } = s;
+  for (const e of heap) {
+    bestW.fill(0);
+    bestTf.fill(0);
+    firstPos.fill(-1);
+    const from = ix.tokStart[e]!;
+    const to = ix.tokStart[e + 1]!;
+    const len = ix.entryLen[e]!;
+    let entryMatched = 0;
+    let pos = 0;
+    for (let k = from; k < to; k++) {
+      const raw = ix.toks[k]!;
+      const optional = (raw & OPTIONAL_BIT) !== 0;
+      const id = raw & 0x7fffffff;
+      const qi = slot[id]!;
+      if (qi >= 0) {
+        // The term's weight for this alternative (a word typed twice counts once).
+        let w = 0;
+        for (const a of terms[qi]!.alts) if (a.term === id) w = a.weight;
+        const q = qi;
+        if (w > bestW[q]!) bestW[q] = w;
+        if (!optional) {
+          bestTf[q]!++;
+          if (firstPos[q] === -1) firstPos[q] = pos;
+          entryMatched++;
+        }
+      }
+      if (!optional) pos++;
+    }
+    let score = 0;
+    let covered = 0;
+    let matchedTerms = 0;
+    let inOrder = 0;
+    let lastPos = -1;
+    let minPos = 1 << 30;
+    let maxPos = -1;
+    for (let i = 0; i < nTerms; i++) {
+      const w = bestW[i]!;
+      if (w === 0) continue;
+      const t = terms[i]!;
+      score += (t.optional ? 0.3 : 1) * w * t.idf * bm25(bestTf[i]!, len, avg);
+      if (!t.optional) covered += t.idf * Math.min(1, w + 0.1);
+      const p = firstPos[i]!;
+      if (p >= 0) {
+        matchedTerms++;
+        if (p > lastPos) inOrder++;
+        lastPos = p;
+        if (p < minPos) minPos = p;
+        if (p > maxPos) maxPos = p;
+      }
+    }
+    if (score === 0) continue;
+    const qCover = Math.min(1, covered / totalIdf);
+    const eCover = len ? Math.min(1, entryMatched / len) : 0;
+    const span = maxPos >= minPos ? maxPos - minPos + 1 : 1;
+    const proximity = matchedTerms > 1 ? matchedTerms / span : 1;
+    const order = matchedTerms > 1 ? (inOrder - 1) / (matchedTerms - 1) : 1;
+    let total = score * qCover * qCover * (0.55 + 0.45 * eCover) * (1 + 0.12 * proximity + 0.05 * order);
+    if (qCover >= 0.999 && eCover >= 0.999) total *= 1.25;
+    total *= KIND_WEIGHTS[ix.entryKind[e]!] ?? 1;
+    const doc = ix.entryDoc[e]!;
+    if (opts.billableOnly && !ix.billable(doc)) continue;
+    if (opts.chapter !== undefined && ix.chapter(doc) !== opts.chapter) continue;
+    if (ix.billable(doc)) total *= BILLABLE_BOOST;
+    if (docEntry[doc] === -1) {
+      docTouched[docCount++] = doc;
+      docBest[doc] = total;
+      docEntry[doc] = e;
+    } else if (total > docBest[doc]!) {
+      docBest[doc] = total;
+      docEntry[doc] = e;
+    }
+  }
+  for (const t of terms) for (const a of t.alts) slot[a.term] = -1;
+  const out: RankedDoc[] = [];
+  for (let i = 0; i < docCount; i++) {
+    const doc = docTouched[i]!;
+    out.push({ doc, entry: docEntry[doc]!, score: docBest[doc]! });
+    docEntry[doc] = -1;
+  }
+  out.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  return out.slice(0, opts.limit);
+}
+
+/** Documents whose code starts with a prefix, in code order (the exact code first). */
+export function codePrefix(ix: SearchIndex, prefix: string, opts: { limit: number; billableOnly?: boolean; chapter?: string }): number[] {
+  const out: number[] = [];
+  for (let i = ix.lowerBound(prefix); i < ix.codes.length && ix.codes[i]!.startsWith(prefix) && out.length < opts.limit; i++) {
+    if (opts.billableOnly && !ix.billable(i)) continue;
+    if (opts.chapter !== undefined && ix.chapter(i) !== opts.chapter) continue;
+    out.push(i);
+  }
+  return out;
+}

@@ -1,0 +1,119 @@
+/**
+ * Typo tolerance by deletion neighbourhoods (the SymSpell idea): a word and
+ * every form of it with one letter deleted are hashed at build time; a query
+ * word is looked up by its own deletions. Two words within one edit
+ * (insertion, deletion, substitution, swap of neighbours) always share a
+ * form. For long words a second deletion on the query side reaches two
+ * edits. Candidates are then checked with a real edit distance.
+ */
+
+/** Shortest word that is corrected at all; shorter typos are too ambiguous. */
+export const MIN_TYPO_LENGTH = 4;
+/** Words at least this long may be two edits away. */
+export const TWO_EDIT_LENGTH = 8;
+
+/** 32-bit FNV-1a hash of a string's UTF-16 code units. */
+export function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The word and its one-letter deletions (distinct). */
+export function deletions(word: string): string[] {
+  const out = new Set<string>([word]);
+  for (let i = 0; i < word.length; i++) out.add(word.slice(0, i) + word.slice(i + 1));
+  return [...out];
+}
+
+/** Sorted hash → word-id pairs for a word list (ids are positions in the list). */
+export function buildDeletionIndex(wordList: readonly string[]): { hashes: Uint32Array; ids: Uint32Array } {
+  const pairs: number[] = [];
+  wordList.forEach((w, id) => {
+    if (w.length < MIN_TYPO_LENGTH - 1 || /[0-9]/.test(w)) return;
+    for (const d of deletions(w)) pairs.push(hash32(d), id);
+  });
+  const n = pairs.length / 2;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => pairs[2 * a]! - pairs[2 * b]! || pairs[2 * a + 1]! - pairs[2 * b + 1]!);
+  const hashes = new Uint32Array(n);
+  const ids = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    hashes[i] = pairs[2 * order[i]!]!;
+    ids[i] = pairs[2 * order[i]! + 1]!;
+  }
+  return { hashes, ids };
+}
+
+/** First position of a hash in a sorted array (or where it would go). */
+function lowerBound(arr: Uint32Array, h: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid]! < h) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Optimal string alignment distance (Levenshtein plus swaps of neighbours),
+ * giving up (returning max + 1) once it must exceed `max`.
+ */
+export function editDistance(a: string, b: string, max = 2): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const n = a.length;
+  const m = b.length;
+  let prev2 = new Array<number>(m + 1).fill(0);
+  let prev = Array.from({ length: m + 1 }, (_, j) => j);
+  let cur = new Array<number>(m + 1).fill(0);
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= m; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[m]!;
+}
+
+export interface Correction {
+  id: number;
+  distance: number;
+}
+
+/**
+ * Word ids within one edit of `word` (two for long words), nearest first;
+ * `word` itself excluded. `wordAt` gives the word of an id.
+ */
+export function corrections(word: string, hashes: Uint32Array, ids: Uint32Array, wordAt: (id: number) => string): Correction[] {
+  if (word.length < MIN_TYPO_LENGTH || word.length > 40) return [];
+  const max = word.length >= TWO_EDIT_LENGTH ? 2 : 1;
+  const probes = new Set(deletions(word));
+  if (max === 2) for (const d of [...probes]) if (d.length < word.length) for (const dd of deletions(d)) probes.add(dd);
+  const seen = new Map<number, number>();
+  for (const p of probes) {
+    const h = hash32(p);
+    for (let i = lowerBound(hashes, h); i < hashes.length && hashes[i] === h; i++) {
+      const id = ids[i]!;
+      if (seen.has(id)) continue;
+      const w = wordAt(id);
+      const d = w === word ? 0 : editDistance(word, w, max);
+      seen.set(id, d);
+    }
+  }
+  const out: Correction[] = [];
+  for (const [id, distance] of seen) if (distance > 0 && distance <= max) out.push({ id, distance });
+  return out.sort((a, b) => a.distance - b.distance || a.id - b.id);
+}
