@@ -5,6 +5,7 @@ import { lookupCommand } from './commands/lookup.js';
 import { validateCommand } from './commands/validate.js';
 import { crosswalkCommand } from './commands/crosswalk.js';
 import { startCommand } from './commands/start.js';
+import { serveCommand, ingestCommand, auditTrailCommand } from './commands/server.js';
 import { EXIT_ERROR, fullReason, reason } from './output.js';
 
 export function buildProgram(): Command {
@@ -18,6 +19,9 @@ export function buildProgram(): Command {
   program.addCommand(lookupCommand());
   program.addCommand(validateCommand());
   program.addCommand(crosswalkCommand());
+  program.addCommand(serveCommand());
+  program.addCommand(ingestCommand());
+  program.addCommand(auditTrailCommand());
   return program;
 }
 

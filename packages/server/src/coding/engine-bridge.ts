@@ -1,0 +1,372 @@
+/**
+ * The one place where the server asks the engine to code text, search codes
+ * and run edits. The engine's diagnosis coding, encoder and claim edits are
+ * being built beside this server; when an entry point is exported by
+ * @medcoder/engine it is used, otherwise a small built-in fallback answers
+ * (explicit code mentions, exact title phrases with a negation check, and a
+ * title search), so the workstation works end to end either way.
+ */
+import * as engine from '@medcoder/engine';
+import type { CodeSets, CodeSetRelease } from '@medcoder/engine';
+import type { Setting } from '../db/schema.js';
+
+export interface BridgeEvidence {
+  /** index into the documents passed in */
+  doc: number;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface BridgeCode {
+  system: string;
+  code: string;
+  title: string;
+  kind: 'diagnosis' | 'procedure' | 'service';
+  sequence: number | null;
+  confidence: number;
+  rationale: string;
+  evidence: BridgeEvidence[];
+  /** set for mentions that must not be coded (negated, historical, …) */
+  suppressReason: string | null;
+  poa?: string | null;
+  details?: Record<string, unknown> | null;
+}
+
+export interface CodingRequest {
+  documents: Array<{ text: string; title?: string }>;
+  setting: Setting;
+  date: string;
+}
+
+export interface CodingAnswer {
+  engine: string;
+  codes: BridgeCode[];
+}
+
+type AnyFn = (...args: unknown[]) => unknown;
+const exported = (name: string): AnyFn | undefined => {
+  const f = (engine as unknown as Record<string, unknown>)[name];
+  return typeof f === 'function' ? (f as AnyFn) : undefined;
+};
+
+/** Which engine entry points are in use (shown in /api/health). */
+export function engineFeatures(): Record<string, string> {
+  return {
+    coding: exported('codeDiagnoses') ? 'engine:codeDiagnoses' : 'fallback:title-phrases',
+    search: exported('searchCodes') ? 'engine:searchCodes' : 'fallback:title-index',
+    edits: exported('runEdits') ? 'engine:runEdits' : 'fallback:validation',
+  };
+}
+
+// ------------------------------------------------------------------ coding
+
+export async function codeDocuments(codeSets: CodeSets, req: CodingRequest): Promise<CodingAnswer> {
+  const codeDiagnoses = exported('codeDiagnoses');
+  if (codeDiagnoses) return fromEngine(codeSets, req, codeDiagnoses);
+  return fallbackCoding(codeSets, req);
+}
+
+/** Adapter for the engine's diagnosis coding (shape read defensively: it is still evolving). */
+async function fromEngine(codeSets: CodeSets, req: CodingRequest, fn: AnyFn): Promise<CodingAnswer> {
+  const joined = joinDocuments(req.documents);
+  const result = (await fn(joined.text, { codeSets, date: req.date, setting: req.setting })) as Record<string, unknown>;
+  const list = (Array.isArray(result) ? result : (result['codes'] ?? result['diagnoses'] ?? result['suggestions'] ?? [])) as Array<Record<string, unknown>>;
+  const codes: BridgeCode[] = [];
+  for (const c of list) {
+    const evidence = ((c['evidence'] ?? []) as Array<Record<string, unknown>>).flatMap((e) => {
+      const start = Number(e['start'] ?? e['begin'] ?? -1);
+      const end = Number(e['end'] ?? -1);
+      return start >= 0 && end > start ? [joined.locate(start, end)] : [];
+    });
+    const suppressed = c['suppressed'] ?? c['suppressReason'] ?? (c['status'] === 'suppressed' ? c['reason'] : undefined);
+    codes.push({
+      system: String(c['system'] ?? 'icd10cm'),
+      code: String(c['code']),
+      title: String(c['title'] ?? ''),
+      kind: (c['kind'] as BridgeCode['kind']) ?? 'diagnosis',
+      sequence: typeof c['sequence'] === 'number' ? c['sequence'] : null,
+      confidence: Number(c['confidence'] ?? 0.5),
+      rationale: String(c['rationale'] ?? ''),
+      evidence,
+      suppressReason: suppressed ? String(typeof suppressed === 'object' ? JSON.stringify(suppressed) : suppressed) : null,
+      poa: (c['poa'] as string | undefined) ?? null,
+      details: (c['details'] as Record<string, unknown> | undefined) ?? null,
+    });
+  }
+  return { engine: 'engine:codeDiagnoses', codes };
+}
+
+const SEPARATOR = '\n\n';
+function joinDocuments(docs: Array<{ text: string }>) {
+  const starts: number[] = [];
+  let text = '';
+  for (const d of docs) {
+    if (text) text += SEPARATOR;
+    starts.push(text.length);
+    text += d.text;
+  }
+  return {
+    text,
+    locate(start: number, end: number): BridgeEvidence {
+      let i = starts.length - 1;
+      while (i > 0 && starts[i]! > start) i--;
+      const s = start - starts[i]!;
+      return { doc: i, start: s, end: end - starts[i]!, text: docs[i]!.text.slice(s, end - starts[i]!) };
+    },
+  };
+}
+
+// ------------------------------------------------- fallback coding (titles)
+
+interface TitleIndex {
+  release: string;
+  /** normalised phrase → code */
+  phrases: Map<string, string>;
+  maxWords: number;
+  titles: Map<string, string>;
+  billable: Set<string>;
+  /** token → codes whose title has it (search) */
+  tokens: Map<string, number[]>;
+  codes: string[];
+}
+
+const indexes = new Map<string, Promise<TitleIndex>>();
+
+const words = (s: string) => s.toLowerCase().match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
+
+function phraseVariants(title: string): string[] {
+  const out = new Set<string>();
+  const base = title.replace(/\[[^\]]*\]/g, ' ');
+  const noParen = base.replace(/\([^)]*\)/g, ' ');
+  for (const t of [base, noParen]) {
+    out.add(words(t).join(' '));
+    const unspec = t.replace(/,\s*unspecified\b.*$/i, '').replace(/,\s*(site )?not (elsewhere classified|specified)$/i, '').replace(/^unspecified\s+/i, '');
+    out.add(words(unspec).join(' '));
+  }
+  return [...out].filter((p) => p.length >= 5);
+}
+
+async function titleIndex(codeSets: CodeSets, system: string, date: string): Promise<{ index: TitleIndex; release: CodeSetRelease }> {
+  const { release } = await codeSets.release(system, { date });
+  let p = indexes.get(release.manifest.id);
+  if (!p) {
+    p = Promise.resolve().then(() => {
+      const phrases = new Map<string, string>();
+      const titles = new Map<string, string>();
+      const tokens = new Map<string, number[]>();
+      const codes: string[] = [];
+      const billable = new Set<string>();
+      let maxWords = 1;
+      for (const code of release.billableCodes()) {
+        const d = release.lookup(code);
+        if (!d) continue;
+        billable.add(d.code);
+        titles.set(d.code, d.title);
+        const n = codes.push(d.code) - 1;
+        for (const w of new Set(words(d.title))) {
+          const l = tokens.get(w);
+          if (l) l.push(n);
+          else tokens.set(w, [n]);
+        }
+        if (system !== 'icd10cm') continue;
+        for (const ph of phraseVariants(d.title)) {
+          const prior = phrases.get(ph);
+          // the shorter code (less specific default) wins a shared phrase
+          if (!prior || d.code.length < prior.length) phrases.set(ph, d.code);
+          maxWords = Math.max(maxWords, ph.split(' ').length);
+        }
+      }
+      return { release: release.manifest.id, phrases, maxWords: Math.min(maxWords, 10), titles, billable, tokens, codes };
+    });
+    indexes.set(release.manifest.id, p);
+  }
+  return { index: await p, release };
+}
+
+const NEGATION = /\b(no|not|denies|denied|negative for|without|free of|rules? out|ruled out|absence of)\b[^.;:\n]*$/i;
+const HISTORY = /\b(family history of|history of|h\/o|s\/p|status post)\b[^.;:\n]*$/i;
+const CODE_MENTION = /\b([A-TV-Z][0-9][0-9AB](?:\.[0-9A-TV-Z]{1,4})?)\b/g;
+
+async function fallbackCoding(codeSets: CodeSets, req: CodingRequest): Promise<CodingAnswer> {
+  const { index, release } = await titleIndex(codeSets, 'icd10cm', req.date);
+  const found = new Map<string, BridgeCode>();
+  const add = (code: string, ev: BridgeEvidence, how: string, confidence: number, suppress: string | null) => {
+    const key = `${code}|${suppress ? 's' : ''}`;
+    const prior = found.get(key);
+    if (prior) {
+      prior.evidence.push(ev);
+      return;
+    }
+    found.set(key, {
+      system: 'icd10cm', code, title: index.titles.get(code) ?? release.lookup(code)?.title ?? code, kind: 'diagnosis', sequence: null,
+      confidence, rationale: how, evidence: [ev], suppressReason: suppress,
+    });
+  };
+  req.documents.forEach((doc, di) => {
+    const text = doc.text;
+    // explicit code mentions that validate
+    for (const m of text.matchAll(CODE_MENTION)) {
+      const v = release.validate(m[1]!);
+      if (v.valid) add(v.code, { doc: di, start: m.index!, end: m.index! + m[0].length, text: m[0] }, `the note names ${v.code}`, 0.95, null);
+    }
+    // title phrases
+    const toks = [...text.matchAll(/[A-Za-z0-9]+(?:'[A-Za-z]+)?/g)].map((m) => ({ w: m[0].toLowerCase(), start: m.index!, end: m.index! + m[0].length }));
+    for (let i = 0; i < toks.length; i++) {
+      let phrase = '';
+      let best: { code: string; j: number } | undefined;
+      for (let j = i; j < Math.min(toks.length, i + index.maxWords); j++) {
+        // stop at a sentence boundary
+        if (j > i && /[.;:\n]/.test(text.slice(toks[j - 1]!.end, toks[j]!.start))) break;
+        phrase = phrase ? `${phrase} ${toks[j]!.w}` : toks[j]!.w;
+        const code = index.phrases.get(phrase);
+        if (code) best = { code, j };
+      }
+      if (!best) continue;
+      const start = toks[i]!.start;
+      const end = toks[best.j]!.end;
+      const lineStart = Math.max(text.lastIndexOf('\n', start), text.lastIndexOf('.', start - 1)) + 1;
+      const before = text.slice(lineStart, start);
+      const neg = NEGATION.exec(before);
+      const hist = HISTORY.exec(before);
+      const suppress = neg ? `negated ("${neg[1]}")` : hist ? `history or status ("${hist[1]}"), not a current condition` : null;
+      add(best.code, { doc: di, start, end, text: text.slice(start, end) }, `the note states "${text.slice(start, end)}", the title of ${best.code}`, 0.7, suppress);
+      i = best.j;
+    }
+  });
+  const codes = [...found.values()];
+  const active = codes.filter((c) => !c.suppressReason);
+  // a code both stated and negated somewhere counts as stated
+  const suppressed = codes.filter((c) => c.suppressReason && !active.some((a) => a.code === c.code));
+  active.forEach((c, i) => (c.sequence = i + 1));
+  return { engine: `fallback:title-phrases (${release.manifest.id})`, codes: [...active, ...suppressed] };
+}
+
+// ------------------------------------------------------------------ search
+
+export interface SearchHit {
+  code: string;
+  title: string;
+  billable: boolean;
+  score: number;
+  path?: string;
+}
+
+export async function searchCodes(codeSets: CodeSets, q: string, opts: { system: string; date: string; limit: number }): Promise<{ release: string; engine: string; hits: SearchHit[] }> {
+  const searchFn = exported('searchCodes');
+  if (searchFn) {
+    const r = (await searchFn(codeSets, q, opts)) as { release?: string; hits?: SearchHit[] } | SearchHit[];
+    const hits = Array.isArray(r) ? r : (r.hits ?? []);
+    return { release: Array.isArray(r) ? '' : (r.release ?? ''), engine: 'engine:searchCodes', hits: hits.slice(0, opts.limit) };
+  }
+  const { index } = await titleIndex(codeSets, opts.system, opts.date);
+  const query = q.trim();
+  const hits: SearchHit[] = [];
+  const codeLike = query.toUpperCase().replace(/\./g, '');
+  if (/^[A-Z0-9]{3,7}$/.test(codeLike) && /[0-9]/.test(codeLike)) {
+    for (const c of index.codes) {
+      if (c.replace(/\./g, '').startsWith(codeLike)) {
+        hits.push({ code: c, title: index.titles.get(c)!, billable: true, score: 1 });
+        if (hits.length >= opts.limit) break;
+      }
+    }
+    if (hits.length) return { release: index.release, engine: 'fallback:title-index', hits };
+  }
+  const terms = words(query);
+  if (!terms.length) return { release: index.release, engine: 'fallback:title-index', hits };
+  // every term must be present; the last may be a prefix
+  let candidates: number[] | undefined;
+  terms.forEach((t, i) => {
+    let list: number[];
+    if (i === terms.length - 1) {
+      const set = new Set<number>();
+      for (const [tok, l] of index.tokens) if (tok.startsWith(t)) for (const n of l) set.add(n);
+      list = [...set];
+    } else list = index.tokens.get(t) ?? [];
+    if (!candidates) candidates = list;
+    else {
+      const s = new Set(list);
+      candidates = candidates.filter((n) => s.has(n));
+    }
+  });
+  const scored = (candidates ?? []).map((n) => {
+    const code = index.codes[n]!;
+    const title = index.titles.get(code)!;
+    const len = words(title).length;
+    return { code, title, billable: true, score: terms.length / Math.max(len, 1) };
+  });
+  scored.sort((a, b) => b.score - a.score || a.code.localeCompare(b.code));
+  return { release: index.release, engine: 'fallback:title-index', hits: scored.slice(0, opts.limit) };
+}
+
+/** Warm the indexes used by search and fallback coding (server start). */
+export async function warm(codeSets: CodeSets, date: string): Promise<void> {
+  for (const s of ['icd10cm', 'icd10pcs']) {
+    try {
+      await titleIndex(codeSets, s, date);
+    } catch {
+      // a system without a compiled release
+    }
+  }
+}
+
+// ------------------------------------------------------------------- edits
+
+export interface BridgeFinding {
+  rule: string;
+  severity: 'error' | 'warning';
+  message: string;
+  codes: string[];
+  fixes: Array<{ action: 'replace' | 'remove' | 'add' | 'resequence'; code?: string; replacement?: string; label: string }>;
+}
+
+export interface EditInput {
+  setting: Setting;
+  date: string;
+  codes: Array<{ system: string; code: string; sequence: number; kind: string; poa: string | null }>;
+}
+
+export async function runEdits(codeSets: CodeSets, input: EditInput): Promise<{ engine: string; findings: BridgeFinding[] }> {
+  const fn = exported('runEdits');
+  if (fn) {
+    const r = (await fn(codeSets, input)) as { findings?: BridgeFinding[] } | BridgeFinding[];
+    return { engine: 'engine:runEdits', findings: Array.isArray(r) ? r : (r.findings ?? []) };
+  }
+  const findings: BridgeFinding[] = [];
+  const dx = input.codes.filter((c) => c.system === 'icd10cm').sort((a, b) => a.sequence - b.sequence);
+  if (input.codes.length && dx.length === 0) {
+    findings.push({ rule: 'NO_DIAGNOSIS', severity: 'error', message: 'A claim needs at least one diagnosis code.', codes: [], fixes: [] });
+  }
+  const seen = new Set<string>();
+  for (const c of input.codes) {
+    const key = `${c.system}|${c.code}`;
+    if (seen.has(key)) findings.push({ rule: 'DUPLICATE_CODE', severity: 'warning', message: `${c.code} is listed twice.`, codes: [c.code], fixes: [{ action: 'remove', code: c.code, label: `Remove the second ${c.code}` }] });
+    seen.add(key);
+    let v;
+    try {
+      v = await codeSets.validate(c.system, c.code, { date: input.date });
+    } catch {
+      continue;
+    }
+    if (!v.valid) {
+      const replacements = [...(v.billableChildren ?? []), ...(v.suggestions ?? [])].slice(0, 4);
+      const reason = v.reasons[0];
+      findings.push({
+        rule: reason?.code === 'NOT_BILLABLE' ? 'INVALID_CODE:NOT_BILLABLE' : `INVALID_CODE:${reason?.code ?? 'INVALID'}`,
+        severity: 'error',
+        message: `${c.code}: ${reason?.message ?? 'not valid on the date of service'}`,
+        codes: [c.code],
+        fixes: [
+          ...replacements.map((r) => ({ action: 'replace' as const, code: c.code, replacement: r.code, label: `Replace with ${r.code} ${r.title}` })),
+          { action: 'remove' as const, code: c.code, label: `Remove ${c.code}` },
+        ],
+      });
+    }
+  }
+  if (input.setting === 'inpatient') {
+    for (const c of dx) {
+      if (!c.poa) findings.push({ rule: 'POA_MISSING', severity: 'warning', message: `${c.code}: present-on-admission indicator missing (inpatient).`, codes: [c.code], fixes: [{ action: 'replace', code: c.code, replacement: 'POA:Y', label: 'Set POA to Y' }] });
+    }
+  }
+  return { engine: 'fallback:validation', findings };
+}

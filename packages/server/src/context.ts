@@ -1,0 +1,21 @@
+import type { CodeSets } from '@medcoder/engine';
+import type { Db } from './db/connect.js';
+import type { WorkerPool } from './jobs/queue.js';
+import type { LoginLimiter } from './auth/rate-limit.js';
+
+export interface ServerConfig {
+  /** Send cookies with Secure (behind TLS). */
+  secureCookies: boolean;
+  /** Session lifetime. */
+  sessionHours: number;
+  /** Built web app to serve at / (optional). */
+  webDir?: string;
+}
+
+export interface AppContext {
+  db: Db;
+  codeSets: CodeSets;
+  pool: WorkerPool;
+  limiter: LoginLimiter;
+  config: ServerConfig;
+}

@@ -1,0 +1,66 @@
+/**
+ * One query layer (Kysely) over SQLite (embedded default, a file in
+ * MEDCODER_HOME) and PostgreSQL (when a postgres:// URL is given).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import { migrate } from './migrations.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  /** Where it is, without credentials (for logs). */
+  where: string;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** postgres://… for PostgreSQL; a file path (or ':memory:') for SQLite. */
+  url?: string;
+  /** MEDCODER_HOME, where the default SQLite file lives. */
+  home?: string;
+  /** Run the migrations (default true). */
+  migrate?: boolean;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return !!url && /^postgres(ql)?:\/\//.test(url);
+}
+
+export async function connect(opts: ConnectOptions = {}): Promise<Db> {
+  let db: Db;
+  if (isPostgresUrl(opts.url)) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = { kysely, dialect: 'postgres', where: opts.url.replace(/\/\/[^@/]*@/, '//'), close: () => kysely.destroy() };
+  } else {
+    const file = opts.url ?? join(opts.home ?? '.', 'medcoder.sqlite');
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const database = new SqliteDatabase(file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    db = { kysely, dialect: 'sqlite', where: file, close: () => kysely.destroy() };
+  }
+  if (opts.migrate !== false) await migrate(db);
+  return db;
+}
+
+/** Current time as an ISO string (all timestamps are stored as text). */
+export function now(): string {
+  return new Date().toISOString();
+}
+
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db.kysely);
+}

@@ -1,0 +1,209 @@
+/**
+ * Schema migrations, written once for both dialects with Kysely's schema
+ * builder. Add a new entry for every change; never edit a shipped one.
+ */
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Db, Dialect } from './connect.js';
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const pg = dialect === 'postgres';
+  // An auto-increment integer key on both dialects.
+  const idCol = pg ? ('serial' as const) : ('integer' as const);
+  const real = pg ? ('double precision' as const) : ('real' as const);
+  const pk = <T extends { primaryKey(): T; autoIncrement(): T }>(c: T): T => (pg ? c.primaryKey() : c.primaryKey().autoIncrement());
+
+  return {
+    '0001_initial': {
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('users')
+          .addColumn('id', idCol, pk)
+          .addColumn('username', 'text', (c) => c.notNull().unique())
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createTable('sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('csrf_token', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createTable('patients')
+          .addColumn('id', idCol, pk)
+          .addColumn('mrn', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('birth_date', 'text')
+          .addColumn('sex', 'text')
+          .execute();
+        await db.schema.createTable('encounters')
+          .addColumn('id', idCol, pk)
+          .addColumn('external_id', 'text', (c) => c.unique())
+          .addColumn('patient_id', 'integer', (c) => c.notNull().references('patients.id'))
+          .addColumn('setting', 'text', (c) => c.notNull())
+          .addColumn('service_from', 'text', (c) => c.notNull())
+          .addColumn('service_to', 'text', (c) => c.notNull())
+          .addColumn('provider', 'text')
+          .addColumn('payer', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('assigned_to', 'integer', (c) => c.references('users.id'))
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('coded_at', 'text')
+          .addColumn('coding_engine', 'text')
+          .addColumn('coding_error', 'text')
+          .addColumn('finalized_by', 'integer', (c) => c.references('users.id'))
+          .addColumn('finalized_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('encounters_status_from').on('encounters').columns(['status', 'service_from', 'id']).execute();
+        await db.schema.createIndex('encounters_from').on('encounters').columns(['service_from', 'id']).execute();
+        await db.schema.createIndex('encounters_assigned').on('encounters').columns(['assigned_to', 'status']).execute();
+        await db.schema.createIndex('encounters_finalized_by').on('encounters').columns(['finalized_by', 'finalized_at']).execute();
+        await db.schema.createTable('documents')
+          .addColumn('id', idCol, pk)
+          .addColumn('encounter_id', 'integer', (c) => c.notNull().references('encounters.id'))
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('mime', 'text', (c) => c.notNull())
+          .addColumn('text_source', 'text', (c) => c.notNull())
+          .addColumn('ocr_confidence', real)
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('documents_encounter').on('documents').column('encounter_id').execute();
+        await db.schema.createTable('suggestions')
+          .addColumn('id', idCol, pk)
+          .addColumn('encounter_id', 'integer', (c) => c.notNull().references('encounters.id'))
+          .addColumn('system', 'text', (c) => c.notNull())
+          .addColumn('code', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('sequence', 'integer')
+          .addColumn('confidence', real, (c) => c.notNull())
+          .addColumn('rationale', 'text', (c) => c.notNull())
+          .addColumn('evidence', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('reject_reason', 'text')
+          .addColumn('suppress_reason', 'text')
+          .addColumn('poa', 'text')
+          .addColumn('details', 'text')
+          .execute();
+        await db.schema.createIndex('suggestions_encounter').on('suggestions').columns(['encounter_id', 'status']).execute();
+        await db.schema.createTable('final_codes')
+          .addColumn('id', idCol, pk)
+          .addColumn('encounter_id', 'integer', (c) => c.notNull().references('encounters.id'))
+          .addColumn('system', 'text', (c) => c.notNull())
+          .addColumn('code', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('sequence', 'integer', (c) => c.notNull())
+          .addColumn('poa', 'text')
+          .addColumn('suggestion_id', 'integer')
+          .addColumn('added_by', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('final_codes_encounter').on('final_codes').column('encounter_id').execute();
+        await db.schema.createTable('edit_findings')
+          .addColumn('id', idCol, pk)
+          .addColumn('encounter_id', 'integer', (c) => c.notNull().references('encounters.id'))
+          .addColumn('rule', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull())
+          .addColumn('codes', 'text', (c) => c.notNull())
+          .addColumn('fixes', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('edit_findings_encounter').on('edit_findings').column('encounter_id').execute();
+        await db.schema.createTable('provider_queries')
+          .addColumn('id', idCol, pk)
+          .addColumn('encounter_id', 'integer', (c) => c.notNull().references('encounters.id'))
+          .addColumn('code', 'text')
+          .addColumn('question', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('answer', 'text')
+          .addColumn('answered_by', 'integer', (c) => c.references('users.id'))
+          .addColumn('answered_at', 'text')
+          .addColumn('closed_at', 'text')
+          .execute();
+        await db.schema.createIndex('provider_queries_encounter').on('provider_queries').columns(['encounter_id', 'status']).execute();
+        await db.schema.createTable('audits')
+          .addColumn('id', idCol, pk)
+          .addColumn('encounter_id', 'integer', (c) => c.notNull().references('encounters.id'))
+          .addColumn('coder_id', 'integer', (c) => c.notNull().references('users.id'))
+          .addColumn('auditor_id', 'integer', (c) => c.references('users.id'))
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('auditor_codes', 'text')
+          .addColumn('coder_codes', 'text', (c) => c.notNull())
+          .addColumn('true_positives', 'integer')
+          .addColumn('false_positives', 'integer')
+          .addColumn('false_negatives', 'integer')
+          .addColumn('precision', real)
+          .addColumn('recall', real)
+          .addColumn('principal_changed', 'integer')
+          .addColumn('comments', 'text')
+          .addColumn('rebuttal', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('completed_at', 'text')
+          .execute();
+        await db.schema.createIndex('audits_status').on('audits').columns(['status', 'coder_id']).execute();
+        await db.schema.createTable('jobs')
+          .addColumn('id', idCol, pk)
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('max_attempts', 'integer', (c) => c.notNull().defaultTo(3))
+          .addColumn('run_after', 'text', (c) => c.notNull())
+          .addColumn('locked_by', 'text')
+          .addColumn('locked_at', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text')
+          .execute();
+        await db.schema.createIndex('jobs_claim').on('jobs').columns(['status', 'run_after', 'id']).execute();
+        await db.schema.createTable('audit_trail')
+          .addColumn('id', idCol, pk)
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'integer')
+          .addColumn('username', 'text')
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('entity', 'text', (c) => c.notNull())
+          .addColumn('entity_id', 'text')
+          .addColumn('detail', 'text', (c) => c.notNull())
+          .addColumn('prev_hash', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('audit_trail_entity').on('audit_trail').columns(['entity', 'entity_id']).execute();
+        // The trail is append-only: the database itself refuses updates and deletes.
+        if (pg) {
+          await sql`create function medcoder_trail_append_only() returns trigger language plpgsql as $$
+            begin raise exception 'audit_trail is append-only'; end $$`.execute(db);
+          await sql`create trigger audit_trail_no_update before update or delete on audit_trail
+            for each row execute function medcoder_trail_append_only()`.execute(db);
+        } else {
+          await sql`create trigger audit_trail_no_update before update on audit_trail
+            begin select raise(abort, 'audit_trail is append-only'); end`.execute(db);
+          await sql`create trigger audit_trail_no_delete before delete on audit_trail
+            begin select raise(abort, 'audit_trail is append-only'); end`.execute(db);
+        }
+      },
+    },
+  };
+}
+
+export async function migrate(db: Db): Promise<void> {
+  const list = migrations(db.dialect);
+  const provider: MigrationProvider = { getMigrations: async () => list };
+  const migrator = new Migrator({ db: db.kysely, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`, { cause: error });
+  }
+}
