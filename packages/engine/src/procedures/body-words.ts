@@ -1,0 +1,162 @@
+import { rootOf, type PcsLexicon } from './lexicon.js';
+
+/**
+ * Body-part words of a mention and of a table label, made comparable: lower
+ * case, plural "s" dropped, synonyms of body-parts.json added ("renal" adds
+ * "kidney"), combining forms of procedure words added ("nephrectomy" adds
+ * "kidney"). Words the note wrote count more than words a synonym added.
+ */
+
+/** Weight of a word present as written. */
+export const DIRECT = 1;
+/** Weight of a word added by a synonym or a combining form. */
+export const ADDED = 0.8;
+
+export interface WordBag {
+  /** word → weight (DIRECT or ADDED). */
+  words: Map<string, number>;
+  /** Sides named: right, left, bilateral. */
+  sides: Set<string>;
+  /** The folded text, for included-term phrases. */
+  text: string;
+}
+
+const WORD = /[a-z0-9]+/g;
+
+export function singular(w: string): string {
+  if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) return w.slice(0, -1);
+  return w;
+}
+
+function add(bag: Map<string, number>, w: string, weight: number): void {
+  const prev = bag.get(w) ?? 0;
+  if (weight > prev) bag.set(w, weight);
+}
+
+/** Words of a stretch of lower-case text, for matching body-part labels. */
+export function mentionWords(lex: PcsLexicon, lower: string): WordBag {
+  const tokens = lower.match(WORD) ?? [];
+  const words = new Map<string, number>();
+  const sides = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const side = lex.sides.get(t);
+    if (side && (t.length > 1 || tokens[i + 1] === undefined || !/^[a-z]/.test(tokens[i + 1]!))) sides.add(side);
+    if (lex.ignore.has(t)) continue;
+    const s = singular(t);
+    add(words, t, DIRECT);
+    add(words, s, DIRECT);
+    for (const syn of [lex.synonyms.get(t), lex.synonyms.get(s)]) if (syn) for (const w of syn) add(words, w, w === s ? DIRECT : ADDED);
+    const next = tokens[i + 1];
+    if (next) {
+      const pair = lex.synonyms.get(`${t} ${next}`) ?? lex.synonyms.get(`${t} ${singular(next)}`);
+      if (pair) for (const w of pair) add(words, w, ADDED);
+    }
+    // Procedure words carry their organ: cholecyst-ectomy, nephro-lithotomy.
+    const m = /^([a-z]{2,}?)(ectomy|ectomie|otomy|otomie|ostomy|ostomie|scopy|scopie|plasty|pexy|rrhaphy|lysis|tripsy|centesis|gram|graphy)$/.exec(s);
+    if (m) {
+      const root = rootOf(lex, m[1]!);
+      if (root) for (const w of root.body.split(' ')) add(words, w, ADDED);
+    }
+    // Compound adjectives: thoraco-abdominal, abdomino-pelvic, written as one word.
+    if (t.length > 10 && !lex.synonyms.has(t)) {
+      for (const [k, v] of COMPOUND_PARTS) if (t.includes(k)) for (const w of v) add(words, w, ADDED);
+    }
+  }
+  return { words, sides, text: ` ${tokens.join(' ')} ` };
+}
+
+const COMPOUND_PARTS: Array<[string, string[]]> = [
+  ['thorac', ['chest']],
+  ['abdomin', ['abdomen']],
+  ['pelv', ['pelvis']],
+  ['cervic', ['neck']],
+  ['crani', ['skull']],
+  ['encephal', ['brain']],
+];
+
+export interface LabelWords {
+  /** Content words of the label (sides and filler removed), singular and canonical. */
+  words: string[];
+  side?: string;
+}
+
+const labelCache = new Map<string, LabelWords>();
+
+/** Canonical words of a table label ("Kidneys, Bilateral" → kidney + side bilateral). */
+export function labelWords(lex: PcsLexicon, label: string): LabelWords {
+  let out = labelCache.get(label);
+  if (out) return out;
+  const tokens = label.toLowerCase().match(WORD) ?? [];
+  const words: string[] = [];
+  let side: string | undefined;
+  for (const t of tokens) {
+    const sd = lex.sides.get(t);
+    if (sd && t.length > 1) {
+      side = sd;
+      continue;
+    }
+    if (lex.ignore.has(t)) continue;
+    const s = singular(t);
+    // A label word maps to its canonical form only when the synonym is one word ("Kidneys" → kidney).
+    const syn = lex.synonyms.get(t) ?? lex.synonyms.get(s);
+    const w = syn && syn.length === 1 ? syn[0]! : s;
+    if (!words.includes(w)) words.push(w);
+  }
+  out = side ? { words, side } : { words };
+  labelCache.set(label, out);
+  return out;
+}
+
+export interface LabelScore {
+  score: number;
+  /** The label names a side the mention does not state. */
+  sideUnstated: boolean;
+}
+
+/**
+ * How well a mention names a label: every content word of the label must be
+ * there (or one of its included terms must appear as a phrase); a side the
+ * mention contradicts rules the label out. Undefined when it does not match.
+ */
+export function scoreLabel(lex: PcsLexicon, bag: WordBag, label: string, includes?: readonly string[]): LabelScore | undefined {
+  const lw = labelWords(lex, label);
+  let score = 0;
+  let all = lw.words.length > 0;
+  for (const w of lw.words) {
+    const weight = bag.words.get(w);
+    if (weight === undefined) {
+      all = false;
+      break;
+    }
+    score += weight;
+  }
+  if (!all && includes) {
+    for (const inc of includes) {
+      const phrase = (inc.toLowerCase().match(WORD) ?? []).join(' ');
+      if (phrase.length > 3 && bag.text.includes(` ${phrase} `)) {
+        all = true;
+        score = Math.max(score, phrase.split(' ').length * DIRECT);
+        break;
+      }
+    }
+  }
+  if (!all) return undefined;
+  let sideUnstated = false;
+  if (lw.side) {
+    if (bag.sides.has(lw.side)) score += 0.5;
+    else if (bag.sides.has('bilateral') && lw.side !== 'bilateral') {
+      // Both sides named: either side fits (the builder makes one code per side when no bilateral value exists).
+    } else if (bag.sides.size > 0) {
+      // "both" sides also fits a label of either side when no bilateral value exists; the caller prefers bilateral.
+      return undefined;
+    } else sideUnstated = true;
+  }
+  return { score, sideUnstated };
+}
+
+/** The side a label names (right, left, bilateral), if any. */
+export function labelSide(lex: PcsLexicon, label: string): string | undefined {
+  return labelWords(lex, label).side;
+}

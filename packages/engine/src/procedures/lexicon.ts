@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { MedcoderError } from '../errors.js';
+
+/**
+ * The procedure lexicons of data/procedures/: which words name a root
+ * operation, a body part, an approach, a device or a qualifier, and the named
+ * procedures that fix several characters at once. Loaded once, regular
+ * expressions compiled once.
+ */
+
+const DATA = new URL('../../data/procedures/', import.meta.url);
+
+function readJson<T>(name: string): T {
+  const url = new URL(name, DATA);
+  try {
+    return JSON.parse(readFileSync(url, 'utf8')) as T;
+  } catch (e) {
+    throw new MedcoderError('SOURCE_MALFORMED', `cannot read procedure lexicon ${name}: ${(e as Error).message}`, { file: name }, { cause: e });
+  }
+}
+
+/** A regular expression source made safe for word boundaries on both sides (unless it sets its own). */
+function bounded(src: string): string {
+  const left = src.startsWith('\\b') || src.startsWith('(?<') ? '' : '(?<![a-z0-9])';
+  const right = src.endsWith('\\b') ? '' : '(?![a-z0-9])';
+  return `${left}(?:${src})${right}`;
+}
+
+function compile(patterns: readonly string[], file: string, what: string): RegExp {
+  try {
+    return new RegExp(patterns.map(bounded).join('|'), 'g');
+  } catch (e) {
+    throw new MedcoderError('SOURCE_MALFORMED', `${file}: a pattern of ${what} is not a valid regular expression: ${(e as Error).message}`, { file, entry: what });
+  }
+}
+
+export interface OperationEntry {
+  id: string;
+  /** Character 3 of the Medical and Surgical section. */
+  op: string;
+  label: string;
+  words: RegExp;
+  suffixes: string[];
+  qualifier?: string;
+}
+
+export interface RootEntry {
+  form: string;
+  body: string;
+  scopyApproach?: string;
+}
+
+export interface NamedProcedure {
+  id: string;
+  pattern: RegExp;
+  /** Up to seven characters, `?` where the builder decides. */
+  code: string;
+  defaults: Record<string, string>;
+  biopsy?: { code: string; fallback: string };
+}
+
+export interface ImagingModality {
+  type: string;
+  label: string;
+  pattern: RegExp;
+}
+
+export interface AxisCue {
+  label: string;
+  pattern?: RegExp;
+  hours?: [number, number];
+}
+
+export interface PcsLexicon {
+  operations: OperationEntry[];
+  partial: RegExp;
+  total: RegExp;
+  /** Operation endings (ectomy, scopy …) to the operation they name; longest first. */
+  suffixes: Array<{ suffix: string; op: OperationEntry }>;
+  suffixPattern: RegExp;
+  roots: RootEntry[];
+  procedures: NamedProcedure[];
+  imaging: ImagingModality[];
+  imagingOrder: string[];
+  /** Single words and phrases → the label words they stand for. */
+  synonyms: Map<string, string[]>;
+  sides: Map<string, string>;
+  ignore: Set<string>;
+  axes: Map<string, AxisCue[]>;
+  none: Set<string>;
+  noneDefault: Set<string>;
+  boundaries: Set<string>;
+}
+
+interface OperationsFile {
+  operations: Array<{ id: string; op: string; label: string; words: string[]; suffixes?: string[]; qualifier?: string }>;
+  partial: string[];
+  total: string[];
+}
+interface RootsFile {
+  roots: RootEntry[];
+}
+interface ProceduresFile {
+  procedures: Array<{ id: string; patterns: string[]; code: string; defaults?: Record<string, string>; biopsy?: { code: string; fallback: string } }>;
+  imaging: { modalities: Array<{ type: string; label: string; patterns: string[] }>; order: string[] };
+}
+interface BodyPartsFile {
+  synonyms: Record<string, string>;
+  sides: Record<string, string>;
+  ignore: string[];
+}
+interface AxisCuesFile {
+  axes: Record<string, Array<{ label: string; cues?: string[]; hours?: [number, number] }>>;
+  none: string[];
+  noneDefault: string[];
+  boundaries: string[];
+}
+
+let cached: PcsLexicon | undefined;
+
+/** The procedure lexicons (loaded on first use). */
+export function pcsLexicon(): PcsLexicon {
+  if (cached) return cached;
+  const ops = readJson<OperationsFile>('operations.json');
+  const roots = readJson<RootsFile>('roots.json');
+  const procs = readJson<ProceduresFile>('procedures.json');
+  const body = readJson<BodyPartsFile>('body-parts.json');
+  const cues = readJson<AxisCuesFile>('axis-cues.json');
+
+  const operations: OperationEntry[] = ops.operations.map((o) => ({
+    id: o.id,
+    op: o.op,
+    label: o.label,
+    words: compile(o.words, 'operations.json', o.id),
+    suffixes: o.suffixes ?? [],
+    ...(o.qualifier ? { qualifier: o.qualifier } : {}),
+  }));
+  const suffixes: PcsLexicon['suffixes'] = [];
+  for (const o of operations) for (const s of o.suffixes) if (/^[a-z]+$/.test(s)) suffixes.push({ suffix: s, op: o });
+  suffixes.sort((a, b) => b.suffix.length - a.suffix.length);
+  const suffixPattern = new RegExp(`(?<![a-z0-9])([a-z]{2,}?)(${suffixes.map((s) => s.suffix).join('|')})(?![a-z0-9])`, 'g');
+
+  const synonyms = new Map<string, string[]>();
+  for (const [k, v] of Object.entries(body.synonyms)) synonyms.set(k, v.split(/\s+/));
+  const axes = new Map<string, AxisCue[]>();
+  for (const [title, list] of Object.entries(cues.axes)) {
+    axes.set(
+      title,
+      list.map((c) => ({
+        label: c.label,
+        ...(c.cues ? { pattern: compile(c.cues, 'axis-cues.json', `${title}: ${c.label}`) } : {}),
+        ...(c.hours ? { hours: c.hours } : {}),
+      })),
+    );
+  }
+  cached = {
+    operations,
+    partial: compile(ops.partial, 'operations.json', 'partial'),
+    total: compile(ops.total, 'operations.json', 'total'),
+    suffixes,
+    suffixPattern,
+    roots: [...roots.roots].sort((a, b) => b.form.length - a.form.length),
+    procedures: procs.procedures.map((p) => ({
+      id: p.id,
+      pattern: compile(p.patterns, 'procedures.json', p.id),
+      code: p.code.toUpperCase(),
+      defaults: p.defaults ?? {},
+      ...(p.biopsy ? { biopsy: { code: p.biopsy.code.toUpperCase(), fallback: p.biopsy.fallback.toUpperCase() } } : {}),
+    })),
+    imaging: procs.imaging.modalities.map((m) => ({ type: m.type, label: m.label, pattern: compile(m.patterns, 'procedures.json', `imaging ${m.label}`) })),
+    imagingOrder: procs.imaging.order,
+    synonyms,
+    sides: new Map(Object.entries(body.sides)),
+    ignore: new Set(body.ignore),
+    axes,
+    none: new Set(cues.none),
+    noneDefault: new Set(cues.noneDefault),
+    boundaries: new Set(cues.boundaries),
+  };
+  return cached;
+}
+
+/** The root (combining form) a procedure word starts with, longest first. */
+export function rootOf(lex: PcsLexicon, stem: string): RootEntry | undefined {
+  for (const r of lex.roots) if (stem.startsWith(r.form) && stem.length - r.form.length <= 3) return r;
+  // Compound words (nephro-uretero-ectomy) end on the part that is removed.
+  for (const r of lex.roots) if (r.form.length >= 3 && (stem.endsWith(r.form) || stem.endsWith(`${r.form}o`))) return r;
+  for (const r of lex.roots) if (r.form.length >= 4 && stem.startsWith(r.form)) return r;
+  return undefined;
+}

@@ -1,0 +1,245 @@
+import { rootOf, type PcsLexicon, type RootEntry } from './lexicon.js';
+import type { PcsMentionContext, PcsRequest } from './pcs-builder.js';
+
+/**
+ * Procedure mentions in a note: named procedures ("appendectomy",
+ * "colonoscopy"), imaging ("CT of the abdomen"), operation words
+ * ("resection of the bladder", "biopsy") and procedure words built from a
+ * combining form and an operation ending ("nephrectomy"). Each mention
+ * becomes a build request for the PCS builder with the words around it.
+ */
+
+/** The minimal view of a note the procedure coder needs: text and sentence spans (the document model provides them). */
+export interface NoteSpans {
+  text: string;
+  sentences: Array<{ start: number; end: number; section?: string }>;
+}
+
+export interface ProcedureMention {
+  request: PcsRequest;
+  context: PcsMentionContext;
+  /** Kind of section holding the mention (psh, plan, procedures …) when known. */
+  section?: string;
+  negated: boolean;
+  historical: boolean;
+  planned: boolean;
+}
+
+interface Trigger {
+  start: number;
+  end: number;
+  kind: 'named' | 'imaging' | 'op' | 'suffix';
+  request: PcsRequest;
+  /** For named endoscopies: how a biopsy changes the code. */
+  biopsy?: { code: string; fallback: string };
+  opId?: string;
+}
+
+/** Lower case with the same length as the input (so offsets carry over). */
+export function lowerSameLength(text: string): string {
+  const l = text.toLowerCase();
+  if (l.length === text.length) return l;
+  let out = '';
+  for (const ch of text) {
+    const c = ch.toLowerCase();
+    out += c.length === ch.length ? c : ch;
+  }
+  return out;
+}
+
+const NEGATION_BEFORE = /(?:\bno\b|\bnot\b|\bwithout\b|\bdenie[sd]\b|\bdeclined\b|\brefused\b|\bnever\b|\bnor\b|\bdeferred\b|\bcontraindicated\b|\bunable to\b|\bavoid(?:ed)?\b|\bruled out\b)[^.;:]{0,40}$/;
+const NEGATION_AFTER = /^[^.;:]{0,25}\b(?:was|were|is|are)? ?(?:not (?:performed|done|possible|carried out|indicated|tolerated)|deferred|cancell?ed|postponed|declined|refused|contraindicated)\b/;
+const HISTORY = /\b(?:history of|h\/o|previous(?:ly)?|prior|status post|s\/p|years? ago|months? ago|in (?:19|20)\d\d|in childhood|as a child|in youth|underwent .{0,40}in \d{4})\b/;
+const PLANNED = /\b(?:scheduled for|will undergo|will be|to be performed|plan(?:ned)? (?:for|to)|recommend(?:ed)?|consider(?:ed|ing)?|candidate for|referred for|awaiting|pending|proposed|if (?:needed|necessary))\b/;
+
+/** Right-window cut: words that end the description of what a procedure looked at. */
+const CONJUNCTION = /\b(?:and|or|then|followed by|plus|as well as)\b|,/g;
+
+export class MentionFinder {
+  constructor(private readonly lex: PcsLexicon) {}
+
+  find(note: NoteSpans, lower = lowerSameLength(note.text)): ProcedureMention[] {
+    const out: ProcedureMention[] = [];
+    for (const s of note.sentences) {
+      const triggers = this.triggers(lower, s.start, s.end);
+      if (triggers.length === 0) continue;
+      this.mergeBiopsies(triggers);
+      let leftFloor = s.start;
+      for (let i = 0; i < triggers.length; i++) {
+        const t = triggers[i]!;
+        const next = triggers[i + 1];
+        const left = this.leftWindow(lower, Math.max(leftFloor, t.start - 60), t.start);
+        let rightEnd = Math.min(s.end, t.end + 90, next ? next.start : s.end);
+        rightEnd = this.cutRight(lower, t.end, rightEnd, !!next);
+        leftFloor = rightEnd;
+        const context: PcsMentionContext = {
+          text: note.text,
+          lower,
+          trigger: { start: t.start, end: t.end },
+          window: { start: left, end: Math.max(rightEnd, t.end) },
+          sentence: { start: s.start, end: s.end },
+        };
+        const before = lower.slice(Math.max(s.start, t.start - 60), t.start);
+        const after = lower.slice(t.end, Math.min(s.end, t.end + 50));
+        const sentenceText = lower.slice(s.start, s.end);
+        out.push({
+          request: t.request,
+          context,
+          ...(s.section ? { section: s.section } : {}),
+          negated: NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after),
+          historical: s.section === 'psh' || HISTORY.test(sentenceText),
+          planned: s.section === 'plan' ? PLANNED.test(sentenceText) || /\bwill\b/.test(sentenceText) : PLANNED.test(before),
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Start of the words before a trigger that may describe it ("abdominal", "right renal"). */
+  private leftWindow(lower: string, from: number, to: number): number {
+    const hay = lower.slice(from, to);
+    const words = [...hay.matchAll(/[a-z0-9]+|[.;:,()]/g)];
+    let start = to;
+    let count = 0;
+    for (let i = words.length - 1; i >= 0 && count < 5; i--) {
+      const w = words[i]![0];
+      if (/^[.;:,()]$/.test(w) || this.lex.boundaries.has(w) || STOP_LEFT.has(w)) break;
+      start = from + words[i]!.index!;
+      count++;
+    }
+    return start;
+  }
+
+  /** End of the words after a trigger that may describe it, cut at boundary words and, before another procedure, at the last conjunction. */
+  private cutRight(lower: string, from: number, to: number, beforeAnother: boolean): number {
+    const hay = lower.slice(from, to);
+    let end = hay.length;
+    const stop = /[.;:(]|\b([a-z]+)\b/g;
+    for (const m of hay.matchAll(stop)) {
+      if (!m[1] ? true : this.lex.boundaries.has(m[1])) {
+        end = m.index!;
+        break;
+      }
+    }
+    if (beforeAnother) {
+      let last = -1;
+      for (const m of hay.slice(0, end).matchAll(CONJUNCTION)) last = m.index!;
+      if (last >= 0) end = last;
+    }
+    return from + end;
+  }
+
+  private triggers(lower: string, start: number, end: number): Trigger[] {
+    const hay = lower.slice(start, end);
+    const found: Trigger[] = [];
+    for (const p of this.lex.procedures) {
+      p.pattern.lastIndex = 0;
+      for (const m of hay.matchAll(p.pattern)) {
+        if (!m[0]) continue;
+        found.push({
+          start: start + m.index!,
+          end: start + m.index! + m[0].length,
+          kind: 'named',
+          request: { template: p.code, procedure: p.id, label: m[0], defaults: p.defaults },
+          ...(p.biopsy ? { biopsy: p.biopsy } : {}),
+        });
+      }
+    }
+    for (const mod of this.lex.imaging) {
+      for (const m of hay.matchAll(mod.pattern)) {
+        if (!m[0]) continue;
+        found.push({ start: start + m.index!, end: start + m.index! + m[0].length, kind: 'imaging', request: { template: `B?${mod.type}`, procedure: `imaging-${mod.type}`, label: m[0] } });
+      }
+    }
+    for (const op of this.lex.operations) {
+      for (const m of hay.matchAll(op.words)) {
+        if (!m[0]) continue;
+        const s0 = start + m.index!;
+        const req: PcsRequest = { template: `0?${op.op}`, procedure: op.id, label: m[0], ...(op.qualifier ? { qualifier: op.qualifier } : {}) };
+        found.push({ start: s0, end: s0 + m[0].length, kind: 'op', request: this.partialOrTotal(lower, s0, req, m[0]), opId: op.id });
+      }
+    }
+    for (const m of hay.matchAll(this.lex.suffixPattern)) {
+      const stem = m[1]!;
+      const suffix = m[2]!;
+      const op = this.lex.suffixes.find((s) => s.suffix === suffix)?.op;
+      if (!op || NOT_PROCEDURES.has(m[0])) continue;
+      // A compound word removes each organ it names: cysto-prostat-ectomy.
+      const roots = op.op === 'T' || op.op === 'B' ? rootsOf(this.lex, stem) : [];
+      if (roots.length < 2) {
+        const r = rootOf(this.lex, stem);
+        roots.length = 0;
+        if (r) roots.push(r);
+      }
+      const s0 = start + m.index!;
+      for (const root of roots) {
+        let req: PcsRequest = { template: `0?${op.op}`, procedure: `${op.id}-${root.form}`, label: m[0], bodyWords: root.body };
+        if (op.op === 'J' && /scop/.test(suffix) && root.scopyApproach) req.approach = root.scopyApproach;
+        if (op.op === 'J' && /otom/.test(suffix)) req.approach = '0';
+        req = this.partialOrTotal(lower, s0, req, m[0]);
+        found.push({ start: s0, end: s0 + m[0].length, kind: 'suffix', request: req, opId: op.id });
+      }
+    }
+    // Longest first; drop triggers inside a longer one. Named procedures win ties.
+    const rank = { named: 0, imaging: 1, suffix: 2, op: 3 } as const;
+    found.sort((a, b) => b.end - b.start - (a.end - a.start) || rank[a.kind] - rank[b.kind] || a.start - b.start);
+    const kept: Trigger[] = [];
+    // Triggers on exactly the same words from one compound word are all kept (cystoprostatectomy).
+    for (const t of found) if (!kept.some((k) => t.start < k.end && k.start < t.end && !(k.kind === 'suffix' && t.kind === 'suffix' && k.start === t.start && k.end === t.end))) kept.push(t);
+    return kept.sort((a, b) => a.start - b.start);
+  }
+
+  /** Resection of part of an organ is an excision; "-ectomy" words are resections unless qualified. */
+  private partialOrTotal(lower: string, at: number, req: PcsRequest, word: string): PcsRequest {
+    if (!req.template.endsWith('T')) return req;
+    const before = lower.slice(Math.max(0, at - 30), at + word.length);
+    this.lex.partial.lastIndex = 0;
+    if (this.lex.partial.test(before) || /^hemi|^partial/.test(word)) return { ...req, template: `${req.template.slice(0, 2)}B`, procedure: `${req.procedure}-partial` };
+    return req;
+  }
+
+  /**
+   * A biopsy (or polypectomy) during an endoscopy is coded as an excision by
+   * that endoscopic approach, and the inspection is not coded on its own.
+   */
+  private mergeBiopsies(triggers: Trigger[]): void {
+    for (let i = 0; i < triggers.length; i++) {
+      const t = triggers[i]!;
+      if (!t.biopsy) continue;
+      const j = triggers.findIndex((o, k) => k !== i && (o.opId === 'biopsy' || o.opId === 'excision') && Math.abs(o.start - t.end) < 80);
+      if (j < 0) continue;
+      const b = triggers[j]!;
+      const diagnostic = b.opId === 'biopsy';
+      t.request = {
+        template: diagnostic ? t.biopsy.code : `${t.biopsy.code.slice(0, 6)}?`,
+        procedure: `${t.request.procedure}-biopsy`,
+        label: `${t.request.label} with ${b.request.label}`,
+        bodyFallback: t.biopsy.fallback,
+        ...(diagnostic ? { qualifier: 'Diagnostic' } : {}),
+      };
+      t.end = Math.max(t.end, b.end);
+      t.start = Math.min(t.start, b.start);
+      triggers.splice(j, 1);
+      if (j < i) i--;
+    }
+  }
+}
+
+const STOP_LEFT = new Set(['of', 'with', 'after', 'before', 'by', 'for', 'under', 'during', 'was', 'were', 'is', 'are', 'underwent', 'performed', 'a', 'an', 'the', 'and', 'to', 'in', 'on', 'at', 'from', 'then']);
+
+/** Words that end like procedures but are not ones. */
+const NOT_PROCEDURES = new Set(['analysis', 'paralysis', 'dialysis', 'hemolysis', 'urinalysis', 'glycolysis', 'autoscopy', 'microscopy', 'dermoscopy', 'capillaroscopy', 'telescopy']);
+
+/** Split a stem into combining forms (cysto + prostat), or [] when it does not split completely. */
+function rootsOf(lex: PcsLexicon, stem: string): RootEntry[] {
+  const out: RootEntry[] = [];
+  let rest = stem;
+  while (rest.length > 0) {
+    const r = lex.roots.find((x) => x.form.length >= 3 && rest.startsWith(x.form));
+    if (!r) return [];
+    out.push(r);
+    rest = rest.slice(r.form.length);
+    if (rest.startsWith('o') && rest.length > 1) rest = rest.slice(1);
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+import type { Icd10pcsRelease } from '../icd10pcs/release.js';
+import { pcsLexicon } from './lexicon.js';
+import { lowerSameLength, MentionFinder, type NoteSpans, type ProcedureMention } from './mentions.js';
+import { PcsBuilder, type Evidence, type PcsAxisChoice, type PcsBuild, type PcsMissingAxis } from './pcs-builder.js';
+
+/**
+ * ICD-10-PCS codes for the procedures a note documents, in the same shape as
+ * diagnosis suggestions: code, title, confidence, evidence, rationale.
+ */
+
+export interface PcsSuggestion {
+  system: 'icd10pcs';
+  /** Seven characters, or the longest valid prefix when the note does not decide every axis. */
+  code: string;
+  complete: boolean;
+  title: string;
+  confidence: number;
+  evidence: Evidence[];
+  rationale: string[];
+  axes: PcsAxisChoice[];
+  missing?: PcsMissingAxis[];
+  query?: string;
+  /** The mention was about an earlier procedure (history), or one planned but not yet done. */
+  status: 'performed' | 'historical' | 'planned';
+}
+
+export interface PcsCodingOptions {
+  /** Keep procedures from the history (past surgical history, "in 1994"); default false. */
+  includeHistory?: boolean;
+  /** Keep planned or recommended procedures; default false. */
+  includePlanned?: boolean;
+  /** Drop prefixes shorter than this (default 4: table and body part). */
+  minPrefix?: number;
+}
+
+export class PcsCoder {
+  readonly builder: PcsBuilder;
+  private readonly finder: MentionFinder;
+
+  constructor(readonly release: Icd10pcsRelease) {
+    const lex = pcsLexicon();
+    this.builder = new PcsBuilder(release, lex);
+    this.finder = new MentionFinder(lex);
+  }
+
+  /** Mentions of procedures in a note, before building. */
+  mentions(note: NoteSpans): ProcedureMention[] {
+    return this.finder.find(note);
+  }
+
+  /** Code one procedure phrase ("laparoscopic appendectomy"): the builds of its mentions. */
+  phrase(text: string): PcsSuggestion[] {
+    return this.code({ text, sentences: [{ start: 0, end: text.length }] }, { includeHistory: true, includePlanned: true, minPrefix: 3 });
+  }
+
+  code(note: NoteSpans, opts: PcsCodingOptions = {}): PcsSuggestion[] {
+    const lower = lowerSameLength(note.text);
+    const minPrefix = opts.minPrefix ?? 4;
+    const out: PcsSuggestion[] = [];
+    for (const m of this.finder.find(note, lower)) {
+      if (m.negated) continue;
+      const status = m.historical ? 'historical' : m.planned ? 'planned' : 'performed';
+      if (status === 'historical' && !opts.includeHistory) continue;
+      if (status === 'planned' && !opts.includePlanned) continue;
+      for (const build of this.builder.buildAll(m.request, m.context)) {
+        if (build.code.length < minPrefix) continue;
+        // Operation words alone ("repair", "drainage") need a body part the note names.
+        if (isGeneric(m) && !build.axes.some((a) => a.pos === 4 && a.source === 'body-part')) continue;
+        out.push(this.suggestion(build, m, status));
+      }
+    }
+    return merge(out);
+  }
+
+  private suggestion(build: PcsBuild, m: ProcedureMention, status: PcsSuggestion['status']): PcsSuggestion {
+    const ev: Evidence = { start: m.context.trigger.start, end: m.context.trigger.end, text: m.context.text.slice(m.context.trigger.start, m.context.trigger.end) };
+    const rationale = build.axes.map((a) => `${a.pos} ${a.title} ${a.value} (${a.label}): ${a.reason}`);
+    if (!build.complete) rationale.push(`stops at ${build.code}: the note does not decide the ${build.missing[0]?.title.toLowerCase() ?? 'next axis'}`);
+    const s: PcsSuggestion = {
+      system: 'icd10pcs',
+      code: build.code,
+      complete: build.complete,
+      title: build.title,
+      confidence: status === 'performed' ? build.confidence : Math.round(build.confidence * 0.6 * 100) / 100,
+      evidence: [ev],
+      rationale,
+      axes: build.axes,
+      status,
+    };
+    if (!build.complete) {
+      s.missing = build.missing;
+      if (build.query) s.query = build.query;
+    }
+    return s;
+  }
+}
+
+function isGeneric(m: ProcedureMention): boolean {
+  return !m.request.template.match(/^[0-9A-Z]{4}/) && !m.request.procedure.startsWith('imaging') && !m.request.bodyWords && !m.request.bodyFallback && !m.request.defaults?.['4'];
+}
+
+/** One suggestion per code; a prefix that a complete code of the note extends is folded into it. */
+function merge(list: PcsSuggestion[]): PcsSuggestion[] {
+  const byCode = new Map<string, PcsSuggestion>();
+  for (const s of list) {
+    const prev = byCode.get(s.code);
+    if (!prev) {
+      byCode.set(s.code, s);
+      continue;
+    }
+    prev.evidence.push(...s.evidence);
+    if (s.confidence > prev.confidence) prev.confidence = s.confidence;
+    if (prev.status !== 'performed' && s.status === 'performed') prev.status = 'performed';
+  }
+  const all = [...byCode.values()];
+  const kept = all.filter((s) => s.complete || !all.some((o) => o !== s && o.code.length > s.code.length && o.code.startsWith(s.code)));
+  for (const s of all) {
+    if (kept.includes(s)) continue;
+    const into = kept.find((o) => o.code.startsWith(s.code));
+    into?.evidence.push(...s.evidence);
+  }
+  for (const s of kept) s.evidence.sort((a, b) => a.start - b.start);
+  return kept.sort((a, b) => b.confidence - a.confidence || a.evidence[0]!.start - b.evidence[0]!.start);
+}
