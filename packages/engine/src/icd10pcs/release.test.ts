@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { testCodeSets } from '../testing/home.js';
-import { releasesDir } from '../releases/store.js';
-import { isIcd10pcsRelease, icd10pcsLoader, type Icd10pcsRelease } from './release.js';
+import { isIcd10pcsRelease, type Icd10pcsRelease } from './release.js';
 import '../modules.js';
 
 const DATE = { date: '2026-03-01' };
@@ -261,32 +259,4 @@ test('a few thousand random strings never throw, and answers agree with each oth
   }
   // The random inputs reached every kind of answer short of a valid code.
   for (const c of ['EMPTY', 'INVALID_CHARACTER', 'INVALID_FORMAT', 'UNKNOWN_CODE', 'AXIS_VALUE_NOT_ALLOWED']) assert.ok(seen.has(c), c);
-});
-
-test('performance: the compiled release loads well under 300 ms; lookup and validate take microseconds', async (t) => {
-  const cs = await testCodeSets();
-  const m = cs.releases('icd10pcs').find((x) => x.id === 'icd10pcs-2026')!;
-  let best = Infinity;
-  let loaded: Icd10pcsRelease | undefined;
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
-    loaded = (await icd10pcsLoader.load(join(releasesDir(cs.home), m.id), m, cs.ref(m.id))) as Icd10pcsRelease;
-    best = Math.min(best, performance.now() - t0);
-  }
-  t.diagnostic(`load ${best.toFixed(1)} ms`);
-  assert.ok(best < 300, `load took ${best.toFixed(1)} ms`);
-
-  const r = loaded!;
-  const codes = [...r.billableCodes()];
-  const n = 50000;
-  let t0 = performance.now();
-  for (let i = 0; i < n; i++) r.validate(codes[(i * 7919) % codes.length]!);
-  const validateUs = ((performance.now() - t0) * 1000) / n;
-  t0 = performance.now();
-  for (let i = 0; i < n; i++) r.lookup(codes[(i * 7919) % codes.length]!);
-  const lookupUs = ((performance.now() - t0) * 1000) / n;
-  t.diagnostic(`validate ${validateUs.toFixed(2)} µs, lookup ${lookupUs.toFixed(2)} µs per valid code`);
-  // Generous bounds: the test machine is shared; typical values are ~1 and ~5 µs.
-  assert.ok(validateUs < 20, `validate ${validateUs} µs`);
-  assert.ok(lookupUs < 50, `lookup ${lookupUs} µs`);
 });
