@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { MedcoderError } from '../errors.js';
+
+/**
+ * The E/M rules as data (data/em/levels.json and data/em/mdm.json): the MDM
+ * table, the code of each level per category with its time threshold, and
+ * the words that show each element of decision making.
+ */
+
+export type EmCategory = 'office-new' | 'office-established' | 'emergency' | 'hospital-initial' | 'hospital-subsequent' | 'hospital-discharge';
+export const EM_CATEGORIES: readonly EmCategory[] = ['office-new', 'office-established', 'emergency', 'hospital-initial', 'hospital-subsequent', 'hospital-discharge'];
+
+export interface EmLevelCode {
+  code: string;
+  /** MDM level required (0 = none required, 1 straightforward … 4 high). */
+  mdm?: number;
+  /** Minimum total minutes on the date of the encounter. */
+  time?: number;
+  /** Maximum minutes (discharge day management of 30 minutes or less). */
+  maxTime?: number;
+}
+
+export interface EmCategoryRules {
+  label: string;
+  codes: EmLevelCode[];
+  mdmOnly?: boolean;
+  timeOnly?: boolean;
+  prolonged?: { code: string; medicare: string; after: number; medicareAfter: number; per: number };
+}
+
+export interface MdmLevelRow {
+  level: number;
+  name: string;
+  problems: string;
+  data: string;
+  risk: string;
+}
+
+export interface KindRule {
+  id: string;
+  level: number;
+  label: string;
+  pattern: RegExp;
+  chronic?: boolean;
+}
+
+export interface EmRules {
+  mdmLevels: MdmLevelRow[];
+  categories: Record<EmCategory, EmCategoryRules>;
+  problemKinds: KindRule[];
+  chronic: RegExp;
+  notProblems: RegExp;
+  tests: RegExp;
+  ordered: RegExp;
+  reviewed: RegExp;
+  externalNotes: RegExp;
+  historian: RegExp;
+  interpretation: RegExp;
+  discussion: RegExp;
+  risk: KindRule[];
+  time: RegExp[];
+  timeExclude: RegExp;
+  nurseVisit: RegExp;
+}
+
+const DATA = new URL('../../data/em/', import.meta.url);
+
+function read<T>(name: string): T {
+  try {
+    return JSON.parse(readFileSync(new URL(name, DATA), 'utf8')) as T;
+  } catch (e) {
+    throw new MedcoderError('SOURCE_MALFORMED', `cannot read E/M rules ${name}: ${(e as Error).message}`, { file: name }, { cause: e });
+  }
+}
+
+/** One expression from a list of patterns, each held to word boundaries. */
+export function anyOf(patterns: readonly string[], flags = 'g'): RegExp {
+  const parts = patterns.map((p) => `${/^\\b|^\(\?</.test(p) ? '' : '(?<![a-z0-9])'}(?:${p})${/\\b$/.test(p) ? '' : '(?![a-z0-9])'}`);
+  return new RegExp(parts.join('|'), flags);
+}
+
+interface LevelsFile {
+  mdmLevels: MdmLevelRow[];
+  categories: Record<EmCategory, EmCategoryRules>;
+}
+interface MdmFile {
+  problems: { kinds: Array<{ id: string; level: number; label: string; patterns: string[]; chronic?: boolean }>; chronicConditions: string[]; notProblems: string[] };
+  data: { tests: string[]; ordered: string[]; reviewed: string[]; externalNotes: string[]; historian: string[]; interpretation: string[]; discussion: string[] };
+  risk: Array<{ id: string; level: number; label: string; patterns: string[] }>;
+  time: { patterns: string[]; exclude: string[] };
+  nurseVisit: string[];
+}
+
+let cached: EmRules | undefined;
+
+export function emRules(): EmRules {
+  if (cached) return cached;
+  const levels = read<LevelsFile>('levels.json');
+  const mdm = read<MdmFile>('mdm.json');
+  const kind = (k: { id: string; level: number; label: string; patterns: string[]; chronic?: boolean }): KindRule => ({
+    id: k.id,
+    level: k.level,
+    label: k.label,
+    pattern: anyOf(k.patterns),
+    ...(k.chronic ? { chronic: true } : {}),
+  });
+  cached = {
+    mdmLevels: levels.mdmLevels,
+    categories: levels.categories,
+    problemKinds: mdm.problems.kinds.map(kind),
+    chronic: anyOf(mdm.problems.chronicConditions),
+    notProblems: anyOf(mdm.problems.notProblems),
+    tests: anyOf(mdm.data.tests),
+    ordered: anyOf(mdm.data.ordered),
+    reviewed: anyOf(mdm.data.reviewed),
+    externalNotes: anyOf(mdm.data.externalNotes),
+    historian: anyOf(mdm.data.historian),
+    interpretation: anyOf(mdm.data.interpretation),
+    discussion: anyOf(mdm.data.discussion),
+    risk: mdm.risk.map(kind),
+    time: mdm.time.patterns.map((p) => new RegExp(p, 'g')),
+    timeExclude: anyOf(mdm.time.exclude),
+    nurseVisit: anyOf(mdm.nurseVisit),
+  };
+  return cached;
+}
