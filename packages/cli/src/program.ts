@@ -5,6 +5,11 @@ import { lookupCommand } from './commands/lookup.js';
 import { validateCommand } from './commands/validate.js';
 import { crosswalkCommand } from './commands/crosswalk.js';
 import { startCommand } from './commands/start.js';
+import { searchCommand } from './commands/search.js';
+import { indexCommand } from './commands/index-term.js';
+import { neoplasmCommand } from './commands/neoplasm.js';
+import { drugCommand } from './commands/drug.js';
+import { pcsCommand } from './commands/pcs.js';
 import { serveCommand, ingestCommand, auditTrailCommand } from './commands/server.js';
 import { EXIT_ERROR, fullReason, reason } from './output.js';
 
@@ -19,6 +24,11 @@ export function buildProgram(): Command {
   program.addCommand(lookupCommand());
   program.addCommand(validateCommand());
   program.addCommand(crosswalkCommand());
+  program.addCommand(searchCommand());
+  program.addCommand(indexCommand());
+  program.addCommand(neoplasmCommand());
+  program.addCommand(drugCommand());
+  program.addCommand(pcsCommand());
   program.addCommand(serveCommand());
   program.addCommand(ingestCommand());
   program.addCommand(auditTrailCommand());

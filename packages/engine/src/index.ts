@@ -48,3 +48,9 @@ export {
   type Address,
   type PersonName,
 } from './claims/model.js';
+export { searchCodes, searchLoaded, loadSearch, codeShapes, SEARCH_SYSTEMS, type SearchOptions, type SearchHit, type SearchAnswer, type LoadedSearch } from './encoder/code-search.js';
+export { lookupIndex, lookupNeoplasm, lookupDrug, loadWalk, walkLoaded, type IndexAnswer, type LoadedWalk } from './encoder/encoder.js';
+export type { IndexPath, WalkStep, TableUse } from './encoder/index-walk.js';
+export type { CodeCheck, CheckStatus } from './encoder/verify.js';
+export { behaviorOf, drugUseOf, type NeoplasmBehavior, type DrugUse } from './encoder/references.js';
+export { pcsChoices, pcsChoicesIn, type PcsChoices, type PcsChosen } from './encoder/pcs-builder.js';

@@ -123,6 +123,7 @@ export function matchTitle(t: TitleWords, p: Phrase, used: number): Match {
   let gain = 0;
   let missing = 0;
   let u = used;
+  const numbers: number[] = [];
   for (const r of t.req) {
     let hit = -1;
     for (let i = 0; i < p.words.length; i++) {
@@ -134,6 +135,18 @@ export function matchTitle(t: TitleWords, p: Phrase, used: number): Match {
       }
     }
     if (hit >= 0) {
+      // A number belongs to the word beside it in the phrase ("type 2", "stage 3a").
+      if (/^[0-9]/.test(r) && t.req.length > 1 && !((u | (1 << hit)) & ~used & ~(1 << hit) & ((1 << (hit - 1)) | (1 << (hit + 1))))) {
+        numbers.push(hit);
+        continue;
+      }
+      u |= 1 << hit;
+      gain += p.words[hit]!.weight;
+    } else missing++;
+  }
+  // Numbers met before their neighbour matched get a second look.
+  for (const hit of numbers) {
+    if (u & ~used & ((1 << (hit - 1)) | (1 << (hit + 1)))) {
       u |= 1 << hit;
       gain += p.words[hit]!.weight;
     } else missing++;
