@@ -1,0 +1,182 @@
+/**
+ * The loop structure of an 837 transaction, read from the implementation
+ * guide tables in data/x12/837p.json and 837i.json.
+ *
+ * `buildLoops` places the segments between ST and SE into a tree of loops
+ * (2000A billing provider, 2300 claim, 2400 service line, …); `flattenLoops`
+ * writes a tree back in guide order: a loop's own segments first, sorted by
+ * their place in the guide (segments of the same place keep their order),
+ * then its child loops in guide order.
+ */
+import { readFileSync } from 'node:fs';
+import { MedcoderError } from '../errors.js';
+import type { OutSegment, Segment } from './segments.js';
+
+export type Guide = '837P' | '837I';
+
+/** A segment in a loop tree: as read (composites as raw text) or as built (composites as arrays). */
+export type AnySegment = Segment | OutSegment;
+
+export interface LoopNode<S extends AnySegment = AnySegment> {
+  id: string;
+  segments: S[];
+  children: LoopNode<S>[];
+}
+
+interface SegmentRule {
+  tag: string;
+  element?: number;
+  component?: number;
+  values?: Set<string>;
+}
+
+export interface LoopDef {
+  id: string;
+  name: string;
+  start?: SegmentRule;
+  /** Own segments in guide order (the first opens the loop, except for HEADER). */
+  rules: SegmentRule[];
+  children: string[];
+}
+
+export interface LoopTable {
+  guide: Guide;
+  implementation: string;
+  loops: Map<string, LoopDef>;
+}
+
+function parseRule(text: string): SegmentRule {
+  const m = /^([A-Z0-9]{2,3})(?::(\d+)(?:\.(\d+))?=([A-Z0-9,]+))?$/.exec(text);
+  if (!m) throw new MedcoderError('INVALID_ARGUMENT', `bad segment rule in the loop table: ${text}`);
+  const rule: SegmentRule = { tag: m[1]! };
+  if (m[2]) {
+    rule.element = Number(m[2]);
+    if (m[3]) rule.component = Number(m[3]);
+    rule.values = new Set(m[4]!.split(','));
+  }
+  return rule;
+}
+
+const tables = new Map<Guide, LoopTable>();
+
+/** The loop table of one implementation guide (loaded once). */
+export function loopTable(guide: Guide): LoopTable {
+  let t = tables.get(guide);
+  if (t) return t;
+  const file = guide === '837P' ? '837p.json' : '837i.json';
+  const raw = JSON.parse(readFileSync(new URL(`../../data/x12/${file}`, import.meta.url), 'utf8')) as {
+    implementation: string;
+    loops: Record<string, { name: string; segments: string[]; children?: string[] }>;
+  };
+  const loops = new Map<string, LoopDef>();
+  for (const [id, l] of Object.entries(raw.loops)) {
+    const rules = l.segments.map(parseRule);
+    loops.set(id, { id, name: l.name, ...(id === 'HEADER' ? {} : { start: rules[0] }), rules, children: l.children ?? [] });
+  }
+  t = { guide, implementation: raw.implementation, loops };
+  tables.set(guide, t);
+  return t;
+}
+
+/** Text of element `n` (component `c` when given) of a segment, as read or built. */
+function valueOf(seg: AnySegment, n: number, c: number | undefined, component: string): string {
+  const e = seg[n];
+  if (e === undefined) return '';
+  if (typeof e === 'string') {
+    if (c === undefined) return e;
+    const parts = e.split(component);
+    return parts[c - 1] ?? '';
+  }
+  return (e as readonly (string | undefined)[])[(c ?? 1) - 1] ?? '';
+}
+
+function matches(rule: SegmentRule, seg: AnySegment, component: string): boolean {
+  if (rule.tag !== seg[0]) return false;
+  if (!rule.values) return true;
+  return rule.values.has(valueOf(seg, rule.element!, rule.component, component));
+}
+
+/** Place of a segment among a loop's own segments (Infinity when the guide does not list it). */
+export function ruleIndex(def: LoopDef, seg: AnySegment, component: string, fromStart = true): number {
+  for (let i = fromStart ? 0 : 1; i < def.rules.length; i++) if (matches(def.rules[i]!, seg, component)) return i;
+  return Infinity;
+}
+
+export interface BuildResult<S extends AnySegment> {
+  root: LoopNode<S>;
+  /** Segments the guide does not place where they stand (kept in the nearest loop). */
+  unplaced: { index: number; tag: string; loop: string }[];
+}
+
+/**
+ * Place a transaction's segments (BHT … up to, not including, SE) into loops.
+ * A segment stays in the innermost open loop that owns it; otherwise it opens
+ * a child loop of the innermost loop that has one starting with it.
+ */
+export function buildLoops<S extends AnySegment>(table: LoopTable, segments: readonly S[], component: string): BuildResult<S> {
+  const root: LoopNode<S> = { id: 'HEADER', segments: [], children: [] };
+  const stack: LoopNode<S>[] = [root];
+  const defs: LoopDef[] = [table.loops.get('HEADER')!];
+  const unplaced: BuildResult<S>['unplaced'] = [];
+  for (let k = 0; k < segments.length; k++) {
+    const seg = segments[k]!;
+    let placed = false;
+    for (let i = stack.length - 1; i >= 0 && !placed; i--) {
+      const def = defs[i]!;
+      // Own segment of an open loop (the opening segment repeats only as a new loop).
+      if (ruleIndex(def, seg, component, def.id === 'HEADER') !== Infinity) {
+        stack.length = i + 1;
+        defs.length = i + 1;
+        stack[i]!.segments.push(seg);
+        placed = true;
+        break;
+      }
+      for (const childId of def.children) {
+        const child = table.loops.get(childId)!;
+        if (child.start && matches(child.start, seg, component)) {
+          const node: LoopNode<S> = { id: childId, segments: [seg], children: [] };
+          stack.length = i + 1;
+          defs.length = i + 1;
+          stack[i]!.children.push(node);
+          stack.push(node);
+          defs.push(child);
+          placed = true;
+          break;
+        }
+      }
+    }
+    if (!placed) {
+      const top = stack[stack.length - 1]!;
+      top.segments.push(seg);
+      unplaced.push({ index: k, tag: String(seg[0]), loop: top.id });
+    }
+  }
+  return { root, unplaced };
+}
+
+/** Sort a loop's own segments and children into guide order (stable). */
+export function orderLoop<S extends AnySegment>(table: LoopTable, node: LoopNode<S>, component: string): void {
+  const def = table.loops.get(node.id);
+  if (!def) throw new MedcoderError('INVALID_ARGUMENT', `unknown ${table.guide} loop ${node.id}`);
+  if (node.segments.length > 1) {
+    const keyed = node.segments.map((s, i) => ({ s, i, k: ruleIndex(def, s, component) }));
+    keyed.sort((a, b) => a.k - b.k || a.i - b.i);
+    for (let i = 0; i < keyed.length; i++) node.segments[i] = keyed[i]!.s;
+  }
+  if (node.children.length > 1) {
+    const keyed = node.children.map((c, i) => {
+      const k = def.children.indexOf(c.id);
+      return { c, i, k: k < 0 ? Infinity : k };
+    });
+    keyed.sort((a, b) => a.k - b.k || a.i - b.i);
+    for (let i = 0; i < keyed.length; i++) node.children[i] = keyed[i]!.c;
+  }
+  for (const c of node.children) orderLoop(table, c, component);
+}
+
+/** All segments of a tree in order: own segments, then children. */
+export function flattenLoops<S extends AnySegment>(node: LoopNode<S>, out: S[] = []): S[] {
+  for (const s of node.segments) out.push(s);
+  for (const c of node.children) flattenLoops(c, out);
+  return out;
+}

@@ -1,0 +1,618 @@
+/**
+ * Reading 837P and 837I files back into the claim model.
+ *
+ * Each transaction's segments are placed into loops (loops.ts), then each
+ * claim loop (2300) becomes one `Claim` with what its parent loops say about
+ * the billing provider, subscriber, payer and patient. A segment the model
+ * holds is read into the model; every other segment is kept, with its loop
+ * path, in `claim.x12.segments`, so that writing the claims again gives the
+ * same file. Parsed claims are not validated: `safeParseClaim` and
+ * `preflight` say what is wrong with them.
+ */
+import type { Claim, ClaimLine, Diagnosis, Provider } from '../claims/model.js';
+import { MedcoderError } from '../errors.js';
+import { REPEATING } from './claim-common.js';
+import { dotted, inverse, x12Codes } from './codes.js';
+import { checkEnvelope, readGs, readIsa, readTransactionHeader, type EnvelopeIssue } from './envelope.js';
+import { buildLoops, loopTable, type Guide, type LoopNode } from './loops.js';
+import { carriedForm, nm1Modelled, readAddress, readPersonName, readProvider } from './parties.js';
+import { components, el, isoFromD8, readDecimal, tokenize, type Delimiters, type Segment } from './segments.js';
+import type { ClaimFile } from './write-837.js';
+
+type Node = LoopNode<Segment>;
+type Carried = { loop: string; segment: (string | string[])[] };
+
+export interface ParseIssue {
+  severity: 'error' | 'warning';
+  message: string;
+  /** Where: a segment tag, loop path or claim id. */
+  at?: string;
+}
+
+export interface Parsed837 extends ClaimFile {
+  /** Every claim of every transaction, in file order. */
+  claims: Claim[];
+  issues: ParseIssue[];
+  /** Segments kept in `x12.segments` because the model does not hold them. */
+  carriedSegments: number;
+}
+
+/** 837P or 837I from the implementation reference (ST03 or GS08). */
+export function guideOf(version: string): Guide | undefined {
+  if (/X222/.test(version)) return '837P';
+  if (/X223/.test(version)) return '837I';
+  return undefined;
+}
+
+// ---------------------------------------------------------------- context
+
+interface Ctx {
+  d: Delimiters;
+  guide: Guide;
+  issues: ParseIssue[];
+}
+
+class Carry {
+  readonly list: Carried[] = [];
+  constructor(private readonly d: Delimiters) {}
+  seg(loop: string, seg: Segment): void {
+    this.list.push({ loop, segment: carriedForm(seg, this.d) });
+  }
+  /** A whole loop (and its children) that the model does not hold. */
+  loop(path: string, node: Node): void {
+    for (const s of node.segments) this.seg(path, s);
+    childPaths(path, node, (p, c) => this.loop(p, c));
+  }
+}
+
+/** Visit a node's children with their paths (`2400[1]`, `2400[1]/2430[0]`). */
+function childPaths(path: string, node: Node, visit: (p: string, c: Node) => void): void {
+  const seen = new Map<string, number>();
+  for (const c of node.children) {
+    const n = seen.get(c.id) ?? 0;
+    seen.set(c.id, n + 1);
+    const step = REPEATING.has(c.id) ? `${c.id}[${n}]` : c.id;
+    visit(path ? `${path}/${step}` : step, c);
+  }
+}
+
+function q(seg: Segment, d: Delimiters, n = 1): string {
+  return components(seg[n], d)[0] ?? '';
+}
+
+/** The tax id of an REF*EI / REF*SY. */
+function taxId(seg: Segment): Provider['taxId'] {
+  return { type: el(seg, 1) === 'SY' ? 'SSN' : 'EIN', value: el(seg, 2) };
+}
+
+/** Read N3/N4 of a loop into an address when they are plain; otherwise they are carried. */
+function takeAddress(node: Node, path: string, carry: Carry, used: Set<Segment>): Provider['address'] | undefined {
+  const n3 = node.segments.find((s) => s[0] === 'N3');
+  const n4 = node.segments.find((s) => s[0] === 'N4');
+  const a = readAddress(n3, n4);
+  if (a) {
+    used.add(n3!);
+    used.add(n4!);
+  }
+  return a;
+}
+
+function carryRest(node: Node, path: string, carry: Carry, used: Set<Segment>): void {
+  for (const s of node.segments) if (!used.has(s)) carry.seg(path, s);
+}
+
+/** A provider loop: NM1, N3/N4 when asked, PRV with the given qualifier; the rest carried. */
+function providerFrom(ctx: Ctx, node: Node, path: string, carry: Carry, o: { address?: boolean; prv?: string } = {}): Provider {
+  const used = new Set<Segment>();
+  const nm1 = node.segments[0]!;
+  const p = readProvider(nm1);
+  used.add(nm1);
+  if (!nm1Modelled(nm1)) ctx.issues.push({ severity: 'warning', message: 'NM1 holds elements the claim model does not keep (name prefix, other id types)', at: path });
+  if (o.address) {
+    const a = takeAddress(node, path, carry, used);
+    if (a) p.address = a;
+  }
+  if (o.prv) {
+    const prv = node.segments.find((s) => s[0] === 'PRV' && el(s, 1) === o.prv && el(s, 2) === 'PXC' && s.length === 4);
+    if (prv) {
+      p.taxonomy = el(prv, 3);
+      used.add(prv);
+    }
+  }
+  carryRest(node, path, carry, used);
+  for (const c of node.children) carry.loop(`${path}/${c.id}`, c);
+  return p;
+}
+
+// ------------------------------------------------------------ upper loops
+
+interface Upper {
+  billing?: Provider;
+  subscriber?: Claim['subscriber'];
+  payer?: Claim['payer'];
+  patient?: Partial<Claim['patient']>;
+  self: boolean;
+  carried: Carried[];
+}
+
+function readBilling(ctx: Ctx, node: Node): Upper {
+  const carry = new Carry(ctx.d);
+  let billing: Provider | undefined;
+  let taxonomy: string | undefined;
+  for (const s of node.segments.slice(1)) {
+    if (s[0] === 'PRV' && el(s, 1) === 'BI' && el(s, 2) === 'PXC' && s.length === 4 && !taxonomy) taxonomy = el(s, 3);
+    else carry.seg('2000A', s);
+  }
+  for (const c of node.children) {
+    if (c.id === '2010AA') {
+      const used = new Set<Segment>();
+      billing = providerFrom(ctx, { ...c, segments: c.segments.filter((s) => s[0] === 'NM1') }, '2010AA', carry);
+      const a = takeAddress(c, '2010AA', carry, used);
+      if (a) billing.address = a;
+      used.add(c.segments[0]!);
+      const ref = c.segments.find((s) => s[0] === 'REF' && (el(s, 1) === 'EI' || el(s, 1) === 'SY') && s.length === 3);
+      if (ref) {
+        billing.taxId = taxId(ref);
+        used.add(ref);
+      }
+      const per = c.segments.find((s) => s[0] === 'PER');
+      if (per && per.length === 5 && el(per, 1) === 'IC' && !el(per, 2) && el(per, 3) === 'TE') {
+        billing.phone = el(per, 4);
+        used.add(per);
+      }
+      carryRest(c, '2010AA', carry, used);
+    } else if (c.id !== '2000B') {
+      carry.loop(c.id, c);
+    }
+  }
+  if (billing && taxonomy) billing.taxonomy = taxonomy;
+  return { ...(billing ? { billing } : {}), self: true, carried: carry.list };
+}
+
+function readSubscriber(ctx: Ctx, node: Node, up: Upper): Upper {
+  const carry = new Carry(ctx.d);
+  const codes = x12Codes();
+  const sbr = node.segments.find((s) => s[0] === 'SBR');
+  const self = sbr ? el(sbr, 2) === '18' : true;
+  const subscriber = { relationship: 'self' } as NonNullable<Claim['subscriber']>;
+  const payer = { responsibility: 'primary' } as NonNullable<Claim['payer']>;
+  const patient: Partial<Claim['patient']> = {};
+  for (const s of node.segments.slice(1)) {
+    if (s === sbr) {
+      const resp = inverse(codes.responsibility)[el(s, 1)];
+      if (resp) payer.responsibility = resp as typeof payer.responsibility;
+      else ctx.issues.push({ severity: 'warning', message: `SBR01 "${el(s, 1)}" is not P, S or T`, at: '2000B' });
+      if (el(s, 3)) subscriber.groupNumber = el(s, 3);
+      if (el(s, 4)) subscriber.groupName = el(s, 4);
+      if (el(s, 5)) subscriber.insuranceType = el(s, 5);
+      if (el(s, 9)) payer.filingIndicator = el(s, 9);
+      if (el(s, 2) && el(s, 2) !== '18') ctx.issues.push({ severity: 'warning', message: `SBR02 "${el(s, 2)}" is not 18 (self)`, at: '2000B' });
+      if (el(s, 6) || el(s, 7) || el(s, 8) || s.length > 10) ctx.issues.push({ severity: 'warning', message: 'SBR06-SBR08 are not kept', at: '2000B' });
+    } else carry.seg('2000B', s);
+  }
+  for (const c of node.children) {
+    if (c.id === '2010BA') {
+      const used = new Set<Segment>();
+      const nm1 = c.segments[0]!;
+      used.add(nm1);
+      subscriber.name = readPersonName(nm1);
+      subscriber.memberId = el(nm1, 9);
+      if (el(nm1, 2) !== '1' || (el(nm1, 8) && el(nm1, 8) !== 'MI') || el(nm1, 6)) {
+        ctx.issues.push({ severity: 'warning', message: 'subscriber NM1 holds elements the claim model does not keep', at: '2010BA' });
+      }
+      const a = takeAddress(c, '2010BA', carry, used);
+      if (a) (self ? patient : subscriber).address = a;
+      const dmg = c.segments.find((s) => s[0] === 'DMG' && el(s, 1) === 'D8' && s.length <= 4);
+      const dob = dmg && isoFromD8(el(dmg, 2));
+      if (dmg && dob) {
+        used.add(dmg);
+        const target = self ? patient : subscriber;
+        target.birthDate = dob;
+        if (el(dmg, 3)) target.sex = el(dmg, 3) as 'F' | 'M' | 'U';
+      }
+      if (self) patient.name = subscriber.name;
+      carryRest(c, '2010BA', carry, used);
+    } else if (c.id === '2010BB') {
+      const used = new Set<Segment>();
+      const nm1 = c.segments[0]!;
+      used.add(nm1);
+      payer.name = el(nm1, 3);
+      if (el(nm1, 9)) payer.payerId = el(nm1, 9);
+      if (el(nm1, 8) === 'XV') payer.idQualifier = 'XV';
+      const a = takeAddress(c, '2010BB', carry, used);
+      if (a) payer.address = a;
+      carryRest(c, '2010BB', carry, used);
+    } else if (c.id !== '2000C' && c.id !== '2300') {
+      carry.loop(c.id, c);
+    }
+  }
+  return { ...up, subscriber, payer, patient, self, carried: [...up.carried, ...carry.list] };
+}
+
+function readPatient(ctx: Ctx, node: Node, up: Upper): Upper {
+  const carry = new Carry(ctx.d);
+  const subscriber = { ...up.subscriber! };
+  const patient: Partial<Claim['patient']> = {};
+  const rel = inverse(x12Codes().relationship);
+  for (const s of node.segments.slice(1)) {
+    if (s[0] === 'PAT') {
+      subscriber.relationship = (rel[el(s, 1)] ?? 'unknown') as typeof subscriber.relationship;
+      if (s.length > 2) carry.seg('2000C', s);
+    } else carry.seg('2000C', s);
+  }
+  for (const c of node.children) {
+    if (c.id === '2010CA') {
+      const used = new Set<Segment>();
+      const nm1 = c.segments[0]!;
+      used.add(nm1);
+      patient.name = readPersonName(nm1);
+      const a = takeAddress(c, '2010CA', carry, used);
+      if (a) patient.address = a;
+      const dmg = c.segments.find((s) => s[0] === 'DMG' && el(s, 1) === 'D8' && s.length <= 4);
+      const dob = dmg && isoFromD8(el(dmg, 2));
+      if (dmg && dob) {
+        used.add(dmg);
+        patient.birthDate = dob;
+        if (el(dmg, 3)) patient.sex = el(dmg, 3) as 'F' | 'M' | 'U';
+      }
+      carryRest(c, '2010CA', carry, used);
+    } else if (c.id !== '2300') {
+      carry.loop(c.id, c);
+    }
+  }
+  return { ...up, subscriber, patient, self: false, carried: [...up.carried, ...carry.list] };
+}
+
+// ------------------------------------------------------------------ claim
+
+interface DiagnosisHi {
+  role: string;
+  items: { code: string; poa?: string; d?: string; to?: string; amount?: number }[];
+}
+
+/** Read one HI segment when all its composites share a role and have the shapes medcoder writes. */
+function readHi(seg: Segment, d: Delimiters, roles: Record<string, string>): DiagnosisHi | undefined {
+  let role: string | undefined;
+  const items: DiagnosisHi['items'] = [];
+  for (let i = 1; i < seg.length; i++) {
+    const c = components(seg[i], d);
+    const r = roles[c[0] ?? ''];
+    if (!r || (role && r !== role)) return undefined;
+    role = r;
+    const code = c[1] ?? '';
+    if (!code) return undefined;
+    if (r === 'dx9' || r === 'dx10' || r === 'admitting' || r === 'reason' || r === 'external') {
+      const poa = c[8];
+      if (c.length === 2) items.push({ code });
+      else if (c.length === 9 && c.slice(2, 8).every((x) => !x) && poa) items.push({ code, poa });
+      else return undefined;
+    } else if (r === 'condition') {
+      if (c.length !== 2) return undefined;
+      items.push({ code });
+    } else if (r === 'occurrence' || r === 'procedure') {
+      const date = c[2] === 'D8' && c.length === 4 ? isoFromD8(c[3]) : undefined;
+      if (!date) return undefined;
+      items.push({ code, d: date });
+    } else if (r === 'span') {
+      const [a, b] = (c[3] ?? '').split('-');
+      const from = c[2] === 'RD8' && c.length === 4 ? isoFromD8(a) : undefined;
+      const to = isoFromD8(b);
+      if (!from || !to) return undefined;
+      items.push({ code, d: from, to });
+    } else if (r === 'value') {
+      const amount = readDecimal(c[4]);
+      if (c.length !== 5 || c[2] || c[3] || Number.isNaN(amount)) return undefined;
+      items.push({ code, amount });
+    }
+  }
+  return role ? { role, items } : undefined;
+}
+
+function readLine(ctx: Ctx, node: Node, index: number, carry: Carry): ClaimLine {
+  const d = ctx.d;
+  const path = `2400[${index}]`;
+  const used = new Set<Segment>([node.segments[0]!]);
+  const line = { modifiers: [] as string[], diagnosisPointers: [] as number[], unitType: 'UN' } as unknown as ClaimLine;
+  const sv = node.segments.find((s) => s[0] === (ctx.guide === '837P' ? 'SV1' : 'SV2'));
+  if (sv) {
+    used.add(sv);
+    const proc = components(ctx.guide === '837P' ? sv[1] : sv[2], d);
+    const at = ctx.guide === '837P' ? 2 : 3;
+    if (proc.length && proc[0] !== 'HC') ctx.issues.push({ severity: 'warning', message: `procedure qualifier ${proc[0]} is read as HC`, at: path });
+    if (proc[1]) line.code = proc[1];
+    line.modifiers = proc.slice(2, 6).filter(Boolean);
+    if (proc[6]) line.description = proc[6];
+    const charge = readDecimal(el(sv, at));
+    if (!Number.isNaN(charge)) line.charge = charge;
+    if (el(sv, at + 1)) line.unitType = el(sv, at + 1) as ClaimLine['unitType'];
+    const units = readDecimal(el(sv, at + 2));
+    if (!Number.isNaN(units)) line.units = units;
+    if (ctx.guide === '837P') {
+      if (el(sv, 5)) line.placeOfService = el(sv, 5);
+      line.diagnosisPointers = components(el(sv, 7), d).map(Number);
+      if (el(sv, 9) === 'Y') line.emergency = true;
+      if (el(sv, 6) || el(sv, 8) || sv.length > 10) ctx.issues.push({ severity: 'warning', message: 'SV106, SV108 and SV110 on are not kept', at: path });
+    } else {
+      if (el(sv, 1)) line.revenueCode = el(sv, 1);
+      if (sv.length > 6) ctx.issues.push({ severity: 'warning', message: 'SV206 (unit rate) and SV207 (non-covered charge) are not kept', at: path });
+    }
+  }
+  const dtp = node.segments.find((s) => s[0] === 'DTP' && el(s, 1) === '472');
+  if (dtp) {
+    if (el(dtp, 2) === 'D8' && isoFromD8(el(dtp, 3))) {
+      line.date = isoFromD8(el(dtp, 3))!;
+      used.add(dtp);
+    } else if (el(dtp, 2) === 'RD8') {
+      const [a, b] = el(dtp, 3).split('-');
+      if (isoFromD8(a) && isoFromD8(b)) {
+        line.date = isoFromD8(a)!;
+        line.dateTo = isoFromD8(b)!;
+        used.add(dtp);
+      }
+    }
+  }
+  const ref = node.segments.find((s) => s[0] === 'REF' && el(s, 1) === '6R' && s.length === 3);
+  if (ref) {
+    line.id = el(ref, 2);
+    used.add(ref);
+  }
+  carryRest(node, path, carry, used);
+  childPaths(path, node, (p, c) => {
+    if (c.id === '2410') {
+      const lin = c.segments[0]!;
+      const ctp = c.segments.find((s) => s[0] === 'CTP');
+      const qty = ctp ? readDecimal(el(ctp, 4)) : NaN;
+      const unit = ctp ? components(el(ctp, 5), d) : [];
+      if (lin.length === 4 && !el(lin, 1) && el(lin, 2) === 'N4' && ctp && ctp.length === 6 && !el(ctp, 1) && !el(ctp, 2) && !el(ctp, 3) && !Number.isNaN(qty) && unit.length === 1) {
+        line.ndc = { code: el(lin, 3), quantity: qty, unit: unit[0] as NonNullable<ClaimLine['ndc']>['unit'] };
+        carryRest(c, p, carry, new Set([lin, ctp]));
+      } else carry.loop(p, c);
+    } else if (c.id === (ctx.guide === '837P' ? '2420A' : '2420C')) {
+      line.renderingProvider = providerFrom(ctx, c, p, carry, { prv: ctx.guide === '837P' ? 'PE' : 'none' });
+    } else carry.loop(p, c);
+  });
+  return line;
+}
+
+const PROVIDER_LOOPS: Record<Guide, Record<string, { role: keyof Claim['providers']; nm1: string; address?: boolean; prv?: string }>> = {
+  '837P': {
+    '2310A': { role: 'referring', nm1: 'DN' },
+    '2310B': { role: 'rendering', nm1: '82', prv: 'PE' },
+    '2310C': { role: 'serviceFacility', nm1: '77', address: true },
+  },
+  '837I': {
+    '2310A': { role: 'attending', nm1: '71', prv: 'AT' },
+    '2310B': { role: 'operating', nm1: '72' },
+    '2310D': { role: 'rendering', nm1: '82' },
+    '2310E': { role: 'serviceFacility', nm1: '77', address: true },
+    '2310F': { role: 'referring', nm1: 'DN' },
+  },
+};
+
+function readClaim(ctx: Ctx, node: Node, up: Upper): Claim {
+  const d = ctx.d;
+  const codes = x12Codes();
+  const carry = new Carry(d);
+  const used = new Set<Segment>();
+  const clm = node.segments[0]!;
+  used.add(clm);
+  const c = {
+    id: el(clm, 1),
+    frequencyCode: '1',
+    setting: ctx.guide === '837P' ? 'professional' : 'outpatient-facility',
+    patient: { ...up.patient },
+    providers: {},
+    diagnoses: [] as Diagnosis[],
+    procedures: [],
+    lines: [],
+  } as unknown as Claim;
+  if (up.subscriber) c.subscriber = { ...up.subscriber };
+  if (up.payer) c.payer = up.payer;
+  if (up.billing) c.providers.billing = up.billing;
+  const total = readDecimal(el(clm, 2));
+  if (!Number.isNaN(total)) c.totalCharge = total;
+  const place = components(el(clm, 5), d);
+  if (place[2]) c.frequencyCode = place[2];
+  if (ctx.guide === '837P') {
+    if (place[0]) c.placeOfService = place[0];
+  } else if (place[0]) {
+    c.typeOfBill = `0${place[0]}${place[2] ?? ''}`;
+    if (codes.inpatientBillClassifications.includes(place[0].slice(1, 2))) c.setting = 'inpatient';
+  }
+  // CLM06-CLM12, CLM20: only what differs from the guide's defaults is kept.
+  const def = codes.claimDefaults[ctx.guide];
+  const ind: NonNullable<Claim['indicators']> = {};
+  if (el(clm, 6) !== (def.providerSignature ?? '')) ind.providerSignature = el(clm, 6) === 'Y';
+  if (el(clm, 7) !== (def.assignment ?? '')) ind.assignment = el(clm, 7) as 'A';
+  if (el(clm, 8) !== (def.benefitsAssigned ?? '')) ind.benefitsAssigned = el(clm, 8) as 'Y';
+  if (el(clm, 9) !== (def.releaseOfInformation ?? '')) ind.releaseOfInformation = el(clm, 9) as 'Y';
+  if (el(clm, 10)) ind.patientSignatureSource = el(clm, 10);
+  if (el(clm, 11)) {
+    const r = components(el(clm, 11), d);
+    ind.relatedCauses = r.slice(0, 3).filter(Boolean) as ('AA' | 'EM' | 'OA')[];
+    if (r[3]) ind.accidentState = r[3];
+    if (r[4]) ind.accidentCountry = r[4];
+  }
+  if (el(clm, 12)) ind.specialProgram = el(clm, 12);
+  if (el(clm, 20)) ind.delayReason = el(clm, 20);
+  if ([3, 4, 13, 14, 15, 16, 17, 18, 19].some((i) => el(clm, i)) || clm.length > 21) ctx.issues.push({ severity: 'warning', message: 'CLM elements 03, 04, 13-19 are not kept', at: c.id });
+  if (Object.keys(ind).length) c.indicators = ind;
+
+  const refs = inverse(codes.claimReferences as unknown as Record<string, string>);
+  const hiRoles: Record<string, string> = { ABK: 'dx10', ABF: 'dx10', BK: 'dx9', BF: 'dx9', BG: 'condition' };
+  if (ctx.guide === '837I') {
+    Object.assign(hiRoles, {
+      ABJ: 'admitting', BJ: 'admitting', APR: 'reason', PR: 'reason', ABN: 'external', BN: 'external',
+      BBR: 'procedure', BR: 'procedure', BBQ: 'procedure', BQ: 'procedure', BI: 'span', BH: 'occurrence', BE: 'value',
+    });
+  }
+  let dischargeHour: number | undefined;
+  let dischargeDtp: Segment | undefined;
+  let cl1: Segment | undefined;
+  const f: NonNullable<Claim['facilityCodes']> = {};
+  for (const s of node.segments.slice(1)) {
+    const tag = s[0];
+    let taken = false;
+    if (tag === 'DTP') {
+      const qual = el(s, 1);
+      const fmt = el(s, 2);
+      const v = el(s, 3);
+      const [a, b] = v.split('-');
+      if (ctx.guide === '837I' && qual === '434' && fmt === 'RD8' && isoFromD8(a) && isoFromD8(b) && !c.serviceDates) {
+        c.serviceDates = { from: isoFromD8(a)!, to: isoFromD8(b)! };
+        taken = true;
+      } else if (qual === '435' && !c.admission && fmt === 'D8' && isoFromD8(v)) {
+        c.admission = { date: isoFromD8(v)! };
+        taken = true;
+      } else if (ctx.guide === '837I' && qual === '435' && !c.admission && fmt === 'DT' && /^\d{10}00$/.test(v) && isoFromD8(v.slice(0, 8))) {
+        c.admission = { date: isoFromD8(v.slice(0, 8))!, hour: Number(v.slice(8, 10)) };
+        taken = true;
+      } else if (ctx.guide === '837P' && qual === '096' && !c.discharge && fmt === 'D8' && isoFromD8(v)) {
+        c.discharge = { date: isoFromD8(v)! };
+        taken = true;
+      } else if (ctx.guide === '837I' && qual === '096' && fmt === 'TM' && /^([01]\d|2[0-3])00$/.test(v) && dischargeHour === undefined) {
+        dischargeHour = Number(v.slice(0, 2));
+        dischargeDtp = s;
+        taken = true;
+      } else if (/^\d{3}$/.test(qual) && !['434', '435', '096', '472'].includes(qual)) {
+        if (fmt === 'D8' && isoFromD8(v) && s.length === 4) {
+          (c.dates ??= []).push({ qualifier: qual, date: isoFromD8(v)! });
+          taken = true;
+        } else if (fmt === 'RD8' && isoFromD8(a) && isoFromD8(b) && s.length === 4) {
+          (c.dates ??= []).push({ qualifier: qual, date: isoFromD8(a)!, to: isoFromD8(b)! });
+          taken = true;
+        }
+      }
+    } else if (tag === 'CL1' && ctx.guide === '837I' && !cl1 && s.length <= 4) {
+      cl1 = s;
+      taken = true;
+    } else if (tag === 'REF' && s.length === 3) {
+      const field = refs[el(s, 1)];
+      if (field === 'medicalRecordNumber' && !c.patient.medicalRecordNumber) c.patient.medicalRecordNumber = el(s, 2);
+      else if (field && field !== 'medicalRecordNumber' && !(c as unknown as Record<string, unknown>)[field]) (c as unknown as Record<string, unknown>)[field] = el(s, 2);
+      taken = !!field;
+    } else if (tag === 'HI') {
+      const hi = readHi(s, d, hiRoles);
+      if (hi) {
+        taken = true;
+        const version = q(s, d).length === 3 || q(s, d) === 'BG' ? '10' : '9';
+        const items = hi.items;
+        switch (hi.role) {
+          case 'dx9':
+          case 'dx10': {
+            const v = hi.role === 'dx9' ? '9' : '10';
+            if (v === '9') c.icdVersion = '9';
+            for (const it of items) c.diagnoses.push({ code: dotted(it.code, v), ...(it.poa ? { poa: it.poa as 'Y' } : {}) });
+            break;
+          }
+          case 'admitting':
+            c.admittingDiagnosis = dotted(items[0]!.code, version);
+            break;
+          case 'reason':
+            c.reasonForVisit = items.map((it) => dotted(it.code, version));
+            break;
+          case 'external':
+            (c.externalCauses ??= []).push(...items.map((it) => ({ code: dotted(it.code, version), ...(it.poa ? { poa: it.poa as 'Y' } : {}) })));
+            break;
+          case 'procedure':
+            if (version === '9') c.icdVersion = '9';
+            c.procedures.push(...items.map((it) => ({ code: it.code, date: it.d! })));
+            break;
+          case 'condition':
+            (f.conditionCodes ??= []).push(...items.map((it) => it.code));
+            break;
+          case 'occurrence':
+            (f.occurrences ??= []).push(...items.map((it) => ({ code: it.code, date: it.d! })));
+            break;
+          case 'span':
+            (f.occurrenceSpans ??= []).push(...items.map((it) => ({ code: it.code, from: it.d!, to: it.to! })));
+            break;
+          case 'value':
+            (f.values ??= []).push(...items.map((it) => ({ code: it.code, amount: it.amount! })));
+            break;
+        }
+      }
+    }
+    if (taken) used.add(s);
+  }
+  if (cl1) {
+    const [type, source, status] = [el(cl1, 1), el(cl1, 2), el(cl1, 3)];
+    if (c.admission) {
+      if (type) c.admission.type = type;
+      if (source) c.admission.source = source;
+    } else {
+      if (type) f.admissionType = type;
+      if (source) f.admissionSource = source;
+    }
+    if (c.setting === 'inpatient' && c.serviceDates) {
+      c.discharge = { date: c.serviceDates.to, ...(dischargeHour !== undefined ? { hour: dischargeHour } : {}), ...(status ? { status } : {}) };
+      dischargeHour = undefined;
+    } else if (status) f.patientStatus = status;
+  }
+  if (dischargeHour !== undefined && dischargeDtp) {
+    if (c.setting === 'inpatient' && c.serviceDates) c.discharge = { date: c.serviceDates.to, hour: dischargeHour };
+    else used.delete(dischargeDtp);
+  }
+  if (Object.keys(f).length) c.facilityCodes = f;
+  carryRest(node, '2300', carry, used);
+
+  const roles = PROVIDER_LOOPS[ctx.guide];
+  let lineIndex = 0;
+  childPaths('', node, (path, child) => {
+    const r = roles[child.id];
+    if (r && el(child.segments[0]!, 1) === r.nm1 && !c.providers[r.role]) {
+      c.providers[r.role] = providerFrom(ctx, child, path, carry, { ...(r.address ? { address: true } : {}), ...(r.prv ? { prv: r.prv } : {}) });
+    } else if (child.id === '2400') {
+      c.lines.push(readLine(ctx, child, lineIndex++, carry));
+    } else carry.loop(path, child);
+  });
+  const carried = [...up.carried, ...carry.list];
+  if (carried.length) c.x12 = { segments: carried };
+  return c;
+}
+
+function walkHierarchy(ctx: Ctx, node: Node, up: Upper, out: Claim[]): void {
+  for (const child of node.children) {
+    if (child.id === '2000A') walkHierarchy(ctx, child, readBilling(ctx, child), out);
+    else if (child.id === '2000B') walkHierarchy(ctx, child, readSubscriber(ctx, child, up), out);
+    else if (child.id === '2000C') walkHierarchy(ctx, child, readPatient(ctx, child, up), out);
+    else if (child.id === '2300') out.push(readClaim(ctx, child, up));
+  }
+}
+
+/** Read an 837P or 837I file into claims. Throws X12_MALFORMED when it is not one. */
+export function parse837(text: string): Parsed837 {
+  const { delimiters: d, segments } = tokenize(text);
+  const issues: ParseIssue[] = checkEnvelope(segments).map((e: EnvelopeIssue) => ({ severity: 'error', message: e.message, at: e.segment }));
+  const isa = segments[0]!;
+  const file: Parsed837 = { guide: '837P', delimiters: d, interchange: readIsa(isa), groups: [], claims: [], issues, carriedSegments: 0 };
+  let guideSeen: Guide | undefined;
+  for (let i = 1; i < segments.length; i++) {
+    const s = segments[i]!;
+    if (s[0] === 'GS') file.groups.push({ header: readGs(s), transactions: [] });
+    else if (s[0] === 'ST') {
+      let end = i + 1;
+      while (end < segments.length && segments[end]![0] !== 'SE' && segments[end]![0] !== 'ST') end++;
+      const group = file.groups[file.groups.length - 1];
+      if (!group) throw new MedcoderError('X12_MALFORMED', 'a transaction (ST) outside a functional group (GS)');
+      if (el(s, 1) !== '837') throw new MedcoderError('X12_MALFORMED', `transaction set ${el(s, 1)} is not an 837 claim`, { st01: el(s, 1) });
+      const guide = guideOf(el(s, 3)) ?? guideOf(group.header.version);
+      if (!guide) throw new MedcoderError('X12_MALFORMED', `"${el(s, 3) || group.header.version}" is neither 837P (005010X222) nor 837I (005010X223)`);
+      if (guideSeen && guide !== guideSeen) issues.push({ severity: 'warning', message: 'the file mixes 837P and 837I transactions' });
+      guideSeen = guide;
+      const { root, unplaced } = buildLoops(loopTable(guide), segments.slice(i + 1, end), d.component);
+      for (const u of unplaced) issues.push({ severity: 'warning', message: `${u.tag} is not where the ${guide} guide places it (kept in loop ${u.loop})`, at: u.tag });
+      const ctx: Ctx = { d, guide, issues };
+      const find = (id: string) => root.children.find((c) => c.id === id);
+      const header = readTransactionHeader(s, root.segments, find('1000A')?.segments ?? [], find('1000B')?.segments ?? []);
+      const claims: Claim[] = [];
+      walkHierarchy(ctx, root, { self: true, carried: [] }, claims);
+      group.transactions.push({ header, claims });
+      file.claims.push(...claims);
+      i = end;
+    }
+  }
+  file.guide = guideSeen ?? '837P';
+  file.carriedSegments = file.claims.reduce((n, c) => n + (c.x12?.segments.length ?? 0), 0);
+  return file;
+}
