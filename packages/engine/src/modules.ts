@@ -9,3 +9,4 @@ import './icd9cm/module.js';
 import './gems/module.js';
 import './cpt/module.js';
 import './encoder/module.js';
+import './edits/module.js';

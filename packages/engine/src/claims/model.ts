@@ -215,9 +215,10 @@ export const ndcSchema = z.object({
 export const lineSchema = z.object({
   /** Line item control number (837 REF*6R), when the sender keeps one. */
   id: z.string().trim().max(50).optional(),
-  /** CPT or HCPCS Level II code. When absent the system is told from the code's shape. */
+  /** Code system of `code`; when absent it is told from the code's shape (five digits or four and F/T/U/M: CPT). */
   system: z.enum(LINE_CODE_SYSTEMS).optional(),
-  code: codeText(5),
+  /** CPT or HCPCS Level II code. Institutional lines may carry a revenue code alone (room and board). */
+  code: codeText(5).optional(),
   /** Up to four two-character modifiers, in reporting order. */
   modifiers: z
     .array(
@@ -246,11 +247,11 @@ export const lineSchema = z.object({
   ndc: ndcSchema.optional(),
   /** A rendering provider for this line only. */
   renderingProvider: providerSchema.optional(),
-});
   /** Description of an unlisted or not-otherwise-classified code (837 SV101-7 / SV202-7). */
   description: z.string().trim().max(80).optional(),
   /** Emergency service (837P SV109; CMS-1500 box 24C). */
   emergency: z.boolean().optional(),
+});
 export type ClaimLine = z.infer<typeof lineSchema>;
 
 // -------------------------------------------------------------------- claim
@@ -317,7 +318,6 @@ export const claimSchema = z
     lines: z.array(lineSchema).max(450, { message: 'at most 450 lines' }).default([]),
     /** Total charge in dollars; when given it must equal the sum of the line charges. */
     totalCharge: z.number().nonnegative().optional(),
-  })
     /** 10 (default) for ICD-10-CM/PCS codes, 9 for ICD-9-CM claims (older files; 837 HI qualifiers BK/BF instead of ABK/ABF). */
     icdVersion: z.enum(['9', '10']).optional(),
     /** Claim indicators (837 CLM06-CLM12, CLM20; CMS-1500 boxes 10, 12, 13, 27, 31). */
@@ -382,6 +382,7 @@ export const claimSchema = z
         segments: z.array(z.object({ loop: z.string(), segment: z.array(z.union([z.string(), z.array(z.string())])).min(1) })),
       })
       .optional(),
+  })
   .superRefine((c, ctx) => {
     if (c.setting !== 'inpatient' && c.lines.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['lines'], message: `a ${c.setting} claim needs at least one line` });
@@ -402,6 +403,9 @@ export const claimSchema = z
       ctx.addIssue({ code: 'custom', path: ['serviceDates', 'to'], message: 'the statement period ends before it begins' });
     }
     c.lines.forEach((l, i) => {
+      if (!l.code && (c.setting === 'professional' || !l.revenueCode)) {
+        ctx.addIssue({ code: 'custom', path: ['lines', i, 'code'], message: c.setting === 'professional' ? 'a professional line needs a procedure code' : 'a line needs a procedure code or a revenue code' });
+      }
       if (l.dateTo && l.dateTo < l.date) ctx.addIssue({ code: 'custom', path: ['lines', i, 'dateTo'], message: 'the line ends before it begins' });
       if (l.date < c.patient.birthDate) ctx.addIssue({ code: 'custom', path: ['lines', i, 'date'], message: 'the date of service is before the patient\'s birth date' });
       l.diagnosisPointers.forEach((p, j) => {

@@ -1,4 +1,4 @@
-import type { CodeSystem } from '../systems.js';
+import type { ReleaseSystem } from '../systems.js';
 import type { Progress } from '../progress.js';
 import type { Detection } from '../sources/detect.js';
 import type { SourceEntry } from '../sources/entry.js';
@@ -47,7 +47,7 @@ export interface CompileContext {
  * compiler can lean on earlier releases of the same run through `shared`.
  */
 export interface SystemCompiler {
-  system: CodeSystem | 'gems';
+  system: ReleaseSystem;
   compile(group: ReleaseGroup, ctx: CompileContext): Promise<CompiledOutput>;
   /**
    * Optional: fold groups that are not releases of their own into others

@@ -62,7 +62,7 @@ export interface ImportReport {
 /** File name of the sorted list of reportable codes each compiled release carries. */
 export const VALID_CODES_FILE = 'valid.json';
 
-const SYSTEM_ORDER = ['icd10cm', 'icd10pcs', 'hcpcs', 'cpt', 'icd9cm', 'icd9pcs', 'gems'];
+const SYSTEM_ORDER = ['icd10cm', 'icd10pcs', 'hcpcs', 'cpt', 'icd9cm', 'icd9pcs', 'gems', 'mce', 'poa', 'ncci-ptp', 'mue', 'aoc', 'coverage', 'hcc'];
 
 /**
  * Compile every release found in the source folders into the home. Either

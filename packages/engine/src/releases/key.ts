@@ -1,10 +1,10 @@
-import type { CodeSystem } from '../systems.js';
-import { SYSTEM_LABELS } from '../systems.js';
+import type { ReleaseSystem } from '../systems.js';
+import { releaseSystemLabel } from '../systems.js';
 import { fiscalYearEnd, fiscalYearStart, type IsoDate } from '../dates.js';
 
 /** Which release a source file belongs to. */
 export interface ReleaseKey {
-  system: CodeSystem | 'gems';
+  system: ReleaseSystem;
   year: number;
   /** Sub-year update (jan, apr, jul, oct); absent for the main release. */
   period?: string;
@@ -19,11 +19,11 @@ export function releaseId(k: ReleaseKey): string {
 
 /** ICD code sets follow the federal fiscal year; HCPCS and CPT the calendar year. */
 function usesFiscalYear(system: ReleaseKey['system']): boolean {
-  return system === 'icd10cm' || system === 'icd10pcs' || system === 'icd9cm' || system === 'icd9pcs' || system === 'gems';
+  return system === 'icd10cm' || system === 'icd10pcs' || system === 'icd9cm' || system === 'icd9pcs' || system === 'gems' || system === 'mce' || system === 'poa';
 }
 
 export function releaseLabel(k: ReleaseKey): string {
-  const name = k.system === 'gems' ? 'GEMs' : SYSTEM_LABELS[k.system];
+  const name = releaseSystemLabel(k.system);
   const fy = usesFiscalYear(k.system) ? `FY${k.year}` : `${k.year}`;
   return `${name} ${fy}${k.period ? ` ${PERIOD_LABEL[k.period] ?? k.period} update` : ''}`;
 }

@@ -1,4 +1,4 @@
-import type { CodeSystem } from '../systems.js';
+import type { ReleaseSystem } from '../systems.js';
 import type { IsoDate } from '../dates.js';
 
 /** What a compiled release folder says about itself (manifest.json). */
@@ -7,8 +7,8 @@ export interface ReleaseManifest {
   format: number;
   /** Stable id, e.g. `icd10cm-2026`, `icd10cm-2021-jan`, `hcpcs-2019`, `gems-2018`. */
   id: string;
-  /** The code system, or `gems` for crosswalk data. */
-  system: CodeSystem | 'gems';
+  /** The code system, `gems` for crosswalk data, or a rule table (claim edits, risk adjustment). */
+  system: ReleaseSystem;
   /** Fiscal year (ICD) or calendar year (HCPCS, CPT) the release is for. */
   year: number;
   /** Sub-year update: jan, apr, jul, oct. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { dayBefore, parseIsoDate, today, type IsoDate } from '../dates.js';
 import { MedcoderError } from '../errors.js';
 import type { CodeDetail, ReleaseRef, Validation } from '../lookup.js';
-import { isCodeSystem, SYSTEM_LABELS, type CodeSystem } from '../systems.js';
+import { isCodeSystem, isTableSystem, releaseSystemLabel, type CodeSystem } from '../systems.js';
 import { defaultHome } from './home.js';
 import type { CodeHistory } from './import.js';
 import type { ReleaseManifest } from './manifest.js';
@@ -94,12 +94,12 @@ export class CodeSets {
 
   /** The release in force for a system on a date of service. */
   resolve(system: string, opts: DateOptions = {}): ResolvedRelease {
-    if (!isCodeSystem(system) && system !== 'gems') {
+    if (!isCodeSystem(system) && system !== 'gems' && !isTableSystem(system)) {
       throw new MedcoderError('UNKNOWN_SYSTEM', `unknown code system "${system}"`, { field: 'system', value: system });
     }
     const date: IsoDate = opts.date ? parseIsoDate(opts.date) : today();
     const list = this.releases(system);
-    const name = system === 'gems' ? 'GEMs' : SYSTEM_LABELS[system];
+    const name = releaseSystemLabel(system);
     if (list.length === 0) {
       const hint = missingHints.get(system);
       throw new MedcoderError('NO_RELEASE_FOR_DATE', hint ? hint(this.home) : `no ${name} release is compiled in ${this.home}; run "medcoder codesets import"`, { system, date });
@@ -136,6 +136,7 @@ export class CodeSets {
       const m = this.manifests.find((x) => x.id === id);
       if (!m) return Promise.reject(new MedcoderError('RELEASE_NOT_FOUND', `no compiled release "${id}"`, { release: id }));
       if (m.system === 'gems') return Promise.reject(new MedcoderError('INVALID_ARGUMENT', `${id} is crosswalk data, not a code set`));
+      if (isTableSystem(m.system)) return Promise.reject(new MedcoderError('INVALID_ARGUMENT', `${id} is a rule table, not a code set`));
       const loader = loaders.get(m.system);
       if (!loader) return Promise.reject(new MedcoderError('UNKNOWN_SYSTEM', `no loader for ${m.system}`));
       p = loader.load(join(releasesDir(this.home), id), m, this.ref(id));

@@ -1,4 +1,4 @@
-import type { CodeSystem } from '../systems.js';
+import type { ReleaseSystem, TableSystem } from '../systems.js';
 import type { SourceEntry } from './entry.js';
 import { readHead } from './entry.js';
 
@@ -18,11 +18,12 @@ export type SourceKind =
   | 'icd9pcs.descriptions'
   | 'gems.dx'
   | 'gems.pcs'
-  | 'cpt.csv';
+  | 'cpt.csv'
+  | `${TableSystem}.${string}`;
 
 export interface Detection {
   kind: SourceKind;
-  system: CodeSystem | 'gems';
+  system: ReleaseSystem;
   /** Release year from content; undefined when the content does not say. */
   year?: number;
   period?: string;
