@@ -10,6 +10,8 @@ import { indexCommand } from './commands/index-term.js';
 import { neoplasmCommand } from './commands/neoplasm.js';
 import { drugCommand } from './commands/drug.js';
 import { pcsCommand } from './commands/pcs.js';
+import { codeCommand } from './commands/code.js';
+import { evalCommand } from './commands/eval.js';
 import { serveCommand, ingestCommand, auditTrailCommand } from './commands/server.js';
 import { EXIT_ERROR, fullReason, reason } from './output.js';
 
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   program.addCommand(neoplasmCommand());
   program.addCommand(drugCommand());
   program.addCommand(pcsCommand());
+  program.addCommand(codeCommand());
+  program.addCommand(evalCommand());
   program.addCommand(serveCommand());
   program.addCommand(ingestCommand());
   program.addCommand(auditTrailCommand());

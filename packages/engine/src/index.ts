@@ -48,6 +48,22 @@ export {
   type Address,
   type PersonName,
 } from './claims/model.js';
+export { codeDiagnoses, diagnosisCoder, loadConcepts, type CodeDiagnosesOptions } from './coding/module.js';
+export { DiagnosisCoder, type CodeOptions } from './coding/coder.js';
+export type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rationale, Suppression, SuppressionReason } from './coding/types.js';
+export type { ContextCategory } from './nlp/context.js';
+export {
+  codiEspDocuments,
+  codiEspGold,
+  defaultCodiEspDir,
+  scoreCodiEsp,
+  CodeMatcher,
+  type CodiEspDocument,
+  type CodiEspScore,
+  type CodiEspSplit,
+  type CodiEspTask,
+  type PrecisionRecall,
+} from './coding/codiesp.js';
 export { searchCodes, searchLoaded, loadSearch, codeShapes, SEARCH_SYSTEMS, type SearchOptions, type SearchHit, type SearchAnswer, type LoadedSearch } from './encoder/code-search.js';
 export { lookupIndex, lookupNeoplasm, lookupDrug, loadWalk, walkLoaded, type IndexAnswer, type LoadedWalk } from './encoder/encoder.js';
 export type { IndexPath, WalkStep, TableUse } from './encoder/index-walk.js';

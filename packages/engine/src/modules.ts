@@ -9,4 +9,5 @@ import './icd9cm/module.js';
 import './gems/module.js';
 import './cpt/module.js';
 import './encoder/module.js';
+import './coding/module.js';
 import './edits/module.js';

@@ -1,0 +1,30 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+import { CodeSets, diagnosisCoder, isMedcoderError, type CodingSetting } from '@medcoder/engine';
+
+/**
+ * A batch-coding worker thread: loads the release and its dictionary once,
+ * then codes the files the main thread sends, one message per file.
+ */
+interface Job {
+  index: number;
+  path: string;
+}
+
+const data = workerData as { home: string; date?: string; setting: CodingSetting; minConfidence?: number };
+
+const cs = await CodeSets.open({ home: data.home });
+const { coder } = await diagnosisCoder(cs, data.date ? { date: data.date } : {});
+parentPort!.postMessage({ ready: true });
+parentPort!.on('message', (job: Job | null) => {
+  if (job === null) {
+    process.exit(0);
+  }
+  try {
+    const bytes = readFileSync(job.path);
+    const result = coder.code(bytes, { setting: data.setting, ...(data.minConfidence !== undefined ? { minConfidence: data.minConfidence } : {}) });
+    parentPort!.postMessage({ index: job.index, result });
+  } catch (e) {
+    parentPort!.postMessage({ index: job.index, error: isMedcoderError(e) ? e.message : (e as Error).message });
+  }
+});

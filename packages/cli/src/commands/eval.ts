@@ -1,0 +1,117 @@
+import { Command } from 'commander';
+import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  CodeMatcher,
+  CodeSets,
+  codiEspDocuments,
+  codiEspGold,
+  defaultCodiEspDir,
+  diagnosisCoder,
+  MedcoderError,
+  scoreCodiEsp,
+  type CodingSetting,
+  type CodiEspSplit,
+  type PrecisionRecall,
+} from '@medcoder/engine';
+import { printJson, println } from '../output.js';
+
+/** CodiEsp's gold codes are of the 2018 edition: by default the notes are coded against the release in force in 2018. */
+export const CODIESP_DATE = '2018-06-01';
+
+interface EvalOptions {
+  split: string;
+  task: string;
+  date: string;
+  corpus?: string;
+  setting: string;
+  limit?: string;
+  minConfidence?: string;
+  predictions?: string;
+  json?: boolean;
+}
+
+export function evalCommand(): Command {
+  const cmd = new Command('eval').description('evaluate medcoder on a labelled corpus');
+  cmd.addCommand(
+    new Command('codiesp')
+      .description('CodiEsp (CLEF eHealth 2020): official scoring (MAP), micro precision/recall/F1 on codes and 3-character categories')
+      .option('--split <split>', 'dev | train', 'dev')
+      .option('--task <task>', 'D (diagnoses, ICD-10-CM) | P (procedures, ICD-10-PCS)', 'D')
+      .option('--date <YYYY-MM-DD>', 'date of service the notes are coded for (its release is the task code set)', CODIESP_DATE)
+      .option('--setting <setting>', 'outpatient | inpatient (CodiEsp was coded under hospital rules)', 'inpatient')
+      .option('--corpus <dir>', 'the CodiEsp folder (default: MEDCODER_CODIESP or ../shared/corpora/codiesp)')
+      .option('--limit <n>', 'only the first n documents of the split')
+      .option('--min-confidence <x>', 'leave out suggestions below this confidence')
+      .option('--predictions <file>', 'also write the ranked predictions (doc_id<TAB>code)')
+      .option('--json', 'JSON output')
+      .action(async (opts: EvalOptions) => {
+        const corpus = opts.corpus ?? defaultCodiEspDir();
+        if (!corpus) throw new MedcoderError('INVALID_ARGUMENT', 'no CodiEsp corpus found: pass --corpus DIR or set MEDCODER_CODIESP');
+        if (!['dev', 'train'].includes(opts.split)) throw new MedcoderError('INVALID_ARGUMENT', `--split must be dev or train, not "${opts.split}"`);
+        if (opts.task !== 'D') {
+          throw new MedcoderError('INVALID_ARGUMENT', opts.task === 'P' ? 'task P: ICD-10-PCS procedure coding is not part of this build yet' : `--task must be D or P, not "${opts.task}"`);
+        }
+        if (!['outpatient', 'inpatient'].includes(opts.setting)) throw new MedcoderError('INVALID_ARGUMENT', `--setting must be outpatient or inpatient, not "${opts.setting}"`);
+        const limit = opts.limit !== undefined ? Number(opts.limit) : undefined;
+        if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new MedcoderError('INVALID_ARGUMENT', `--limit must be a positive whole number, not "${opts.limit}"`);
+        const minConfidence = opts.minConfidence !== undefined ? Number(opts.minConfidence) : undefined;
+        const split = opts.split as CodiEspSplit;
+        let docs = codiEspDocuments(corpus, split);
+        if (limit) docs = docs.slice(0, limit);
+        const allGold = codiEspGold(corpus, split, 'D');
+        const gold = new Map(docs.map((d) => [d.id, allGold.get(d.id) ?? []] as const).filter(([, g]) => g.length > 0));
+        const cs = await CodeSets.open();
+        const { coder, warnings } = await diagnosisCoder(cs, { date: opts.date });
+        const predictions = new Map<string, string[]>();
+        const t0 = performance.now();
+        for (const d of docs) {
+          const r = coder.code(readFileSync(d.path), { setting: opts.setting as CodingSetting, ...(minConfidence !== undefined ? { minConfidence } : {}) });
+          predictions.set(d.id, r.codes.map((c) => c.code));
+        }
+        const secs = (performance.now() - t0) / 1000;
+        const score = scoreCodiEsp(gold, predictions, new CodeMatcher(coder.release));
+        if (opts.predictions) {
+          writeFileSync(opts.predictions, [...predictions].flatMap(([id, codes]) => codes.map((c) => `${id}\t${c}\n`)).join(''));
+        }
+        const summary = {
+          corpus: 'CodiEsp',
+          split,
+          task: 'D',
+          setting: opts.setting,
+          release: coder.release.ref,
+          documents: score.documents,
+          map: round(score.map),
+          codes: roundPr(score.codes),
+          categories: roundPr(score.categories),
+          unmatchableGold: score.unmatchableGold,
+          droppedPredictions: score.droppedPredictions,
+          seconds: round(secs),
+          warnings,
+        };
+        if (opts.json) {
+          printJson(summary);
+          return;
+        }
+        println(`CodiEsp ${split}, task D (ICD-10-CM): ${score.documents} documents coded against ${coder.release.ref.label}, ${opts.setting} setting`);
+        println(`  MAP (official metric)   ${score.map.toFixed(3)}`);
+        println(`  codes        ${fmt(score.codes)}`);
+        println(`  categories   ${fmt(score.categories)}`);
+        println(`  ${score.unmatchableGold} gold codes have no counterpart in ${coder.release.ref.label}; ${score.droppedPredictions} predictions were outside the code set`);
+        println(`  ${docs.length} notes in ${secs.toFixed(1)} s (${(docs.length / secs).toFixed(0)} notes/s)`);
+        for (const w of warnings) println(`warning: ${w}`);
+      }),
+  );
+  return cmd;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function roundPr(p: PrecisionRecall): PrecisionRecall {
+  return { ...p, precision: round(p.precision), recall: round(p.recall), f1: round(p.f1) };
+}
+
+function fmt(p: PrecisionRecall): string {
+  return `P ${p.precision.toFixed(3)}  R ${p.recall.toFixed(3)}  F1 ${p.f1.toFixed(3)}   (${p.truePositives} correct of ${p.predicted} predicted, ${p.gold} gold)`;
+}

@@ -1,0 +1,420 @@
+import { parseDocument, type ClinicalDocument, type ParseOptions } from '../document/document.js';
+import type { SectionKind } from '../document/sections.js';
+import type { Icd10cmRelease } from '../icd10cm/release.js';
+import { contextRules, type ContextCategory, type ContextRules, type ContextTrigger } from '../nlp/context.js';
+import type { ConceptDictionary, ConceptMatch } from '../nlp/matcher.js';
+import { isStopWord, termOf } from '../nlp/normalize.js';
+import { codeRefs, firstMatch, guidelineRules, hasPrefix, inRange, type GuidelineRules } from './rules.js';
+import { refine, type SpecificityContext } from './specificity.js';
+import type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rationale, Suppression } from './types.js';
+
+/**
+ * The diagnosis coder: a note in, ICD-10-CM codes out, each with the words
+ * that support it, the index path or rule that chose it and a confidence.
+ * One coder serves one release; it is synchronous and keeps no state between
+ * notes, so the same note always gives the same answer.
+ */
+
+export interface CodeOptions extends ParseOptions {
+  setting?: CodingSetting;
+  /** Suggested codes below this confidence are left out (default 0.3). */
+  minConfidence?: number;
+}
+
+/** Base confidence of a match by where its key came from. */
+const SOURCE_CONFIDENCE: Record<string, number> = {
+  lexicon: 0.8,
+  index: 0.72,
+  neoplasm: 0.7,
+  tabular: 0.64,
+  inclusion: 0.64,
+  eindex: 0.6,
+};
+
+const SOURCE_TEXT: Record<string, string> = {
+  index: 'Alphabetic Index',
+  neoplasm: 'Table of Neoplasms',
+  tabular: 'Tabular List title',
+  inclusion: 'Tabular List inclusion term',
+  eindex: 'External Cause Index',
+  lexicon: 'medcoder phrase lexicon',
+  mined: 'phrase learned from coded notes',
+};
+
+const CONTEXT_TEXT: Record<ContextCategory, string> = {
+  negated: 'negated',
+  uncertain: 'uncertain',
+  historical: 'history of',
+  family: 'family history',
+  hypothetical: 'hypothetical',
+  other: 'about someone other than the patient',
+};
+
+interface Mention {
+  code: string;
+  confidence: number;
+  evidence: Evidence;
+  rationale: Rationale;
+  contexts: ContextTrigger[];
+  sectionContext?: ContextCategory;
+}
+
+interface Candidate {
+  code: string;
+  confidence: number;
+  evidence: Evidence[];
+  rationale: Rationale[];
+  context: Set<ContextCategory>;
+  suppression?: Suppression;
+}
+
+export class DiagnosisCoder {
+  readonly rules: GuidelineRules;
+  readonly context: ContextRules;
+  private readonly excludesMemo = new Map<string, ReturnType<typeof codeRefs>>();
+  private readonly codeFirstMemo = new Map<string, ReturnType<typeof codeRefs> | null>();
+
+  constructor(
+    readonly release: Icd10cmRelease,
+    readonly dictionary: ConceptDictionary,
+  ) {
+    this.rules = guidelineRules();
+    this.context = contextRules();
+  }
+
+  code(text: string | Uint8Array, opts: CodeOptions = {}): DiagnosisCoding {
+    const setting = opts.setting ?? 'outpatient';
+    const doc = parseDocument(text, opts);
+    const matches = this.dictionary.match(doc).filter((m) => m.subsumedBy === undefined);
+    const docTerms = this.documentTerms(doc);
+    const pregnant = this.pregnancy(doc, docTerms);
+    const sentenceTerms = new Map<number, Set<string>>();
+    const triggersOf = new Map<number, ContextTrigger[]>();
+    const mentions: Mention[] = [];
+    for (const m of matches) {
+      const sentence = doc.sentences[m.sentence]!;
+      let near = sentenceTerms.get(m.sentence);
+      if (!near) {
+        near = new Set();
+        for (let i = sentence.firstToken; i < sentence.endToken; i++) {
+          const t = doc.tokens[i]!;
+          if (t.kind !== 'punct' && !isStopWord(t.norm)) near.add(termOf(t.norm));
+        }
+        sentenceTerms.set(m.sentence, near);
+      }
+      let triggers = triggersOf.get(m.sentence);
+      if (!triggers) {
+        triggers = this.context.triggersIn(doc, sentence.firstToken, sentence.endToken);
+        triggersOf.set(m.sentence, triggers);
+      }
+      const governing = this.context.governing(doc, triggers, sentence.endToken, m.tokens);
+      const section = doc.sections[sentence.section]!.kind;
+      const ctx: SpecificityContext = { near, doc: docTerms };
+      const sectionContext: ContextCategory | undefined = section === 'fh' ? 'family' : section === 'pmh' ? 'historical' : undefined;
+      const evidence: Evidence = { start: m.start, end: m.end, text: doc.text.slice(m.start, m.end), section };
+      for (const [code, manifest] of [[m.code, false], ...(m.manif ? [[m.manif, true] as const] : [])] as Array<[string, boolean]>) {
+        const r = refine(this.release, code, ctx);
+        if (!r) continue;
+        const rationale: Rationale = {
+          kind: m.source,
+          path: m.label,
+          text: `${SOURCE_TEXT[m.source]}: ${m.label}${manifest ? ' (manifestation code printed in brackets)' : ''}${r.steps.length ? `; ${r.steps.join('; ')}` : ''}`,
+        };
+        mentions.push({ code: r.code, confidence: this.confidence(m, section), evidence, rationale, contexts: governing, ...(sectionContext ? { sectionContext } : {}) });
+      }
+    }
+
+    const suggested = new Map<string, Candidate>();
+    const suppressed = new Map<string, Candidate>();
+    const suggest = (code: string, confidence: number, evidence: Evidence[], rationale: Rationale[], context: ContextCategory[] = []) => {
+      let c = suggested.get(code);
+      if (!c) suggested.set(code, (c = { code, confidence: 0, evidence: [], rationale: [], context: new Set() }));
+      c.confidence = 1 - (1 - c.confidence) * (1 - confidence);
+      for (const e of evidence) if (!c.evidence.some((x) => x.start === e.start && x.end === e.end)) c.evidence.push(e);
+      for (const r of rationale) if (!c.rationale.some((x) => x.text === r.text)) c.rationale.push(r);
+      for (const x of context) c.context.add(x);
+    };
+    const suppress = (code: string, confidence: number, evidence: Evidence[], rationale: Rationale[], suppression: Suppression) => {
+      const key = `${code} ${suppression.reason}`;
+      let c = suppressed.get(key);
+      if (!c) suppressed.set(key, (c = { code, confidence, evidence: [], rationale: [], context: new Set(), suppression }));
+      c.confidence = Math.max(c.confidence, confidence);
+      for (const e of evidence) if (!c.evidence.some((x) => x.start === e.start)) c.evidence.push(e);
+      for (const r of rationale) if (!c.rationale.some((x) => x.text === r.text)) c.rationale.push(r);
+    };
+
+    for (const m of mentions) {
+      const cats = m.contexts.map((t) => t.category);
+      const first = (c: ContextCategory) => m.contexts.find((t) => t.category === c);
+      const fromTrigger = (t: ContextTrigger, why: string): Suppression => ({ reason: t.category, trigger: t.text, start: t.start, end: t.end, text: why });
+      const blocking = (['negated', 'hypothetical', 'other'] as const).find((c) => cats.includes(c));
+      if (blocking) {
+        const t = first(blocking)!;
+        suppress(m.code, m.confidence, [m.evidence], [m.rationale], fromTrigger(t, `${CONTEXT_TEXT[blocking]} ("${t.text}")`));
+        continue;
+      }
+      const family = cats.includes('family') || (m.sectionContext === 'family' && !cats.length);
+      if (family) {
+        const t = first('family');
+        const why = t ? `family history ("${t.text}")` : 'listed under family history';
+        const z = firstMatch(m.code, this.rules.familyHistory);
+        const zr = z ? refine(this.release, z, { near: new Set(), doc: docTerms }) : undefined;
+        if (zr) suggest(zr.code, m.confidence * 0.9, [m.evidence], [{ kind: 'rule', rule: 'family-history', text: `Family history of ${this.title(m.code)} (${m.code}): family history code ${zr.code} (guideline I.C.21.c.4)` }], ['family']);
+        suppress(m.code, m.confidence, [m.evidence], [m.rationale], t ? fromTrigger(t, why) : { reason: 'family', text: why });
+        continue;
+      }
+      const historical = cats.includes('historical') || (m.sectionContext === 'historical' && !cats.length);
+      if (historical) {
+        const t = first('historical');
+        if (hasPrefix(m.code, this.rules.chronic)) {
+          suggest(m.code, m.confidence * 0.95, [m.evidence], [m.rationale, { kind: 'rule', rule: 'chronic-condition', text: 'A chronic condition written as history is still current and is coded' }], ['historical']);
+          continue;
+        }
+        const why = t ? `history of ("${t.text}")` : 'listed under past medical history';
+        const z = m.code.startsWith('Z') ? undefined : firstMatch(m.code, this.rules.personalHistory);
+        const zr = z ? refine(this.release, z, { near: new Set(), doc: docTerms }) : undefined;
+        if (zr) suggest(zr.code, m.confidence * 0.85, [m.evidence], [{ kind: 'rule', rule: 'personal-history', text: `History of ${this.title(m.code)} (${m.code}), no longer present: personal history code ${zr.code} (guideline I.C.21.c.4)` }], ['historical']);
+        suppress(m.code, m.confidence, [m.evidence], [m.rationale], t ? fromTrigger(t, why) : { reason: 'historical', text: why });
+        continue;
+      }
+      if (cats.includes('uncertain')) {
+        const t = first('uncertain')!;
+        if (setting === 'outpatient') {
+          suppress(m.code, m.confidence, [m.evidence], [m.rationale], fromTrigger(t, `uncertain ("${t.text}"): in an outpatient setting an uncertain diagnosis is not coded; code the signs and symptoms (guideline IV.H)`));
+          continue;
+        }
+        suggest(m.code, m.confidence * 0.9, [m.evidence], [m.rationale, { kind: 'rule', rule: 'uncertain-inpatient', text: `Uncertain ("${t.text}"): coded as if established in an inpatient setting (guideline II.H)` }], ['uncertain']);
+        continue;
+      }
+      suggest(m.code, m.confidence, [m.evidence], [m.rationale]);
+    }
+
+    const drop = (code: string, s: Suppression) => {
+      const c = suggested.get(code);
+      if (!c) return;
+      suggested.delete(code);
+      suppress(code, c.confidence, c.evidence, c.rationale, s);
+    };
+
+    // Pregnancy chapter precedence.
+    if (pregnant) this.applyPregnancy(suggested, suggest, drop, docTerms, pregnant);
+    // Combination codes.
+    this.applyCombinations(suggested, suggest, drop, docTerms);
+    // Signs and symptoms integral to a confirmed diagnosis.
+    for (const r of this.rules.integral) {
+      const dx = [...suggested.keys()].find((c) => hasPrefix(c, r.with));
+      if (!dx) continue;
+      for (const c of [...suggested.keys()]) {
+        if (hasPrefix(c, r.symptoms)) drop(c, { reason: 'integral-symptom', trigger: dx, text: `integral to ${dx} ${this.title(dx)}: signs and symptoms routinely part of a confirmed diagnosis are not coded (guideline I.B.5; rule ${r.id})` });
+      }
+    }
+    // Excludes1: the two conditions cannot be coded together; the more specific stays.
+    const codes = [...suggested.keys()].sort();
+    for (const a of codes) {
+      if (!suggested.has(a)) continue;
+      for (const b of codes) {
+        if (a === b || !suggested.has(b) || !suggested.has(a)) continue;
+        if (!this.excludes1(a).some((r) => inRange(b, r))) continue;
+        const ca = suggested.get(a)!;
+        const cb = suggested.get(b)!;
+        const la = a.replace('.', '').length;
+        const lb = b.replace('.', '').length;
+        const loser = la !== lb ? (la > lb ? b : a) : ca.confidence >= cb.confidence ? b : a;
+        const winner = loser === a ? b : a;
+        drop(loser, { reason: 'excludes1', trigger: winner, text: `Excludes1 at ${a}: not coded with ${winner} ${this.title(winner)}, the more specific condition` });
+      }
+    }
+    // External causes go with an injury or poisoning.
+    const ext = this.rules.externalCause;
+    const injured = [...suggested.keys()].some((c) => hasPrefix(c, ext.injuryPrefixes));
+    if (!injured) {
+      for (const c of [...suggested.keys()]) if (hasPrefix(c, ext.externalPrefixes)) drop(c, { reason: 'no-injury', text: 'an external cause code accompanies an injury or poisoning; none is coded (guideline I.C.20)' });
+    }
+    // Manifestation codes need their underlying condition.
+    for (const c of [...suggested.keys()]) {
+      const refs = this.codeFirst(c);
+      if (!refs) continue;
+      if (![...suggested.keys()].some((o) => o !== c && refs.some((r) => inRange(o, r)))) {
+        drop(c, { reason: 'manifestation-without-etiology', text: `${c} is a manifestation code ("in diseases classified elsewhere"): it is coded only after its underlying condition, which the note does not give` });
+      }
+    }
+
+    const min = opts.minConfidence ?? 0.3;
+    const out: CodedDiagnosis[] = [];
+    for (const c of suggested.values()) {
+      if (c.confidence < min) continue;
+      out.push(this.toOutput(c, 'suggested'));
+    }
+    this.sequence(out, setting, pregnant !== undefined);
+    const sup: CodedDiagnosis[] = [];
+    for (const c of suppressed.values()) if (!suggested.has(c.code)) sup.push(this.toOutput(c, 'suppressed'));
+    sup.sort((a, b) => (a.evidence[0]?.start ?? 0) - (b.evidence[0]?.start ?? 0) || a.code.localeCompare(b.code));
+    return { system: 'icd10cm', setting, release: this.release.ref, codes: out, suppressed: sup, warnings: [] };
+  }
+
+  private title(code: string): string {
+    return this.release.node(code)?.t ?? code;
+  }
+
+  private toOutput(c: Candidate, status: 'suggested' | 'suppressed'): CodedDiagnosis {
+    const evidence = [...c.evidence].sort((a, b) => a.start - b.start || a.end - b.end);
+    return {
+      code: c.code,
+      title: this.title(c.code),
+      confidence: Math.round(Math.min(0.99, c.confidence) * 1000) / 1000,
+      status,
+      evidence,
+      rationale: c.rationale,
+      ...(c.suppression ? { suppression: c.suppression } : {}),
+      ...(c.context.size ? { context: [...c.context].sort() } : {}),
+    };
+  }
+
+  /** Confidence of one mention from its match. */
+  private confidence(m: ConceptMatch, section: SectionKind): number {
+    let c: number;
+    if (m.source === 'mined') c = 0.2 + 0.75 * m.precision;
+    else c = (SOURCE_CONFIDENCE[m.source] ?? 0.6) + (m.contiguous ? 0.08 : -0.08) + Math.min(0.12, 0.03 * (m.size - 1));
+    if (section === 'diagnoses' || section === 'assessment') c += 0.05;
+    return Math.max(0.05, Math.min(0.97, c));
+  }
+
+  /** Matching terms of the whole note, plus the trimester when the weeks of gestation are written. */
+  private documentTerms(doc: ClinicalDocument): Set<string> {
+    const out = new Set<string>();
+    for (const t of doc.tokens) if (t.kind !== 'punct' && !isStopWord(t.norm)) out.add(termOf(t.norm));
+    return out;
+  }
+
+  /** Weeks of gestation when the note is about a pregnant patient. */
+  private pregnancy(doc: ClinicalDocument, terms: Set<string>): { weeks?: number } | undefined {
+    const markers = this.rules.pregnancy.markers.map(termOf);
+    if (!markers.some((m) => terms.has(m))) return undefined;
+    // A note that only says "not pregnant" / "pregnancy test negative" is not about a pregnancy.
+    if (/\b(not pregnant|no pregnancy|pregnancy test (was )?negative|negative pregnancy test)\b/i.test(doc.text) && !/\b(weeks? of (gestation|pregnancy)|trimester|gestational age)\b/i.test(doc.text)) return undefined;
+    const m = /\b(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?)\b(?:[^.\n]{0,25}?\b(?:gestation|pregnan|amenorrh))/i.exec(doc.text) ?? /\bgestational age (?:of )?(\d{1,2})\s*(?:weeks?|wks?)/i.exec(doc.text);
+    const weeks = m ? Number(m[1]) : undefined;
+    const trimester = weeks === undefined ? /\b(first|second|third) trimester\b/i.exec(doc.text)?.[1]?.toLowerCase() : weeks < 14 ? 'first' : weeks < 28 ? 'second' : 'third';
+    if (trimester) {
+      terms.add(termOf(trimester));
+      terms.add(termOf('trimester'));
+    }
+    return weeks !== undefined && weeks > 0 && weeks < 45 ? { weeks } : {};
+  }
+
+  private applyPregnancy(
+    suggested: Map<string, Candidate>,
+    suggest: (code: string, confidence: number, evidence: Evidence[], rationale: Rationale[], context?: ContextCategory[]) => void,
+    drop: (code: string, s: Suppression) => void,
+    docTerms: Set<string>,
+    pregnant: { weeks?: number },
+  ): void {
+    for (const c of [...suggested.values()]) {
+      if (c.code.startsWith('O') || c.code.startsWith('Z3')) continue;
+      const rule = this.rules.pregnancy.map.find((r) => c.code.startsWith(r.prefix));
+      if (!rule) continue;
+      const r = refine(this.release, rule.code, { near: docTerms, doc: docTerms });
+      if (!r) continue;
+      suggest(r.code, c.confidence, c.evidence, [{ kind: 'rule', rule: 'pregnancy-precedence', text: `${this.title(c.code)} (${c.code}) in a pregnant patient: chapter 15 code ${r.code}, sequenced first (guideline I.C.15.a)${rule.keep ? `, with ${c.code} as an additional code` : ''}` }]);
+      if (!rule.keep) drop(c.code, { reason: 'pregnancy', trigger: r.code, text: `replaced by the pregnancy code ${r.code} (guideline I.C.15.a)` });
+    }
+    if (pregnant.weeks !== undefined) {
+      const w = pregnant.weeks;
+      const z = w < 8 ? 'Z3A.01' : w > 42 ? 'Z3A.49' : `Z3A.${String(w).padStart(2, '0')}`;
+      if (this.release.node(z)?.b && [...suggested.keys()].some((c) => c.startsWith('O'))) {
+        suggest(z, 0.8, [], [{ kind: 'rule', rule: 'weeks-of-gestation', text: `${w} weeks of gestation written in the note: ${z} accompanies the pregnancy codes (guideline I.C.21.c.11)` }]);
+      }
+    }
+  }
+
+  private applyCombinations(
+    suggested: Map<string, Candidate>,
+    suggest: (code: string, confidence: number, evidence: Evidence[], rationale: Rationale[], context?: ContextCategory[]) => void,
+    drop: (code: string, s: Suppression) => void,
+    docTerms: Set<string>,
+  ): void {
+    const consumed = new Set<string>();
+    for (const rule of this.rules.combinations) {
+      for (const base of [...suggested.values()]) {
+        if (consumed.has(base.code) || !suggested.has(base.code)) continue;
+        const prefix = rule.base.find((p) => base.code === p || base.code === `${p}.9` || (base.code.startsWith(p) && base.code.endsWith('.9')));
+        if (!prefix) continue;
+        const partners: Candidate[] = [];
+        let ok = true;
+        for (const group of rule.with) {
+          const found = [...suggested.values()].find((c) => c.code !== base.code && hasPrefix(c.code, group));
+          if (!found) {
+            ok = false;
+            break;
+          }
+          partners.push(found);
+        }
+        if (!ok) continue;
+        const target = rule.result.replace('{base}', base.code.slice(0, 3));
+        const r = refine(this.release, target, { near: docTerms, doc: docTerms });
+        if (!r) continue;
+        const conf = Math.min(base.confidence, ...partners.map((p) => p.confidence));
+        const names = partners.map((p) => `${p.code} ${this.title(p.code)}`).join(' and ');
+        suggest(r.code, conf, [...base.evidence, ...partners.flatMap((p) => p.evidence)], [{ kind: 'rule', rule: rule.id, text: `${base.code} ${this.title(base.code)} with ${names}: ${rule.text}` }]);
+        consumed.add(r.code);
+        if (r.code !== base.code) drop(base.code, { reason: 'combined', trigger: r.code, text: `combined into ${r.code} (rule ${rule.id})` });
+        if (!rule.keepWith) for (const p of partners) drop(p.code, { reason: 'combined', trigger: r.code, text: `combined into ${r.code} (rule ${rule.id})` });
+      }
+    }
+  }
+
+  private excludes1(code: string) {
+    let refs = this.excludesMemo.get(code);
+    if (!refs) {
+      const notes = this.release.lookup(code)?.notes ?? [];
+      refs = notes.filter((n) => n.kind === 'excludes1').flatMap((n) => codeRefs(n.text));
+      this.excludesMemo.set(code, refs);
+    }
+    return refs;
+  }
+
+  /** Code-first references of a manifestation code (title "in diseases classified elsewhere"); null for other codes. */
+  private codeFirst(code: string) {
+    let refs = this.codeFirstMemo.get(code);
+    if (refs === undefined) {
+      refs = null;
+      const d = this.release.lookup(code);
+      const manifestation = d && (/in diseases classified elsewhere/i.test(d.title) || d.ancestors?.some((a) => /in diseases classified elsewhere/i.test(a.title)));
+      if (d && manifestation) {
+        const list = (d.notes ?? []).filter((n) => n.kind === 'codeFirst').flatMap((n) => codeRefs(n.text));
+        refs = list.length ? list : null;
+      }
+      this.codeFirstMemo.set(code, refs);
+    }
+    return refs;
+  }
+
+  /** First-listed (outpatient) or principal (inpatient) diagnosis first, then by confidence. */
+  private sequence(out: CodedDiagnosis[], setting: CodingSetting, pregnant: boolean): void {
+    const priority = (c: CodedDiagnosis): number => {
+      if (/^[VWXY]/.test(c.code) || c.code.startsWith('Z8') || c.code.startsWith('Z3A')) return -1;
+      if (this.codeFirstMemo.get(c.code)) return -1;
+      let p = c.confidence;
+      if (pregnant && c.code.startsWith('O')) p += 1;
+      if (c.evidence.some((e) => e.section === 'diagnoses' || e.section === 'assessment' || e.section === 'chief_complaint')) p += 0.15;
+      if (!c.code.startsWith('R')) p += 0.1;
+      return p;
+    };
+    out.sort((a, b) => b.confidence - a.confidence || a.code.localeCompare(b.code));
+    let best = -1;
+    let bestP = -0.5;
+    out.forEach((c, i) => {
+      const p = priority(c);
+      if (p > bestP) {
+        bestP = p;
+        best = i;
+      }
+    });
+    if (best >= 0) {
+      const [first] = out.splice(best, 1);
+      first!.sequence = setting === 'inpatient' ? 'principal' : 'first-listed';
+      out.unshift(first!);
+    }
+    for (const c of out.slice(1)) c.sequence = 'secondary';
+  }
+}

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * The guideline rules of data/coding/rules.json, loaded and checked, plus the
+ * reading of code references in tabular notes ("(N18.1-N18.6)", "E10.-").
+ */
+
+export interface CombinationRule {
+  id: string;
+  base: string[];
+  with: string[][];
+  result: string;
+  keepWith: boolean;
+  text: string;
+}
+
+export interface IntegralRule {
+  id: string;
+  symptoms: string[];
+  with: string[];
+}
+
+export interface PregnancyRule {
+  prefix: string;
+  code: string;
+  keep: boolean;
+}
+
+export interface GuidelineRules {
+  chronic: string[];
+  personalHistory: Array<[string, string]>;
+  familyHistory: Array<[string, string]>;
+  combinations: CombinationRule[];
+  integral: IntegralRule[];
+  pregnancy: { markers: string[]; map: PregnancyRule[] };
+  externalCause: { injuryPrefixes: string[]; externalPrefixes: string[] };
+}
+
+const RULES_URL = new URL('../../data/coding/rules.json', import.meta.url);
+
+let loaded: GuidelineRules | undefined;
+
+export function guidelineRules(): GuidelineRules {
+  if (!loaded) {
+    const d = JSON.parse(readFileSync(RULES_URL, 'utf8')) as {
+      chronic: { prefixes: string[] };
+      personalHistory: { map: Array<[string, string]> };
+      familyHistory: { map: Array<[string, string]> };
+      combinations: { rules: CombinationRule[] };
+      integralSymptoms: { rules: IntegralRule[] };
+      pregnancy: { markers: string[]; map: PregnancyRule[] };
+      externalCause: { injuryPrefixes: string[]; externalPrefixes: string[] };
+    };
+    const ids = new Set<string>();
+    for (const r of [...d.combinations.rules, ...d.integralSymptoms.rules]) {
+      if (ids.has(r.id)) throw new Error(`rules.json: rule id ${r.id} is used twice`);
+      ids.add(r.id);
+    }
+    loaded = {
+      chronic: d.chronic.prefixes,
+      personalHistory: d.personalHistory.map,
+      familyHistory: d.familyHistory.map,
+      combinations: d.combinations.rules,
+      integral: d.integralSymptoms.rules,
+      pregnancy: d.pregnancy,
+      externalCause: d.externalCause,
+    };
+  }
+  return loaded;
+}
+
+/** Does a code start with any of the prefixes? */
+export function hasPrefix(code: string, prefixes: readonly string[]): boolean {
+  for (const p of prefixes) if (code.startsWith(p)) return true;
+  return false;
+}
+
+/** The value of the first [prefix, value] pair whose prefix the code starts with. */
+export function firstMatch(code: string, map: ReadonlyArray<[string, string]>): string | undefined {
+  for (const [p, v] of map) if (code.startsWith(p)) return v;
+  return undefined;
+}
+
+/** A code reference of a note: a code or category (all codes below it), or a range. */
+export interface CodeRange {
+  from: string;
+  to: string;
+}
+
+const REF = /\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?)-?(?:\s*[-–]\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?)-?)?/g;
+
+const refMemo = new Map<string, CodeRange[]>();
+
+/** Code ranges named in a note's text. */
+export function codeRefs(text: string): CodeRange[] {
+  let out = refMemo.get(text);
+  if (out) return out;
+  out = [];
+  for (const m of text.matchAll(REF)) {
+    const a = m[1]!.replace(/\.$/, '');
+    const b = (m[2] ?? m[1]!).replace(/\.$/, '');
+    out.push({ from: a, to: b });
+  }
+  if (refMemo.size < 50_000) refMemo.set(text, out);
+  return out;
+}
+
+/** Is a code inside a range? Both ends are inclusive, and an end covers every code below it. */
+export function inRange(code: string, r: CodeRange): boolean {
+  if (code.startsWith(r.from) || code.startsWith(r.to)) return true;
+  return code > r.from && code < r.to;
+}

@@ -1,0 +1,129 @@
+import type { Icd10cmRelease } from '../icd10cm/release.js';
+import type { CmNode } from '../icd10cm/compiled.js';
+import { phraseTerms } from '../nlp/keys.js';
+import { termOf } from '../nlp/normalize.js';
+
+/**
+ * Specificity: from the code an index path or title leads to (often a
+ * category or a code ending in "-") down to a billable code, choosing each
+ * level by the words of the note: laterality, acuity, stage, type, trimester,
+ * episode of care (7th character), site. Where the note says nothing, the
+ * unspecified choice is taken.
+ */
+
+export interface SpecificityContext {
+  /** Matching terms (see nlp/keys.ts) around the mention. */
+  near: ReadonlySet<string>;
+  /** Matching terms of the whole note. */
+  doc: ReadonlySet<string>;
+}
+
+export interface Refinement {
+  code: string;
+  /** Human steps, e.g. "7th character A: initial encounter". */
+  steps: string[];
+}
+
+/** Words of a title that tell siblings apart but that a note is not expected to repeat. */
+let NEUTRAL: Set<string> | undefined;
+let SIDE: Set<string> | undefined;
+function sets(): { neutral: Set<string>; side: Set<string> } {
+  NEUTRAL ??= new Set(['unspecified', 'other', 'specified'].map(termOf));
+  SIDE ??= new Set(['right', 'left', 'bilateral'].map(termOf));
+  return { neutral: NEUTRAL, side: SIDE };
+}
+
+const titleTermsMemo = new Map<string, string[]>();
+function titleTerms(title: string): string[] {
+  let t = titleTermsMemo.get(title);
+  if (!t) {
+    t = phraseTerms(title.replace(/\bunspecified\b/gi, ' '));
+    if (titleTermsMemo.size < 100_000) titleTermsMemo.set(title, t);
+  }
+  return t;
+}
+
+function isUnspecified(n: CmNode): boolean {
+  return /\bunspecified\b|\bNOS\b/i.test(n.t);
+}
+
+function isOther(n: CmNode): boolean {
+  return /^other\b|\bother specified\b|, other\b/i.test(n.t);
+}
+
+/** Score of a child against the note: its own distinguishing words found near the mention (or, less, in the note). */
+function score(child: CmNode, parentTerms: ReadonlySet<string>, ctx: SpecificityContext): number {
+  let s = 0;
+  const { neutral, side } = sets();
+  const own = titleTerms(child.t).filter((t) => !parentTerms.has(t) && !neutral.has(t));
+  for (const t of own) {
+    if (ctx.near.has(t)) s += 2;
+    else if (ctx.doc.has(t) && !side.has(t)) s += 0.5;
+    else s -= side.has(t) ? 1.5 : 0.6;
+  }
+  if (isUnspecified(child)) s += 0.4;
+  if (isOther(child)) s -= 0.3;
+  return s;
+}
+
+/** Which 7th character the note supports, by the meaning of each character. */
+function seventhScore(meaning: string, ctx: SpecificityContext): number {
+  const m = meaning.toLowerCase();
+  const has = (w: string) => ctx.near.has(termOf(w)) || ctx.doc.has(termOf(w));
+  let s = 0;
+  if (/\bsequela/.test(m)) s += has('sequela') || has('late') ? 3 : -2;
+  if (/\bsubsequent\b/.test(m)) s += has('subsequent') || has('follow') || has('heal') ? 2 : -2;
+  if (/\binitial\b/.test(m)) s += 1;
+  if (/\bopen fracture\b/.test(m)) s += has('open') || has('compound') ? 2 : -1;
+  if (/\bclosed fracture\b/.test(m)) s += 0.5;
+  if (/\bdelayed healing|nonunion|malunion/.test(m)) s -= 2;
+  if (/not applicable or unspecified/.test(m)) s += 1;
+  if (/^fetus \d/.test(m)) s -= 1;
+  return s;
+}
+
+/** Down to a billable code; undefined when the release has no such code. */
+export function refine(release: Icd10cmRelease, code: string, ctx: SpecificityContext): Refinement | undefined {
+  let node = release.node(code);
+  if (!node) return undefined;
+  const steps: string[] = [];
+  for (let depth = 0; depth < 6 && node && !node.b; depth++) {
+    const kids = release.childrenOf(node.c).map((c) => release.node(c)!).filter(Boolean);
+    if (kids.length === 0) return undefined;
+    if (kids.every((k) => k.k === 'extension')) {
+      const info = release.seventhFor(node);
+      let best: CmNode | undefined;
+      let bestScore = -Infinity;
+      let meaning = '';
+      for (const k of kids) {
+        const ch = k.c.charAt(k.c.length - 1);
+        const def = info?.definitions.find((d) => d.char === ch);
+        const s = seventhScore(def?.meaning ?? '', ctx);
+        if (s > bestScore) {
+          bestScore = s;
+          best = k;
+          meaning = def?.meaning ?? '';
+        }
+      }
+      if (!best) return undefined;
+      steps.push(`7th character ${best.c.charAt(best.c.length - 1)}: ${meaning}`);
+      node = best;
+      break;
+    }
+    const parentTerms = new Set(titleTerms(node.t));
+    let best: CmNode | undefined;
+    let bestScore = -Infinity;
+    for (const k of kids) {
+      if (k.k === 'extension') continue;
+      const s = score(k, parentTerms, ctx);
+      if (s > bestScore) {
+        bestScore = s;
+        best = k;
+      }
+    }
+    if (!best) return undefined;
+    steps.push(`${best.c}: ${best.t}`);
+    node = best;
+  }
+  return node?.b ? { code: node.c, steps } : undefined;
+}

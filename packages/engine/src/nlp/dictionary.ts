@@ -1,0 +1,313 @@
+import { readFileSync } from 'node:fs';
+import type { CompiledIndexFile, CompiledTerm } from '../icd10cm/alphabetic-index.js';
+import { MAX_KEY_TERMS, phraseTerms } from './keys.js';
+import { termOf, wordFilters } from './normalize.js';
+
+/**
+ * The concept dictionary of an ICD-10-CM release, built at import time from
+ * the Alphabetic Index (main terms with their subterm paths), the Table of
+ * Neoplasms, the External Cause Index, the Tabular List's titles and
+ * inclusion terms, and phrase lexicons kept as data. Each entry is a bag of
+ * matching terms (see keys.ts) leading to a code; the entries are stored as
+ * a token trie (rarest term first, then the others in term order) so a note
+ * is matched by walking the trie, never by looping over codes.
+ */
+
+export type ConceptSource = 'index' | 'neoplasm' | 'tabular' | 'inclusion' | 'eindex' | 'lexicon' | 'mined';
+
+export const CONCEPT_SOURCES: readonly ConceptSource[] = ['index', 'neoplasm', 'tabular', 'inclusion', 'eindex', 'lexicon', 'mined'];
+
+/** Data file of the dictionary in a compiled ICD-10-CM release folder. */
+export const CONCEPTS_FILE = 'concepts.json';
+export const CONCEPTS_FORMAT = 1;
+
+export interface ConceptEntry {
+  terms: string[];
+  code: string;
+  /** Manifestation code the index prints in brackets after the code. */
+  manif?: string;
+  source: ConceptSource;
+  /** Where it came from: an index path ("Diabetes, diabetic > with > chronic kidney disease") or a title. */
+  label: string;
+  /** Lower wins when two entries share a key. */
+  priority: number;
+  /** Mined entries: precision on the corpus they were mined from (0–1), and how many documents supported them. */
+  precision?: number;
+  support?: number;
+}
+
+/** What the compiler needs of a release's tabular part. */
+export interface DictionaryCodes {
+  has(code: string): boolean;
+  titles(): Iterable<{ code: string; title: string; billable: boolean; inclusion?: readonly string[] }>;
+}
+
+/** The compiled, serialisable dictionary. */
+export interface CompiledConcepts {
+  format: number;
+  vocab: string[];
+  entries: {
+    code: string[];
+    /** Manifestation codes by entry index (sparse). */
+    manif: Record<string, string>;
+    source: number[];
+    label: string[];
+    size: number[];
+    /** Precision × 1000 for mined entries, 0 otherwise. */
+    precision: number[];
+    support: number[];
+  };
+  /** Trie: node i's edges are [edgeStart[i], edgeStart[i+1]) in edgeTerm (ascending) / edgeChild; its entries [entryStart[i], entryStart[i+1]) in entryOf. */
+  trie: { edgeStart: number[]; edgeTerm: number[]; edgeChild: number[]; entryStart: number[]; entryOf: number[] };
+  counts: Record<string, number>;
+}
+
+const NEOPLASM_WORDS_URL = new URL('../../data/nlp/neoplasm-words.json', import.meta.url);
+
+/** Optional qualifiers of main terms ("Fracture, traumatic" is any fracture not said to be pathological). */
+const OPTIONAL_QUALIFIERS = new Set(['traumatic', 'nontraumatic']);
+
+/** Shared prefix length of two words. */
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * The words of a main term that a note must contain: its first part, and the
+ * parts after commas that qualify it ("Fracture, pathological") rather than
+ * restate it ("Diabetes, diabetic").
+ */
+export function mainTermTerms(title: string): string[] {
+  const parts = title.replace(/\([^()]*\)/g, ' ').split(/,\s*/).map((p) => p.trim()).filter(Boolean);
+  const first = parts[0] ?? '';
+  const out = phraseTerms(first);
+  for (const p of parts.slice(1)) {
+    const w = p.toLowerCase();
+    if (OPTIONAL_QUALIFIERS.has(w)) continue;
+    if (commonPrefix(w, first.toLowerCase()) >= Math.min(5, first.length - 1)) continue;
+    for (const t of phraseTerms(p)) if (!out.includes(t)) out.push(t);
+  }
+  return out;
+}
+
+/** Subterm titles that add no words: connectors. A subterm starting with "without" is not a concept a note states. */
+function subtermTerms(title: string): string[] | null {
+  if (/^without\b/i.test(title.trim())) return null;
+  return phraseTerms(title);
+}
+
+export class DictionaryBuilder {
+  private readonly byKey = new Map<string, ConceptEntry[]>();
+  readonly counts: Record<string, number> = {};
+  private dropped = 0;
+
+  constructor(private readonly codes: DictionaryCodes) {}
+
+  /** The code as the release knows it, or undefined when the release has no such code. */
+  resolve(code: string | undefined): string | undefined {
+    if (!code) return undefined;
+    let c = code.trim().toUpperCase().replace(/[.-]+$/, '');
+    if (c.length > 3 && c[3] !== '.') c = `${c.slice(0, 3)}.${c.slice(3)}`;
+    if (this.codes.has(c)) return c;
+    // Drop placeholder X written by the index when the release lists the stem.
+    const bare = c.replace(/X+$/, '').replace(/\.$/, '');
+    if (bare !== c && this.codes.has(bare)) return bare;
+    return undefined;
+  }
+
+  add(entry: ConceptEntry): void {
+    if (entry.terms.length === 0 || entry.terms.length > MAX_KEY_TERMS) return;
+    if (entry.terms.length === 1 && entry.source !== 'lexicon' && entry.source !== 'mined' && wordFilters().notAlone.has(entry.terms[0]!)) return;
+    const key = [...entry.terms].sort().join(' ');
+    const list = this.byKey.get(key);
+    const cls = (s: ConceptSource) => (s === 'eindex' ? 'e' : s === 'mined' ? 'm' : 'd');
+    if (!list) {
+      this.byKey.set(key, [entry]);
+      return;
+    }
+    const same = list.findIndex((e) => cls(e.source) === cls(entry.source));
+    if (same === -1) list.push(entry);
+    else if (entry.priority < list[same]!.priority) list[same] = entry;
+  }
+
+  private count(name: string): void {
+    this.counts[name] = (this.counts[name] ?? 0) + 1;
+  }
+
+  /** Every coded path of the Alphabetic Index (or External Cause Index). */
+  addIndex(file: CompiledIndexFile, source: 'index' | 'eindex'): void {
+    const resolveSee = (see: string): CompiledTerm | undefined => findSee(file, see);
+    const visit = (t: CompiledTerm, terms: string[], path: string[], depth: number) => {
+      const own = depth === 0 ? mainTermTerms(t.t) : subtermTerms(t.t);
+      if (own === null) return;
+      const all = [...terms];
+      for (const x of own) if (!all.includes(x)) all.push(x);
+      const p = [...path, t.t];
+      let code = t.c;
+      let manif = t.m;
+      if (!code && t.s) {
+        const target = resolveSee(t.s);
+        if (target?.c) {
+          code = target.c;
+          manif = target.m;
+        }
+      }
+      const resolved = this.resolve(code);
+      if (code && !resolved) this.dropped++;
+      if (resolved) {
+        const m = this.resolve(manif);
+        this.add({ terms: all, code: resolved, ...(m ? { manif: m } : {}), source, label: p.join(' > '), priority: 10 + depth });
+        this.count(source);
+      }
+      for (const k of t.k ?? []) visit(k, all, p, depth + 1);
+    };
+    for (const letter of file.letters) for (const main of letter.k) visit(main, [], [], 0);
+  }
+
+  /** Rows of the Table of Neoplasms, each with the behaviour words of its columns. */
+  addNeoplasms(file: CompiledIndexFile): void {
+    const words = JSON.parse(readFileSync(NEOPLASM_WORDS_URL, 'utf8')) as { columns: Record<string, string[]> };
+    const columns = file.columns ?? [];
+    const behaviours = Object.entries(words.columns).map(([name, list]) => ({ pos: columns.indexOf(name), name, keys: list.map((w) => phraseTerms(w)) }));
+    const visit = (t: CompiledTerm, site: string[], path: string[], depth: number) => {
+      const own = depth === 0 ? [] : mainTermTerms(t.t);
+      const all = [...site];
+      for (const x of own) if (!all.includes(x)) all.push(x);
+      const p = depth === 0 ? [] : [...path, t.t];
+      if (t.v && all.length > 0) {
+        for (const b of behaviours) {
+          if (b.pos < 0) continue;
+          const resolved = this.resolve(t.v[b.pos - 1] ?? undefined);
+          if (!resolved) continue;
+          for (const k of b.keys) {
+            const terms = [...all];
+            for (const x of k) if (!terms.includes(x)) terms.push(x);
+            this.add({ terms, code: resolved, source: 'neoplasm', label: `Neoplasm > ${p.join(' > ')} > ${b.name}`, priority: 20 + depth });
+            this.count('neoplasm');
+          }
+        }
+      }
+      for (const k of t.k ?? []) visit(k, all, p, depth + 1);
+    };
+    for (const letter of file.letters) for (const main of letter.k) visit(main, [], [], 0);
+  }
+
+  /** Titles of codes and headers, and inclusion terms, of the Tabular List (or order file). */
+  addTabular(): void {
+    for (const { code, title, billable, inclusion } of this.codes.titles()) {
+      const main = title.replace(/\s+without\b.*$/i, '').replace(/,\s*(unspecified|not elsewhere classified|NEC)\b.*$/i, '');
+      if (!/^other\b/i.test(main.trim())) {
+        this.add({ terms: phraseTerms(main), code, source: 'tabular', label: title, priority: billable ? 30 : 40 });
+        this.count('tabular');
+      }
+      for (const inc of inclusion ?? []) {
+        this.add({ terms: phraseTerms(inc), code, source: 'inclusion', label: inc, priority: billable ? 35 : 45 });
+        this.count('inclusion');
+      }
+    }
+  }
+
+  /** A phrase lexicon (curated or mined); codes the release lacks are left out. */
+  addLexicon(rows: ReadonlyArray<{ phrase: string; code: string; precision?: number; support?: number }>, source: 'lexicon' | 'mined'): void {
+    for (const r of rows) {
+      const code = this.resolveLexiconCode(r.code);
+      if (!code) {
+        this.dropped++;
+        continue;
+      }
+      const terms = phraseTerms(r.phrase);
+      this.add({ terms, code, source, label: r.phrase, priority: source === 'lexicon' ? 5 : 50, ...(r.precision !== undefined ? { precision: r.precision } : {}), ...(r.support !== undefined ? { support: r.support } : {}) });
+      this.count(source);
+    }
+  }
+
+  /** A lexicon code of another edition: as is, or its stem when the release added a 7th character. */
+  private resolveLexiconCode(code: string): string | undefined {
+    return this.resolve(code);
+  }
+
+  build(): CompiledConcepts {
+    // Document frequency of each term among keys decides the term ids: common terms low, rare terms high.
+    const df = new Map<string, number>();
+    const keys = [...this.byKey.keys()].sort();
+    for (const k of keys) for (const t of this.byKey.get(k)![0]!.terms) df.set(t, (df.get(t) ?? 0) + 1);
+    const vocab = [...df.keys()].sort((a, b) => df.get(b)! - df.get(a)! || (a < b ? -1 : a > b ? 1 : 0));
+    const id = new Map(vocab.map((t, i) => [t, i]));
+    const entries: CompiledConcepts['entries'] = { code: [], manif: {}, source: [], label: [], size: [], precision: [], support: [] };
+    interface Node {
+      edges: Map<number, Node>;
+      entries: number[];
+    }
+    const root: Node = { edges: new Map(), entries: [] };
+    for (const k of keys) {
+      const list = this.byKey.get(k)!;
+      const ids = list[0]!.terms.map((t) => id.get(t)!).sort((a, b) => a - b);
+      const anchor = ids.pop()!;
+      const path = [anchor, ...ids];
+      let node = root;
+      for (const t of path) {
+        let next = node.edges.get(t);
+        if (!next) node.edges.set(t, (next = { edges: new Map(), entries: [] }));
+        node = next;
+      }
+      for (const e of list) {
+        const i = entries.code.length;
+        entries.code.push(e.code);
+        if (e.manif) entries.manif[i] = e.manif;
+        entries.source.push(CONCEPT_SOURCES.indexOf(e.source));
+        entries.label.push(e.label);
+        entries.size.push(e.terms.length);
+        entries.precision.push(e.precision !== undefined ? Math.round(e.precision * 1000) : 0);
+        entries.support.push(e.support ?? 0);
+        node.entries.push(i);
+      }
+    }
+    // Breadth-first layout.
+    const trie: CompiledConcepts['trie'] = { edgeStart: [], edgeTerm: [], edgeChild: [], entryStart: [], entryOf: [] };
+    const order: Node[] = [root];
+    for (let i = 0; i < order.length; i++) {
+      const n = order[i]!;
+      trie.edgeStart.push(trie.edgeTerm.length);
+      trie.entryStart.push(trie.entryOf.length);
+      for (const e of n.entries) trie.entryOf.push(e);
+      for (const t of [...n.edges.keys()].sort((a, b) => a - b)) {
+        trie.edgeTerm.push(t);
+        trie.edgeChild.push(order.length);
+        order.push(n.edges.get(t)!);
+      }
+    }
+    trie.edgeStart.push(trie.edgeTerm.length);
+    trie.entryStart.push(trie.entryOf.length);
+    return {
+      format: CONCEPTS_FORMAT,
+      vocab,
+      entries,
+      trie,
+      counts: { ...this.counts, keys: keys.length, entries: entries.code.length, nodes: order.length, terms: vocab.length, droppedCodes: this.dropped },
+    };
+  }
+}
+
+/** Resolve an index "see" reference ("Diabetes, type 1") to the entry it names. */
+export function findSee(file: CompiledIndexFile, see: string): CompiledTerm | undefined {
+  const parts = see.split(/,\s*/).map((p) => p.trim().toLowerCase()).filter(Boolean);
+  const head = parts[0];
+  if (!head) return undefined;
+  const mainKey = termOf(head.split(/\s+/)[0] ?? '');
+  for (const letter of file.letters) {
+    if (letter.t.toLowerCase() !== head[0]) continue;
+    for (const main of letter.k) {
+      const t = main.t.toLowerCase();
+      if (!(t === head || t.startsWith(`${head},`) || t.startsWith(`${head} (`) || (t.split(/[ ,(]/)[0] === head.split(' ')[0] && termOf(t.split(/[ ,(]/)[0]!) === mainKey && !head.includes(' ')))) continue;
+      let cur: CompiledTerm | undefined = main;
+      for (const p of parts.slice(1)) {
+        cur = cur?.k?.find((k) => k.t.toLowerCase() === p || k.t.toLowerCase().replace(/\s*\(.*\)$/, '') === p);
+        if (!cur) break;
+      }
+      if (cur) return cur;
+    }
+  }
+  return undefined;
+}

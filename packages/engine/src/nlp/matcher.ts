@@ -1,0 +1,272 @@
+import type { ClinicalDocument } from '../document/document.js';
+import type { SectionKind } from '../document/sections.js';
+import { CONCEPT_SOURCES, type CompiledConcepts, type ConceptSource } from './dictionary.js';
+import { phraseTerms } from './keys.js';
+import { isStopWord, synonymData, termOf } from './normalize.js';
+
+/**
+ * Matching a note against the concept dictionary: the trie is walked from
+ * each term of a sentence (as the rarest term of a key), taking the other
+ * terms of the key from a window around it, in any order. Long matches win
+ * over the short ones they contain.
+ */
+
+export interface ConceptMatch {
+  entry: number;
+  code: string;
+  manif?: string;
+  source: ConceptSource;
+  label: string;
+  /** Number of terms in the key. */
+  size: number;
+  precision: number;
+  support: number;
+  /** Document token indices of the matched words, ascending. */
+  tokens: number[];
+  sentence: number;
+  /** Offsets of the covered text (first to last matched word). */
+  start: number;
+  end: number;
+  /** True when the matched words are contiguous apart from stop words. */
+  contiguous: boolean;
+  /** A longer match in the same words covers this one. */
+  subsumedBy?: number;
+}
+
+/** Farthest a key's other terms may be from its anchor (tokens). */
+const MAX_REACH = 10;
+
+export class ConceptDictionary {
+  readonly vocab: readonly string[];
+  private readonly termId = new Map<string, number>();
+  private readonly edgeStart: Int32Array;
+  private readonly edgeTerm: Int32Array;
+  private readonly edgeChild: Int32Array;
+  private readonly entryStart: Int32Array;
+  private readonly entryOf: Int32Array;
+  /** Root child of each term id (-1: the term anchors no key). */
+  private readonly rootChild: Int32Array;
+  readonly entryCode: readonly string[];
+  readonly entryLabel: readonly string[];
+  private readonly entrySource: Int8Array;
+  private readonly entrySize: Int8Array;
+  private readonly entryPrecision: Int16Array;
+  private readonly entrySupport: Int32Array;
+  private readonly entryManif: Readonly<Record<string, string>>;
+  /** Abbreviation expansions as term ids, by folded word. */
+  private readonly abbreviations = new Map<string, number[]>();
+  private readonly ambiguous = new Map<string, Set<string>>();
+  /** Matching term id of each folded word (cache). */
+  private readonly wordIds = new Map<string, number>();
+  /** Token positions that carry several terms (expanded abbreviations) in the document being matched. */
+  private readonly multi = new Set<number>();
+
+  constructor(readonly data: CompiledConcepts) {
+    this.vocab = data.vocab;
+    data.vocab.forEach((t, i) => this.termId.set(t, i));
+    const t = data.trie;
+    this.edgeStart = Int32Array.from(t.edgeStart);
+    this.edgeTerm = Int32Array.from(t.edgeTerm);
+    this.edgeChild = Int32Array.from(t.edgeChild);
+    this.entryStart = Int32Array.from(t.entryStart);
+    this.entryOf = Int32Array.from(t.entryOf);
+    this.rootChild = new Int32Array(data.vocab.length).fill(-1);
+    for (let e = this.edgeStart[0]!; e < this.edgeStart[1]!; e++) this.rootChild[this.edgeTerm[e]!] = this.edgeChild[e]!;
+    this.entryCode = data.entries.code;
+    this.entryLabel = data.entries.label;
+    this.entrySource = Int8Array.from(data.entries.source);
+    this.entrySize = Int8Array.from(data.entries.size);
+    this.entryPrecision = Int16Array.from(data.entries.precision);
+    this.entrySupport = Int32Array.from(data.entries.support);
+    this.entryManif = data.entries.manif;
+    const syn = synonymData();
+    for (const [abbr, phrase] of Object.entries(syn.abbreviations)) {
+      const ids = phraseTerms(phrase).map((x) => this.termId.get(x)).filter((x): x is number => x !== undefined);
+      if (ids.length) this.abbreviations.set(abbr, ids);
+    }
+    for (const [abbr, sections] of Object.entries(syn.ambiguous)) this.ambiguous.set(abbr, new Set(sections));
+  }
+
+  get size(): number {
+    return this.entryCode.length;
+  }
+
+  sourceOf(entry: number): ConceptSource {
+    return CONCEPT_SOURCES[this.entrySource[entry]!]!;
+  }
+
+  private wordId(norm: string): number {
+    let id = this.wordIds.get(norm);
+    if (id === undefined) {
+      id = isStopWord(norm) ? -1 : (this.termId.get(termOf(norm)) ?? -1);
+      if (this.wordIds.size < 500_000) this.wordIds.set(norm, id);
+    }
+    return id;
+  }
+
+  /** Term ids at each token of the document (an abbreviation gives several). */
+  termsOf(doc: ClinicalDocument): Array<number | number[]> {
+    const out: Array<number | number[]> = new Array(doc.tokens.length);
+    for (const tok of doc.tokens) {
+      if (tok.kind === 'punct') {
+        out[tok.index] = -1;
+        continue;
+      }
+      const abbr = this.abbreviations.get(tok.norm);
+      if (abbr) {
+        const allowed = this.ambiguous.get(tok.norm);
+        const section = doc.sections[doc.sentences[tok.sentence]?.section ?? 0]?.kind as SectionKind | undefined;
+        // A short upper-case word is an abbreviation; "all" in lower case is a word.
+        const looksAbbr = tok.text.length > 3 || tok.text === tok.text.toUpperCase() || /[0-9]/.test(tok.text);
+        if ((!allowed || (section && allowed.has(section))) && looksAbbr) {
+          out[tok.index] = abbr.length === 1 ? abbr[0]! : abbr;
+          continue;
+        }
+      }
+      out[tok.index] = this.wordId(tok.norm);
+    }
+    return out;
+  }
+
+  /** Every match in the document, sentence by sentence; subsumed matches are marked, not dropped. */
+  match(doc: ClinicalDocument): ConceptMatch[] {
+    const terms = this.termsOf(doc);
+    const all: ConceptMatch[] = [];
+    this.multi.clear();
+    terms.forEach((x, i) => typeof x !== 'number' && this.multi.add(i));
+    for (const s of doc.sentences) {
+      // Segment barrier: ';' splits a sentence for matching.
+      const seg = new Int32Array(s.endToken - s.firstToken);
+      let segNo = 0;
+      const positions = new Map<number, number[]>();
+      for (let i = s.firstToken; i < s.endToken; i++) {
+        const tk = doc.tokens[i]!;
+        if (tk.kind === 'punct' && tk.text === ';') segNo++;
+        seg[i - s.firstToken] = segNo;
+        const x = terms[i]!;
+        if (typeof x === 'number') {
+          if (x < 0) continue;
+          const l = positions.get(x);
+          if (l) l.push(i);
+          else positions.set(x, [i]);
+        } else {
+          for (const id of x) {
+            const l = positions.get(id);
+            if (l) {
+              if (l[l.length - 1] !== i) l.push(i);
+            } else positions.set(id, [i]);
+          }
+        }
+      }
+      const first = s.firstToken;
+      const near = (id: number, p: number): number => {
+        const list = positions.get(id);
+        if (!list) return -1;
+        let best = -1;
+        let bestD = MAX_REACH + 1;
+        for (const q of list) {
+          const d = q > p ? q - p : p - q;
+          if (d < bestD && seg[q - first] === seg[p - first]) {
+            bestD = d;
+            best = q;
+          }
+        }
+        return best;
+      };
+      const found: ConceptMatch[] = [];
+      for (let p = s.firstToken; p < s.endToken; p++) {
+        const x = terms[p]!;
+        if (typeof x === 'number') {
+          if (x < 0) continue;
+          const node = this.rootChild[x]!;
+          if (node >= 0) this.walk(node, x, -1, [p], p, near, doc, s.index, found);
+        } else {
+          for (const anchor of x) {
+            const node = this.rootChild[anchor]!;
+            if (node >= 0) this.walk(node, anchor, -1, [p], p, near, doc, s.index, found);
+          }
+        }
+      }
+      markSubsumed(found);
+      for (const m of found) all.push(m);
+    }
+    return all;
+  }
+
+  private walk(
+    node: number,
+    anchor: number,
+    last: number,
+    positions: number[],
+    p: number,
+    near: (id: number, p: number) => number,
+    doc: ClinicalDocument,
+    sentence: number,
+    out: ConceptMatch[],
+  ): void {
+    for (let k = this.entryStart[node]!; k < this.entryStart[node + 1]!; k++) {
+      const entry = this.entryOf[k]!;
+      const sorted = [...new Set(positions)].sort((a, b) => a - b);
+      const size = this.entrySize[entry]!;
+      const span = sorted[sorted.length - 1]! - sorted[0]! + 1;
+      if (span > 2 * size + 3) continue;
+      let gaps = 0;
+      let commas = 0;
+      for (let i = sorted[0]!; i <= sorted[sorted.length - 1]!; i++) {
+        const t = doc.tokens[i]!;
+        if (sorted.includes(i)) continue;
+        if (t.kind === 'punct') {
+          if (t.text === ',' || t.text === '(' || t.text === ')') commas++;
+        } else if (!isStopWord(t.norm)) gaps++;
+      }
+      // Words of a key scattered over a list ("arrhythmia, not murmurs") do not make a concept.
+      if (gaps > 0 && commas > 0) continue;
+      if (gaps > size) continue;
+      const manif = this.entryManif[entry];
+      out.push({
+        entry,
+        code: this.entryCode[entry]!,
+        ...(manif ? { manif } : {}),
+        source: this.sourceOf(entry),
+        label: this.entryLabel[entry]!,
+        size,
+        precision: this.entryPrecision[entry]! / 1000,
+        support: this.entrySupport[entry]!,
+        tokens: sorted,
+        sentence,
+        start: doc.tokens[sorted[0]!]!.start,
+        end: doc.tokens[sorted[sorted.length - 1]!]!.end,
+        contiguous: gaps === 0,
+      });
+    }
+    const from = this.edgeStart[node]!;
+    const to = this.edgeStart[node + 1]!;
+    for (let e = from; e < to; e++) {
+      const term = this.edgeTerm[e]!;
+      if (term <= last) continue;
+      const q = near(term, p);
+      if (q < 0 || (positions.includes(q) && !this.multi.has(q))) continue;
+      positions.push(q);
+      this.walk(this.edgeChild[e]!, anchor, term, positions, p, near, doc, sentence, out);
+      positions.pop();
+    }
+  }
+}
+
+/** Mark matches whose words all belong to a longer match (or an equal one that is contiguous when they are not). */
+export function markSubsumed(found: ConceptMatch[]): void {
+  const order = found.map((m, i) => i).sort((a, b) => found[b]!.tokens.length - found[a]!.tokens.length || Number(found[b]!.contiguous) - Number(found[a]!.contiguous) || a - b);
+  for (let oi = 0; oi < order.length; oi++) {
+    const m = found[order[oi]!]!;
+    for (let oj = 0; oj < oi; oj++) {
+      const big = found[order[oj]!]!;
+      if (big.subsumedBy !== undefined) continue;
+      if (big.tokens.length < m.tokens.length) continue;
+      if (big.tokens.length === m.tokens.length && (big.contiguous === m.contiguous || !big.contiguous)) continue;
+      if (m.tokens.every((t) => big.tokens.includes(t))) {
+        m.subsumedBy = big.entry;
+        break;
+      }
+    }
+  }
+}
