@@ -17,6 +17,8 @@ export interface EmOptions {
   payer?: EmPayer;
   /** Tests billed separately by this provider today (e.g. an ECG with its interpretation); they do not count as data. */
   billedTests?: readonly string[];
+  /** Assessment items that belong to a separately billed service (the B12 deficiency of a B12 injection); left out of the problems. */
+  excludeProblem?: (item: string) => boolean;
 }
 
 export interface EmAnalysis {
@@ -73,7 +75,7 @@ export function analyzeEm(note: string | ClinicalDocument, opts: EmOptions): EmA
   const doc = typeof note === 'string' ? parseDocument(note) : note;
   const rules = emRules();
   const cat = rules.categories[opts.category];
-  const mdm = analyzeMdm(doc, opts.billedTests ? { billedTests: opts.billedTests } : {});
+  const mdm = analyzeMdm(doc, { ...(opts.billedTests ? { billedTests: opts.billedTests } : {}), ...(opts.excludeProblem ? { excludeProblem: opts.excludeProblem } : {}) });
   const time = cat.mdmOnly ? undefined : totalTime(doc.text);
   const explanation: string[] = [];
   const notHigher: string[] = [];

@@ -87,11 +87,12 @@ const PROBLEM_LEVEL_NAMES = ['', 'minimal', 'low', 'moderate', 'high'];
 const DATA_LEVEL_NAMES = ['', 'minimal', 'limited', 'moderate', 'extensive'];
 const MDM_NAMES = ['', 'straightforward', 'low', 'moderate', 'high'];
 
-export function analyzeProblems(doc: ClinicalDocument, rules: EmRules = emRules()): MdmElement {
+export function analyzeProblems(doc: ClinicalDocument, rules: EmRules = emRules(), exclude?: (item: string) => boolean): MdmElement {
   const lower = doc.text.toLowerCase();
   const findings: MdmFinding[] = [];
   for (const item of problemItems(doc)) {
     const t = lower.slice(item.start, item.end);
+    if (exclude?.(t)) continue;
     const chronic = firstMatch(rules.chronic, t);
     let kind: KindRule | undefined;
     let m: RegExpExecArray | null = null;
@@ -221,9 +222,9 @@ export function combineMdm(problems: MdmElement, data: MdmElement, risk: MdmElem
   return { level, name: MDM_NAMES[level]!, problems, data, risk };
 }
 
-export function analyzeMdm(doc: ClinicalDocument, opts: { billedTests?: readonly string[] } = {}): Mdm {
+export function analyzeMdm(doc: ClinicalDocument, opts: { billedTests?: readonly string[]; excludeProblem?: (item: string) => boolean } = {}): Mdm {
   const rules = emRules();
-  return combineMdm(analyzeProblems(doc, rules), analyzeData(doc, rules, opts.billedTests ?? []), analyzeRisk(doc, rules));
+  return combineMdm(analyzeProblems(doc, rules, opts.excludeProblem), analyzeData(doc, rules, opts.billedTests ?? []), analyzeRisk(doc, rules));
 }
 
 export const MDM_LEVEL_NAMES = MDM_NAMES;
