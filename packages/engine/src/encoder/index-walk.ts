@@ -303,8 +303,10 @@ function finish(ctx: WalkContext, p: Phrase, source: IndexPath['source'], r: Bra
   const unused = unusedWords(p, r.used);
   const rest = new Set(p.words.filter((_, i) => !(r.used & (1 << i))).flatMap((w) => [w.stem, w.word]));
   const checks: CodeCheck[] = [];
-  if (code) checks.push(checkCode(ctx.release, code, r.table ? 'cell' : 'code', rest));
-  if (manifestation) checks.push(checkCode(ctx.release, manifestation, 'manifestation', rest));
+  // Codes below a header are ranked by every word of the phrase ("stage 3a" picks N18.31 under N18.3).
+  const every = new Set(p.words.flatMap((w) => [w.stem, w.word]));
+  if (code) checks.push(checkCode(ctx.release, code, r.table ? 'cell' : 'code', rest, every));
+  if (manifestation) checks.push(checkCode(ctx.release, manifestation, 'manifestation', rest, every));
   return {
     source,
     text: pathText(r.steps),

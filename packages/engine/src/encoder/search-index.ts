@@ -25,6 +25,7 @@ export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 /** Bit set on a token id in an entry's token list when the token is optional (a nonessential modifier). */
 const OPTIONAL_BIT = 0x80000000;
+const UNSPECIFIED = stem('unspecified');
 
 export interface SearchDocInput {
   code: string;
@@ -125,7 +126,9 @@ export class SearchIndexBuilder {
       surfaceCount.set(w, (surfaceCount.get(w) ?? 0) + 1);
     };
     const titleKind = ENTRY_KINDS.indexOf('title');
-    docList.forEach((d, i) => all.push({ doc: i, kind: titleKind, text: '', req: textTerms(d.title, count), opt: [] }));
+    // "Unspecified" says no more than the words around it: it may match, but does not lengthen an entry.
+    const split = (terms: string[]) => ({ req: terms.filter((t) => t !== UNSPECIFIED), opt: terms.filter((t) => t === UNSPECIFIED) });
+    docList.forEach((d, i) => all.push({ doc: i, kind: titleKind, text: '', ...split(textTerms(d.title, count)) }));
     let dropped = 0;
     for (const e of this.entries) {
       const doc = docId.get(e.code);
@@ -133,8 +136,9 @@ export class SearchIndexBuilder {
         dropped++;
         continue;
       }
-      const req = textTerms(e.match ?? e.text, count);
-      const opt = e.optional ? textTerms(e.optional, count) : [];
+      const parts = split(textTerms(e.match ?? e.text, count));
+      const req = parts.req;
+      const opt = [...parts.opt, ...(e.optional ? textTerms(e.optional, count) : [])];
       if (req.length === 0 && opt.length === 0) continue;
       all.push({ doc, kind: ENTRY_KINDS.indexOf(e.kind), text: e.kind === 'title' ? '' : e.text, req, opt });
     }

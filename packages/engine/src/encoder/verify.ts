@@ -92,7 +92,7 @@ function additionalFrom(release: Icd10cmRelease, notes: readonly CodeNote[], res
 }
 
 /** Check a code an index entry or table cell gives against the release in force. `rest` are stems of phrase words not used by the path. */
-export function checkCode(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role'], rest: ReadonlySet<string> = new Set()): CodeCheck {
+export function checkCode(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role'], rest: ReadonlySet<string> = new Set(), every: ReadonlySet<string> = rest): CodeCheck {
   const has = (c: string) => release.node(c) !== undefined;
   const code = codeInRelease(indexCode, has);
   if (!code) {
@@ -125,7 +125,7 @@ export function checkCode(release: Icd10cmRelease, indexCode: string, role: Code
       message: `${code} needs a 7th character (${options.map((o) => o.char).join(', ')}), defined at ${seventh.from}`,
     };
   }
-  const choices = choicesBelow(release, code, rest);
+  const choices = choicesBelow(release, code, every);
   return {
     ...base,
     ...extra,

@@ -134,6 +134,19 @@ export function matchTitle(t: TitleWords, p: Phrase, used: number): Match {
         break;
       }
     }
+    // Stems that only differ in their ending ("myocardi"/"myocardium"): a weaker match.
+    let partial = false;
+    if (hit < 0 && r.length >= 6) {
+      for (let i = 0; i < p.words.length; i++) {
+        if (u & (1 << i)) continue;
+        const ws = p.words[i]!.stem;
+        if (ws.length >= 6 && (ws.startsWith(r) || r.startsWith(ws))) {
+          hit = i;
+          partial = true;
+          break;
+        }
+      }
+    }
     if (hit >= 0) {
       // A number belongs to the word beside it in the phrase ("type 2", "stage 3a").
       if (/^[0-9]/.test(r) && t.req.length > 1 && !((u | (1 << hit)) & ~used & ~(1 << hit) & ((1 << (hit - 1)) | (1 << (hit + 1))))) {
@@ -141,7 +154,7 @@ export function matchTitle(t: TitleWords, p: Phrase, used: number): Match {
         continue;
       }
       u |= 1 << hit;
-      gain += p.words[hit]!.weight;
+      gain += p.words[hit]!.weight * (partial ? 0.8 : 1);
     } else missing++;
   }
   // Numbers met before their neighbour matched get a second look.
