@@ -70,3 +70,16 @@ export type { IndexPath, WalkStep, TableUse } from './encoder/index-walk.js';
 export type { CodeCheck, CheckStatus } from './encoder/verify.js';
 export { behaviorOf, drugUseOf, type NeoplasmBehavior, type DrugUse } from './encoder/references.js';
 export { pcsChoices, pcsChoicesIn, type PcsChoices, type PcsChosen } from './encoder/pcs-builder.js';
+// Procedures and services (issue 5): ICD-10-PCS from procedure text, E/M levels, CPT/HCPCS services with modifiers and units.
+export { codeProcedures, openPcsCoder, pcsCoderFor, PROCEDURE_SETTINGS, type ProcedureCoding, type ProcedureCodingOptions, type ProcedureSetting } from './procedures/code-procedures.js';
+export { PcsCoder, type PcsSuggestion, type PcsCodingOptions } from './procedures/pcs-coder.js';
+export { PcsBuilder, type PcsBuild, type PcsAxisChoice, type PcsMissingAxis, type PcsRequest, type PcsMentionContext } from './procedures/pcs-builder.js';
+export { type NoteSpans, type ProcedureMention } from './procedures/mentions.js';
+export { analyzeEm, emCategory, type EmAnalysis, type EmOptions, type EmPayer } from './em/em.js';
+export { EM_CATEGORIES, type EmCategory } from './em/rules.js';
+export { type Mdm, type MdmElement, type MdmFinding } from './em/mdm.js';
+export { ProfessionalCoder, type ProfessionalCoding, type ProfessionalOptions, type ServiceLine, type ServiceKind } from './services/professional.js';
+export { descriptorDosage } from './services/units.js';
+export { modifierMeaning, type ModifierSuggestion } from './modifiers/modifiers.js';
+export { evaluateCodiespProcedures, CODIESP_PCS_DATE, type CodiespProcedureResult } from './eval/codiesp-procedures.js';
+export { scoreCodiesp, readCodiespGold, readCodiespDocs, cutCodes, type CodiespScore, type CodiespTask, type CodiespSplit } from './eval/codiesp.js';
