@@ -2,6 +2,7 @@ import type { CodeSets } from '@medcoder/engine';
 import type { Db } from './db/connect.js';
 import type { WorkerPool } from './jobs/queue.js';
 import type { LoginLimiter } from './auth/rate-limit.js';
+import type { CodingFn, EditsFn } from './coding/engine-bridge.js';
 
 export interface ServerConfig {
   /** Send cookies with Secure (behind TLS). */
@@ -18,4 +19,8 @@ export interface AppContext {
   pool: WorkerPool;
   limiter: LoginLimiter;
   config: ServerConfig;
+  /** codes documents (default: the engine, see coding/engine-bridge.ts) */
+  coding: CodingFn;
+  /** runs edits on final codes */
+  edits: EditsFn;
 }

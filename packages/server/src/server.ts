@@ -16,7 +16,7 @@ import { codingJob } from './coding/job.js';
 import { CODING_JOB } from './services/encounters.js';
 import { ensureAdmin } from './services/users.js';
 import { closeOcr } from './documents/extract.js';
-import { warm } from './coding/engine-bridge.js';
+import { codeDocuments, runEdits, warm, type CodingFn, type EditsFn } from './coding/engine-bridge.js';
 
 export interface ServerOptions {
   home?: string;
@@ -34,6 +34,9 @@ export interface ServerOptions {
   pollMs?: number;
   leaseMs?: number;
   loginLimit?: { max: number; windowMs: number };
+  /** Replace the engine's coding or edits (tests). */
+  coding?: CodingFn;
+  edits?: EditsFn;
 }
 
 export interface RunningServer {
@@ -58,6 +61,8 @@ export async function createServer(opts: ServerOptions = {}): Promise<RunningSer
     limiter: new LoginLimiter(opts.loginLimit?.max ?? 5, opts.loginLimit?.windowMs ?? 15 * 60_000),
     config: { secureCookies: false, sessionHours: 10, webDir: defaultWebDir(), ...opts.config },
     pool: undefined as unknown as WorkerPool,
+    coding: opts.coding ?? codeDocuments,
+    edits: opts.edits ?? runEdits,
   };
   ctx.pool = new WorkerPool(db, { [CODING_JOB]: codingJob(ctx) }, { concurrency: opts.workers ?? 2, pollMs: opts.pollMs ?? 500, leaseMs: opts.leaseMs ?? 120_000 });
   const app = await buildApp(ctx, { logger: opts.logger ?? false });

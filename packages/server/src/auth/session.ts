@@ -82,7 +82,7 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
     req.csrfToken = row.csrf_token;
   });
 
-  app.addHook('preHandler', async (req) => {
+  app.addHook('preValidation', async (req) => {
     const cfg = req.routeOptions.config as { permission?: Permission; public?: boolean };
     if (!req.url.startsWith('/api/') || cfg.public) return;
     if (!req.user) throw new HttpProblem(401, 'Unauthorized', 'log in first', { code: 'UNAUTHENTICATED' });

@@ -67,34 +67,62 @@ export async function codeDocuments(codeSets: CodeSets, req: CodingRequest): Pro
   return fallbackCoding(codeSets, req);
 }
 
-/** Adapter for the engine's diagnosis coding (shape read defensively: it is still evolving). */
+/**
+ * Adapter for the engine's diagnosis coding (`codeDiagnoses(text, { codeSets,
+ * date, setting })` answering `{ codes, suppressed, release, warnings }`). The
+ * documents are coded as one text; evidence offsets are mapped back to each
+ * document. Read defensively: the engine's answer is still evolving.
+ */
 async function fromEngine(codeSets: CodeSets, req: CodingRequest, fn: AnyFn): Promise<CodingAnswer> {
   const joined = joinDocuments(req.documents);
-  const result = (await fn(joined.text, { codeSets, date: req.date, setting: req.setting })) as Record<string, unknown>;
-  const list = (Array.isArray(result) ? result : (result['codes'] ?? result['diagnoses'] ?? result['suggestions'] ?? [])) as Array<Record<string, unknown>>;
-  const codes: BridgeCode[] = [];
-  for (const c of list) {
+  const setting = req.setting === 'inpatient' ? 'inpatient' : 'outpatient';
+  let result: Record<string, unknown>;
+  try {
+    result = (await fn(joined.text, { codeSets, date: req.date, setting })) as Record<string, unknown>;
+  } catch (e) {
+    // a release compiled before the engine had its concept dictionary: keep working, say so
+    if ((e as { code?: string }).code === 'RELEASE_CORRUPT') {
+      const r = await fallbackCoding(codeSets, req);
+      return { ...r, engine: `${r.engine}; engine coding unavailable: ${(e as Error).message.split('\n')[0]}` };
+    }
+    throw e;
+  }
+  const release = (result['release'] as { id?: string } | undefined)?.id;
+  const convert = (c: Record<string, unknown>, i: number, suppressedList: boolean): BridgeCode => {
     const evidence = ((c['evidence'] ?? []) as Array<Record<string, unknown>>).flatMap((e) => {
-      const start = Number(e['start'] ?? e['begin'] ?? -1);
+      const start = Number(e['start'] ?? -1);
       const end = Number(e['end'] ?? -1);
-      return start >= 0 && end > start ? [joined.locate(start, end)] : [];
+      return start >= 0 && end > start && end <= joined.text.length ? [joined.locate(start, end)] : [];
     });
-    const suppressed = c['suppressed'] ?? c['suppressReason'] ?? (c['status'] === 'suppressed' ? c['reason'] : undefined);
-    codes.push({
+    const rationale = c['rationale'];
+    const rationaleText = Array.isArray(rationale)
+      ? rationale.map((r) => (typeof r === 'string' ? r : String((r as Record<string, unknown>)['text'] ?? ''))).filter(Boolean).join(' ')
+      : String(rationale ?? '');
+    const sup = c['suppression'] as Record<string, unknown> | undefined;
+    const suppressed = suppressedList || c['status'] === 'suppressed';
+    const suppressReason = suppressed ? (sup ? `${String(sup['reason'] ?? 'suppressed')}: ${String(sup['text'] ?? sup['trigger'] ?? '')}`.replace(/: $/, '') : 'suppressed') : null;
+    const seq = c['sequence'];
+    const details: Record<string, unknown> = {};
+    for (const k of ['hcc', 'em', 'context']) if (c[k] !== undefined && !(Array.isArray(c[k]) && (c[k] as unknown[]).length === 0)) details[k] = c[k];
+    if (typeof seq === 'string' && seq !== 'secondary') details['sequence'] = seq;
+    return {
       system: String(c['system'] ?? 'icd10cm'),
       code: String(c['code']),
       title: String(c['title'] ?? ''),
       kind: (c['kind'] as BridgeCode['kind']) ?? 'diagnosis',
-      sequence: typeof c['sequence'] === 'number' ? c['sequence'] : null,
+      sequence: suppressed ? null : typeof seq === 'number' ? seq : i + 1,
       confidence: Number(c['confidence'] ?? 0.5),
-      rationale: String(c['rationale'] ?? ''),
+      rationale: rationaleText,
       evidence,
-      suppressReason: suppressed ? String(typeof suppressed === 'object' ? JSON.stringify(suppressed) : suppressed) : null,
+      suppressReason,
       poa: (c['poa'] as string | undefined) ?? null,
-      details: (c['details'] as Record<string, unknown> | undefined) ?? null,
-    });
-  }
-  return { engine: 'engine:codeDiagnoses', codes };
+      details: Object.keys(details).length ? details : null,
+    };
+  };
+  const list = (Array.isArray(result) ? result : (result['codes'] ?? [])) as Array<Record<string, unknown>>;
+  const suppressedList = (Array.isArray(result) ? [] : (result['suppressed'] ?? [])) as Array<Record<string, unknown>>;
+  const codes = [...list.map((c, i) => convert(c, i, false)), ...suppressedList.map((c, i) => convert(c, i, true))];
+  return { engine: `engine:codeDiagnoses${release ? ` (${release})` : ''}`, codes };
 }
 
 const SEPARATOR = '\n\n';
@@ -188,7 +216,8 @@ const NEGATION = /\b(no|not|denies|denied|negative for|without|free of|rules? ou
 const HISTORY = /\b(family history of|history of|h\/o|s\/p|status post)\b[^.;:\n]*$/i;
 const CODE_MENTION = /\b([A-TV-Z][0-9][0-9AB](?:\.[0-9A-TV-Z]{1,4})?)\b/g;
 
-async function fallbackCoding(codeSets: CodeSets, req: CodingRequest): Promise<CodingAnswer> {
+/** The built-in fallback: explicit code mentions and exact title phrases, with a negation check. */
+export async function fallbackCoding(codeSets: CodeSets, req: CodingRequest): Promise<CodingAnswer> {
   const { index, release } = await titleIndex(codeSets, 'icd10cm', req.date);
   const found = new Map<string, BridgeCode>();
   const add = (code: string, ev: BridgeEvidence, how: string, confidence: number, suppress: string | null) => {
@@ -255,9 +284,15 @@ export interface SearchHit {
 export async function searchCodes(codeSets: CodeSets, q: string, opts: { system: string; date: string; limit: number }): Promise<{ release: string; engine: string; hits: SearchHit[] }> {
   const searchFn = exported('searchCodes');
   if (searchFn) {
-    const r = (await searchFn(codeSets, q, opts)) as { release?: string; hits?: SearchHit[] } | SearchHit[];
-    const hits = Array.isArray(r) ? r : (r.hits ?? []);
-    return { release: Array.isArray(r) ? '' : (r.release ?? ''), engine: 'engine:searchCodes', hits: hits.slice(0, opts.limit) };
+    const r = (await searchFn(codeSets, q, { systems: [opts.system], date: opts.date, limit: opts.limit })) as {
+      hits?: Array<{ code: string; title: string; billable: boolean; score: number; release?: string; matched?: { kind: string; text: string } }>;
+      releases?: Array<{ release: { id: string } }>;
+    };
+    const hits = (r.hits ?? []).slice(0, opts.limit).map((h) => ({
+      code: h.code, title: h.title, billable: !!h.billable, score: Number(h.score),
+      ...(h.matched && h.matched.kind !== 'code' && h.matched.text !== h.title ? { path: `${h.matched.kind}: ${h.matched.text}` } : {}),
+    }));
+    return { release: r.releases?.[0]?.release.id ?? r.hits?.[0]?.release ?? '', engine: 'engine:searchCodes', hits };
   }
   const { index } = await titleIndex(codeSets, opts.system, opts.date);
   const query = q.trim();
@@ -326,12 +361,20 @@ export interface EditInput {
   codes: Array<{ system: string; code: string; sequence: number; kind: string; poa: string | null }>;
 }
 
+export type CodingFn = (codeSets: CodeSets, req: CodingRequest) => Promise<CodingAnswer>;
+export type EditsFn = (codeSets: CodeSets, input: EditInput) => Promise<{ engine: string; findings: BridgeFinding[] }>;
+
 export async function runEdits(codeSets: CodeSets, input: EditInput): Promise<{ engine: string; findings: BridgeFinding[] }> {
   const fn = exported('runEdits');
   if (fn) {
     const r = (await fn(codeSets, input)) as { findings?: BridgeFinding[] } | BridgeFinding[];
     return { engine: 'engine:runEdits', findings: Array.isArray(r) ? r : (r.findings ?? []) };
   }
+  return validationEdits(codeSets, input);
+}
+
+/** The built-in edits: validity on the date of service, duplicates, a diagnosis present, inpatient POA. */
+export async function validationEdits(codeSets: CodeSets, input: EditInput): Promise<{ engine: string; findings: BridgeFinding[] }> {
   const findings: BridgeFinding[] = [];
   const dx = input.codes.filter((c) => c.system === 'icd10cm').sort((a, b) => a.sequence - b.sequence);
   if (input.codes.length && dx.length === 0) {

@@ -4,16 +4,15 @@ import type { AppContext } from '../context.js';
 import { now } from '../db/connect.js';
 import { appendTrail } from '../audit/trail.js';
 import type { JobHandler } from '../jobs/queue.js';
-import { codeDocuments } from './engine-bridge.js';
 
-export function codingJob(ctx: Pick<AppContext, 'db' | 'codeSets'>): JobHandler {
+export function codingJob(ctx: Pick<AppContext, 'db' | 'codeSets' | 'coding'>): JobHandler {
   return async (job: Job, { complete }) => {
     const { encounterId } = JSON.parse(job.payload) as { encounterId: number };
     const k = ctx.db.kysely;
     const enc = await k.selectFrom('encounters').selectAll().where('id', '=', encounterId).executeTakeFirst();
     if (!enc) return; // deleted meanwhile: nothing to do
     const docs = await k.selectFrom('documents').select(['id', 'title', 'text']).where('encounter_id', '=', encounterId).orderBy('id').execute();
-    const answer = await codeDocuments(ctx.codeSets, { documents: docs.map((d) => ({ text: d.text, title: d.title })), setting: enc.setting, date: enc.service_from });
+    const answer = await ctx.coding(ctx.codeSets, { documents: docs.map((d) => ({ text: d.text, title: d.title })), setting: enc.setting, date: enc.service_from });
     await complete(async (trx) => {
       const prior = await trx.selectFrom('suggestions').select(['id', 'system', 'code', 'status', 'reject_reason']).where('encounter_id', '=', encounterId).execute();
       const decided = new Map(prior.filter((p) => p.status === 'accepted' || p.status === 'rejected').map((p) => [`${p.system}|${p.code}`, p]));

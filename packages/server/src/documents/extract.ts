@@ -80,7 +80,7 @@ async function extractPdf(bytes: Buffer): Promise<ExtractedText> {
       pages.push(lines.join('\n'));
     }
     const text = pages.join('\n\n').trim();
-    if (text.replace(/\s/g, '').length >= 20) return { text, source: 'pdf-text', kind: 'pdf', mime: 'application/pdf', ocrConfidence: null };
+    if (text.replace(/\s/g, '').length >= 3) return { text, source: 'pdf-text', kind: 'pdf', mime: 'application/pdf', ocrConfidence: null };
     // image-only PDF: render each page and recognise it
     const { createCanvas } = await import('@napi-rs/canvas');
     const images: Buffer[] = [];

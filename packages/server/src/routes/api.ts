@@ -8,7 +8,7 @@ import { appendTrail, verifyTrail } from '../audit/trail.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { createSession, currentUser, destroySession, SESSION_COOKIE } from '../auth/session.js';
 import { HttpProblem, notFound } from '../errors.js';
-import { codeDocuments, engineFeatures, searchCodes } from '../coding/engine-bridge.js';
+import { engineFeatures, searchCodes } from '../coding/engine-bridge.js';
 import { createEncounter, encounterDetail, encounterRow, worklist, CODING_JOB } from '../services/encounters.js';
 import * as review from '../services/review.js';
 import * as queries from '../services/queries.js';
@@ -98,7 +98,7 @@ export function apiRoutes(server: FastifyInstance, ctx: AppContext): void {
   });
   app.post('/api/code-text', { config: { permission: 'encounter.read' }, schema: { tags: ['codes'], summary: 'Code a note synchronously (nothing is stored)', body: S.CodeTextBody, response: { 200: S.CodingOut } } }, async (req) => {
     const date = req.body.date ?? new Date().toISOString().slice(0, 10);
-    const r = await codeDocuments(ctx.codeSets, { documents: [{ text: req.body.text }], setting: req.body.setting, date });
+    const r = await ctx.coding(ctx.codeSets, { documents: [{ text: req.body.text }], setting: req.body.setting, date });
     return { engine: r.engine, codes: r.codes.map((c) => ({ system: c.system, code: c.code, title: c.title, kind: c.kind, sequence: c.sequence, confidence: c.confidence, rationale: c.rationale, evidence: c.evidence.map((e) => ({ start: e.start, end: e.end, text: e.text })), suppressReason: c.suppressReason })) };
   });
 

@@ -9,7 +9,6 @@ import type { AppContext } from '../context.js';
 import { now } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { appendTrail } from '../audit/trail.js';
-import { runEdits } from '../coding/engine-bridge.js';
 import { badRequest, conflict, HttpProblem, notFound } from '../errors.js';
 import type { SessionUser } from '../auth/session.js';
 import { encounterRow } from './encounters.js';
@@ -167,7 +166,7 @@ export function resequence(ctx: AppContext, user: SessionUser, id: number, body:
 
 async function computeEdits(ctx: AppContext, trx: Trx, enc: Enc) {
   const codes = await trx.selectFrom('final_codes').selectAll().where('encounter_id', '=', enc.id).orderBy('kind').orderBy('sequence').execute();
-  const r = await runEdits(ctx.codeSets, { setting: enc.setting, date: enc.service_from, codes: codes.map((c) => ({ system: c.system, code: c.code, sequence: Number(c.sequence), kind: c.kind, poa: c.poa })) });
+  const r = await ctx.edits(ctx.codeSets, { setting: enc.setting, date: enc.service_from, codes: codes.map((c) => ({ system: c.system, code: c.code, sequence: Number(c.sequence), kind: c.kind, poa: c.poa })) });
   await trx.deleteFrom('edit_findings').where('encounter_id', '=', enc.id).where('status', '=', 'open').execute();
   const t = now();
   for (const f of r.findings) {

@@ -13,6 +13,7 @@ import { connect, type Db } from '../db/connect.js';
 import { createServer, type RunningServer, type ServerOptions } from '../server.js';
 import { createUser } from '../services/users.js';
 import type { Role } from '../db/schema.js';
+import { fallbackCoding, validationEdits } from '../coding/engine-bridge.js';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -126,7 +127,9 @@ export interface Harness {
 
 export async function harness(kind: DbKind, opts: Partial<ServerOptions> = {}): Promise<Harness> {
   const testDb = await freshDb(kind);
-  const server = await createServer({ db: testDb.db, codeSets: await testCodeSets(), pollMs: 50, workers: 2, ...opts });
+  // the server's own behaviour is tested with the deterministic built-in coder and edits;
+  // the engine integration has its own test (engine-bridge.test.ts)
+  const server = await createServer({ db: testDb.db, codeSets: await testCodeSets(), pollMs: 50, workers: 2, coding: fallbackCoding, edits: validationEdits, ...opts });
   for (const [role, username] of Object.entries(ROLE_USERS) as Array<[Role, string]>) {
     await createUser(testDb.db, null, { username, displayName: `${role[0]!.toUpperCase()}${role.slice(1)} ${username}`, role, password: PASSWORD });
   }
