@@ -12,6 +12,8 @@ import { drugCommand } from './commands/drug.js';
 import { pcsCommand } from './commands/pcs.js';
 import { codeCommand } from './commands/code.js';
 import { evalCommand } from './commands/eval.js';
+import { emCommand } from './commands/em.js';
+import { proceduresCommand } from './commands/procedures.js';
 import { serveCommand, ingestCommand, auditTrailCommand } from './commands/server.js';
 import { EXIT_ERROR, fullReason, reason } from './output.js';
 
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
   program.addCommand(pcsCommand());
   program.addCommand(codeCommand());
   program.addCommand(evalCommand());
+  program.addCommand(emCommand());
+  program.addCommand(proceduresCommand());
   program.addCommand(serveCommand());
   program.addCommand(ingestCommand());
   program.addCommand(auditTrailCommand());

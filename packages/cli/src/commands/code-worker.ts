@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { CodeSets, diagnosisCoder, isMedcoderError, type CodingSetting } from '@medcoder/engine';
+import { CodeSets, codeProcedures, diagnosisCoder, isMedcoderError, type CodingSetting, type ProcedureCodingOptions } from '@medcoder/engine';
 
 /**
  * A batch-coding worker thread: loads the release and its dictionary once,
@@ -11,19 +11,21 @@ interface Job {
   path: string;
 }
 
-const data = workerData as { home: string; date?: string; setting: CodingSetting; minConfidence?: number };
+const data = workerData as { home: string; date?: string; setting: CodingSetting; minConfidence?: number; kind?: string; procedures?: ProcedureCodingOptions };
 
 const cs = await CodeSets.open({ home: data.home });
 const { coder } = await diagnosisCoder(cs, data.date ? { date: data.date } : {});
 parentPort!.postMessage({ ready: true });
-parentPort!.on('message', (job: Job | null) => {
+parentPort!.on('message', async (job: Job | null) => {
   if (job === null) {
     process.exit(0);
   }
   try {
     const bytes = readFileSync(job.path);
     const result = coder.code(bytes, { setting: data.setting, ...(data.minConfidence !== undefined ? { minConfidence: data.minConfidence } : {}) });
-    parentPort!.postMessage({ index: job.index, result });
+    // Batch --kind procedures|all: procedures and services beside the diagnoses.
+    const procedures = data.procedures && data.kind !== 'diagnoses' ? await codeProcedures(cs, bytes.toString('utf8').replace(/^\uFEFF/, ''), data.procedures) : undefined;
+    parentPort!.postMessage({ index: job.index, result, ...(procedures ? { procedures } : {}) });
   } catch (e) {
     parentPort!.postMessage({ index: job.index, error: isMedcoderError(e) ? e.message : (e as Error).message });
   }

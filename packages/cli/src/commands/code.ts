@@ -3,10 +3,12 @@ import { createWriteStream, readdirSync, readFileSync, statSync, type WriteStrea
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CodeSets, codeDiagnoses, defaultHome, MedcoderError, type CodingSetting, type DiagnosisCoding } from '@medcoder/engine';
+import { CodeSets, codeDiagnoses, codeProcedures, defaultHome, MedcoderError, type CodingSetting, type DiagnosisCoding, type ProcedureCoding, type ProcedureCodingOptions } from '@medcoder/engine';
 import { EXIT_INVALID, printJson } from '../output.js';
 import { setExit } from '../program.js';
 import { printCoding } from './code-format.js';
+import { procedureOptions } from './procedures.js';
+import { printProcedureCoding, procedureRows } from './procedures-output.js';
 
 interface CodeCommandOptions {
   setting: string;
@@ -18,15 +20,21 @@ interface CodeCommandOptions {
   kind: string;
   jobs?: string;
   minConfidence?: string;
+  payer?: string;
+  patient?: string;
+  age?: string;
 }
 
-const SETTINGS = ['outpatient', 'inpatient'];
+const SETTINGS = ['outpatient', 'inpatient', 'professional'];
+
+/** Diagnoses follow outpatient rules on professional claims. */
+const diagnosisSetting = (s: string): CodingSetting => (s === 'professional' ? 'outpatient' : (s as CodingSetting));
 
 export function codeCommand(): Command {
   return new Command('code')
     .description('code a clinical note: ICD-10-CM diagnoses with evidence, rationale, confidence and suppressed mentions')
     .argument('[file]', 'the note (a text file, or - for standard input)')
-    .option('--setting <setting>', 'outpatient | inpatient (uncertain diagnoses, first-listed or principal diagnosis)', 'outpatient')
+    .option('--setting <setting>', 'outpatient | inpatient | professional (diagnosis rules; procedures: ICD-10-PCS for inpatient, CPT/HCPCS otherwise)', 'outpatient')
     .option('--date <YYYY-MM-DD>', 'date of service (default: today)')
     .option('--json', 'JSON output')
     .option('--batch <dir>', 'code every .txt file of a folder, on all cores')
@@ -35,8 +43,11 @@ export function codeCommand(): Command {
     .option('--kind <kind>', 'batch: diagnoses | procedures | all', 'diagnoses')
     .option('--jobs <n>', 'batch: worker threads (default: all cores)')
     .option('--min-confidence <x>', 'leave out suggestions below this confidence (0-1, default 0.3)')
+    .option('--payer <payer>', 'services: commercial | medicare (administration G-codes, X modifiers)', 'commercial')
+    .option('--patient <status>', 'services: new | established (E/M category)', 'established')
+    .option('--age <years>', "services: the patient's age when the note does not state it (preventive visits)")
     .action(async (file: string | undefined, opts: CodeCommandOptions, cmd: Command) => {
-      if (!SETTINGS.includes(opts.setting)) throw new MedcoderError('INVALID_ARGUMENT', `--setting must be outpatient or inpatient, not "${opts.setting}"`);
+      if (!SETTINGS.includes(opts.setting)) throw new MedcoderError('INVALID_ARGUMENT', `--setting must be outpatient, inpatient or professional, not "${opts.setting}"`);
       const minConfidence = opts.minConfidence !== undefined ? Number(opts.minConfidence) : undefined;
       if (minConfidence !== undefined && !(minConfidence >= 0 && minConfidence <= 1)) throw new MedcoderError('INVALID_ARGUMENT', `--min-confidence must be a number from 0 to 1, not "${opts.minConfidence}"`);
       if (opts.batch) {
@@ -55,18 +66,24 @@ export function codeCommand(): Command {
       const cs = await CodeSets.open();
       const result = await codeDiagnoses(bytes, {
         codeSets: cs,
-        setting: opts.setting as CodingSetting,
+        setting: diagnosisSetting(opts.setting),
         ...(opts.date ? { date: opts.date } : {}),
         ...(minConfidence !== undefined ? { minConfidence } : {}),
       });
-      if (opts.json) printJson(result);
-      else printCoding(result, new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''));
+      // Procedures and services: a separate list beside the diagnoses.
+      const procedures = await codeProcedures(cs, bytes.toString('utf8').replace(/^\uFEFF/, ''), procedureOptions(opts, opts.date ?? new Date().toISOString().slice(0, 10)));
+      if (opts.json) printJson({ ...result, procedures });
+      else {
+        printCoding(result, new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''));
+        printProcedureCoding(procedures);
+      }
     });
 }
 
 export interface BatchResult {
   id: string;
   result?: DiagnosisCoding;
+  procedures?: ProcedureCoding;
   error?: string;
 }
 
@@ -76,7 +93,7 @@ export interface BatchResult {
  */
 export async function codeFiles(
   paths: string[],
-  opts: { home: string; date?: string; setting: CodingSetting; minConfidence?: number; jobs?: number; progress?: boolean },
+  opts: { home: string; date?: string; setting: CodingSetting; minConfidence?: number; jobs?: number; progress?: boolean; kind?: string; procedures?: ProcedureCodingOptions },
   onResult: (r: BatchResult, index: number) => void,
 ): Promise<void> {
   const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), paths.length || 1));
@@ -105,7 +122,7 @@ export async function codeFiles(
       reject(e);
     };
     for (let w = 0; w < jobs; w++) {
-      const worker = new Worker(workerUrl, { workerData: { home: opts.home, date: opts.date, setting: opts.setting, minConfidence: opts.minConfidence } });
+      const worker = new Worker(workerUrl, { workerData: { home: opts.home, date: opts.date, setting: opts.setting, minConfidence: opts.minConfidence, kind: opts.kind ?? 'diagnoses', procedures: opts.procedures } });
       alive++;
       const sendNext = () => {
         if (nextToSend < paths.length) {
@@ -113,13 +130,13 @@ export async function codeFiles(
           worker.postMessage({ index, path: paths[index] });
         } else worker.postMessage(null);
       };
-      worker.on('message', (msg: { ready?: boolean; index?: number; result?: DiagnosisCoding; error?: string }) => {
+      worker.on('message', (msg: { ready?: boolean; index?: number; result?: DiagnosisCoding; procedures?: ProcedureCoding; error?: string }) => {
         if (msg.ready) {
           sendNext();
           return;
         }
         const index = msg.index!;
-        pending.set(index, { id: basename(paths[index]!).replace(/\.txt$/i, ''), ...(msg.result ? { result: msg.result } : {}), ...(msg.error ? { error: msg.error } : {}) });
+        pending.set(index, { id: basename(paths[index]!).replace(/\.txt$/i, ''), ...(msg.result ? { result: msg.result } : {}), ...(msg.procedures ? { procedures: msg.procedures } : {}), ...(msg.error ? { error: msg.error } : {}) });
         done++;
         while (pending.has(nextToEmit)) {
           onResult(pending.get(nextToEmit)!, nextToEmit);
@@ -146,7 +163,7 @@ async function runBatch(opts: CodeCommandOptions, minConfidence: number | undefi
   const dir = resolve(opts.batch!);
   if (!['tsv', 'jsonl'].includes(opts.format)) throw new MedcoderError('INVALID_ARGUMENT', `--format must be tsv or jsonl, not "${opts.format}"`);
   if (!['diagnoses', 'procedures', 'all'].includes(opts.kind)) throw new MedcoderError('INVALID_ARGUMENT', `--kind must be diagnoses, procedures or all, not "${opts.kind}"`);
-  if (opts.kind !== 'diagnoses') throw new MedcoderError('INVALID_ARGUMENT', `--kind ${opts.kind}: ICD-10-PCS procedure coding is not part of this build yet; use --kind diagnoses`);
+  const procOpts = opts.kind !== 'diagnoses' ? procedureOptions(opts, opts.date ?? new Date().toISOString().slice(0, 10)) : undefined;
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a folder');
@@ -163,15 +180,20 @@ async function runBatch(opts: CodeCommandOptions, minConfidence: number | undefi
   let failed = 0;
   await codeFiles(
     names.map((n) => join(dir, n)),
-    { home: defaultHome(), setting: opts.setting as CodingSetting, progress: true, ...(opts.date ? { date: opts.date } : {}), ...(minConfidence !== undefined ? { minConfidence } : {}), ...(jobs ? { jobs } : {}) },
+    { home: defaultHome(), setting: diagnosisSetting(opts.setting), progress: true, kind: opts.kind, ...(procOpts ? { procedures: procOpts } : {}), ...(opts.date ? { date: opts.date } : {}), ...(minConfidence !== undefined ? { minConfidence } : {}), ...(jobs ? { jobs } : {}) },
     (r) => {
       if (r.error || !r.result) {
         failed++;
         process.stderr.write(`\nmedcoder: ${r.id}: ${r.error}\n`);
         return;
       }
-      if (opts.format === 'jsonl') out.write(`${JSON.stringify({ doc_id: r.id, ...r.result })}\n`);
-      else for (const c of r.result.codes) out.write(`${r.id}\t${c.code}\n`);
+      const diagnoses = opts.kind !== 'procedures';
+      if (opts.format === 'jsonl') out.write(`${JSON.stringify({ doc_id: r.id, ...(diagnoses ? r.result : {}), ...(r.procedures ? { procedures: r.procedures } : {}) })}\n`);
+      else {
+        if (diagnoses) for (const c of r.result.codes) out.write(`${r.id}\t${c.code}\n`);
+        // Procedures: ICD-10-PCS codes (or their longest valid prefix), or CPT/HCPCS codes with modifiers and units.
+        if (r.procedures) for (const row of procedureRows(r.id, r.procedures)) out.write(`${r.id}\t${row.code}${row.modifiers ? `-${String(row.modifiers).replace(/,/g, '-')}` : ''}${Number(row.units) > 1 ? `\t${row.units}` : ''}\n`);
+      }
     },
   );
   if (opts.out) await new Promise<void>((res) => (out as WriteStream).end(res));
