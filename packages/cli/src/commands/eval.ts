@@ -14,6 +14,7 @@ import {
   type PrecisionRecall,
 } from '@medcoder/engine';
 import { printJson, println } from '../output.js';
+import { evalCodiespProcedures } from './eval-procedures.js';
 
 /** CodiEsp's gold codes are of the 2018 edition: by default the notes are coded against the release in force in 2018. */
 export const CODIESP_DATE = '2018-06-01';
@@ -48,8 +49,11 @@ export function evalCommand(): Command {
         const corpus = opts.corpus ?? defaultCodiEspDir();
         if (!corpus) throw new MedcoderError('INVALID_ARGUMENT', 'no CodiEsp corpus found: pass --corpus DIR or set MEDCODER_CODIESP');
         if (!['dev', 'train'].includes(opts.split)) throw new MedcoderError('INVALID_ARGUMENT', `--split must be dev or train, not "${opts.split}"`);
-        if (opts.task !== 'D') {
-          throw new MedcoderError('INVALID_ARGUMENT', opts.task === 'P' ? 'task P: ICD-10-PCS procedure coding is not part of this build yet' : `--task must be D or P, not "${opts.task}"`);
+        if (opts.task !== 'D' && opts.task !== 'P') throw new MedcoderError('INVALID_ARGUMENT', `--task must be D or P, not "${opts.task}"`);
+        if (opts.task === 'P') {
+          // Procedures (issue 5): ICD-10-PCS, scored on codes and 4-character prefixes.
+          await evalCodiespProcedures(corpus, opts, CODIESP_DATE);
+          return;
         }
         if (!['outpatient', 'inpatient'].includes(opts.setting)) throw new MedcoderError('INVALID_ARGUMENT', `--setting must be outpatient or inpatient, not "${opts.setting}"`);
         const limit = opts.limit !== undefined ? Number(opts.limit) : undefined;
