@@ -4,6 +4,7 @@ import { codesetsCommand } from './commands/codesets.js';
 import { lookupCommand } from './commands/lookup.js';
 import { validateCommand } from './commands/validate.js';
 import { crosswalkCommand } from './commands/crosswalk.js';
+import { claimCommand } from './commands/claim.js';
 import { startCommand } from './commands/start.js';
 import { searchCommand } from './commands/search.js';
 import { indexCommand } from './commands/index-term.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   program.addCommand(lookupCommand());
   program.addCommand(validateCommand());
   program.addCommand(crosswalkCommand());
+  program.addCommand(claimCommand());
   program.addCommand(searchCommand());
   program.addCommand(indexCommand());
   program.addCommand(neoplasmCommand());

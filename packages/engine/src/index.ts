@@ -83,3 +83,16 @@ export { descriptorDosage } from './services/units.js';
 export { modifierMeaning, type ModifierSuggestion } from './modifiers/modifiers.js';
 export { evaluateCodiespProcedures, CODIESP_PCS_DATE, type CodiespProcedureResult } from './eval/codiesp-procedures.js';
 export { scoreCodiesp, readCodiespGold, readCodiespDocs, cutCodes, type CodiespScore, type CodiespTask, type CodiespSplit } from './eval/codiesp.js';
+// Claims out (issue 8): X12 837P/837I, pre-flight, CMS-1500 PDF, FHIR R4 Claim.
+export { parse837, guideOf, type Parsed837, type ParseIssue } from './x12/parse-837.js';
+export { build837, writeClaimFile, IMPLEMENTATIONS, type ClaimFile, type Build837Options } from './x12/write-837.js';
+export { generate837, type Generated837 } from './x12/generate.js';
+export { preflight, assertReady, guideFor, type PreflightResult, type PreflightIssue, type PreflightOptions } from './x12/preflight.js';
+export { payerOptions, type PayerOptions } from './x12/payer-options.js';
+export { crossCheck, type CrossCheck } from './x12/verify.js';
+export { npiCheckDigit, npiProblem } from './x12/npi.js';
+export { tokenize as tokenizeX12, writeSegment, DEFAULT_DELIMITERS, type Delimiters, type Segment as X12Segment } from './x12/segments.js';
+export type { Guide as X12Guide } from './x12/loops.js';
+export type { EnvelopeOptions, InterchangeHeader, GroupHeader, TransactionHeader } from './x12/envelope.js';
+export { cms1500Pdf, type Cms1500Options } from './claim-output/cms1500.js';
+export { fhirClaim, type FhirClaimOptions } from './claim-output/fhir-claim.js';
