@@ -145,10 +145,9 @@ export function analyzeEm(note: string | ClinicalDocument, opts: EmOptions): EmA
     const p = cat.prolonged;
     const medicare = opts.payer === 'medicare';
     const after = medicare ? p.medicareAfter : p.after;
-    const units = Math.floor((time.minutes - after) / p.per) + (medicare ? 1 : 0);
-    const ucount = medicare ? (time.minutes > after ? Math.floor((time.minutes - after - 1) / p.per) + 1 : 0) : Math.max(0, Math.floor((time.minutes - after) / p.per));
-    void units;
-    if (ucount > 0) prolonged = { code: medicare ? p.medicare : p.code, units: ucount, reason: `${time.minutes} minutes pass the ${after} minutes of ${code}${medicare ? ' (Medicare counts from the end of the time range)' : ''} by ${ucount} full ${p.per}-minute ${ucount === 1 ? 'unit' : 'units'}` };
+    // Medicare counts G2212 from the end of the old time range plus 15 minutes (one unit at that minute); CPT counts 99417 per full 15 minutes beyond the level's time.
+    const ucount = medicare ? (time.minutes >= after ? Math.floor((time.minutes - after) / p.per) + 1 : 0) : Math.max(0, Math.floor((time.minutes - after) / p.per));
+    if (ucount > 0) prolonged = { code: medicare ? p.medicare : p.code, units: ucount, reason: medicare ? `${time.minutes} minutes reach ${after} minutes or more (Medicare: ${ucount} ${ucount === 1 ? 'unit' : 'units'} of ${p.per} minutes from there)` : `${time.minutes} minutes pass the ${after} minutes of ${code} by ${ucount} full ${p.per}-minute ${ucount === 1 ? 'unit' : 'units'}` };
   }
   if (opts.category === 'emergency' && time) warnings.push('emergency department levels are chosen by MDM only; the documented time is not used');
 

@@ -63,7 +63,7 @@ export class MentionFinder {
     for (const s of note.sentences) {
       const triggers = this.triggers(lower, s.start, s.end);
       if (triggers.length === 0) continue;
-      this.mergeBiopsies(triggers);
+      this.mergeBiopsies(triggers, lower);
       let leftFloor = s.start;
       for (let i = 0; i < triggers.length; i++) {
         const t = triggers[i]!;
@@ -202,11 +202,18 @@ export class MentionFinder {
    * A biopsy (or polypectomy) during an endoscopy is coded as an excision by
    * that endoscopic approach, and the inspection is not coded on its own.
    */
-  private mergeBiopsies(triggers: Trigger[]): void {
+  private mergeBiopsies(triggers: Trigger[], lower: string): void {
     for (let i = 0; i < triggers.length; i++) {
       const t = triggers[i]!;
       if (!t.biopsy) continue;
-      const j = triggers.findIndex((o, k) => k !== i && (o.opId === 'biopsy' || o.opId === 'excision') && Math.abs(o.start - t.end) < 80);
+      const j = triggers.findIndex(
+        (o, k) =>
+          k !== i &&
+          (o.opId === 'biopsy' || o.opId === 'excision') &&
+          Math.abs(o.start - t.end) < 80 &&
+          // "EGD without biopsy": the biopsy is negated, the inspection stands.
+          !/\b(?:without|no|not|nor)\b/.test(lower.slice(Math.min(t.end, o.end), Math.max(t.start, o.start))),
+      );
       if (j < 0) continue;
       const b = triggers[j]!;
       const diagnostic = b.opId === 'biopsy';

@@ -1,0 +1,153 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testCodeSets } from '../testing/home.js';
+import type { Icd10pcsRelease } from '../icd10pcs/release.js';
+import { parseDocument } from '../document/document.js';
+import { codeProcedures, openPcsCoder } from './code-procedures.js';
+import type { PcsCoder } from './pcs-coder.js';
+
+const DATE = '2026-03-01';
+
+let coderP: Promise<PcsCoder> | undefined;
+async function coder(): Promise<PcsCoder> {
+  coderP ??= testCodeSets().then(async (cs) => (await openPcsCoder(cs, DATE)).coder);
+  return coderP;
+}
+
+/** Every code a build returns is made by a row of the tables; complete ones are valid codes. */
+function assertValid(release: Icd10pcsRelease, code: string): void {
+  if (code.length === 7) {
+    const m = release.matchTables(code);
+    assert.equal(m?.kind, 'row', `${code} is made by a table row`);
+    assert.ok(release.isValid(code), `${code} is a valid code`);
+  } else {
+    assert.ok(release.nextValues(code), `${code} is a valid prefix`);
+  }
+}
+
+async function codesOf(text: string): Promise<string[]> {
+  const c = await coder();
+  const out = c.phrase(text);
+  for (const s of out) assertValid(c.release, s.code);
+  return out.map((s) => s.code);
+}
+
+// A dozen common inpatient procedures, written as an operative note would name them.
+const CASES: Array<[string, string]> = [
+  ['Procedure: Laparoscopic appendectomy.', '0DTJ4ZZ'],
+  ['Procedure: Open appendectomy through a McBurney incision.', '0DTJ0ZZ'],
+  ['Procedure: Laparoscopic cholecystectomy.', '0FT44ZZ'],
+  ['Colonoscopy with biopsy of the sigmoid colon.', '0DBN8ZX'],
+  ['Percutaneous coronary intervention: PTCA of the right coronary artery with placement of one drug-eluting stent.', '027034Z'],
+  ['Right total hip arthroplasty with a cemented metal-on-polyethylene prosthesis.', '0SR9029'],
+  ['Right total hip replacement, cemented.', '0SR90J9'],
+  ['Low transverse cesarean section, delivery of a live female infant.', '10D00Z1'],
+  ['The patient remained on mechanical ventilation for 5 days.', '5A1955Z'],
+  ['Mechanical ventilation was required for 36 hours.', '5A1945Z'],
+  ['Transfusion of 2 units of packed red blood cells through a peripheral IV.', '30233N1'],
+  ['Procedure: cystoscopy.', '0TJB8ZZ'],
+  ['Exploratory laparotomy was performed.', '0WJG0ZZ'],
+  ['Esophagogastroduodenoscopy (EGD) without biopsy.', '0DJ08ZZ'],
+  ['Lumbar puncture for cerebrospinal fluid analysis.', '009U3ZX'],
+  ['Orotracheal intubation.', '0BH17EZ'],
+  ['Left total knee arthroplasty, uncemented.', '0SRD0JA'],
+];
+
+for (const [text, code] of CASES) {
+  test(`PCS build: ${text} → ${code}`, async () => {
+    assert.ok((await codesOf(text)).includes(code), `${text} → ${(await codesOf(text)).join(', ')}`);
+  });
+}
+
+test('PCS build: every axis carries a reason, and the code is checked against the table row', async () => {
+  const c = await coder();
+  const [s] = c.phrase('Procedure: Laparoscopic appendectomy.');
+  assert.ok(s);
+  assert.equal(s.axes.length, 7);
+  for (const a of s.axes) assert.ok(a.reason.length > 0, `axis ${a.pos} has a reason`);
+  assert.equal(s.axes[4]!.label, 'Percutaneous Endoscopic');
+  assert.equal(s.axes[4]!.evidence?.text, 'Laparoscopic');
+  assert.equal(s.title, c.release.lookup('0DTJ4ZZ')!.title);
+  assert.equal(s.evidence[0]!.text, 'appendectomy');
+});
+
+test('PCS build: a missing approach gives the longest valid prefix, the missing axes and a query', async () => {
+  const c = await coder();
+  const [s] = c.phrase('Resection of the bladder.');
+  assert.ok(s);
+  assert.equal(s.code, '0TTB');
+  assert.equal(s.complete, false);
+  assert.equal(s.missing?.[0]?.title, 'Approach');
+  assert.deepEqual(s.missing?.map((m) => m.pos), [5, 6, 7]);
+  assert.ok(s.missing![0]!.options.some((o) => o.label === 'Open'));
+  assert.match(s.query ?? '', /approach/);
+  assertValid(c.release, s.code);
+});
+
+test('PCS build: a side not stated stops at the body part with a question about the side', async () => {
+  const c = await coder();
+  const [s] = c.phrase('Nephrectomy.');
+  assert.ok(s);
+  assert.equal(s.code, '0TT');
+  assert.match(s.query ?? '', /side/);
+  const left = c.phrase('Open left nephrectomy.');
+  assert.deepEqual(left.map((x) => x.code), ['0TT10ZZ']);
+});
+
+test('PCS build: the contrast of an imaging study is asked for, never assumed', async () => {
+  const c = await coder();
+  const [ct] = c.phrase('CT of the abdomen and pelvis.');
+  assert.equal(ct?.code, 'BW21');
+  assert.equal(ct?.missing?.[0]?.title, 'Contrast');
+  const [plain] = c.phrase('CT of the abdomen without contrast.');
+  assert.equal(plain?.code, 'BW20ZZZ');
+  const [us] = c.phrase('Abdominal ultrasound.');
+  assert.equal(us?.code, 'BW40ZZZ');
+});
+
+test('PCS build: both eyes where the table has no bilateral value gives one code per side', async () => {
+  const codes = await codesOf('Fundus examination of both eyes was normal.');
+  assert.deepEqual(codes.sort(), ['08J0XZZ', '08J1XZZ']);
+});
+
+test('PCS build: a compound word codes each organ it removes', async () => {
+  const codes = await codesOf('Open radical cystoprostatectomy.');
+  assert.ok(codes.includes('0TTB0ZZ') && codes.includes('0VT00ZZ'), codes.join(', '));
+});
+
+test('PCS coding of a note: negated, historical and planned procedures are left out', async () => {
+  const cs = await testCodeSets();
+  const note = [
+    'Past surgical history: appendectomy in 1998.',
+    '',
+    'Hospital course: The patient underwent laparoscopic cholecystectomy on day 2. No transfusion was required.',
+    'Plan: colonoscopy is recommended in 6 weeks.',
+  ].join('\n');
+  const r = await codeProcedures(cs, parseDocument(note), { setting: 'inpatient', date: DATE });
+  assert.deepEqual(r.pcs?.codes.map((c) => c.code), ['0FT44ZZ']);
+  const all = await codeProcedures(cs, parseDocument(note), { setting: 'inpatient', date: DATE, includeHistory: true, includePlanned: true });
+  const codes = all.pcs!.codes.map((c) => c.code);
+  assert.ok(codes.includes('0FT44ZZ') && codes.includes('0DJD8ZZ') && codes.some((c) => c.startsWith('0DTJ')), codes.join(', '));
+  assert.ok(!codes.some((c) => c.startsWith('302')), 'the negated transfusion is not coded');
+  assert.equal(all.pcs!.codes.find((c) => c.code.startsWith('0DTJ'))?.status, 'historical');
+});
+
+test('PCS coding: evidence offsets point at the note', async () => {
+  const cs = await testCodeSets();
+  const note = 'OPERATIVE NOTE\nProcedure: Laparoscopic appendectomy.\nFindings: acute appendicitis.';
+  const r = await codeProcedures(cs, note, { setting: 'inpatient', date: DATE });
+  const s = r.pcs!.codes[0]!;
+  for (const e of s.evidence) assert.equal(note.slice(e.start, e.end), e.text);
+});
+
+test('PCS coding: random text never produces a code outside the tables', async () => {
+  const c = await coder();
+  const words = ['resection', 'left', 'kidney', 'laparoscopic', 'biopsy', 'CT', 'of', 'the', 'colon', 'stent', 'drainage', 'bilateral', 'ultrasound', 'transfusion', 'open', 'hip', 'replacement', 'with', 'mesh', 'repair', 'and', '.', 'cystoscopy', 'MRI', 'brain'];
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let i = 0; i < 300; i++) {
+    const n = 2 + Math.floor(rnd() * 10);
+    const text = Array.from({ length: n }, () => words[Math.floor(rnd() * words.length)]).join(' ');
+    for (const s of c.phrase(text)) assertValid(c.release, s.code);
+  }
+});
