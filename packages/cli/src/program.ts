@@ -4,6 +4,8 @@ import { codesetsCommand } from './commands/codesets.js';
 import { lookupCommand } from './commands/lookup.js';
 import { validateCommand } from './commands/validate.js';
 import { crosswalkCommand } from './commands/crosswalk.js';
+import { editsCommand } from './commands/edits.js';
+import { hccCommand } from './commands/hcc.js';
 import { claimCommand } from './commands/claim.js';
 import { startCommand } from './commands/start.js';
 import { searchCommand } from './commands/search.js';
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   program.addCommand(lookupCommand());
   program.addCommand(validateCommand());
   program.addCommand(crosswalkCommand());
+  program.addCommand(editsCommand());
+  program.addCommand(hccCommand());
   program.addCommand(claimCommand());
   program.addCommand(searchCommand());
   program.addCommand(indexCommand());

@@ -96,3 +96,21 @@ export type { Guide as X12Guide } from './x12/loops.js';
 export type { EnvelopeOptions, InterchangeHeader, GroupHeader, TransactionHeader } from './x12/envelope.js';
 export { cms1500Pdf, type Cms1500Options } from './claim-output/cms1500.js';
 export { fhirClaim, type FhirClaimOptions } from './claim-output/fhir-claim.js';
+export { Scrubber, type ScrubberOptions, type ScrubResult, type LayerStatus } from './edits/scrubber.js';
+export { LAYERS, LAYER_LABELS, ruleTexts, type Finding, type LayerId, type Severity, type RuleText } from './edits/finding.js';
+export { parseRefs, parseRefItem, refMatches, anyRefMatches, type NoteRef } from './edits/code-refs.js';
+export { TABLE_SYSTEMS, TABLE_LABELS, isTableSystem, type TableSystem, type ReleaseSystem } from './systems.js';
+export {
+  HccScorer,
+  scoreModel,
+  resolveSegment,
+  SEGMENT_INPUTS,
+  type HccPatient,
+  type HccScoreOptions,
+  type HccResult,
+  type ModelScore,
+  type HccModelChoice,
+  type SegmentInput,
+} from './hcc/score.js';
+export { SEGMENTS, type Segment } from './hcc/model.js';
+export type { GapHint, GapSuggestion } from './hcc/gaps.js';

@@ -11,3 +11,4 @@ import './cpt/module.js';
 import './encoder/module.js';
 import './coding/module.js';
 import './edits/module.js';
+import './hcc/module.js';

@@ -15,7 +15,7 @@
  * covered diagnoses) and the rule data files.
  */
 
-export interface CodeRef {
+export interface NoteRef {
   /** The reference as written, e.g. "N18.1-N18.6". */
   text: string;
   /** First code, bare (no dot). */
@@ -34,11 +34,11 @@ export function bare(code: string): string {
 }
 
 /** Parse one item ("N18.1-N18.6", "E10.-", "E08-E13 with .42"); undefined when it is not a reference. */
-export function parseRefItem(item: string): CodeRef | undefined {
+export function parseRefItem(item: string): NoteRef | undefined {
   const text = item.trim().replace(/\s+/g, ' ');
   const m = ITEM.exec(text.toUpperCase().replace(/ WITH /, ' with '));
   if (!m) return undefined;
-  const ref: CodeRef = { text, from: bare(m[1]!) };
+  const ref: NoteRef = { text, from: bare(m[1]!) };
   if (m[2]) ref.to = bare(m[2]);
   if (m[3]) ref.withSuffix = m[3];
   if (ref.to && ref.to < ref.from) return undefined;
@@ -49,8 +49,8 @@ export function parseRefItem(item: string): CodeRef | undefined {
  * Every code reference in a note's text: the comma-separated items of each
  * parenthesised group that are references, and "category X99" phrases.
  */
-export function parseRefs(text: string): CodeRef[] {
-  const out: CodeRef[] = [];
+export function parseRefs(text: string): NoteRef[] {
+  const out: NoteRef[] = [];
   for (const m of text.matchAll(/\(([^()]*)\)/g)) {
     for (const part of m[1]!.split(/,|;/)) {
       const ref = parseRefItem(part);
@@ -65,7 +65,7 @@ export function parseRefs(text: string): CodeRef[] {
 }
 
 /** Does a bare code fall under a reference? */
-export function refMatches(ref: CodeRef, code: string): boolean {
+export function refMatches(ref: NoteRef, code: string): boolean {
   if (!ref.to) return code.startsWith(ref.from);
   const head = code.slice(0, ref.from.length);
   if (head < ref.from) return false;
@@ -75,13 +75,13 @@ export function refMatches(ref: CodeRef, code: string): boolean {
 }
 
 /** Does a bare code fall under any of the references? */
-export function anyRefMatches(refs: readonly CodeRef[], code: string): boolean {
+export function anyRefMatches(refs: readonly NoteRef[], code: string): boolean {
   for (const r of refs) if (refMatches(r, code)) return true;
   return false;
 }
 
 /** Parse a list written as data ("E11.-", "N18.1-N18.6", "E08-E13 with .42"), refusing items that are not references. */
-export function parseRefList(items: readonly string[], where = 'list'): CodeRef[] {
+export function parseRefList(items: readonly string[], where = 'list'): NoteRef[] {
   return items.map((item) => {
     const r = parseRefItem(item);
     if (!r) throw new Error(`${where}: "${item}" is not a code, a code with "-", or a range`);
@@ -90,6 +90,6 @@ export function parseRefList(items: readonly string[], where = 'list'): CodeRef[
 }
 
 /** The reference in the tabular's written form, e.g. "N18.1-N18.6", "E10.-". */
-export function refLabel(ref: CodeRef): string {
+export function refLabel(ref: NoteRef): string {
   return ref.text;
 }

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import type { Icd10cmRelease } from '../icd10cm/release.js';
 import type { CodeNote } from '../lookup.js';
-import { anyRefMatches, parseRefItem, parseRefList, parseRefs, type CodeRef } from './code-refs.js';
+import { anyRefMatches, parseRefItem, parseRefList, parseRefs, type NoteRef } from './code-refs.js';
 import { listCodes, type ClaimContext, type DxItem } from './context.js';
 import type { FindingSink } from './finding.js';
 
@@ -37,7 +37,7 @@ export interface LessSpecificRule {
   id: string;
   code: string;
   bare: string;
-  with: CodeRef[][];
+  with: NoteRef[][];
   suggest: string;
   reason: string;
 }
@@ -45,7 +45,7 @@ export interface LessSpecificRule {
 export interface InstructionRules {
   optionalPhrases: string[];
   manifestationTitle: RegExp;
-  externalCause: CodeRef;
+  externalCause: NoteRef;
   lessSpecific: LessSpecificRule[];
   withoutComplications: string;
 }
@@ -78,7 +78,7 @@ export function instructionRules(): InstructionRules {
 
 /** One note read as an instruction about partner codes. */
 export interface PartnerNote {
-  refs: CodeRef[];
+  refs: NoteRef[];
   text: string;
   /** The code, section or chapter that carries the note. */
   from: string;
@@ -182,7 +182,7 @@ export function instructionIndex(release: Icd10cmRelease): InstructionIndex {
   return i;
 }
 
-function firstRef(refs: readonly CodeRef[]): string {
+function firstRef(refs: readonly NoteRef[]): string {
   return refs.map((r) => r.text).join(', ');
 }
 
@@ -266,7 +266,7 @@ function instructionText(lead: string, note: string): string {
   return note.toLowerCase().startsWith(`${last} `) ? `${words.slice(0, -1).join(' ')} ${note}` : `${lead} ${note}`;
 }
 
-function partnersOf(dx: readonly DxItem[], refs: readonly CodeRef[], self: number): DxItem[] {
+function partnersOf(dx: readonly DxItem[], refs: readonly NoteRef[], self: number): DxItem[] {
   const out: DxItem[] = [];
   for (let j = 0; j < dx.length; j++) if (j !== self && anyRefMatches(refs, dx[j]!.bare)) out.push(dx[j]!);
   return out;

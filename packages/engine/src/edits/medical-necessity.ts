@@ -29,7 +29,7 @@
 import { MedcoderError } from '../errors.js';
 import type { ReleaseManifest } from '../releases/manifest.js';
 import { CLAIM_SETTINGS, type ClaimSetting } from '../claims/model.js';
-import { anyRefMatches, parseRefItem, type CodeRef } from './code-refs.js';
+import { anyRefMatches, parseRefItem, type NoteRef } from './code-refs.js';
 import { listCodes, type ClaimContext } from './context.js';
 import type { FindingSink } from './finding.js';
 
@@ -95,8 +95,8 @@ export function parseCoverage(text: string, path: string): { data: CoverageCompi
 }
 
 interface LoadedPolicy extends CoveragePolicy {
-  covered: CodeRef[];
-  procedureRefs: CodeRef[];
+  covered: NoteRef[];
+  procedureRefs: NoteRef[];
 }
 
 export class CoverageTable {

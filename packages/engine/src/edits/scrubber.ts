@@ -192,7 +192,10 @@ export class Scrubber {
       } else skip('icd10cm-instructions', 'missing' in cm ? cm.missing : 'no ICD-10-CM release');
     }
 
-    if (ctx.setting === 'inpatient') {
+    if (ctx.setting !== 'inpatient') {
+      if (on('mce')) skip('mce', 'applies to inpatient claims only');
+      if (on('poa')) skip('poa', 'applies to inpatient claims only');
+    } else {
       if (on('mce') && mce) {
         if ('missing' in mce) skip('mce', mce.missing);
         else {

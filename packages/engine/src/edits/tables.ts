@@ -3,7 +3,7 @@ import type { ReleaseRef } from '../lookup.js';
 import type { ReleaseManifest } from '../releases/manifest.js';
 import type { CodeSets } from '../releases/registry.js';
 import { readReleaseFile } from '../releases/store.js';
-import type { TableSystem } from '../systems.js';
+import { TABLE_LABELS, type TableSystem } from '../systems.js';
 
 /** A rule table loaded for one release, with where it came from. */
 export interface LoadedTable<T> {
@@ -50,7 +50,7 @@ export class TableStore {
         reason ??= e.message;
       }
     }
-    return { missing: reason ?? `no ${system} table is compiled; put its files in a release folder and run "medcoder codesets import"` };
+    return { missing: reason ?? `no ${TABLE_LABELS[system]} table is compiled; put its files in a release folder and run "medcoder codesets import"` };
   }
 
   /**
