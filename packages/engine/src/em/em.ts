@@ -149,7 +149,7 @@ export function analyzeEm(note: string | ClinicalDocument, opts: EmOptions): EmA
     const ucount = medicare ? (time.minutes >= after ? Math.floor((time.minutes - after) / p.per) + 1 : 0) : Math.max(0, Math.floor((time.minutes - after) / p.per));
     if (ucount > 0) prolonged = { code: medicare ? p.medicare : p.code, units: ucount, reason: medicare ? `${time.minutes} minutes reach ${after} minutes or more (Medicare: ${ucount} ${ucount === 1 ? 'unit' : 'units'} of ${p.per} minutes from there)` : `${time.minutes} minutes pass the ${after} minutes of ${code} by ${ucount} full ${p.per}-minute ${ucount === 1 ? 'unit' : 'units'}` };
   }
-  if (opts.category === 'emergency' && time) warnings.push('emergency department levels are chosen by MDM only; the documented time is not used');
+  if (cat.mdmOnly && totalTime(doc.text)) warnings.push('emergency department levels are chosen by MDM only; the documented time is not used');
 
   const confidence = basis === 'time' ? 0.9 : mdm.problems.findings.length === 0 ? 0.5 : 0.8;
   const out: EmAnalysis = { category: opts.category, categoryLabel: cat.label, code, basis, mdm, confidence, explanation, notHigher, warnings };
