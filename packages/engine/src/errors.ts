@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'X12_DELIMITER_IN_DATA'
   | 'UNKNOWN_SYSTEM'
   | 'CODE_NOT_FOUND'
-  | 'CPT_FILE_INVALID';
+  | 'CPT_FILE_INVALID'
+  | 'PDF_TEXT_UNAVAILABLE';
 
 export class MedcoderError extends Error {
   readonly code: ErrorCode;

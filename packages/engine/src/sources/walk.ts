@@ -70,13 +70,20 @@ const SKIP_EXT = /\.(pdf|xlsx|xls|docx?|xsd|md|prn|png|jpe?g)$/i;
 
 export interface WalkNote { path: string; note: string }
 
+export interface WalkOptions {
+  /** List PDF files and members as entries instead of skipping them (the addenda are PDFs). */
+  includePdf?: boolean;
+}
+
 /**
  * List every readable entry below a release folder: plain files, zip members
  * (one level), and gzip content. Formats medcoder cannot read at all (PDF,
  * spreadsheets, Word) are reported as skipped notes; content detection
  * decides about the rest.
  */
-export async function walkSources(root: string): Promise<{ entries: SourceEntry[]; skipped: WalkNote[] }> {
+export async function walkSources(root: string, opts: WalkOptions = {}): Promise<{ entries: SourceEntry[]; skipped: WalkNote[] }> {
+  // PDF members are documents to the importer; the addenda reader asks for them.
+  const skip = (name: string) => SKIP_EXT.test(name) && !(opts.includePdf && /\.pdf$/i.test(name));
   const entries: SourceEntry[] = [];
   const skipped: WalkNote[] = [];
   const rootStat = await stat(root).catch(() => undefined);
@@ -104,7 +111,7 @@ export async function walkSources(root: string): Promise<{ entries: SourceEntry[
         }
         for (const m of members) {
           const display = `${rel}!${m.name}`;
-          if (SKIP_EXT.test(m.name)) {
+          if (skip(m.name)) {
             skipped.push({ path: display, note: 'document or spreadsheet, not a release data file' });
             continue;
           }
@@ -118,7 +125,7 @@ export async function walkSources(root: string): Promise<{ entries: SourceEntry[
         }
         continue;
       }
-      if (SKIP_EXT.test(item.name)) {
+      if (skip(item.name)) {
         skipped.push({ path: rel, note: 'document or spreadsheet, not a release data file' });
         continue;
       }
