@@ -26,6 +26,7 @@ interface EvalOptions {
   corpus?: string;
   setting: string;
   limit?: string;
+  fold?: string;
   minConfidence?: string;
   predictions?: string;
   json?: boolean;
@@ -42,6 +43,7 @@ export function evalCommand(): Command {
       .option('--setting <setting>', 'outpatient | inpatient (CodiEsp was coded under hospital rules)', 'inpatient')
       .option('--corpus <dir>', 'the CodiEsp folder (default: MEDCODER_CODIESP or ../shared/corpora/codiesp)')
       .option('--limit <n>', 'only the first n documents of the split')
+      .option('--fold <k/n>', 'only the documents whose position in the split modulo n is k (held-out fold of scripts/mine-lexicon.mjs --fold)')
       .option('--min-confidence <x>', 'leave out suggestions below this confidence')
       .option('--predictions <file>', 'also write the ranked predictions (doc_id<TAB>code)')
       .option('--json', 'JSON output')
@@ -61,6 +63,11 @@ export function evalCommand(): Command {
         const minConfidence = opts.minConfidence !== undefined ? Number(opts.minConfidence) : undefined;
         const split = opts.split as CodiEspSplit;
         let docs = codiEspDocuments(corpus, split);
+        if (opts.fold) {
+          const [k, n] = opts.fold.split('/').map(Number);
+          if (!(Number.isInteger(k) && Number.isInteger(n) && n! > 0 && k! >= 0 && k! < n!)) throw new MedcoderError('INVALID_ARGUMENT', `--fold must be k/n with 0 <= k < n, not "${opts.fold}"`);
+          docs = docs.filter((_, i) => i % n! === k!);
+        }
         if (limit) docs = docs.slice(0, limit);
         const allGold = codiEspGold(corpus, split, 'D');
         const gold = new Map(docs.map((d) => [d.id, allGold.get(d.id) ?? []] as const).filter(([, g]) => g.length > 0));

@@ -208,6 +208,14 @@ export class DiagnosisCoder {
         if (hasPrefix(c, r.symptoms)) drop(c, { reason: 'integral-symptom', trigger: dx, text: `integral to ${dx} ${this.title(dx)}: signs and symptoms routinely part of a confirmed diagnosis are not coded (guideline I.B.5; rule ${r.id})` });
       }
     }
+    // Unspecified codes beside the code that specifies them.
+    for (const r of this.rules.redundant) {
+      for (const c of [...suggested.keys()]) {
+        if (!hasPrefix(c, r.drop)) continue;
+        const by = [...suggested.keys()].find((o) => o !== c && !hasPrefix(o, r.drop) && hasPrefix(o, r.when));
+        if (by) drop(c, { reason: 'redundant', trigger: by, text: `${by} ${this.title(by)} states what ${c} leaves unspecified (rule ${r.id})` });
+      }
+    }
     // Excludes1: the two conditions cannot be coded together; the more specific stays.
     const codes = [...suggested.keys()].sort();
     for (const a of codes) {

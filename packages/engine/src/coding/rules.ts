@@ -26,12 +26,19 @@ export interface PregnancyRule {
   keep: boolean;
 }
 
+export interface RedundantRule {
+  id: string;
+  drop: string[];
+  when: string[];
+}
+
 export interface GuidelineRules {
   chronic: string[];
   personalHistory: Array<[string, string]>;
   familyHistory: Array<[string, string]>;
   combinations: CombinationRule[];
   integral: IntegralRule[];
+  redundant: RedundantRule[];
   pregnancy: { markers: string[]; map: PregnancyRule[] };
   externalCause: { injuryPrefixes: string[]; externalPrefixes: string[] };
 }
@@ -48,11 +55,12 @@ export function guidelineRules(): GuidelineRules {
       familyHistory: { map: Array<[string, string]> };
       combinations: { rules: CombinationRule[] };
       integralSymptoms: { rules: IntegralRule[] };
+      redundantUnspecified: { rules: RedundantRule[] };
       pregnancy: { markers: string[]; map: PregnancyRule[] };
       externalCause: { injuryPrefixes: string[]; externalPrefixes: string[] };
     };
     const ids = new Set<string>();
-    for (const r of [...d.combinations.rules, ...d.integralSymptoms.rules]) {
+    for (const r of [...d.combinations.rules, ...d.integralSymptoms.rules, ...d.redundantUnspecified.rules]) {
       if (ids.has(r.id)) throw new Error(`rules.json: rule id ${r.id} is used twice`);
       ids.add(r.id);
     }
@@ -62,6 +70,7 @@ export function guidelineRules(): GuidelineRules {
       familyHistory: d.familyHistory.map,
       combinations: d.combinations.rules,
       integral: d.integralSymptoms.rules,
+      redundant: d.redundantUnspecified.rules,
       pregnancy: d.pregnancy,
       externalCause: d.externalCause,
     };

@@ -119,7 +119,9 @@ export class DictionaryBuilder {
 
   add(entry: ConceptEntry): void {
     if (entry.terms.length === 0 || entry.terms.length > MAX_KEY_TERMS) return;
-    if (entry.terms.length === 1 && entry.source !== 'lexicon' && entry.source !== 'mined' && wordFilters().notAlone.has(entry.terms[0]!)) return;
+    const f = wordFilters();
+    if (entry.terms.length === 1 && entry.source !== 'lexicon' && entry.source !== 'mined' && f.notAlone.has(entry.terms[0]!)) return;
+    if (entry.source !== 'lexicon' && f.blockCodes.some((p) => entry.code.startsWith(p))) return;
     const key = [...entry.terms].sort().join(' ');
     const list = this.byKey.get(key);
     const cls = (s: ConceptSource) => (s === 'eindex' ? 'e' : s === 'mined' ? 'm' : 'd');
@@ -139,9 +141,13 @@ export class DictionaryBuilder {
   /** Every coded path of the Alphabetic Index (or External Cause Index). */
   addIndex(file: CompiledIndexFile, source: 'index' | 'eindex'): void {
     const resolveSee = (see: string): CompiledTerm | undefined => findSee(file, see);
+    const skip = wordFilters().skipMainTerms;
     const visit = (t: CompiledTerm, terms: string[], path: string[], depth: number) => {
+      if (depth === 0 && skip.has(t.t)) return;
       const own = depth === 0 ? mainTermTerms(t.t) : subtermTerms(t.t);
       if (own === null) return;
+      // A subterm of connecting words only ("His" read as a pronoun, "in") adds no words: its code is not the parent's concept.
+      const addSelf = !(depth > 0 && own.length === 0 && !/^(specified|unspecified|other|nec|nos)\b/i.test(t.t.trim()));
       const all = [...terms];
       for (const x of own) if (!all.includes(x)) all.push(x);
       const p = [...path, t.t];
@@ -154,8 +160,8 @@ export class DictionaryBuilder {
           manif = target.m;
         }
       }
-      const resolved = this.resolve(code);
-      if (code && !resolved) this.dropped++;
+      const resolved = addSelf ? this.resolve(code) : undefined;
+      if (code && addSelf && !resolved) this.dropped++;
       if (resolved) {
         const m = this.resolve(manif);
         this.add({ terms: all, code: resolved, ...(m ? { manif: m } : {}), source, label: p.join(' > '), priority: 10 + depth });

@@ -70,19 +70,26 @@ export function termOf(norm: string): string {
   synonymData();
   const us = americanSpelling(norm);
   const canon = canonical!.get(us) ?? canonical!.get(norm) ?? us;
-  t = stem(canon);
+  // Inflammations keep their name: Porter2 would make "cervicitis" "cervical" and "hepatitis" "hepatic".
+  t = /itis$/.test(canon) ? canon : /itides$/.test(canon) ? canon.replace(/itides$/, 'itis') : stem(canon);
   if (stemCache.size < 200_000) stemCache.set(norm, t);
   return t;
 }
 
 const FILTERS_URL = new URL('../../data/nlp/filters.json', import.meta.url);
-let filters: { notAlone: Set<string>; ignore: Set<string> } | undefined;
+export interface WordFilters {
+  notAlone: ReadonlySet<string>;
+  ignore: ReadonlySet<string>;
+  skipMainTerms: ReadonlySet<string>;
+  blockCodes: readonly string[];
+}
+let filters: WordFilters | undefined;
 
-/** Words that make no concept alone, and note words to ignore (data/nlp/filters.json). */
-export function wordFilters(): { notAlone: ReadonlySet<string>; ignore: ReadonlySet<string> } {
+/** Words that make no concept alone, note words to ignore, index main terms and codes left out (data/nlp/filters.json). */
+export function wordFilters(): WordFilters {
   if (!filters) {
-    const d = JSON.parse(readFileSync(FILTERS_URL, 'utf8')) as { notAlone: string[]; ignore: string[] };
-    filters = { notAlone: new Set(d.notAlone.map((w) => termOf(w))), ignore: new Set(d.ignore) };
+    const d = JSON.parse(readFileSync(FILTERS_URL, 'utf8')) as { notAlone: string[]; ignore: string[]; skipMainTerms?: string[]; blockCodes?: string[] };
+    filters = { notAlone: new Set(d.notAlone.map((w) => termOf(w))), ignore: new Set(d.ignore), skipMainTerms: new Set(d.skipMainTerms ?? []), blockCodes: d.blockCodes ?? [] };
   }
   return filters;
 }
