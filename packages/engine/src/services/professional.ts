@@ -72,6 +72,8 @@ interface Found {
   start: number;
   end: number;
   sentence: { start: number; end: number };
+  /** Later mentions of the same service. */
+  also?: Found[];
 }
 
 function sentenceOf(doc: ClinicalDocument, at: number): { start: number; end: number } {
@@ -94,16 +96,25 @@ function findAll(doc: ClinicalDocument, lower: string, rules: readonly ServiceRu
       out.push({ rule: r, start: at, end: at + m[0].length, sentence: sent });
     }
   }
-  // One finding per rule per sentence; overlapping findings of different rules keep the longer.
+  // Overlapping findings of different rules keep the longer; a service named again later in the note is the same
+  // service (its words join the first finding's), except wound repairs, whose lengths add up.
   out.sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: Found[] = [];
   for (const f of out) {
-    if (kept.some((k) => k.rule.id === f.rule.id && k.sentence.start === f.sentence.start)) continue;
     if (kept.some((k) => f.start < k.end && k.start < f.end)) continue;
+    const same = f.rule.unit === 'length' ? undefined : kept.find((k) => k.rule.id === f.rule.id);
+    if (same) {
+      (same.also ??= []).push(f);
+      continue;
+    }
     kept.push(f);
   }
   return kept;
 }
+
+/** Every mention of a found service, and the text of their sentences. */
+const mentionsOf = (f: Found): Found[] => [f, ...(f.also ?? [])];
+const contextOf = (lower: string, f: Found): string => mentionsOf(f).map((m) => lower.slice(m.sentence.start, m.sentence.end)).join(' \n ');
 
 function evidence(doc: ClinicalDocument, f: { start: number; end: number }): ServiceEvidence {
   return { start: f.start, end: f.end, text: doc.text.slice(f.start, f.end) };
@@ -167,9 +178,8 @@ export class ProfessionalCoder {
     const vaccines = findAll(doc, lower, r.vaccines);
     const vaccineLines: ServiceLine[] = [];
     for (const v of vaccines) {
-      const ctx = lower.slice(v.sentence.start, v.sentence.end);
-      const code = variantCode(v.rule, ctx);
-      vaccineLines.push(this.line('cpt', code, 'vaccine', 1, [evidence(doc, v)], [`${v.rule.id} vaccine product documented as given`], 0.85));
+      const code = variantCode(v.rule, contextOf(lower, v));
+      vaccineLines.push(this.line('cpt', code, 'vaccine', 1, mentionsOf(v).map((m) => evidence(doc, m)), [`${v.rule.id} vaccine product documented as given`], 0.85));
     }
     lines.push(...vaccineLines);
     let adminCount = 0;
@@ -190,18 +200,14 @@ export class ProfessionalCoder {
     const drugs = findAll(doc, lower, r.drugs).filter((d) => !vaccines.some((v) => d.start < v.end && v.start < d.end));
     const routes = new Map<'im' | 'iv', ServiceEvidence[]>();
     // One administration per drug: several mentions of one drug are one line, dosed from the mention that states a dose.
-    const byDrug = new Map<string, Array<{ d: Found; units: DoseUnits }>>();
-    for (const d of drugs) {
-      const units: DoseUnits = doseUnits(lower, d, this.hcpcs?.item(d.rule.code)?.t);
-      byDrug.set(d.rule.id, [...(byDrug.get(d.rule.id) ?? []), { d, units }]);
-    }
-    for (const group of byDrug.values()) {
+    for (const found of drugs) {
+      const group = mentionsOf(found).map((d) => ({ d, units: doseUnits(lower, d, this.hcpcs?.item(d.rule.code)?.t) as DoseUnits }));
       const { d, units } = group.find((g) => g.units.dose) ?? group[0]!;
       const others = group.filter((g) => g.d !== d).map((g) => evidence(doc, g.d));
       const ln = this.line('hcpcs', d.rule.code, 'drug', units.units, [evidence(doc, d), ...(units.evidence ? [units.evidence(doc.text)] : []), ...others].sort((a, b) => a.start - b.start), [units.reason], units.dose ? 0.85 : 0.6);
       if (!units.dose) ln.query = `Please document the dose of ${d.rule.id} given (the code is billed per ${units.per ?? 'dosage unit'}).`;
       lines.push(ln);
-      const ctx = lower.slice(d.sentence.start, d.sentence.end);
+      const ctx = contextOf(lower, found);
       r.injectionAdmin.iv.pattern.lastIndex = 0;
       r.injectionAdmin.im.pattern.lastIndex = 0;
       const route: 'im' | 'iv' = r.injectionAdmin.im.pattern.test(ctx) ? 'im' : r.injectionAdmin.iv.pattern.test(ctx) ? 'iv' : d.rule.defaultRoute === 'iv' ? 'iv' : 'im';
@@ -218,12 +224,12 @@ export class ProfessionalCoder {
     lines.push(...this.woundRepairs(doc, lower, lacerations));
     for (const p of procs) {
       if (p.rule.unit === 'length') continue;
-      const ctx = lower.slice(p.sentence.start, p.sentence.end);
+      const ctx = contextOf(lower, p);
       const code = variantCode(p.rule, ctx);
       const mods: ModifierSuggestion[] = [];
       if (p.rule.sided) mods.push(...sideModifiers(sideOf(ctx), `the ${p.rule.id.replace(/-/g, ' ')}`));
       if (p.rule.clia === 'waived' && payer === 'medicare') mods.push({ code: 'QW', reason: 'a CLIA-waived test billed to Medicare' });
-      const ln = this.line('cpt', code, p.rule.test ? 'test' : 'procedure', 1, [evidence(doc, p)], [`${p.rule.id.replace(/-/g, ' ')} documented as performed`], 0.8, mods);
+      const ln = this.line('cpt', code, p.rule.test ? 'test' : 'procedure', 1, mentionsOf(p).map((m) => evidence(doc, m)), [`${p.rule.id.replace(/-/g, ' ')} documented as performed`], 0.8, mods);
       if (p.rule.sided && !mods.length) ln.query = `Please document the side (right, left or both) of the ${p.rule.id.replace(/-/g, ' ')}.`;
       lines.push(ln);
     }
@@ -254,7 +260,7 @@ export class ProfessionalCoder {
 
     // E/M: the level, and whether it is separately identifiable from the services.
     const category = opts.category ?? (opts.patient === 'new' ? 'office-new' : 'office-established');
-    const serviceWords = [...vaccines, ...drugs, ...procs].map((f) => f.rule.pattern);
+    const serviceWords = [...vaccines, ...drugs, ...procs].flatMap((f) => (f.rule.treats ? [f.rule.pattern, f.rule.treats] : [f.rule.pattern]));
     const billedTests = procs.filter((p) => p.rule.test).map((p) => p.rule.test!);
     const linked = (item: string) => {
       const l = item.toLowerCase();
@@ -346,7 +352,8 @@ export class ProfessionalCoder {
       if (len) {
         entry.cm += Number(len[1]) / (len[2] === 'mm' ? 10 : 1);
         entry.evidence.push({ start: f.sentence.start + len.index, end: f.sentence.start + len.index + len[0].length, text: doc.text.slice(f.sentence.start + len.index, f.sentence.start + len.index + len[0].length) });
-      } else entry.unknown = true;
+      } else entry.unknown ||= entry.cm === 0;
+      if (len) entry.unknown = false;
       groups.set(key, entry);
     }
     const out: ServiceLine[] = [];

@@ -30,6 +30,8 @@ export interface ServiceRule {
   defaultRoute?: 'im' | 'iv' | 'sc';
   /** The test this service is (so it is not also counted as data for the E/M). */
   test?: string;
+  /** Problems this service treats: an E/M for them alone is not separately identifiable. */
+  treats?: RegExp;
 }
 
 export interface LengthRow {
@@ -68,6 +70,7 @@ interface RuleJson {
   admin?: string;
   defaultRoute?: 'im' | 'iv' | 'sc';
   test?: string;
+  treats?: string[];
 }
 
 interface ServicesFile {
@@ -102,6 +105,7 @@ function rule(r: RuleJson, kind: 'vaccine' | 'drug' | 'procedure'): ServiceRule 
     ...(r.admin ? { admin: r.admin } : {}),
     ...(r.defaultRoute ? { defaultRoute: r.defaultRoute } : {}),
     ...(r.test ? { test: r.test } : {}),
+    ...(r.treats ? { treats: anyOf(r.treats) } : {}),
   };
 }
 
