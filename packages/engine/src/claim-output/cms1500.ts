@@ -306,9 +306,11 @@ function drawForm(f: Form, doc: Doc): void {
     f.note('NPI', COL24.qual + 4, ly + LINE_H / 2 + 4, 5);
   }
   const linesBottom = LINE_TOP + LINES_PER_PAGE * LINE_H;
-  for (const x of [COL24.to, COL24.pos, COL24.emg, COL24.code, COL24.mods, COL24.ptr, COL24.charge, COL24.units, COL24.epsdt, COL24.qual, COL24.npi]) {
+  for (const x of [COL24.to, COL24.pos, COL24.emg, COL24.code, COL24.ptr, COL24.charge, COL24.units, COL24.epsdt, COL24.qual, COL24.npi]) {
     f.line(x, y + 6, x, linesBottom, 0.5);
   }
+  // Inside column D the code/modifier lines start below its caption.
+  f.line(COL24.mods, y + 15, COL24.mods, linesBottom, 0.5);
   for (const x of [COL24.mods + 20, COL24.mods + 40, COL24.mods + 60]) f.line(x, y + 22, x, linesBottom, 0.3);
   f.line(COL24.charge + 50, y + 22, COL24.charge + 50, linesBottom, 0.3);
 
