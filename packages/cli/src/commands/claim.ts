@@ -59,7 +59,7 @@ async function envelopeOptions(first: ClaimInput, o: WriteOptions): Promise<Buil
     ...fromFile,
     sender: { ...fromFile.sender, id: sender },
     receiver: { ...fromFile.receiver, id: receiver },
-    submitter: fromFile.submitter ?? { name: billingName.toUpperCase(), id: sender },
+    submitter: fromFile.submitter ?? { name: billingName.toUpperCase(), id: sender, ...(billing?.phone ? { phone: billing.phone } : {}) },
     receiverName: fromFile.receiverName ?? (first.payer?.name ?? 'RECEIVER').toUpperCase(),
     ...(o.usage ? { usage: o.usage as 'P' | 'T' } : {}),
     ...(control ? { interchangeControlNumber: control, groupControlNumber: control, transactionControlNumber: control } : {}),
@@ -85,7 +85,11 @@ async function writeClaim(file: string, o: WriteOptions, cmd: Command): Promise<
       setExit(cmd, EXIT_INVALID);
       return;
     }
-    const g = generate837(inputs, guide, await envelopeOptions(inputs[0]!, o));
+    const envelope = await envelopeOptions(inputs[0]!, o);
+    if (!envelope.submitter.phone && !envelope.submitter.email) {
+      process.stderr.write('warning: the submitter (1000A) has no telephone or e-mail; give one in --envelope (submitter.phone) or as the billing provider\'s phone\n');
+    }
+    const g = generate837(inputs, guide, envelope);
     const segments = g.text.split('~').length - 1;
     if (o.output) {
       await writeFile(o.output, g.text);
