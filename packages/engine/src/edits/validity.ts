@@ -93,6 +93,7 @@ export function checkValidity(ctx: ClaimContext, sink: FindingSink, codeSet: Cod
         diagnoses: [d.pos],
         vars: { code: d.code, pos: d.pos, release: cm.release.ref.label, reason: reasonText(v) + historyNote(opts.cmHistory, v.code, cm.release) },
         ...(fixFor(v) ? { fix: fixFor(v)! } : {}),
+        ...(cm.warnings.length ? { severity: 'warning' as const } : {}),
         source: cm.release.ref.label,
       });
     }
@@ -102,7 +103,7 @@ export function checkValidity(ctx: ClaimContext, sink: FindingSink, codeSet: Cod
       if (!v.valid) sink.emit('validity.dx-invalid', { codes: [v.code], vars: { code: v.code, pos: 'admitting/reason for visit', release: cm.release.ref.label, reason: reasonText(v) }, source: cm.release.ref.label });
     }
     // A claim whose lines fall in two ICD-10-CM releases must be split at the release boundary.
-    if (claim.setting !== 'inpatient' && ctx.lines.length) {
+    if (claim.setting !== 'inpatient' && ctx.lines.length && !cm.warnings.length) {
       const last = ctx.lines.reduce((m, l) => (l.date > m ? l.date : m), ctx.lines[0]!.date);
       if (last > cm.release.ref.effectiveTo) {
         const later = ctx.lines.filter((l) => l.date > cm.release.ref.effectiveTo).map((l) => l.n);
