@@ -111,12 +111,18 @@ export class CodeMatcher {
     let k = this.keyMemo.get(code);
     if (k !== undefined) return k;
     let c = code.toUpperCase();
-    const d = this.release.lookup(c);
-    if (d?.kind === 'extension') c = c.slice(0, -1);
-    else if (d && !d.billable) {
+    const node = (this.release as { node?: (c: string) => { k: string; b: number } | undefined }).node?.(c);
+    if (node?.k === 'extension') c = c.slice(0, -1);
+    else if (node?.b === 1) {
+      // billable as is
+    } else if (node || !('node' in this.release)) {
+      const d = this.release.lookup(c);
+      if (d?.kind === 'extension') c = c.slice(0, -1);
+      else if (d && !d.billable) {
       // Split in a later edition: the unspecified subcode stands for the old code.
-      const unspecified = (d.children ?? []).filter((x) => x.billable && /\bunspecified\b/i.test(x.title));
-      if (unspecified.length === 1) c = unspecified[0]!.code;
+        const unspecified = (d.children ?? []).filter((x) => x.billable && /\bunspecified\b/i.test(x.title));
+        if (unspecified.length === 1) c = unspecified[0]!.code;
+      }
     }
     k = c.replace(/X+$/, '').replace(/\.$/, '').toLowerCase();
     if (this.keyMemo.size < 200_000) this.keyMemo.set(code, k);

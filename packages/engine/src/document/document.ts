@@ -116,7 +116,8 @@ export function parseDocument(input: string | Uint8Array, opts: ParseOptions = {
       for (let k = 0; k < lineTokens.length; k++) {
         const t = lineTokens[k]!;
         openSentence();
-        tokens.push({ ...t, index: tokens.length, sentence: sentences.length });
+        // One object shape for every token (a spread would make each a dictionary-mode object).
+        tokens.push({ index: tokens.length, start: t.start, end: t.end, text: t.text, norm: t.norm, kind: t.kind, sentence: sentences.length });
         if (tokens.length - sentStartToken >= MAX_SENTENCE_TOKENS) {
           closeSentence();
           continue;

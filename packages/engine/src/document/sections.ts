@@ -98,8 +98,14 @@ export function headerAt(text: string, lineStart: number, lineEnd: number): Head
   if (s >= lineEnd) return undefined;
   const limit = Math.min(lineEnd, s + longest + 2);
   // Header candidates end at a colon, or at the end of a short line.
-  const colon = text.indexOf(':', s);
-  if (colon !== -1 && colon < limit) {
+  let colon = -1;
+  for (let i = s; i < limit; i++) {
+    if (text.charCodeAt(i) === 58) {
+      colon = i;
+      break;
+    }
+  }
+  if (colon !== -1) {
     const key = headerKey(text.slice(s, colon));
     const def = byHeader!.get(key);
     if (def) {
