@@ -114,3 +114,16 @@ export {
 } from './hcc/score.js';
 export { SEGMENTS, type Segment } from './hcc/model.js';
 export type { GapHint, GapSuggestion } from './hcc/gaps.js';
+export {
+  runRollForward,
+  type RollForwardRunOptions,
+  type RollForwardReport,
+  type IndexCodeCheck,
+  type TableCheck,
+} from './addenda/run.js';
+export type { RollForwardOptions, UpdateStep, OrderCheck } from './addenda/roll-forward.js';
+export type { AddendumOutcome, ApplyIssue, IssueSeverity } from './addenda/report.js';
+export { findAddenda, ADDENDUM_KINDS, ADDENDUM_LABELS, type AddendumFile, type AddendumKind } from './addenda/sources.js';
+export { REPORT_FILE as ADDENDA_REPORT_FILE, CHANGES_FILE as ADDENDA_CHANGES_FILE, derivedId, type SavedReport, type SavedChanges, type WrittenRelease } from './addenda/write.js';
+export { diffReleases, type ReleaseDiff, type CodeChange, type NoteChange } from './addenda/diff.js';
+export type { IndexDiff, IndexEntryRecord, IndexEntryChange } from './addenda/index-diff.js';

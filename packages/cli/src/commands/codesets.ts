@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { CodeSets, defaultHome, importReleases } from '@medcoder/engine';
 import { stderrProgress } from '../progress.js';
 import { printJson, println } from '../output.js';
+import { addRollForwardCommands } from './roll-forward.js';
 
 export function codesetsCommand(): Command {
   const cmd = new Command('codesets').description('import and list compiled code-set releases');
@@ -42,7 +43,7 @@ export function codesetsCommand(): Command {
       const cs = await CodeSets.open();
       const list = cs.releases(opts.system);
       if (opts.json) {
-        return printJson(list.map((m) => ({ ...cs.ref(m.id), system: m.system, derived: Boolean(m.derived), counts: m.counts, sources: m.sources.map((s) => s.path), provenance: m.provenance ?? {} })));
+        return printJson(list.map((m) => ({ ...cs.ref(m.id), system: m.system, derived: Boolean(m.derived), ...(cs.answeringFor(m.id) ? { answeredBy: cs.answeringFor(m.id) } : {}), counts: m.counts, sources: m.sources.map((s) => s.path), provenance: m.provenance ?? {} })));
       }
       if (list.length === 0) {
         println(`No compiled releases in ${defaultHome()}. Run: medcoder codesets import`);
@@ -52,9 +53,10 @@ export function codesetsCommand(): Command {
       for (const m of list) {
         const r = cs.ref(m.id);
         const counts = Object.entries(m.counts).map(([k, v]) => `${v.toLocaleString('en-US')} ${k}`).join(', ');
-        println(`  ${m.id.padEnd(22)} ${m.label.padEnd(34)} ${r.effectiveFrom}..${r.effectiveTo}  ${counts}${m.derived ? '  (derived)' : ''}`);
+        println(`  ${m.id.padEnd(22)} ${m.label.padEnd(34)} ${r.effectiveFrom}..${r.effectiveTo}  ${counts}${m.derived ? '  (derived)' : ''}${cs.answeringFor(m.id) ? `  (stands aside for ${cs.answeringFor(m.id)})` : ''}`);
         if (m.provenance) for (const [k, v] of Object.entries(m.provenance)) println(`  ${''.padEnd(22)}   ${k}: ${v}`);
       }
     });
+  addRollForwardCommands(cmd);
   return cmd;
 }

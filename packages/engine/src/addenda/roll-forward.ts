@@ -227,8 +227,9 @@ export async function rollForward(opts: RollForwardOptions = {}): Promise<RollFo
         const listed = first.period ? undefined : orderAddenda.get(first.year);
         const mid = (codes: string[]) => (listed ? codes.filter((c) => !listed.has(c)) : []);
         const reconciled = reconcileWithOrder(model, tabular, order, official.id);
-        tabular = compile();
-        const after = compareWithOrder(tabular, order);
+        const touched = reconciled.added.length + reconciled.removed.length + reconciled.retitled.length > 0;
+        if (touched) tabular = compile();
+        const after = touched ? compareWithOrder(tabular, order) : before;
         dressWithOrder(tabular, order);
         step.order = {
           release: official.id,

@@ -152,6 +152,6 @@ export async function runRollForward(opts: RollForwardRunOptions = {}): Promise<
     };
   }
   report.release = derivedId(last.step);
-  if (!opts.dryRun) report.releases = await writeRolledForward(result, contents);
+  if (!opts.dryRun) report.releases = await writeRolledForward(result, contents, opts.progress);
   return report;
 }

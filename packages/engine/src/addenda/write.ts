@@ -1,9 +1,13 @@
 import { CM_CODES_FILE, packCm, type CmCompiled } from '../icd10cm/compiled.js';
 import { INDEX_COUNT_NAMES, INDEX_FILES, INDEX_FORMAT, type CompiledIndexFile, type IndexKind } from '../icd10cm/alphabetic-index.js';
-import { engineFingerprint, VALID_CODES_FILE, writeHistory } from '../releases/import.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { engineFingerprint, runPostCompile, VALID_CODES_FILE, writeHistory } from '../releases/import.js';
+import type { CompiledOutput, CompileContext, ReleaseGroup } from '../releases/compiler.js';
+import { silentProgress, type Progress } from '../progress.js';
 import { releaseSpan } from '../releases/key.js';
 import { RELEASE_FORMAT, type ReleaseManifest, type ReleaseSource } from '../releases/manifest.js';
-import { PendingRelease, withImportLock } from '../releases/store.js';
+import { PendingRelease, readManifests, readReleaseFile, withImportLock } from '../releases/store.js';
 import type { ChangeSource } from './apply-tabular.js';
 import type { AddendumOutcome, ApplyIssue } from './report.js';
 import type { RollForwardResult, UpdateStep } from './roll-forward.js';
@@ -72,9 +76,16 @@ export interface ReleaseContent {
 }
 
 /** Write rolled-forward releases into the home (all or none), then refresh the code history. */
-export async function writeRolledForward(result: RollForwardResult, contents: ReleaseContent[]): Promise<WrittenRelease[]> {
+export async function writeRolledForward(result: RollForwardResult, contents: ReleaseContent[], progress: Progress = silentProgress): Promise<WrittenRelease[]> {
   const engine = await engineFingerprint();
   return withImportLock(result.home, async () => {
+    // The steps every import runs after compiling (search index, concept dictionary) run here too.
+    const ctx: CompileContext = {
+      progress,
+      shared: new Map(),
+      existing: await readManifests(result.home),
+      readCompiled: (id, file) => readReleaseFile(result.home, id, file),
+    };
     const pending: Array<{ p: PendingRelease; manifest: ReleaseManifest }> = [];
     const written: WrittenRelease[] = [];
     try {
@@ -112,8 +123,14 @@ export async function writeRolledForward(result: RollForwardResult, contents: Re
             `against the order file of ${order.release}: ${order.missing.length} billable codes missing and ${order.extra.length} extra before reconciliation (${order.midYear.missing.length + order.midYear.extra.length} of them changed by a mid-year update), ${order.titles.length} titles differing; ${order.reconciled.added.length} codes added, ${order.reconciled.removed.length} removed and ${order.reconciled.retitled.length} retitled from the order file`,
           );
         }
+        const group: ReleaseGroup = { key: { system: 'icd10cm', year: c.step.year, ...(c.step.period ? { period: c.step.period } : {}) }, id, sources: [] };
+        const output: CompiledOutput = { files, counts, derived: true, effectiveFrom: span.from, effectiveTo: span.to };
+        await runPostCompile(group, output, ctx);
         const p = await PendingRelease.create(result.home, id);
-        for (const [file, data] of Object.entries(files)) await p.writeJson(file, data);
+        for (const [file, data] of Object.entries(files)) {
+          if (data instanceof Uint8Array) await writeFile(join(p.tmp, file), data);
+          else await p.writeJson(file, data);
+        }
         const manifest: ReleaseManifest = {
           format: RELEASE_FORMAT,
           id,

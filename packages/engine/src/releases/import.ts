@@ -32,6 +32,11 @@ export function registerPostCompile(hook: PostCompileHook): void {
   postCompileHooks.push(hook);
 }
 
+/** Run the post-compile steps on a release compiled outside an import (a release rolled forward with the addenda). */
+export async function runPostCompile(group: ReleaseGroup, output: CompiledOutput, ctx: CompileContext): Promise<void> {
+  for (const hook of postCompileHooks) Object.assign(output.files, await hook(group, output, ctx));
+}
+
 export interface ImportOptions {
   /** Folders with official release files; default: MEDCODER_RELEASES or ../shared/codesets. */
   from?: string[];

@@ -12,6 +12,17 @@ import { readManifests, releasesDir } from './store.js';
 
 const loaders = new Map<CodeSystem, SystemLoader>();
 
+/**
+ * Which of two releases beginning on the same date answers: a derived one
+ * (rolled forward with the official addenda, checked against the year's order
+ * file) over an official order-file release, unless official ones are
+ * preferred; between two of a kind, the later id, as before.
+ */
+function preferredOf(a: ReleaseManifest, b: ReleaseManifest, preferOfficial: boolean): ReleaseManifest {
+  if (Boolean(a.derived) !== Boolean(b.derived)) return Boolean(a.derived) !== preferOfficial ? a : b;
+  return a.id > b.id ? a : b;
+}
+
 export function registerLoader(l: SystemLoader): void {
   loaders.set(l.system, l);
 }
@@ -55,7 +66,10 @@ export class CodeSets {
   private readonly histories = new Map<string, Promise<CodeHistory | undefined>>();
   private readonly spans: Map<string, ReleaseRef>;
 
-  private constructor(readonly home: string, readonly manifests: ReleaseManifest[]) {
+  /** Releases that begin on the same date as another and stand aside for it: id to the id that answers. */
+  private readonly asideFor = new Map<string, string>();
+
+  private constructor(readonly home: string, readonly manifests: ReleaseManifest[], preferOfficial = false) {
     this.spans = new Map();
     const bySystem = new Map<string, ReleaseManifest[]>();
     for (const m of manifests) {
@@ -63,20 +77,47 @@ export class CodeSets {
       list.push(m);
       bySystem.set(m.system, list);
     }
-    for (const list of bySystem.values()) {
-      list.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+    for (const all of bySystem.values()) {
+      all.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+      // Of releases beginning on the same date one answers (preferredOf); the others stand aside and keep its dates.
+      const list: ReleaseManifest[] = [];
+      for (const m of all) {
+        const i = list.findIndex((x) => x.effectiveFrom === m.effectiveFrom);
+        if (i < 0) list.push(m);
+        else if (preferredOf(list[i]!, m, preferOfficial) === m) list[i] = m;
+      }
+      for (const m of all) {
+        const winner = list.find((x) => x.effectiveFrom === m.effectiveFrom)!;
+        if (winner !== m) this.asideFor.set(m.id, winner.id);
+      }
       list.forEach((m, i) => {
         const next = list[i + 1];
         let to = m.effectiveTo;
         if (next && next.effectiveFrom <= to) to = dayBefore(next.effectiveFrom);
         this.spans.set(m.id, { id: m.id, label: m.label, effectiveFrom: m.effectiveFrom, effectiveTo: to });
       });
+      for (const [aside, winner] of this.asideFor) {
+        const w = this.spans.get(winner);
+        const m = all.find((x) => x.id === aside);
+        if (w && m) this.spans.set(aside, { id: m.id, label: m.label, effectiveFrom: w.effectiveFrom, effectiveTo: w.effectiveTo });
+      }
     }
   }
 
-  static async open(opts: { home?: string } = {}): Promise<CodeSets> {
+  /**
+   * Open a home. `preferOfficial` (default: MEDCODER_PREFER_OFFICIAL=1) makes
+   * an official release answer where a derived one (rolled forward with the
+   * addenda) covers the same dates; by default the derived one answers.
+   */
+  static async open(opts: { home?: string; preferOfficial?: boolean } = {}): Promise<CodeSets> {
     const home = opts.home ?? defaultHome();
-    return new CodeSets(home, await readManifests(home));
+    const prefer = opts.preferOfficial ?? /^(1|true|yes)$/i.test(process.env.MEDCODER_PREFER_OFFICIAL ?? '');
+    return new CodeSets(home, await readManifests(home), prefer);
+  }
+
+  /** When a release stands aside for another that begins on the same date: the id of the one that answers. */
+  answeringFor(id: string): string | undefined {
+    return this.asideFor.get(id);
   }
 
   /** Releases, optionally of one system, oldest first. */
@@ -106,6 +147,7 @@ export class CodeSets {
     }
     let best: ReleaseManifest | undefined;
     for (const m of list) {
+      if (this.asideFor.has(m.id)) continue;
       const r = this.ref(m.id);
       if (r.effectiveFrom <= date && date <= r.effectiveTo) return { manifest: m, ref: r, warnings: [] };
       if (r.effectiveFrom <= date) best = m;
