@@ -28,10 +28,16 @@ export function x12Codes(): X12Codes {
   return cached;
 }
 
-/** The inverse of a code map (X12 code → model value). */
+const inverses = new WeakMap<object, Record<string, string>>();
+
+/** The inverse of a code map (X12 code → model value), built once per map. */
 export function inverse(map: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(map)) out[v] = k;
+  let out = inverses.get(map);
+  if (!out) {
+    out = {};
+    for (const [k, v] of Object.entries(map)) out[v] = k;
+    inverses.set(map, out);
+  }
   return out;
 }
 

@@ -37,6 +37,10 @@ export interface LoopDef {
   /** Own segments in guide order (the first opens the loop, except for HEADER). */
   rules: SegmentRule[];
   children: string[];
+  /** Own rules by tag (index into `rules`), for quick placement. */
+  ownByTag: Map<string, number[]>;
+  /** Child loops by the tag of their opening segment. */
+  childByTag: Map<string, LoopDef[]>;
 }
 
 export interface LoopTable {
@@ -71,7 +75,16 @@ export function loopTable(guide: Guide): LoopTable {
   const loops = new Map<string, LoopDef>();
   for (const [id, l] of Object.entries(raw.loops)) {
     const rules = l.segments.map(parseRule);
-    loops.set(id, { id, name: l.name, ...(id === 'HEADER' ? {} : { start: rules[0] }), rules, children: l.children ?? [] });
+    const ownByTag = new Map<string, number[]>();
+    rules.forEach((r, i) => ownByTag.set(r.tag, [...(ownByTag.get(r.tag) ?? []), i]));
+    loops.set(id, { id, name: l.name, ...(id === 'HEADER' ? {} : { start: rules[0] }), rules, children: l.children ?? [], ownByTag, childByTag: new Map() });
+  }
+  for (const def of loops.values()) {
+    for (const childId of def.children) {
+      const child = loops.get(childId);
+      if (!child?.start) throw new MedcoderError('INVALID_ARGUMENT', `${guide} loop table: ${def.id} lists an unknown child ${childId}`);
+      def.childByTag.set(child.start.tag, [...(def.childByTag.get(child.start.tag) ?? []), child]);
+    }
   }
   t = { guide, implementation: raw.implementation, loops };
   tables.set(guide, t);
@@ -84,8 +97,11 @@ function valueOf(seg: AnySegment, n: number, c: number | undefined, component: s
   if (e === undefined) return '';
   if (typeof e === 'string') {
     if (c === undefined) return e;
-    const parts = e.split(component);
-    return parts[c - 1] ?? '';
+    if (c === 1) {
+      const at = e.indexOf(component);
+      return at < 0 ? e : e.slice(0, at);
+    }
+    return e.split(component)[c - 1] ?? '';
   }
   return (e as readonly (string | undefined)[])[(c ?? 1) - 1] ?? '';
 }
@@ -98,7 +114,8 @@ function matches(rule: SegmentRule, seg: AnySegment, component: string): boolean
 
 /** Place of a segment among a loop's own segments (Infinity when the guide does not list it). */
 export function ruleIndex(def: LoopDef, seg: AnySegment, component: string, fromStart = true): number {
-  for (let i = fromStart ? 0 : 1; i < def.rules.length; i++) if (matches(def.rules[i]!, seg, component)) return i;
+  const candidates = def.ownByTag.get(seg[0] as string);
+  if (candidates) for (const i of candidates) if ((fromStart || i > 0) && matches(def.rules[i]!, seg, component)) return i;
   return Infinity;
 }
 
@@ -109,49 +126,67 @@ export interface BuildResult<S extends AnySegment> {
 }
 
 /**
- * Place a transaction's segments (BHT … up to, not including, SE) into loops.
- * A segment stays in the innermost open loop that owns it; otherwise it opens
- * a child loop of the innermost loop that has one starting with it.
+ * Places segments into loops one at a time: a segment stays in the innermost
+ * open loop that owns it; otherwise it opens a child loop of the innermost
+ * loop that has one starting with it. `stack` holds the open loops, root first.
  */
-export function buildLoops<S extends AnySegment>(table: LoopTable, segments: readonly S[], component: string): BuildResult<S> {
-  const root: LoopNode<S> = { id: 'HEADER', segments: [], children: [] };
-  const stack: LoopNode<S>[] = [root];
-  const defs: LoopDef[] = [table.loops.get('HEADER')!];
-  const unplaced: BuildResult<S>['unplaced'] = [];
-  for (let k = 0; k < segments.length; k++) {
-    const seg = segments[k]!;
-    let placed = false;
-    for (let i = stack.length - 1; i >= 0 && !placed; i--) {
+export class LoopBuilder<S extends AnySegment> {
+  readonly root: LoopNode<S> = { id: 'HEADER', segments: [], children: [] };
+  readonly stack: LoopNode<S>[] = [this.root];
+  private readonly defs: LoopDef[];
+  readonly unplaced: BuildResult<S>['unplaced'] = [];
+  private count = 0;
+
+  constructor(private readonly table: LoopTable, private readonly component: string) {
+    this.defs = [table.loops.get('HEADER')!];
+  }
+
+  push(seg: S): void {
+    const { stack, defs, component } = this;
+    const index = this.count++;
+    for (let i = stack.length - 1; i >= 0; i--) {
       const def = defs[i]!;
-      // Own segment of an open loop (the opening segment repeats only as a new loop).
+      // Own segment of an open loop (its opening segment only ever opens a new loop).
       if (ruleIndex(def, seg, component, def.id === 'HEADER') !== Infinity) {
-        stack.length = i + 1;
-        defs.length = i + 1;
-        stack[i]!.segments.push(seg);
-        placed = true;
-        break;
-      }
-      for (const childId of def.children) {
-        const child = table.loops.get(childId)!;
-        if (child.start && matches(child.start, seg, component)) {
-          const node: LoopNode<S> = { id: childId, segments: [seg], children: [] };
+        if (stack.length !== i + 1) {
           stack.length = i + 1;
           defs.length = i + 1;
-          stack[i]!.children.push(node);
-          stack.push(node);
-          defs.push(child);
-          placed = true;
-          break;
+        }
+        stack[i]!.segments.push(seg);
+        return;
+      }
+      const children = def.childByTag.get(seg[0] as string);
+      if (children) {
+        for (const child of children) {
+          if (matches(child.start!, seg, component)) {
+            const node: LoopNode<S> = { id: child.id, segments: [seg], children: [] };
+            stack.length = i + 1;
+            defs.length = i + 1;
+            stack[i]!.children.push(node);
+            stack.push(node);
+            defs.push(child);
+            return;
+          }
         }
       }
     }
-    if (!placed) {
-      const top = stack[stack.length - 1]!;
-      top.segments.push(seg);
-      unplaced.push({ index: k, tag: String(seg[0]), loop: top.id });
-    }
+    const top = stack[stack.length - 1]!;
+    top.segments.push(seg);
+    this.unplaced.push({ index, tag: String(seg[0]), loop: top.id });
   }
-  return { root, unplaced };
+}
+
+export interface BuildResult<S extends AnySegment> {
+  root: LoopNode<S>;
+  /** Segments the guide does not place where they stand (kept in the nearest loop). */
+  unplaced: { index: number; tag: string; loop: string }[];
+}
+
+/** Place a transaction's segments (BHT … up to, not including, SE) into loops. */
+export function buildLoops<S extends AnySegment>(table: LoopTable, segments: readonly S[], component: string): BuildResult<S> {
+  const b = new LoopBuilder<S>(table, component);
+  for (const seg of segments) b.push(seg);
+  return { root: b.root, unplaced: b.unplaced };
 }
 
 /** Sort a loop's own segments and children into guide order (stable). */

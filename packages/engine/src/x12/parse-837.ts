@@ -13,10 +13,10 @@ import type { Claim, ClaimLine, Diagnosis, Provider } from '../claims/model.js';
 import { MedcoderError } from '../errors.js';
 import { REPEATING } from './claim-common.js';
 import { dotted, inverse, x12Codes } from './codes.js';
-import { checkEnvelope, readGs, readIsa, readTransactionHeader, type EnvelopeIssue } from './envelope.js';
-import { buildLoops, loopTable, type Guide, type LoopNode } from './loops.js';
+import { readGs, readIsa, readTransactionHeader } from './envelope.js';
+import { LoopBuilder, loopTable, type Guide, type LoopNode } from './loops.js';
 import { carriedForm, nm1Modelled, readAddress, readPersonName, readProvider } from './parties.js';
-import { components, el, isoFromD8, readDecimal, tokenize, type Delimiters, type Segment } from './segments.js';
+import { components, delimitersAt, el, findInterchange, forEachSegment, isoFromD8, readDecimal, type Delimiters, type Segment } from './segments.js';
 import type { ClaimFile } from './write-837.js';
 
 type Node = LoopNode<Segment>;
@@ -389,6 +389,17 @@ const PROVIDER_LOOPS: Record<Guide, Record<string, { role: keyof Claim['provider
   },
 };
 
+/** What each HI qualifier holds, by guide. */
+const HI_PROFESSIONAL: Record<string, string> = { ABK: 'dx10', ABF: 'dx10', BK: 'dx9', BF: 'dx9', BG: 'condition' };
+const HI_ROLES: Record<Guide, Record<string, string>> = {
+  '837P': HI_PROFESSIONAL,
+  '837I': {
+    ...HI_PROFESSIONAL,
+    ABJ: 'admitting', BJ: 'admitting', APR: 'reason', PR: 'reason', ABN: 'external', BN: 'external',
+    BBR: 'procedure', BR: 'procedure', BBQ: 'procedure', BQ: 'procedure', BI: 'span', BH: 'occurrence', BE: 'value',
+  },
+};
+
 function readClaim(ctx: Ctx, node: Node, up: Upper): Claim {
   const d = ctx.d;
   const codes = x12Codes();
@@ -439,13 +450,7 @@ function readClaim(ctx: Ctx, node: Node, up: Upper): Claim {
   if (Object.keys(ind).length) c.indicators = ind;
 
   const refs = inverse(codes.claimReferences as unknown as Record<string, string>);
-  const hiRoles: Record<string, string> = { ABK: 'dx10', ABF: 'dx10', BK: 'dx9', BF: 'dx9', BG: 'condition' };
-  if (ctx.guide === '837I') {
-    Object.assign(hiRoles, {
-      ABJ: 'admitting', BJ: 'admitting', APR: 'reason', PR: 'reason', ABN: 'external', BN: 'external',
-      BBR: 'procedure', BR: 'procedure', BBQ: 'procedure', BQ: 'procedure', BI: 'span', BH: 'occurrence', BE: 'value',
-    });
-  }
+  const hiRoles = HI_ROLES[ctx.guide];
   let dischargeHour: number | undefined;
   let dischargeDtp: Segment | undefined;
   let cl1: Segment | undefined;
@@ -571,47 +576,134 @@ function readClaim(ctx: Ctx, node: Node, up: Upper): Claim {
   return c;
 }
 
-function walkHierarchy(ctx: Ctx, node: Node, up: Upper, out: Claim[]): void {
-  for (const child of node.children) {
-    if (child.id === '2000A') walkHierarchy(ctx, child, readBilling(ctx, child), out);
-    else if (child.id === '2000B') walkHierarchy(ctx, child, readSubscriber(ctx, child, up), out);
-    else if (child.id === '2000C') walkHierarchy(ctx, child, readPatient(ctx, child, up), out);
-    else if (child.id === '2300') out.push(readClaim(ctx, child, up));
+const HL_LOOPS = new Set(['2000A', '2000B', '2000C']);
+
+/** One transaction being read: loops placed as segments arrive, each claim read as soon as its loop closes. */
+class TransactionReader {
+  readonly builder: LoopBuilder<Segment>;
+  readonly claims: Claim[] = [];
+  private readonly uppers = new Map<Node, Upper>();
+  private open: { node: Node; depth: number; parent: Node; up: Upper } | undefined;
+
+  constructor(readonly ctx: Ctx) {
+    this.builder = new LoopBuilder<Segment>(loopTable(ctx.guide), ctx.d.component);
+  }
+
+  push(seg: Segment): void {
+    const b = this.builder;
+    b.push(seg);
+    const open = this.open;
+    if (open && b.stack[open.depth] !== open.node) this.finish();
+    const top = b.stack[b.stack.length - 1]!;
+    if (top.id === '2300' && top.segments.length === 1 && top !== this.open?.node) {
+      const depth = b.stack.length - 1;
+      // The parent loops (billing provider, subscriber, patient) are complete when their first claim starts.
+      this.open = { node: top, depth, parent: b.stack[depth - 1]!, up: this.upper(depth) };
+    }
+  }
+
+  /** The billing, subscriber and patient context of the open loops above `depth`. */
+  private upper(depth: number): Upper {
+    let up: Upper = { self: true, carried: [] };
+    for (let i = 1; i < depth; i++) {
+      const node = this.builder.stack[i]!;
+      if (!HL_LOOPS.has(node.id)) continue;
+      let u = this.uppers.get(node);
+      if (!u) {
+        u = node.id === '2000A' ? readBilling(this.ctx, node) : node.id === '2000B' ? readSubscriber(this.ctx, node, up) : readPatient(this.ctx, node, up);
+        this.uppers.set(node, u);
+      }
+      up = u;
+    }
+    return up;
+  }
+
+  /** Read the open claim loop and let go of its segments. */
+  finish(): void {
+    const open = this.open;
+    if (!open) return;
+    this.open = undefined;
+    this.claims.push(readClaim(this.ctx, open.node, open.up));
+    const siblings = open.parent.children;
+    const at = siblings.lastIndexOf(open.node);
+    if (at >= 0) siblings.splice(at, 1);
   }
 }
 
 /** Read an 837P or 837I file into claims. Throws X12_MALFORMED when it is not one. */
 export function parse837(text: string): Parsed837 {
-  const { delimiters: d, segments } = tokenize(text);
-  const issues: ParseIssue[] = checkEnvelope(segments).map((e: EnvelopeIssue) => ({ severity: 'error', message: e.message, at: e.segment }));
-  const isa = segments[0]!;
-  const file: Parsed837 = { guide: '837P', delimiters: d, interchange: readIsa(isa), groups: [], claims: [], issues, carriedSegments: 0 };
+  const start = findInterchange(text);
+  const d = delimitersAt(text, start);
+  const issues: ParseIssue[] = [];
+  let isa: Segment | undefined;
+  const file: Parsed837 = { guide: '837P', delimiters: d, interchange: undefined as unknown as Parsed837['interchange'], groups: [], claims: [], issues, carriedSegments: 0 };
   let guideSeen: Guide | undefined;
-  for (let i = 1; i < segments.length; i++) {
-    const s = segments[i]!;
-    if (s[0] === 'GS') file.groups.push({ header: readGs(s), transactions: [] });
-    else if (s[0] === 'ST') {
-      let end = i + 1;
-      while (end < segments.length && segments[end]![0] !== 'SE' && segments[end]![0] !== 'ST') end++;
-      const group = file.groups[file.groups.length - 1];
-      if (!group) throw new MedcoderError('X12_MALFORMED', 'a transaction (ST) outside a functional group (GS)');
-      if (el(s, 1) !== '837') throw new MedcoderError('X12_MALFORMED', `transaction set ${el(s, 1)} is not an 837 claim`, { st01: el(s, 1) });
-      const guide = guideOf(el(s, 3)) ?? guideOf(group.header.version);
-      if (!guide) throw new MedcoderError('X12_MALFORMED', `"${el(s, 3) || group.header.version}" is neither 837P (005010X222) nor 837I (005010X223)`);
-      if (guideSeen && guide !== guideSeen) issues.push({ severity: 'warning', message: 'the file mixes 837P and 837I transactions' });
-      guideSeen = guide;
-      const { root, unplaced } = buildLoops(loopTable(guide), segments.slice(i + 1, end), d.component);
-      for (const u of unplaced) issues.push({ severity: 'warning', message: `${u.tag} is not where the ${guide} guide places it (kept in loop ${u.loop})`, at: u.tag });
-      const ctx: Ctx = { d, guide, issues };
+  let tx: { reader: TransactionReader; st: Segment; count: number } | undefined;
+  let transactions = 0;
+  const envelopeIssue = (segment: string, message: string) => issues.push({ severity: 'error', message, at: segment });
+
+  forEachSegment(text, start, d, (s) => {
+    if (tx) {
+      tx.count++;
+      if (s[0] !== 'SE' && s[0] !== 'ST' && s[0] !== 'GE' && s[0] !== 'IEA') {
+        tx.reader.push(s);
+        return;
+      }
+      const { reader, st, count } = tx;
+      tx = undefined;
+      reader.finish();
+      const root = reader.builder.root;
+      for (const u of reader.builder.unplaced) issues.push({ severity: 'warning', message: `${u.tag} is not where the ${reader.ctx.guide} guide places it (kept in loop ${u.loop})`, at: u.tag });
       const find = (id: string) => root.children.find((c) => c.id === id);
-      const header = readTransactionHeader(s, root.segments, find('1000A')?.segments ?? [], find('1000B')?.segments ?? []);
-      const claims: Claim[] = [];
-      walkHierarchy(ctx, root, { self: true, carried: [] }, claims);
-      group.transactions.push({ header, claims });
-      file.claims.push(...claims);
-      i = end;
+      const header = readTransactionHeader(st, root.segments, find('1000A')?.segments ?? [], find('1000B')?.segments ?? []);
+      file.groups[file.groups.length - 1]!.transactions.push({ header, claims: reader.claims });
+      file.claims.push(...reader.claims);
+      if (s[0] === 'SE') {
+        if (el(s, 1) !== String(count)) envelopeIssue('SE01', `SE01 says ${el(s, 1)} segments, the transaction has ${count}`);
+        if (el(s, 2) !== el(st, 2)) envelopeIssue('SE02', `SE02 ${el(s, 2)} does not repeat ST02 ${el(st, 2)}`);
+        return;
+      }
+      envelopeIssue('SE', 'a transaction has no SE');
     }
-  }
+    switch (s[0]) {
+      case 'ISA':
+        isa = s;
+        file.interchange = readIsa(s);
+        break;
+      case 'GS':
+        file.groups.push({ header: readGs(s), transactions: [] });
+        transactions = 0;
+        break;
+      case 'ST': {
+        const group = file.groups[file.groups.length - 1];
+        if (!group) throw new MedcoderError('X12_MALFORMED', 'a transaction (ST) outside a functional group (GS)');
+        if (el(s, 1) !== '837') throw new MedcoderError('X12_MALFORMED', `transaction set ${el(s, 1)} is not an 837 claim`, { st01: el(s, 1) });
+        const guide = guideOf(el(s, 3)) ?? guideOf(group.header.version);
+        if (!guide) throw new MedcoderError('X12_MALFORMED', `"${el(s, 3) || group.header.version}" is neither 837P (005010X222) nor 837I (005010X223)`);
+        if (guideSeen && guide !== guideSeen) issues.push({ severity: 'warning', message: 'the file mixes 837P and 837I transactions' });
+        guideSeen = guide;
+        transactions++;
+        tx = { reader: new TransactionReader({ d, guide, issues }), st: s, count: 1 };
+        break;
+      }
+      case 'GE': {
+        const gs = file.groups[file.groups.length - 1];
+        if (!gs) envelopeIssue('GE', 'GE without GS');
+        else {
+          if (el(s, 1) !== String(transactions)) envelopeIssue('GE01', `GE01 says ${el(s, 1)} transactions, the group has ${transactions}`);
+          if (el(s, 2) !== gs.header.controlNumber) envelopeIssue('GE02', `GE02 ${el(s, 2)} does not repeat GS06 ${gs.header.controlNumber}`);
+        }
+        break;
+      }
+      case 'IEA':
+        if (el(s, 1) !== String(file.groups.length)) envelopeIssue('IEA01', `IEA01 says ${el(s, 1)} groups, the interchange has ${file.groups.length}`);
+        if (el(s, 2) !== el(isa!, 13)) envelopeIssue('IEA02', `IEA02 ${el(s, 2)} does not repeat ISA13 ${el(isa!, 13)}`);
+        isa = undefined;
+        break;
+    }
+  });
+  if (tx) envelopeIssue('SE', 'the last transaction has no SE');
+  if (isa) envelopeIssue('IEA', 'the interchange has no IEA');
   file.guide = guideSeen ?? '837P';
   file.carriedSegments = file.claims.reduce((n, c) => n + (c.x12?.segments.length ?? 0), 0);
   return file;
