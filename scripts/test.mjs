@@ -13,6 +13,8 @@ const run = (cmd, args, env = {}) => {
 };
 
 run('npx', ['tsc', '-b']);
+// the web app (served by the server; the browser tests use the build)
+run('npm', ['run', 'build', '--silent', '-w', '@medcoder/web']);
 
 const home = process.env.MEDCODER_TEST_HOME ?? join(root, '.cache', 'test-home');
 console.log(`# test home: ${home}`);

@@ -13,13 +13,12 @@ export function serveCommand(): Command {
     .option('--port <port>', 'port', process.env['PORT'] ?? '8080')
     .option('--workers <n>', 'coding workers in this process', '2')
     .option('--no-demo', 'do not add the demo users and encounters to an empty database')
-    .option('--no-import', 'do not compile code sets before starting')
+    .option('--no-import', 'do not compile new or changed code-set releases before starting')
     .action(async (opts: { host: string; port: string; workers: string; demo: boolean; import: boolean }) => {
       const home = defaultHome();
-      if (opts.import) {
-        const cs = await CodeSets.open({ home }).catch(() => undefined);
-        if (!cs || cs.releases().length === 0) await importReleases({ progress: stderrProgress() });
-      }
+      // compile the releases that are new or changed (unchanged ones are kept), as `medcoder start` does
+      if (opts.import) await importReleases({ progress: stderrProgress() });
+      else if ((await CodeSets.open({ home })).releases().length === 0) throw new Error(`no code sets are compiled in ${home}; run without --no-import`);
       const { startServer, seedDemo } = await import('@medcoder/server');
       const s = await startServer({
         home,

@@ -47,7 +47,7 @@ export function DashboardPage() {
                 <XAxis dataKey="day" fontSize={11} />
                 <YAxis allowDecimals={false} fontSize={11} />
                 <Tooltip />
-                <Bar dataKey="count" name="Finalized" fill="#228be6" isAnimationActive={false} />
+                <Bar maxBarSize={48} dataKey="count" name="Finalized" fill="#228be6" isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           </Card>
@@ -74,8 +74,8 @@ export function DashboardPage() {
                 <YAxis domain={[0, 100]} fontSize={11} />
                 <Tooltip />
                 <Legend wrapperStyle={{ fontSize: 11 }} />
-                <Bar dataKey="precision" name="Precision" fill="#15aabf" isAnimationActive={false} />
-                <Bar dataKey="recall" name="Recall" fill="#7950f2" isAnimationActive={false} />
+                <Bar maxBarSize={40} dataKey="precision" name="Precision" fill="#15aabf" isAnimationActive={false} />
+                <Bar maxBarSize={40} dataKey="recall" name="Recall" fill="#7950f2" isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           </Card>
@@ -88,7 +88,7 @@ export function DashboardPage() {
                 <XAxis type="number" allowDecimals={false} fontSize={11} />
                 <YAxis type="category" dataKey="rule" fontSize={10} width={150} />
                 <Tooltip />
-                <Bar dataKey="count" name="Findings" fill="#fd7e14" isAnimationActive={false} />
+                <Bar maxBarSize={28} dataKey="count" name="Findings" fill="#fd7e14" isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           </Card>

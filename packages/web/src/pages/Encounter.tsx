@@ -32,7 +32,7 @@ export function EncounterPage({ id, me }: { id: number; me: Me }) {
   const [queryCode, setQueryCode] = useState<string | null>(null);
   const docsRef = useRef<HTMLDivElement>(null);
 
-  const load = useCallback(() => api.encounter(id).then((x) => (setD(x), setError(null)), (e: Error) => setError(e.message)), [id]);
+  const load = useCallback(() => api.encounter(id).then(setD, (e: Error) => setError(e.message)), [id]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -54,23 +54,29 @@ export function EncounterPage({ id, me }: { id: number; me: Me }) {
       setNotice(ok ?? null);
       setError(null);
     } catch (e) {
+      setNotice(null);
       if (e instanceof ApiError && e.status === 409 && e.problem['code'] === 'VERSION_CONFLICT') setError('Someone else changed this encounter; it has been reloaded. Check and try again.');
       else setError(e instanceof Error ? e.message : String(e));
     }
     await load();
   };
 
+  const [flashTick, setFlashTick] = useState(0);
   const select = (sid: number) => {
     setSelected(sid);
     setTab('codes');
-    const el = docsRef.current?.querySelector<HTMLElement>(`[data-ev="${sid}"]`);
-    if (el) {
-      el.scrollIntoView({ behavior: 'smooth', block: 'center' });
-      el.classList.remove('flash');
-      void el.offsetWidth; // restart the animation
-      el.classList.add('flash');
-    }
+    setFlashTick((t) => t + 1);
   };
+  // after the render that marks the selection: scroll to the evidence and flash it
+  useEffect(() => {
+    if (selected === null) return;
+    const el = docsRef.current?.querySelector<HTMLElement>(`[data-ev="${selected}"]`);
+    if (!el) return;
+    el.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    el.classList.remove('flash');
+    void el.offsetWidth; // restart the animation
+    el.classList.add('flash');
+  }, [flashTick]);
 
   const marksByDoc = useMemo(() => {
     const m = new Map<number, Mark[]>();
@@ -164,12 +170,18 @@ export function EncounterPage({ id, me }: { id: number; me: Me }) {
                             <Table.Td>
                               <Text size="xs">{s.title}</Text>
                               <Text size="xs" c="dimmed" lineClamp={2}>{s.rationale}</Text>
-                              {s.details && Object.entries(s.details).map(([k, v]) => (
-                                <Text key={k} size="xs" c="indigo">{k.toUpperCase()}: {typeof v === 'string' ? v : JSON.stringify(v)}</Text>
-                              ))}
+                              {s.details && Object.entries(s.details).map(([k, v]) =>
+                                k === 'sequence' ? (
+                                  <Badge key={k} size="xs" variant="outline" mr={4}>{String(v)}</Badge>
+                                ) : k === 'context' ? (
+                                  <Text key={k} span size="xs" c="dimmed" mr={4}>context: {Array.isArray(v) ? v.join(', ') : String(v)}</Text>
+                                ) : (
+                                  <Text key={k} size="xs" c="indigo">{k.toUpperCase()}: {typeof v === 'string' ? v : JSON.stringify(v)}</Text>
+                                ),
+                              )}
                               {s.rejectReason && <Text size="xs" c="red">Rejected: {s.rejectReason}</Text>}
                             </Table.Td>
-                            <Table.Td w={44}><Badge size="xs" variant="light" color={confidenceColor(s.confidence)}>{Math.round(s.confidence * 100)}%</Badge></Table.Td>
+                            <Table.Td w={48}><Tooltip label="confidence"><Text size="xs" fw={700} c={confidenceColor(s.confidence)}>{Math.round(s.confidence * 100)}%</Text></Tooltip></Table.Td>
                             <Table.Td w={120} onClick={(e) => e.stopPropagation()}>
                               {s.status === 'suggested' && editable && (
                                 <Group gap={4} wrap="nowrap">
@@ -206,7 +218,7 @@ export function EncounterPage({ id, me }: { id: number; me: Me }) {
                   <Table.Tbody>
                     {d.finalCodes.map((c) => (
                       <Table.Tr key={c.id} data-testid={`final-${c.code}`}>
-                        <Table.Td w={24}>{c.kind === 'diagnosis' && c.sequence === 1 ? <Tooltip label="Principal / first-listed"><Badge size="xs">1</Badge></Tooltip> : c.sequence}</Table.Td>
+                        <Table.Td w={24}>{c.kind === 'diagnosis' && c.sequence === 1 ? <Tooltip label={enc.setting === 'inpatient' ? 'Principal diagnosis' : 'First-listed diagnosis'}><Text size="xs" fw={800} c="blue">1</Text></Tooltip> : c.sequence}</Table.Td>
                         <Table.Td w={70} className="mono" fw={600}>{c.code}</Table.Td>
                         <Table.Td><Text size="xs">{c.title}</Text></Table.Td>
                         <Table.Td w={70}>

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// Load benchmark of the workstation server (numbers for the README; not tests).
+// Starts `medcoder serve` on loopback with a fresh SQLite database (or
+// DATABASE_URL=postgres://… to measure PostgreSQL), fills it with 100,000
+// encounters, then drives it with autocannon from this process:
+//   coding:   POST /api/code-text with a 2.5 KB note   (target ≥ 300 req/s, p99 < 100 ms)
+//   search:   GET /api/codes/search, rotating queries  (target ≥ 3,000 req/s, p99 < 20 ms)
+//   worklist: GET /api/encounters?limit=50, filters    (target page < 50 ms with 100,000 encounters)
+// Options (env): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 16), BENCH_ENCOUNTERS (default 100000).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+
+const root = resolve(import.meta.dirname, '..');
+const { connect } = await import(join(root, 'packages/server/dist/index.js'));
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const total = Number(process.env.BENCH_ENCOUNTERS ?? 100_000);
+const home = process.env.MEDCODER_HOME ?? (process.env.MEDCODER_TEST_HOME || join(root, '.cache', 'test-home'));
+const dir = mkdtempSync(join(tmpdir(), 'medcoder-bench-'));
+const dbUrl = process.env.DATABASE_URL ?? join(dir, 'bench.sqlite');
+const port = 18000 + Math.floor(Math.random() * 1000);
+const base = `http://127.0.0.1:${port}`;
+const password = 'bench password 123';
+
+console.log(`# medcoder server bench (node ${process.version}, ${cpus().length} cores, ${dbUrl.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'}, code sets in ${home})`);
+
+// ---- fill the database
+const db = await connect({ url: dbUrl });
+{
+  const t0 = performance.now();
+  const k = db.kysely;
+  const now = new Date().toISOString();
+  await k.transaction().execute(async (trx) => {
+    const settings = ['inpatient', 'outpatient', 'emergency', 'professional'];
+    const statuses = ['ready', 'ready', 'in_progress', 'query', 'finalized', 'pending'];
+    for (let b = 0; b < total; b += 1000) {
+      const pats = [];
+      for (let i = b; i < Math.min(total, b + 1000); i++) pats.push({ mrn: `B${i}`, name: `Bench Patient ${i}`, birth_date: '1950-01-01', sex: i % 2 ? 'F' : 'M' });
+      const ids = await trx.insertInto('patients').values(pats).returning('id').execute();
+      await trx.insertInto('encounters').values(ids.map((p, j) => {
+        const i = b + j;
+        const day = new Date(Date.UTC(2025, 0, 1) + (i % 365) * 86400_000).toISOString().slice(0, 10);
+        return { external_id: `BENCH-${i}`, patient_id: Number(p.id), setting: settings[i % 4], service_from: day, service_to: day, provider: `Dr. ${i % 50}`, payer: 'Medicare', status: statuses[i % 6], assigned_to: null, version: 1, coded_at: null, coding_engine: null, coding_error: null, finalized_by: null, finalized_at: null, created_at: now, updated_at: now };
+      })).execute();
+    }
+  });
+  console.log(`filled ${total} encounters in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+await db.close();
+
+// ---- start the server
+const server = spawn(process.execPath, [join(root, 'packages/cli/dist/main.js'), 'serve', '--port', String(port), '--no-demo', '--no-import'], {
+  env: { ...process.env, MEDCODER_HOME: home, DATABASE_URL: dbUrl, MEDCODER_ADMIN_USER: 'bench', MEDCODER_ADMIN_PASSWORD: password, LOG_LEVEL: 'error' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const stop = () => { try { server.kill('SIGTERM'); } catch { /* gone */ } };
+process.on('exit', stop);
+await new Promise((res, rej) => {
+  server.stdout.on('data', (d) => { if (String(d).includes('medcoder workstation on')) res(); });
+  server.on('exit', (c) => rej(new Error(`server exited ${c}`)));
+});
+
+const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password }) });
+const cookie = login.headers.get('set-cookie').split(';')[0];
+const { csrfToken } = await login.json();
+const headers = { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
+
+const note = readFileSync(join(root, 'packages/server/demo/demo-001-hp.txt'), 'utf8') + '\n' + readFileSync(join(root, 'packages/server/demo/demo-001-discharge.txt'), 'utf8');
+const text = note.slice(0, 2500);
+const codeBody = JSON.stringify({ text, setting: 'inpatient', date: '2026-03-02' });
+const queries = ['diabetes chronic kidney', 'E11.2', 'heart failure', 'pneumonia', 'fracture femur', 'hypertension', 'copd exacerbation', 'I50', 'sepsis', 'urinary tract infection', 'atrial fibrillation', 'J44'];
+
+// warm up (loads releases, search index, concept dictionary)
+const w1 = await fetch(`${base}/api/code-text`, { method: 'POST', headers, body: codeBody });
+const warm = await w1.json();
+if (!w1.ok) throw new Error(`code-text failed: ${JSON.stringify(warm)}`);
+for (const q of queries) await fetch(`${base}/api/codes/search?q=${encodeURIComponent(q)}&date=2026-03-02`, { headers });
+await fetch(`${base}/api/encounters?limit=50`, { headers });
+console.log(`coding engine: ${warm.engine}; ${warm.codes.length} codes for a ${text.length}-character note`);
+
+const run = (title, opts) => new Promise((res, rej) => {
+  autocannon({ url: base, connections, duration: seconds, headers, ...opts }, (err, r) => (err ? rej(err) : res(r)));
+}).then((r) => {
+  const line = `${title.padEnd(34)} ${String(Math.round(r.requests.average)).padStart(6)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+  console.log(line);
+  return r;
+});
+
+let qi = 0;
+const results = {};
+results.coding = await run('coding (2.5 KB note)', { method: 'POST', path: '/api/code-text', body: codeBody });
+results.search = await run('search', { requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/codes/search?q=${encodeURIComponent(queries[qi++ % queries.length])}&date=2026-03-02&limit=20` }) }] });
+results.worklist = await run('worklist page of 50 (no filter)', { method: 'GET', path: '/api/encounters?limit=50', connections: 4 });
+results.worklistFiltered = await run('worklist page of 50 (status+setting)', { method: 'GET', path: '/api/encounters?limit=50&status=ready&setting=inpatient', connections: 4 });
+results.worklistDates = await run('worklist page of 50 (date range)', { method: 'GET', path: '/api/encounters?limit=50&from=2025-03-01&to=2025-03-31', connections: 4 });
+
+// one request at a time: the latency a coder sees
+const single = [];
+for (let i = 0; i < 50; i++) {
+  const t = performance.now();
+  const r = await fetch(`${base}/api/encounters?limit=50&status=${i % 2 ? 'ready' : 'finalized'}`, { headers });
+  await r.arrayBuffer();
+  single.push(performance.now() - t);
+}
+single.sort((a, b) => a - b);
+console.log(`worklist page, one at a time: median ${single[25].toFixed(1)} ms, max ${single[49].toFixed(1)} ms (target < 50 ms)`);
+
+const ok = (b) => (b ? 'PASS' : 'MISS');
+console.log('\ntargets:');
+console.log(`  coding ≥ 300 req/s, p99 < 100 ms:  ${ok(results.coding.requests.average >= 300 && results.coding.latency.p99 < 100)}`);
+console.log(`  search ≥ 3000 req/s, p99 < 20 ms:  ${ok(results.search.requests.average >= 3000 && results.search.latency.p99 < 20)}`);
+console.log(`  worklist page < 50 ms:             ${ok(single[49] < 50)}`);
+stop();
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);
