@@ -31,7 +31,10 @@ test('coding two documents: evidence offsets point into the document they came f
         assert.equal(docs[e.doc]!.text.slice(e.start, e.end), e.text, `${r.engine} ${c.code}`);
       }
     }
-    assert.ok(active.every((c, i) => i === 0 || (c.sequence ?? 0) >= (active[i - 1]!.sequence ?? 0)));
+    for (const kind of ['diagnosis', 'procedure', 'service']) {
+      const seq = active.filter((c) => c.kind === kind).map((c) => c.sequence ?? 0);
+      assert.ok(seq.every((n, i) => i === 0 || n >= seq[i - 1]!), `${kind} sequence ${seq.join(',')}`);
+    }
   }
 });
 

@@ -63,8 +63,66 @@ export function engineFeatures(): Record<string, string> {
 
 export async function codeDocuments(codeSets: CodeSets, req: CodingRequest): Promise<CodingAnswer> {
   const codeDiagnoses = exported('codeDiagnoses');
-  if (codeDiagnoses) return fromEngine(codeSets, req, codeDiagnoses);
-  return fallbackCoding(codeSets, req);
+  const dx = codeDiagnoses ? await fromEngine(codeSets, req, codeDiagnoses) : await fallbackCoding(codeSets, req);
+  const codeProcedures = exported('codeProcedures');
+  if (!codeProcedures) return dx;
+  const px = await proceduresFromEngine(codeSets, req, codeProcedures);
+  return { engine: `${dx.engine}${px.engine ? ` + ${px.engine}` : ''}`, codes: [...dx.codes, ...px.codes] };
+}
+
+/**
+ * Adapter for the engine's procedure and service coding (`codeProcedures(codeSets,
+ * text, { setting, date })`): ICD-10-PCS for inpatient stays, CPT/HCPCS
+ * lines (with the E/M level and its explanation) otherwise. A system without
+ * a compiled release is skipped with a note, never an error.
+ */
+async function proceduresFromEngine(codeSets: CodeSets, req: CodingRequest, fn: AnyFn): Promise<{ engine: string; codes: BridgeCode[] }> {
+  const joined = joinDocuments(req.documents);
+  const setting = req.setting === 'inpatient' ? 'inpatient' : req.setting === 'professional' ? 'professional' : 'outpatient';
+  let r: Record<string, unknown>;
+  try {
+    r = (await fn(codeSets, joined.text, { setting, date: req.date })) as Record<string, unknown>;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'NO_RELEASE_FOR_DATE' || code === 'RELEASE_NOT_FOUND' || code === 'RELEASE_CORRUPT') return { engine: `codeProcedures skipped (${code})`, codes: [] };
+    throw e;
+  }
+  const ev = (list: unknown) =>
+    ((list ?? []) as Array<Record<string, unknown>>).flatMap((e) => {
+      const start = Number(e['start'] ?? -1);
+      const end = Number(e['end'] ?? -1);
+      return start >= 0 && end > start && end <= joined.text.length ? [joined.locate(start, end)] : [];
+    });
+  const text = (x: unknown) => (Array.isArray(x) ? x.map(String).join(' ') : String(x ?? ''));
+  const codes: BridgeCode[] = [];
+  const pcs = r['pcs'] as { codes?: Array<Record<string, unknown>> } | undefined;
+  (pcs?.codes ?? []).forEach((c, i) => {
+    const status = String(c['status'] ?? 'performed');
+    const details: Record<string, unknown> = {};
+    if (c['complete'] === false) details['incomplete'] = `axes still open: ${((c['missing'] ?? []) as Array<Record<string, unknown>>).map((m) => m['title'] ?? m['axis'] ?? m['pos']).join(', ') || 'see the table'}`;
+    if (c['query']) details['query'] = c['query'];
+    codes.push({
+      system: 'icd10pcs', code: String(c['code']), title: String(c['title'] ?? ''), kind: 'procedure', sequence: status === 'performed' ? i + 1 : null,
+      confidence: Number(c['confidence'] ?? 0.5), rationale: text(c['rationale']), evidence: ev(c['evidence']),
+      suppressReason: status === 'performed' ? null : `${status} procedure, not performed in this encounter`, details: Object.keys(details).length ? details : null,
+    });
+  });
+  const services = r['services'] as { lines?: Array<Record<string, unknown>>; em?: Record<string, unknown> } | undefined;
+  const em = services?.em;
+  (services?.lines ?? []).forEach((l, i) => {
+    const details: Record<string, unknown> = {};
+    if (Number(l['units'] ?? 1) !== 1) details['units'] = l['units'];
+    const mods = (l['modifiers'] ?? []) as Array<Record<string, unknown>>;
+    if (mods.length) details['modifiers'] = mods.map((m) => `${m['modifier'] ?? m['code'] ?? ''}${m['reason'] ? ` (${m['reason']})` : ''}`).join(', ');
+    if (l['query']) details['query'] = l['query'];
+    if (em && (l['kind'] === 'em' || l['code'] === em['code'])) details['em'] = `${text(em['explanation'])}${(em['notHigher'] as unknown[] | undefined)?.length ? ` Not higher: ${text(em['notHigher'])}` : ''}`;
+    if (l['valid'] === false && l['validation']) details['validation'] = l['validation'];
+    codes.push({
+      system: String(l['system'] ?? 'cpt'), code: String(l['code']), title: String(l['title'] ?? l['code']), kind: 'service', sequence: i + 1,
+      confidence: Number(l['confidence'] ?? 0.5), rationale: text(l['rationale']), evidence: ev(l['evidence']), suppressReason: null, details: Object.keys(details).length ? details : null,
+    });
+  });
+  return { engine: 'engine:codeProcedures', codes };
 }
 
 /**
