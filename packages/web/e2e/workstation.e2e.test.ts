@@ -222,5 +222,13 @@ describe('coder workstation in the browser', { skip: !existsSync(CHROMIUM) && 'n
     await page.getByTestId('status-cards').waitFor();
     await page.locator('.recharts-bar-rectangle').first().waitFor();
     await shot('11-dashboard');
+    await logout();
+  });
+
+  step('an administrator manages users', async () => {
+    await login('admin');
+    await page.goto(`${base}/users`);
+    await page.getByText('Casey Coder').waitFor();
+    await shot('12-users');
   });
 });

@@ -8,6 +8,7 @@ import { EncounterPage } from './pages/Encounter';
 import { QueriesPage } from './pages/Queries';
 import { AuditsPage } from './pages/Audits';
 import { DashboardPage } from './pages/Dashboard';
+import { UsersPage } from './pages/Users';
 
 const theme = createTheme({
   primaryColor: 'blue',
@@ -29,6 +30,7 @@ const NAV: Array<{ path: string; label: string; roles: string[] }> = [
   { path: '/queries', label: 'Provider queries', roles: ['coder', 'manager'] },
   { path: '/audits', label: 'Audits', roles: ['coder', 'auditor', 'manager'] },
   { path: '/dashboard', label: 'Dashboard', roles: ['manager', 'auditor', 'admin'] },
+  { path: '/users', label: 'Users', roles: ['admin'] },
 ];
 
 export function App() {
@@ -53,6 +55,7 @@ export function App() {
     else if (path.startsWith('/queries')) page = <QueriesPage me={me} />;
     else if (path.startsWith('/audits')) page = <AuditsPage me={me} />;
     else if (path.startsWith('/dashboard')) page = <DashboardPage />;
+    else if (path.startsWith('/users')) page = <UsersPage />;
     else page = <WorklistPage me={me} />;
   }
 

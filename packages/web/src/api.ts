@@ -49,6 +49,8 @@ export const api = {
   login: (username: string, password: string) => call<SessionOut>('POST', '/api/auth/login', { username, password }),
   logout: () => call<{ ok: true }>('POST', '/api/auth/logout', {}),
   users: () => call<UserOut[]>('GET', '/api/users'),
+  createUser: (b: { username: string; displayName: string; role: string; password: string }) => call<UserOut>('POST', '/api/users', b),
+  updateUser: (id: number, b: { displayName?: string; role?: string; active?: boolean; password?: string }) => call<UserOut>('PATCH', `/api/users/${id}`, b),
   worklist: (f: { status?: string | null; setting?: string | null; coder?: string | null; from?: string; to?: string; q?: string; after?: string | null; limit?: number }) =>
     call<WorklistOut>('GET', `/api/encounters${qs(f)}`),
   encounter: (id: number) => call<EncounterDetail>('GET', `/api/encounters/${id}`),
