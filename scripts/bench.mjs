@@ -4,6 +4,9 @@
 //   load:    one compiled ICD-10-CM release, JSON to ready (median of 5, fresh process state each time)
 //   lookup:  p50/p99 of CodeSetRelease.lookup over 20,000 random billable codes
 //   memory:  resident set size with ICD-10-CM, ICD-10-PCS and HCPCS loaded, in a fresh process
+//   edits:   claims per second through every claim-edit layer; hcc: CMS-HCC patients per second (scripts/bench-claims.mjs)
+//   procedures: per-note time of procedure coding (ICD-10-PCS inpatient; CPT/HCPCS professional) next to
+//            diagnosis coding of the same notes (CodiEsp dev), and the ratio (target: procedures add <= 50%)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,11 +24,16 @@ if (!mode) {
   if (r.status !== 0) process.exit(r.status ?? 1);
   const compileS = (performance.now() - t0) / 1000;
   console.log(`compile all releases: ${compileS.toFixed(1)} s (target < 60 s)`);
-  for (const m of ['load', 'lookup', 'memory', 'search']) {
+  for (const m of ['load', 'lookup', 'memory', 'search', 'procedures', 'edits', 'hcc']) {
     const c = spawnSync(process.execPath, ['--expose-gc', import.meta.filename, m], { env: { ...process.env, MEDCODER_HOME: home }, stdio: 'inherit' });
     if (c.status !== 0) process.exit(c.status ?? 1);
   }
   rmSync(home, { recursive: true, force: true });
+  process.exit(0);
+}
+
+if (mode === 'edits' || mode === 'hcc') {
+  await (await import('./bench-claims.mjs')).run(mode, engineUrl);
   process.exit(0);
 }
 
@@ -124,4 +132,38 @@ if (mode === 'search') {
   const walks = sample.slice(0, 1000);
   const wk = time((q) => walkLoaded(w, q, { limit: 3 }), walks);
   console.log(`index walk (${walks.length} phrases): p50 ${wk(0.5)} ms, p99 ${wk(0.99)} ms (target p99 < 0.2 ms)`);
+}
+
+if (mode === 'procedures') {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const engine = await import(engineUrl);
+  const cs = await CodeSets.open();
+  const dir = join(root, '..', 'shared', 'corpora', 'codiesp', 'dev', 'text_files_en');
+  const notes = readdirSync(dir).filter((n) => n.endsWith('.txt')).sort().map((n) => readFileSync(join(dir, n), 'utf8'));
+  const { coder: dx } = await engine.diagnosisCoder(cs, date);
+  const { coder: pcs } = await engine.openPcsCoder(cs, date.date);
+  const pro = await engine.ProfessionalCoder.open(cs, '2019-06-01');
+  const spans = (doc) => ({ text: doc.text, sentences: doc.sentences.map((x) => ({ start: x.start, end: x.end, section: doc.sections[x.section]?.kind ?? 'body' })) });
+  const runs = {
+    diagnoses: (t) => dx.code(t, { setting: 'inpatient' }),
+    'procedures, ICD-10-PCS': (t) => pcs.code(spans(engine.parseDocument(t))),
+    'services, CPT/HCPCS + E/M': (t) => pro.code(engine.parseDocument(t), { date: '2019-06-01' }),
+  };
+  const perNote = {};
+  for (const [name, fn] of Object.entries(runs)) {
+    for (const t of notes.slice(0, 40)) fn(t); // warm up
+    // CPU time of this process (user + system), so that other work on the machine does not count.
+    let best = Infinity;
+    for (let pass = 0; pass < 3; pass++) {
+      const c0 = process.cpuUsage();
+      for (const t of notes) fn(t);
+      const c = process.cpuUsage(c0);
+      best = Math.min(best, (c.user + c.system) / 1000 / notes.length);
+    }
+    perNote[name] = best;
+  }
+  const d = perNote.diagnoses;
+  for (const [name, ms] of Object.entries(perNote)) {
+    console.log(`${name}: ${ms.toFixed(2)} ms CPU per note (${notes.length} CodiEsp dev notes, best of 3)${name === 'diagnoses' ? '' : `: +${((ms / d) * 100).toFixed(0)}% of diagnosis coding (target <= 50%)`}`);
+  }
 }

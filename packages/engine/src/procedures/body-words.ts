@@ -54,7 +54,7 @@ export function mentionWords(lex: PcsLexicon, lower: string): WordBag {
       if (pair) for (const w of pair) add(words, w, ADDED);
     }
     // Procedure words carry their organ: cholecyst-ectomy, nephro-lithotomy.
-    const m = /^([a-z]{2,}?)(ectomy|ectomie|otomy|otomie|ostomy|ostomie|scopy|scopie|plasty|pexy|rrhaphy|lysis|tripsy|centesis|gram|graphy)$/.exec(s);
+    const m = s.length > 6 && PROCEDURE_ENDINGS.has(s.slice(-3)) ? /^([a-z]{2,}?)(ectomy|ectomie|otomy|otomie|ostomy|ostomie|scopy|scopie|plasty|pexy|rrhaphy|lysis|tripsy|centesis|gram|graphy)$/.exec(s) : null;
     if (m) {
       const root = rootOf(lex, m[1]!);
       if (root) for (const w of root.body.split(' ')) add(words, w, ADDED);
@@ -66,6 +66,9 @@ export function mentionWords(lex: PcsLexicon, lower: string): WordBag {
   }
   return { words, sides, text: ` ${tokens.join(' ')} ` };
 }
+
+/** Last three letters of the procedure word endings, to skip the ending pattern for other words. */
+const PROCEDURE_ENDINGS = new Set(['omy', 'mie', 'opy', 'pie', 'sty', 'exy', 'phy', 'sis', 'psy', 'ram']);
 
 const COMPOUND_PARTS: Array<[string, string[]]> = [
   ['thorac', ['chest']],
@@ -133,9 +136,8 @@ export function scoreLabel(lex: PcsLexicon, bag: WordBag, label: string, include
     score += weight;
   }
   if (!all && includes) {
-    for (const inc of includes) {
-      const phrase = (inc.toLowerCase().match(WORD) ?? []).join(' ');
-      if (phrase.length > 3 && bag.text.includes(` ${phrase} `)) {
+    for (const phrase of includePhrases(includes)) {
+      if (bag.text.includes(` ${phrase} `)) {
         all = true;
         score = Math.max(score, phrase.split(' ').length * DIRECT);
         break;
@@ -159,4 +161,16 @@ export function scoreLabel(lex: PcsLexicon, bag: WordBag, label: string, include
 /** The side a label names (right, left, bilateral), if any. */
 export function labelSide(lex: PcsLexicon, label: string): string | undefined {
   return labelWords(lex, label).side;
+}
+
+const phraseCache = new WeakMap<readonly string[], string[]>();
+
+/** Included terms of a value as folded phrases (cached per list). */
+export function includePhrases(includes: readonly string[]): string[] {
+  let out = phraseCache.get(includes);
+  if (!out) {
+    out = includes.map((inc) => (inc.toLowerCase().match(WORD) ?? []).join(' ')).filter((p) => p.length > 3);
+    phraseCache.set(includes, out);
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import { rootOf, type PcsLexicon, type RootEntry } from './lexicon.js';
+import { mayMatch, rootOf, sortedWords, type PcsLexicon, type RootEntry } from './lexicon.js';
 import type { PcsMentionContext, PcsRequest } from './pcs-builder.js';
 
 /**
@@ -60,8 +60,15 @@ export class MentionFinder {
 
   find(note: NoteSpans, lower = lowerSameLength(note.text)): ProcedureMention[] {
     const out: ProcedureMention[] = [];
+    // Patterns run once over the whole note; their matches are then shared out to sentences.
+    const raw = this.rawTriggers(lower, 0, lower.length).sort((a, b) => a.start - b.start);
+    let r0 = 0;
     for (const s of note.sentences) {
-      const triggers = this.triggers(lower, s.start, s.end);
+      while (r0 < raw.length && raw[r0]!.start < s.start) r0++;
+      let r1 = r0;
+      while (r1 < raw.length && raw[r1]!.start < s.end) r1++;
+      if (r1 === r0) continue;
+      const triggers = resolveOverlaps(raw.slice(r0, r1).filter((t) => t.end <= s.end).map((t) => ({ ...t })));
       if (triggers.length === 0) continue;
       this.mergeBiopsies(triggers, lower);
       let leftFloor = s.start;
@@ -129,10 +136,12 @@ export class MentionFinder {
     return from + end;
   }
 
-  private triggers(lower: string, start: number, end: number): Trigger[] {
+  private rawTriggers(lower: string, start: number, end: number): Trigger[] {
     const hay = lower.slice(start, end);
+    const prefixes = sortedWords(hay);
     const found: Trigger[] = [];
     for (const p of this.lex.procedures) {
+      if (!mayMatch(p.pattern, prefixes)) continue;
       p.pattern.lastIndex = 0;
       for (const m of hay.matchAll(p.pattern)) {
         if (!m[0]) continue;
@@ -146,12 +155,14 @@ export class MentionFinder {
       }
     }
     for (const mod of this.lex.imaging) {
+      if (!mayMatch(mod.pattern, prefixes)) continue;
       for (const m of hay.matchAll(mod.pattern)) {
         if (!m[0]) continue;
         found.push({ start: start + m.index!, end: start + m.index! + m[0].length, kind: 'imaging', request: { template: `B?${mod.type}`, procedure: `imaging-${mod.type}`, label: m[0] } });
       }
     }
     for (const op of this.lex.operations) {
+      if (!mayMatch(op.words, prefixes)) continue;
       for (const m of hay.matchAll(op.words)) {
         if (!m[0]) continue;
         const s0 = start + m.index!;
@@ -159,11 +170,11 @@ export class MentionFinder {
         found.push({ start: s0, end: s0 + m[0].length, kind: 'op', request: this.partialOrTotal(lower, s0, req, m[0]), opId: op.id });
       }
     }
-    for (const m of hay.matchAll(this.lex.suffixPattern)) {
-      const stem = m[1]!;
-      const suffix = m[2]!;
+    for (const m of this.suffixWords(hay)) {
+      const stem = m.stem;
+      const suffix = m.suffix;
       const op = this.lex.suffixes.find((s) => s.suffix === suffix)?.op;
-      if (!op || NOT_PROCEDURES.has(m[0])) continue;
+      if (!op || NOT_PROCEDURES.has(m.word)) continue;
       // A compound word removes each organ it names: cysto-prostat-ectomy.
       const roots = op.op === 'T' || op.op === 'B' ? rootsOf(this.lex, stem) : [];
       if (roots.length < 2) {
@@ -171,22 +182,31 @@ export class MentionFinder {
         roots.length = 0;
         if (r) roots.push(r);
       }
-      const s0 = start + m.index!;
+      const s0 = start + m.index;
       for (const root of roots) {
-        let req: PcsRequest = { template: `0?${op.op}`, procedure: `${op.id}-${root.form}`, label: m[0], bodyWords: root.body };
+        let req: PcsRequest = { template: `0?${op.op}`, procedure: `${op.id}-${root.form}`, label: m.word, bodyWords: root.body };
         if (op.op === 'J' && /scop/.test(suffix) && root.scopyApproach) req.approach = root.scopyApproach;
         if (op.op === 'J' && /otom/.test(suffix)) req.approach = '0';
-        req = this.partialOrTotal(lower, s0, req, m[0]);
-        found.push({ start: s0, end: s0 + m[0].length, kind: 'suffix', request: req, opId: op.id });
+        req = this.partialOrTotal(lower, s0, req, m.word);
+        found.push({ start: s0, end: s0 + m.word.length, kind: 'suffix', request: req, opId: op.id });
       }
     }
-    // Longest first; drop triggers inside a longer one. Named procedures win ties.
-    const rank = { named: 0, imaging: 1, suffix: 2, op: 3 } as const;
-    found.sort((a, b) => b.end - b.start - (a.end - a.start) || rank[a.kind] - rank[b.kind] || a.start - b.start);
-    const kept: Trigger[] = [];
-    // Triggers on exactly the same words from one compound word are all kept (cystoprostatectomy).
-    for (const t of found) if (!kept.some((k) => t.start < k.end && k.start < t.end && !(k.kind === 'suffix' && t.kind === 'suffix' && k.start === t.start && k.end === t.end))) kept.push(t);
-    return kept.sort((a, b) => a.start - b.start);
+    return found;
+  }
+
+  /** Words ending in an operation ending (chole-cyst-ectomy), with every place they occur. */
+  private *suffixWords(hay: string): Generator<{ word: string; stem: string; suffix: string; index: number }> {
+    const words = new Set(hay.match(/[a-z]{6,}/g) ?? []);
+    for (const word of words) {
+      const sfx = this.lex.suffixes.find((x) => word.length - x.suffix.length >= 2 && word.endsWith(x.suffix));
+      if (!sfx) continue;
+      for (let at = hay.indexOf(word); at >= 0; at = hay.indexOf(word, at + 1)) {
+        const before = at > 0 ? hay.charCodeAt(at - 1) : 32;
+        const after = at + word.length < hay.length ? hay.charCodeAt(at + word.length) : 32;
+        if (isWordCode(before) || isWordCode(after)) continue;
+        yield { word, stem: word.slice(0, word.length - sfx.suffix.length), suffix: sfx.suffix, index: at };
+      }
+    }
   }
 
   /** Resection of part of an organ is an excision; "-ectomy" words are resections unless qualified. */
@@ -249,4 +269,18 @@ function rootsOf(lex: PcsLexicon, stem: string): RootEntry[] {
     if (rest.startsWith('o') && rest.length > 1) rest = rest.slice(1);
   }
   return out;
+}
+
+/** Longest first; drop triggers inside a longer one. Named procedures win ties. */
+function resolveOverlaps(found: Trigger[]): Trigger[] {
+  const rank = { named: 0, imaging: 1, suffix: 2, op: 3 } as const;
+  found.sort((a, b) => b.end - b.start - (a.end - a.start) || rank[a.kind] - rank[b.kind] || a.start - b.start);
+  const kept: Trigger[] = [];
+  // Triggers on exactly the same words from one compound word are all kept (cystoprostatectomy).
+  for (const t of found) if (!kept.some((k) => t.start < k.end && k.start < t.end && !(k.kind === 'suffix' && t.kind === 'suffix' && k.start === t.start && k.end === t.end))) kept.push(t);
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 }

@@ -1,6 +1,6 @@
 import type { Icd10pcsRelease } from '../icd10pcs/release.js';
 import type { PcsValueInfo } from '../icd10pcs/table-index.js';
-import { labelSide, mentionWords, scoreLabel, type WordBag } from './body-words.js';
+import { includePhrases, labelSide, labelWords, mentionWords, scoreLabel, type WordBag } from './body-words.js';
 import { pcsLexicon, type AxisCue, type PcsLexicon } from './lexicon.js';
 
 /**
@@ -102,9 +102,23 @@ function findCue(re: RegExp, ctx: PcsMentionContext, from: number, to: number): 
 export class PcsBuilder {
   private readonly lex: PcsLexicon;
   private readonly headCache = new Map<string, string[]>();
+  private readonly nextCache = new Map<string, ReturnType<Icd10pcsRelease['nextValues']>>();
+  /** Per list of tables: body-part values by the words of their labels and included terms. */
+  private readonly wordIndex = new Map<string, Map<string, Array<{ key: string; value: PcsValueInfo }>>>();
 
   constructor(readonly release: Icd10pcsRelease, lex?: PcsLexicon) {
     this.lex = lex ?? pcsLexicon();
+  }
+
+  /** Allowed next values after a prefix, memoised (the tables do not change). */
+  private next(prefix: string): ReturnType<Icd10pcsRelease['nextValues']> {
+    let v = this.nextCache.get(prefix);
+    if (v === undefined && !this.nextCache.has(prefix)) {
+      v = this.release.nextValues(prefix);
+      if (this.nextCache.size > 50_000) this.nextCache.clear();
+      this.nextCache.set(prefix, v);
+    }
+    return v;
   }
 
   /** Table keys (three characters) matching a head with `?` wildcards. */
@@ -132,28 +146,32 @@ export class PcsBuilder {
    */
   buildAll(req: PcsRequest, ctx: PcsMentionContext): PcsBuild[] {
     const template = req.template.toUpperCase().padEnd(7, '?');
-    if (template[3] === '?') {
-      const tables = this.tablesFor(template.slice(0, 3));
-      const found = tables.length ? this.matchBodyPart(tables, this.bodyBag(ctx, req.bodyWords), ctx) : undefined;
-      if (found?.kind === 'pair') {
-        const out: PcsBuild[] = [];
-        for (const v of found.values) {
-          const b = this.build({ ...req, template: found.key + v.value + template.slice(4) }, ctx, 'body-part');
-          if (b) out.push(b);
-        }
-        return out;
-      }
+    if (template[3] !== '?') {
+      const one = this.build(req, ctx);
+      return one ? [one] : [];
     }
-    const one = this.build(req, ctx);
+    const tables = this.tablesFor(template.slice(0, 3));
+    if (tables.length === 0) return [];
+    const bag = this.bodyBag(ctx, req.bodyWords);
+    const found = this.matchBodyPart(tables, bag, ctx);
+    if (found.kind === 'pair') {
+      const out: PcsBuild[] = [];
+      for (const v of found.values) {
+        const b = this.build({ ...req, template: found.key + v.value + template.slice(4) }, ctx, 'body-part', bag);
+        if (b) out.push(b);
+      }
+      return out;
+    }
+    const one = this.build(req, ctx, 'procedure', bag, found);
     return one ? [one] : [];
   }
 
   /** Build one code for a mention. Undefined when not even a table can be chosen. */
-  build(req: PcsRequest, ctx: PcsMentionContext, fixedPartSource: AxisSource = 'procedure'): PcsBuild | undefined {
+  build(req: PcsRequest, ctx: PcsMentionContext, fixedPartSource: AxisSource = 'procedure', knownBag?: WordBag, knownPart?: ReturnType<PcsBuilder['matchBodyPart']>): PcsBuild | undefined {
     const template = req.template.toUpperCase().padEnd(7, '?').slice(0, 7);
     const axes: PcsAxisChoice[] = [];
     const triggerEv = evidenceOf(ctx, ctx.trigger.start, ctx.trigger.end);
-    const bag = this.bodyBag(ctx, req.bodyWords);
+    const bag = knownBag ?? this.bodyBag(ctx, req.bodyWords);
 
     // Characters 1-4: the table and the body part (or its equivalent axis) are chosen together.
     const tables = this.tablesFor(template.slice(0, 3));
@@ -164,7 +182,7 @@ export class PcsBuilder {
     const fixed4 = template[3] !== '?' ? template[3]! : undefined;
     if (fixed4) {
       for (const k of tables) {
-        const v = this.release.nextValues(k)?.values.find((x) => x.value === fixed4);
+        const v = this.next(k)?.values.find((x) => x.value === fixed4);
         if (v) {
           key = k;
           part = { value: v, source: fixedPartSource, reason: fixedPartSource === 'body-part' ? `the note names ${v.label}` : `${req.label} is coded to ${v.label}` };
@@ -173,13 +191,13 @@ export class PcsBuilder {
       }
       if (!key) return undefined;
     } else {
-      const title4 = tables.length === 1 ? this.release.nextValues(tables[0]!)?.title : undefined;
+      const title4 = tables.length === 1 ? this.next(tables[0]!)?.title : undefined;
       const cues4 = title4 && title4 !== 'Body Part' ? this.lex.axes.get(title4) : undefined;
-      const values4 = title4 ? this.release.nextValues(tables[0]!)!.values : [];
+      const values4 = title4 ? this.next(tables[0]!)!.values : [];
       const cued = cues4 ? this.fromCues(cues4, ctx, values4, title4!) : undefined;
       const found = cued
         ? { kind: 'one' as const, key: tables[0]!, value: values4.find((v) => v.value === cued.value)!, ...(cued.evidence ? { evidence: cued.evidence } : {}) }
-        : this.matchBodyPart(tables, bag, ctx);
+        : (knownPart ?? this.matchBodyPart(tables, bag, ctx));
       if (found.kind === 'one') {
         key = found.key;
         part = { value: found.value, source: 'body-part', reason: `the note names ${found.value.label}`, ...(found.evidence ? { evidence: found.evidence } : {}) };
@@ -189,10 +207,10 @@ export class PcsBuilder {
       } else if ((req.bodyFallback && req.bodyFallback !== '?') || req.defaults?.['4']) {
         const fb = req.bodyFallback && req.bodyFallback !== '?' ? req.bodyFallback : req.defaults!['4']!;
         for (const k of tables) {
-          const v = this.release.nextValues(k)?.values.find((x) => x.value === fb);
+          const v = this.next(k)?.values.find((x) => x.value === fb);
           if (v) {
             key = k;
-            part = { value: v, source: 'default', reason: `the note does not name the ${(this.release.nextValues(k)?.title ?? 'body part').toLowerCase()}; ${v.label} is the usual value for ${req.label}` };
+            part = { value: v, source: 'default', reason: `the note does not name the ${(this.next(k)?.title ?? 'body part').toLowerCase()}; ${v.label} is the usual value for ${req.label}` };
             break;
           }
         }
@@ -217,14 +235,14 @@ export class PcsBuilder {
     }
     let prefix = key;
     if (!part) {
-      const next = this.release.nextValues(prefix)!;
+      const next = this.next(prefix)!;
       return this.finish(req, ctx, prefix, axes, next, ambiguous ?? next.values, ambiguous ? 'side' : 'unnamed');
     }
-    axes.push({ pos: 4, title: this.release.nextValues(prefix)!.title, value: part.value.value, label: part.value.label, source: part.source, reason: part.reason, ...(part.evidence ? { evidence: part.evidence } : {}) });
+    axes.push({ pos: 4, title: this.next(prefix)!.title, value: part.value.value, label: part.value.label, source: part.source, reason: part.reason, ...(part.evidence ? { evidence: part.evidence } : {}) });
     prefix += part.value.value;
 
     for (let pos = 5; pos <= 7; pos++) {
-      const next = this.release.nextValues(prefix);
+      const next = this.next(prefix);
       if (!next) break;
       const choice = this.chooseAxis(req, ctx, pos, template[pos - 1]!, next.title, next.values, bag);
       if (!choice) return this.finish(req, ctx, prefix, axes, next, next.values, 'unnamed');
@@ -247,10 +265,14 @@ export class PcsBuilder {
   ): { kind: 'one'; key: string; value: PcsValueInfo; evidence?: Evidence } | { kind: 'sides'; key: string; values: PcsValueInfo[] } | { kind: 'pair'; key: string; values: PcsValueInfo[] } | { kind: 'none' } {
     let best: Array<{ key: string; value: PcsValueInfo; score: number; sideUnstated: boolean }> = [];
     let bestScore = 0;
-    for (const k of tables) {
-      const next = this.release.nextValues(k);
-      if (!next) continue;
-      for (const v of next.values) {
+    // Only values sharing a word with the mention can match.
+    const index = this.bodyIndex(tables);
+    const seen = new Set<PcsValueInfo>();
+    const candidates: Array<{ key: string; value: PcsValueInfo }> = [];
+    for (const w of bag.words.keys()) for (const c of index.get(w) ?? []) if (!seen.has(c.value)) (seen.add(c.value), candidates.push(c));
+    candidates.sort((a, b) => tables.indexOf(a.key) - tables.indexOf(b.key));
+    for (const { key: k, value: v } of candidates) {
+      {
         let s = scoreLabel(this.lex, bag, v.label, v.includes);
         for (const other of v.otherLabels ?? []) {
           const o = scoreLabel(this.lex, bag, other);
@@ -288,7 +310,7 @@ export class PcsBuilder {
     const pick = distinct.size > 1 ? sameTable[0]! : first;
     if (pick.sideUnstated) {
       // A side-specific value only: ask unless the table has just one value with this name.
-      const siblings = (this.release.nextValues(pick.key)?.values ?? []).filter((v) => scoreLabel(this.lex, { ...bag, sides: new Set() }, v.label, v.includes));
+      const siblings = (this.next(pick.key)?.values ?? []).filter((v) => scoreLabel(this.lex, { ...bag, sides: new Set() }, v.label, v.includes));
       if (siblings.length > 1) {
         // Imaging of a paired organ with no side stated looks at both: the bilateral value.
         const both = siblings.find((v) => labelSide(this.lex, v.label) === 'bilateral');
@@ -298,6 +320,26 @@ export class PcsBuilder {
     }
     const ev = this.bodyEvidence(ctx, pick.value.label, pick.value.includes);
     return ev ? { kind: 'one', key: pick.key, value: pick.value, evidence: ev } : { kind: 'one', key: pick.key, value: pick.value };
+  }
+
+  private bodyIndex(tables: string[]): Map<string, Array<{ key: string; value: PcsValueInfo }>> {
+    const id = tables.join(',');
+    let index = this.wordIndex.get(id);
+    if (index) return index;
+    index = new Map();
+    const add = (w: string, key: string, value: PcsValueInfo) => {
+      const list = index!.get(w);
+      if (!list) index!.set(w, [{ key, value }]);
+      else if (!list.some((x) => x.value === value)) list.push({ key, value });
+    };
+    for (const key of tables) {
+      for (const value of this.next(key)?.values ?? []) {
+        for (const label of [value.label, ...(value.otherLabels ?? [])]) for (const w of labelWords(this.lex, label).words) add(w, key, value);
+        for (const p of value.includes ? includePhrases(value.includes) : []) for (const w of p.split(' ')) add(w, key, value);
+      }
+    }
+    this.wordIndex.set(id, index);
+    return index;
   }
 
   /** The first word of the window that belongs to the label, for evidence. */
