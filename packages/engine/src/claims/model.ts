@@ -15,11 +15,16 @@ import { MedcoderError } from '../errors.js';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function isCalendarDate(s: string): boolean {
-  const m = ISO_DATE.exec(s);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+  if (s.length !== 10 || !ISO_DATE.test(s)) return false;
+  const y = Number(s.slice(0, 4));
+  const m = Number(s.slice(5, 7));
+  const d = Number(s.slice(8, 10));
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1]!);
 }
 
 /** A calendar date written YYYY-MM-DD (dates of service carry no time zone). */
@@ -30,9 +35,9 @@ const codeText = (max: number) =>
   z
     .string()
     .trim()
+    .toUpperCase()
     .min(1, { message: 'must not be empty' })
-    .max(max, { message: `must have at most ${max} characters` })
-    .transform((s) => s.toUpperCase());
+    .max(max, { message: `must have at most ${max} characters` });
 
 /** The NPI check digit: Luhn over the prefix 80840 and the first nine digits. */
 export function npiCheckDigitOk(npi: string): boolean {
@@ -181,7 +186,7 @@ export const diagnosisSchema = z.object({
   poa: z
     .string()
     .trim()
-    .transform((s) => s.toUpperCase())
+    .toUpperCase()
     .pipe(z.enum(POA_VALUES, { message: 'POA must be Y, N, U, W or 1' }))
     .optional(),
 });
@@ -225,8 +230,8 @@ export const lineSchema = z.object({
       z
         .string()
         .trim()
-        .transform((s) => s.toUpperCase())
-        .pipe(z.string().regex(/^[A-Z0-9]{2}$/, { message: 'a modifier has two letters or digits' })),
+        .toUpperCase()
+        .regex(/^[A-Z0-9]{2}$/, { message: 'a modifier has two letters or digits' }),
     )
     .max(4, { message: 'at most four modifiers per line' })
     .default([]),
@@ -460,10 +465,21 @@ function issuesOf(error: z.ZodError): ClaimIssue[] {
 
 export type ClaimParseResult = { ok: true; claim: Claim } | { ok: false; issues: ClaimIssue[] };
 
+/** Claims this process has validated, so a claim checked once is not checked again. */
+const validated = new WeakSet<object>();
+
+/** Was this object returned by parseClaim / safeParseClaim (and so needs no second validation)? */
+export function isParsedClaim(input: unknown): input is Claim {
+  return typeof input === 'object' && input !== null && validated.has(input);
+}
+
 /** Validate a claim without throwing. */
 export function safeParseClaim(input: unknown): ClaimParseResult {
+  if (isParsedClaim(input)) return { ok: true, claim: input };
   const r = claimSchema.safeParse(input);
-  return r.success ? { ok: true, claim: r.data } : { ok: false, issues: issuesOf(r.error) };
+  if (!r.success) return { ok: false, issues: issuesOf(r.error) };
+  validated.add(r.data);
+  return { ok: true, claim: r.data };
 }
 
 /**

@@ -111,13 +111,28 @@ export function parseRefs(text: string): NoteRef[] {
   return out;
 }
 
+/**
+ * Compare the first `bound.length` characters of `code` with `bound` (shorter codes compare as their
+ * whole), without building substrings: -1, 0 or 1.
+ */
+function comparePrefix(code: string, bound: string): number {
+  const n = bound.length;
+  for (let i = 0; i < n; i++) {
+    if (i >= code.length) return -1;
+    const a = code.charCodeAt(i);
+    const b = bound.charCodeAt(i);
+    if (a !== b) return a < b ? -1 : 1;
+  }
+  return 0;
+}
+
 /** Does a bare code fall under a reference? */
 export function refMatches(ref: NoteRef, code: string): boolean {
   if (!ref.to) {
     if (!code.startsWith(ref.from)) return false;
   } else {
-    if (code.slice(0, ref.from.length) < ref.from) return false;
-    if (code.slice(0, ref.to.length) > ref.to) return false;
+    if (comparePrefix(code, ref.from) < 0) return false;
+    if (comparePrefix(code, ref.to) > 0) return false;
   }
   if (ref.withSuffix !== undefined) {
     const len = ref.to ? Math.max(ref.from.length, ref.to.length) : ref.from.length;

@@ -101,6 +101,21 @@ export interface CodeInstructions {
   unspecified: boolean;
   /** The parent node, bare; codes below it are this code's specific siblings. */
   parentBare?: string;
+  /** Bit n set when an Excludes1 reference can cover codes starting with letter A+n (a quick filter). */
+  excludesLetters: number;
+}
+
+/** Letters (as a bit mask) that the codes of some references can start with. */
+function letterMask(notes: readonly PartnerNote[]): number {
+  let mask = 0;
+  for (const n of notes) {
+    for (const r of n.refs) {
+      const lo = r.from.charCodeAt(0) - 65;
+      const hi = (r.to ?? r.from).charCodeAt(0) - 65;
+      for (let c = lo; c <= hi; c++) mask |= 1 << c;
+    }
+  }
+  return mask;
 }
 
 const CODE_ID = /^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/;
@@ -159,11 +174,13 @@ export class InstructionIndex {
     const title = detail.title;
     const lower = title.toLowerCase();
     const parent = this.release.node(detail.code)?.p;
+    const excludes1 = partnerNotes(notes, 'excludes1', bare, r);
     return {
       code: detail.code,
       bare,
       title,
-      excludes1: partnerNotes(notes, 'excludes1', bare, r),
+      excludes1,
+      excludesLetters: letterMask(excludes1),
       codeFirst: partnerNotes(notes, 'codeFirst', bare, r),
       useAdditional: partnerNotes(notes, 'useAdditionalCode', bare, r),
       manifestation: r.manifestationTitle.test(title),
@@ -218,17 +235,18 @@ export function checkIcd10cmInstructions(ctx: ClaimContext, sink: FindingSink, i
     if (!a) continue;
     const da = dx[i]!;
     // Excludes1: the two codes are never reported together (unless the conditions are unrelated).
-    for (const note of a.excludes1) {
-      for (let j = 0; j < dx.length; j++) {
-        if (j === i) continue;
-        const db = dx[j]!;
-        if (db.bare === da.bare || !anyRefMatches(note.refs, db.bare)) continue;
+    for (let j = 0; a.excludes1.length && j < dx.length; j++) {
+      const db = dx[j]!;
+      if (j === i || db.bare === da.bare || !(a.excludesLetters & (1 << (db.bare.charCodeAt(0) - 65)))) continue;
+      for (const note of a.excludes1) {
+        if (!anyRefMatches(note.refs, db.bare)) continue;
         const [p, q] = i < j ? [da, db] : [db, da];
         sink.emit('instructions.excludes1', {
           codes: [p.code, q.code],
           diagnoses: [p.pos, q.pos],
           vars: { code: da.code, other: db.code, note: note.text, from: note.from },
         });
+        break;
       }
     }
 

@@ -157,28 +157,33 @@ export class Scrubber {
         this.historyLoaded = true;
       }
     }
-    const answers = new Map<string, CodeSetAnswer | { missing: string }>();
+    const keys: string[] = [];
     for (const [system, date] of wanted) {
       const key = `${system}|${date}`;
-      if (answers.has(key)) continue;
+      if (keys.includes(key)) continue;
+      keys.push(key);
       const a = this.codeSet(system, date);
-      answers.set(key, a instanceof Promise ? await a : a);
+      if (a instanceof Promise) await a;
     }
-    const lookup: CodeSetLookup = (system, date) => answers.get(`${system}|${date}`) ?? { missing: `${system} not loaded for ${date}` };
+    const cache = this.codeSetCache;
+    const lookup: CodeSetLookup = (system, date) => {
+      const a = cache.get(`${system}|${date}`);
+      return a && !(a instanceof Promise) ? a : { missing: `${system} not loaded for ${date}` };
+    };
     const cm = lookup('icd10cm', ctx.dxDate);
     if (!('missing' in cm)) ctx.cm = cm.release as Icd10cmRelease;
 
     // Tables by the diagnosis date (MCE, POA) and by each line date (the NCCI tables, coverage).
-    const mce = on('mce') || on('icd10cm-instructions') ? await this.table<MceTable>('mce', ctx.dxDate) : undefined;
+    const mceP = on('mce') || on('icd10cm-instructions') ? this.table<MceTable>('mce', ctx.dxDate) : undefined;
+    const mce = mceP instanceof Promise ? await mceP : mceP;
 
     if (on('validity')) {
       checkValidity(ctx, sink, lookup, this.cmHistory ? { cmHistory: this.cmHistory } : {});
-      const used = new Set<string>();
-      for (const a of answers.values()) if (!('missing' in a)) used.add(a.release.ref.label);
       const s = layer('validity');
       s.ran = true;
-      s.sources.push(...used);
-      for (const [key, a] of answers) {
+      for (const key of keys) {
+        const a = cache.get(key) as CodeSetAnswer | { missing: string };
+        if (!('missing' in a) && !s.sources.includes(a.release.ref.label)) s.sources.push(a.release.ref.label);
         const note = 'missing' in a ? (key.startsWith('cpt|') ? CPT_FORM_ONLY : a.missing) : a.warnings[0];
         if (note && !s.notes.includes(note)) s.notes.push(note);
       }
@@ -204,7 +209,8 @@ export class Scrubber {
         }
       }
       if (on('poa')) {
-        const poa = await this.table<PoaTable>('poa', ctx.dxDate);
+        const poaP = this.table<PoaTable>('poa', ctx.dxDate);
+        const poa = poaP instanceof Promise ? await poaP : poaP;
         if ('missing' in poa) skip('poa', poa.missing);
         else {
           checkPoa(ctx, sink, poa.table);
@@ -229,7 +235,8 @@ export class Scrubber {
           continue;
         }
         for (const date of dates) {
-          const t = await this.table<unknown>(system, date);
+          const tp = this.table<unknown>(system, date);
+          const t = tp instanceof Promise ? await tp : tp;
           if ('missing' in t) {
             skip(id, t.missing);
             continue;

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { HcpcsRelease } from '../hcpcs/release.js';
+import type { Icd10cmRelease } from '../icd10cm/release.js';
 import type { CodeRef, Validation } from '../lookup.js';
 import type { CodeHistory } from '../releases/import.js';
 import type { CodeSetRelease } from '../releases/release.js';
@@ -86,6 +87,8 @@ export function checkValidity(ctx: ClaimContext, sink: FindingSink, codeSet: Cod
         continue;
       }
       seen.set(d.code, d.pos);
+      // The common case first: a billable code of the release.
+      if ((cm.release as Icd10cmRelease).node?.(d.code)?.b === 1) continue;
       const v = cm.release.validate(d.code);
       if (v.valid) continue;
       sink.emit('validity.dx-invalid', {
@@ -145,7 +148,9 @@ export function checkValidity(ctx: ClaimContext, sink: FindingSink, codeSet: Cod
     } else {
       const release = answer.release;
       const label = release.ref.label;
-      const v = release.validate(l.code);
+      // The common case first: a HCPCS code of the release (its dates are checked below).
+      const known = l.system === 'hcpcs' ? (release as HcpcsRelease).item(l.code) : undefined;
+      const v = known?.k === 'code' ? { exists: true, valid: true, code: l.code } as Validation : release.validate(l.code);
       if (!v.exists || (!v.valid && l.system !== 'hcpcs')) {
         sink.emit('validity.line-code-invalid', {
           codes: [v.code],
