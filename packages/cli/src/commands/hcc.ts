@@ -75,8 +75,8 @@ const line = (label: string, value: number | string, from = '') => println(`  ${
 function printModel(c: ModelScore): void {
   println(`${c.label}, segment ${c.segment} (${c.segmentLabel})`);
   for (const d of c.demographics) line(`Demographic ${d.variable}`, d.coefficient);
-  for (const h of c.hccs) line(`HCC ${h.hcc} ${h.label}`.slice(0, 72), h.coefficient, h.from.join(', '));
-  for (const i of c.interactions) line(`Interaction ${i.name} (${i.terms.join(' × ')})`.slice(0, 72), i.coefficient);
+  for (const h of c.hccs) line(`HCC ${h.hcc} ${h.label}`, h.coefficient, h.from.join(', '));
+  for (const i of c.interactions) line(`Interaction ${i.name} (${i.terms.join(' × ')})`, i.coefficient);
   if (c.count) line(`Payment HCC count ${c.count.variable}`, c.count.coefficient);
   for (const d of c.dropped) {
     println(`  Dropped HCC ${d.hcc} ${d.label} (${d.from.join(', ')}): HCC ${d.by.map((b) => `${b.hcc} ${b.label}`).join(', ')} is higher in the hierarchy`);
