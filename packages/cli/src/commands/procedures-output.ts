@@ -14,7 +14,7 @@ export function printEm(em: EmAnalysis, opts: { heading?: boolean } = {}): void 
   const evidence = [...em.mdm.problems.findings, ...em.mdm.data.findings, ...em.mdm.risk.findings];
   if (evidence.length) {
     println('  Evidence:');
-    for (const f of evidence.slice(0, 12)) println(`    [${f.evidence.start}-${f.evidence.end}] "${f.evidence.text.replace(/\s+/g, ' ')}" — ${f.label}`);
+    for (const f of evidence.slice(0, 12)) println(`    [${f.evidence.start}-${f.evidence.end}] "${f.evidence.text.replace(/\s+/g, ' ')}" — ${f.label}${f.item && !f.kind.startsWith('test-') ? ` (${f.item.replace(/\s+/g, ' ')})` : ''}`);
   }
   for (const n of em.notHigher) println(`  Not higher: ${n}`);
   if (em.prolonged) println(`  + ${em.prolonged.code} × ${em.prolonged.units}: ${em.prolonged.reason}`);
