@@ -5,6 +5,7 @@
 //   lookup:  p50/p99 of CodeSetRelease.lookup over 20,000 random billable codes
 //   memory:  resident set size with ICD-10-CM, ICD-10-PCS and HCPCS loaded, in a fresh process
 //   edits:   claims per second through every claim-edit layer; hcc: CMS-HCC patients per second (scripts/bench-claims.mjs)
+//   x12:     837P claims written per second and MB/s of 837 read back into claims (scripts/bench-x12.mjs)
 //   procedures: per-note time of procedure coding (ICD-10-PCS inpatient; CPT/HCPCS professional) next to
 //            diagnosis coding of the same notes (CodiEsp dev), and the ratio (target: procedures add <= 50%)
 import { spawnSync } from 'node:child_process';
@@ -24,11 +25,16 @@ if (!mode) {
   if (r.status !== 0) process.exit(r.status ?? 1);
   const compileS = (performance.now() - t0) / 1000;
   console.log(`compile all releases: ${compileS.toFixed(1)} s (target < 60 s)`);
-  for (const m of ['load', 'lookup', 'memory', 'search', 'procedures', 'edits', 'hcc']) {
+  for (const m of ['load', 'lookup', 'memory', 'search', 'procedures', 'edits', 'hcc', 'x12']) {
     const c = spawnSync(process.execPath, ['--expose-gc', import.meta.filename, m], { env: { ...process.env, MEDCODER_HOME: home }, stdio: 'inherit' });
     if (c.status !== 0) process.exit(c.status ?? 1);
   }
   rmSync(home, { recursive: true, force: true });
+  process.exit(0);
+}
+
+if (mode === 'x12') {
+  await import('./bench-x12.mjs');
   process.exit(0);
 }
 

@@ -84,7 +84,7 @@ export { modifierMeaning, type ModifierSuggestion } from './modifiers/modifiers.
 export { evaluateCodiespProcedures, CODIESP_PCS_DATE, type CodiespProcedureResult } from './eval/codiesp-procedures.js';
 export { scoreCodiesp, readCodiespGold, readCodiespDocs, cutCodes, type CodiespScore, type CodiespTask, type CodiespSplit } from './eval/codiesp.js';
 // Claims out (issue 8): X12 837P/837I, pre-flight, CMS-1500 PDF, FHIR R4 Claim.
-export { parse837, guideOf, type Parsed837, type ParseIssue } from './x12/parse-837.js';
+export { parse837, guideOf, type Parsed837, type ParseIssue, type Parse837Options } from './x12/parse-837.js';
 export { build837, writeClaimFile, IMPLEMENTATIONS, type ClaimFile, type Build837Options } from './x12/write-837.js';
 export { generate837, type Generated837 } from './x12/generate.js';
 export { preflight, assertReady, guideFor, type PreflightResult, type PreflightIssue, type PreflightOptions } from './x12/preflight.js';

@@ -65,14 +65,20 @@ class Carry {
   }
 }
 
+/** The path step of child `i` of a node (`2400[1]` for loops that repeat). */
+function stepOf(node: Node, i: number): string {
+  const id = node.children[i]!.id;
+  if (!REPEATING.has(id)) return id;
+  let n = 0;
+  for (let k = 0; k < i; k++) if (node.children[k]!.id === id) n++;
+  return `${id}[${n}]`;
+}
+
 /** Visit a node's children with their paths (`2400[1]`, `2400[1]/2430[0]`). */
 function childPaths(path: string, node: Node, visit: (p: string, c: Node) => void): void {
-  const seen = new Map<string, number>();
-  for (const c of node.children) {
-    const n = seen.get(c.id) ?? 0;
-    seen.set(c.id, n + 1);
-    const step = REPEATING.has(c.id) ? `${c.id}[${n}]` : c.id;
-    visit(path ? `${path}/${step}` : step, c);
+  for (let i = 0; i < node.children.length; i++) {
+    const step = stepOf(node, i);
+    visit(path ? `${path}/${step}` : step, node.children[i]!);
   }
 }
 
@@ -103,24 +109,31 @@ function carryRest(node: Node, path: string, carry: Carry, used: Set<Segment>): 
 
 /** A provider loop: NM1, N3/N4 when asked, PRV with the given qualifier; the rest carried. */
 function providerFrom(ctx: Ctx, node: Node, path: string, carry: Carry, o: { address?: boolean; prv?: string } = {}): Provider {
-  const used = new Set<Segment>();
-  const nm1 = node.segments[0]!;
+  const segs = node.segments;
+  const nm1 = segs[0]!;
   const p = readProvider(nm1);
-  used.add(nm1);
   if (!nm1Modelled(nm1)) ctx.issues.push({ severity: 'warning', message: 'NM1 holds elements the claim model does not keep (name prefix, other id types)', at: path });
-  if (o.address) {
-    const a = takeAddress(node, path, carry, used);
+  let n3 = -1;
+  let n4 = -1;
+  let prv = -1;
+  for (let i = 1; i < segs.length; i++) {
+    const t = segs[i]![0];
+    if (t === 'N3' && n3 < 0) n3 = i;
+    else if (t === 'N4' && n4 < 0) n4 = i;
+    else if (t === 'PRV' && prv < 0) prv = i;
+  }
+  if (o.address && n3 > 0 && n4 > 0) {
+    const a = readAddress(segs[n3], segs[n4]);
     if (a) p.address = a;
+    else n3 = n4 = -1;
+  } else n3 = n4 = -1;
+  if (prv > 0) {
+    const s = segs[prv]!;
+    if (o.prv && el(s, 1) === o.prv && el(s, 2) === 'PXC' && s.length === 4) p.taxonomy = el(s, 3);
+    else prv = -1;
   }
-  if (o.prv) {
-    const prv = node.segments.find((s) => s[0] === 'PRV' && el(s, 1) === o.prv && el(s, 2) === 'PXC' && s.length === 4);
-    if (prv) {
-      p.taxonomy = el(prv, 3);
-      used.add(prv);
-    }
-  }
-  carryRest(node, path, carry, used);
-  for (const c of node.children) carry.loop(`${path}/${c.id}`, c);
+  for (let i = 1; i < segs.length; i++) if (i !== n3 && i !== n4 && i !== prv) carry.seg(path, segs[i]!);
+  if (node.children.length) childPaths(path, node, (cp, c) => carry.loop(cp, c));
   return p;
 }
 
@@ -310,68 +323,97 @@ function readHi(seg: Segment, d: Delimiters, roles: Record<string, string>): Dia
 
 function readLine(ctx: Ctx, node: Node, index: number, carry: Carry): ClaimLine {
   const d = ctx.d;
-  const path = `2400[${index}]`;
-  const used = new Set<Segment>([node.segments[0]!]);
+  const professional = ctx.guide === '837P';
   const line = { modifiers: [] as string[], diagnosisPointers: [] as number[], unitType: 'UN' } as unknown as ClaimLine;
-  const sv = node.segments.find((s) => s[0] === (ctx.guide === '837P' ? 'SV1' : 'SV2'));
-  if (sv) {
-    used.add(sv);
-    const proc = components(ctx.guide === '837P' ? sv[1] : sv[2], d);
-    const at = ctx.guide === '837P' ? 2 : 3;
-    if (proc.length && proc[0] !== 'HC') ctx.issues.push({ severity: 'warning', message: `procedure qualifier ${proc[0]} is read as HC`, at: path });
-    if (proc[1]) line.code = proc[1];
-    line.modifiers = proc.slice(2, 6).filter(Boolean);
-    if (proc[6]) line.description = proc[6];
-    const charge = readDecimal(el(sv, at));
-    if (!Number.isNaN(charge)) line.charge = charge;
-    if (el(sv, at + 1)) line.unitType = el(sv, at + 1) as ClaimLine['unitType'];
-    const units = readDecimal(el(sv, at + 2));
-    if (!Number.isNaN(units)) line.units = units;
-    if (ctx.guide === '837P') {
-      if (el(sv, 5)) line.placeOfService = el(sv, 5);
-      line.diagnosisPointers = components(el(sv, 7), d).map(Number);
-      if (el(sv, 9) === 'Y') line.emergency = true;
-      if (el(sv, 6) || el(sv, 8) || sv.length > 10) ctx.issues.push({ severity: 'warning', message: 'SV106, SV108 and SV110 on are not kept', at: path });
-    } else {
-      if (el(sv, 1)) line.revenueCode = el(sv, 1);
-      if (sv.length > 6) ctx.issues.push({ severity: 'warning', message: 'SV206 (unit rate) and SV207 (non-covered charge) are not kept', at: path });
+  let path: string | undefined;
+  const here = () => (path ??= `2400[${index}]`);
+  const svTag = professional ? 'SV1' : 'SV2';
+  let sv: Segment | undefined;
+  let dated = false;
+  const segs = node.segments;
+  for (let k = 1; k < segs.length; k++) {
+    const s = segs[k]!;
+    const tag = s[0];
+    if (tag === svTag && !sv) {
+      sv = s;
+      readService(ctx, line, s, here);
+      continue;
     }
-  }
-  const dtp = node.segments.find((s) => s[0] === 'DTP' && el(s, 1) === '472');
-  if (dtp) {
-    if (el(dtp, 2) === 'D8' && isoFromD8(el(dtp, 3))) {
-      line.date = isoFromD8(el(dtp, 3))!;
-      used.add(dtp);
-    } else if (el(dtp, 2) === 'RD8') {
-      const [a, b] = el(dtp, 3).split('-');
-      if (isoFromD8(a) && isoFromD8(b)) {
-        line.date = isoFromD8(a)!;
-        line.dateTo = isoFromD8(b)!;
-        used.add(dtp);
+    if (tag === 'DTP' && !dated && s[1] === '472' && s.length === 4) {
+      const v = s[3]!;
+      if (s[2] === 'D8') {
+        const iso = isoFromD8(v);
+        if (iso) {
+          line.date = iso;
+          dated = true;
+          continue;
+        }
+      } else if (s[2] === 'RD8' && v.length === 17 && v[8] === '-') {
+        const from = isoFromD8(v.slice(0, 8));
+        const to = isoFromD8(v.slice(9));
+        if (from && to) {
+          line.date = from;
+          line.dateTo = to;
+          dated = true;
+          continue;
+        }
       }
     }
+    if (tag === 'REF' && s[1] === '6R' && s.length === 3 && line.id === undefined) {
+      line.id = s[2]!;
+      continue;
+    }
+    carry.seg(here(), s);
   }
-  const ref = node.segments.find((s) => s[0] === 'REF' && el(s, 1) === '6R' && s.length === 3);
-  if (ref) {
-    line.id = el(ref, 2);
-    used.add(ref);
-  }
-  carryRest(node, path, carry, used);
-  childPaths(path, node, (p, c) => {
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    const p = `${here()}/${stepOf(node, i)}`;
     if (c.id === '2410') {
       const lin = c.segments[0]!;
-      const ctp = c.segments.find((s) => s[0] === 'CTP');
-      const qty = ctp ? readDecimal(el(ctp, 4)) : NaN;
-      const unit = ctp ? components(el(ctp, 5), d) : [];
-      if (lin.length === 4 && !el(lin, 1) && el(lin, 2) === 'N4' && ctp && ctp.length === 6 && !el(ctp, 1) && !el(ctp, 2) && !el(ctp, 3) && !Number.isNaN(qty) && unit.length === 1) {
-        line.ndc = { code: el(lin, 3), quantity: qty, unit: unit[0] as NonNullable<ClaimLine['ndc']>['unit'] };
-        carryRest(c, p, carry, new Set([lin, ctp]));
+      const ctp = c.segments[1];
+      const qty = ctp && ctp[0] === 'CTP' ? readDecimal(ctp[4]) : NaN;
+      const unit = ctp && ctp[0] === 'CTP' ? components(ctp[5], d) : [];
+      if (lin.length === 4 && !lin[1] && lin[2] === 'N4' && ctp && ctp.length === 6 && !ctp[1] && !ctp[2] && !ctp[3] && !Number.isNaN(qty) && unit.length === 1) {
+        line.ndc = { code: lin[3]!, quantity: qty, unit: unit[0] as NonNullable<ClaimLine['ndc']>['unit'] };
+        for (let k = 2; k < c.segments.length; k++) carry.seg(p, c.segments[k]!);
+        for (const g of c.children) carry.loop(`${p}/${g.id}`, g);
       } else carry.loop(p, c);
-    } else if (c.id === (ctx.guide === '837P' ? '2420A' : '2420C')) {
-      line.renderingProvider = providerFrom(ctx, c, p, carry, { prv: ctx.guide === '837P' ? 'PE' : 'none' });
+    } else if (c.id === (professional ? '2420A' : '2420C')) {
+      line.renderingProvider = providerFrom(ctx, c, p, carry, { prv: professional ? 'PE' : 'none' });
     } else carry.loop(p, c);
-  });
+  }
   return line;
+}
+
+/** SV1 (837P) or SV2 (837I) into the line. */
+function readService(ctx: Ctx, line: ClaimLine, sv: Segment, here: () => string): void {
+  const d = ctx.d;
+  const professional = ctx.guide === '837P';
+  const proc = components(professional ? sv[1] : sv[2], d);
+  const at = professional ? 2 : 3;
+  if (proc.length && proc[0] !== 'HC') ctx.issues.push({ severity: 'warning', message: `procedure qualifier ${proc[0]} is read as HC`, at: here() });
+  if (proc[1]) line.code = proc[1];
+  for (let m = 2; m < 6 && m < proc.length; m++) if (proc[m]) line.modifiers.push(proc[m]!);
+  if (proc[6]) line.description = proc[6];
+  const charge = readDecimal(sv[at]);
+  if (!Number.isNaN(charge)) line.charge = charge;
+  if (sv[at + 1]) line.unitType = sv[at + 1] as ClaimLine['unitType'];
+  const units = readDecimal(sv[at + 2]);
+  if (!Number.isNaN(units)) line.units = units;
+  if (professional) {
+    if (sv[5]) line.placeOfService = sv[5];
+    const ptr = sv[7];
+    if (ptr) {
+      if (ptr.indexOf(d.component) < 0) line.diagnosisPointers.push(Number(ptr));
+      else for (const x of ptr.split(d.component)) line.diagnosisPointers.push(Number(x));
+    }
+    if (sv[9] === 'Y') line.emergency = true;
+    if (sv[6] || sv[8] || sv.length > 10) ctx.issues.push({ severity: 'warning', message: 'SV106, SV108 and SV110 on are not kept', at: here() });
+  } else {
+    if (sv[1]) line.revenueCode = sv[1];
+    if (sv.length > 6) ctx.issues.push({ severity: 'warning', message: 'SV206 (unit rate) and SV207 (non-covered charge) are not kept', at: here() });
+  }
 }
 
 const PROVIDER_LOOPS: Record<Guide, Record<string, { role: keyof Claim['providers']; nm1: string; address?: boolean; prv?: string }>> = {
@@ -563,15 +605,18 @@ function readClaim(ctx: Ctx, node: Node, up: Upper): Claim {
 
   const roles = PROVIDER_LOOPS[ctx.guide];
   let lineIndex = 0;
-  childPaths('', node, (path, child) => {
-    const r = roles[child.id];
-    if (r && el(child.segments[0]!, 1) === r.nm1 && !c.providers[r.role]) {
-      c.providers[r.role] = providerFrom(ctx, child, path, carry, { ...(r.address ? { address: true } : {}), ...(r.prv ? { prv: r.prv } : {}) });
-    } else if (child.id === '2400') {
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
+    if (child.id === '2400') {
       c.lines.push(readLine(ctx, child, lineIndex++, carry));
-    } else carry.loop(path, child);
-  });
-  const carried = [...up.carried, ...carry.list];
+      continue;
+    }
+    const r = roles[child.id];
+    if (r && child.segments[0]![1] === r.nm1 && !c.providers[r.role]) c.providers[r.role] = providerFrom(ctx, child, child.id, carry, r);
+    else carry.loop(stepOf(node, i), child);
+  }
+  const carried = up.carried.length ? [...up.carried, ...carry.list] : carry.list;
   if (carried.length) c.x12 = { segments: carried };
   return c;
 }
@@ -585,7 +630,7 @@ class TransactionReader {
   private readonly uppers = new Map<Node, Upper>();
   private open: { node: Node; depth: number; parent: Node; up: Upper } | undefined;
 
-  constructor(readonly ctx: Ctx) {
+  constructor(readonly ctx: Ctx, private readonly onClaim?: (claim: Claim) => void) {
     this.builder = new LoopBuilder<Segment>(loopTable(ctx.guide), ctx.d.component);
   }
 
@@ -623,15 +668,26 @@ class TransactionReader {
     const open = this.open;
     if (!open) return;
     this.open = undefined;
-    this.claims.push(readClaim(this.ctx, open.node, open.up));
+    const claim = readClaim(this.ctx, open.node, open.up);
+    if (this.onClaim) this.onClaim(claim);
+    else this.claims.push(claim);
     const siblings = open.parent.children;
     const at = siblings.lastIndexOf(open.node);
     if (at >= 0) siblings.splice(at, 1);
   }
 }
 
+export interface Parse837Options {
+  /**
+   * Hand each claim to this function as soon as it is read, instead of
+   * keeping them in the result (`claims` then stays empty): big files are
+   * read with the memory of one claim.
+   */
+  onClaim?: (claim: Claim) => void;
+}
+
 /** Read an 837P or 837I file into claims. Throws X12_MALFORMED when it is not one. */
-export function parse837(text: string): Parsed837 {
+export function parse837(text: string, options: Parse837Options = {}): Parsed837 {
   const start = findInterchange(text);
   const d = delimitersAt(text, start);
   const issues: ParseIssue[] = [];
@@ -683,7 +739,7 @@ export function parse837(text: string): Parsed837 {
         if (guideSeen && guide !== guideSeen) issues.push({ severity: 'warning', message: 'the file mixes 837P and 837I transactions' });
         guideSeen = guide;
         transactions++;
-        tx = { reader: new TransactionReader({ d, guide, issues }), st: s, count: 1 };
+        tx = { reader: new TransactionReader({ d, guide, issues }, options.onClaim), st: s, count: 1 };
         break;
       }
       case 'GE': {
