@@ -38,8 +38,9 @@ test('an MUE of 0: not payable in the setting (0079U)', async () => {
 });
 
 test('outpatient facility claims need the outpatient hospital table, which the shared data lacks', async () => {
-  const { findings } = await mue([{ code: '36415', units: 9 }], 'outpatient-facility');
+  const { findings, notes } = await mue([{ code: '36415', units: 9 }], 'outpatient-facility');
   assert.deepEqual(findings, []);
+  assert.deepEqual(notes, ['NCCI medically unlikely edits 2026 July update has no outpatient hospital table']);
 });
 
 test('the official MUE CSV layout and the MAI column', () => {

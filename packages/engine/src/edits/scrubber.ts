@@ -17,8 +17,8 @@ import { FindingSink, LAYERS, ruleTexts, type Finding, type LayerId } from './fi
 import { checkIcd10cmInstructions, instructionIndex } from './icd10cm-instructions.js';
 import { checkMce, MCE_FILE, MceTable } from './mce.js';
 import { checkMedicalNecessity, COVERAGE_FILE, CoverageTable } from './medical-necessity.js';
-import { checkMue, MUE_FILE, MueTable } from './mue.js';
-import { checkPtp, PTP_FILE, PtpTable } from './ncci-ptp.js';
+import { checkMue, MUE_FILE, MueTable, mueTableFor } from './mue.js';
+import { checkPtp, PTP_FILE, PtpTable, ptpTableFor } from './ncci-ptp.js';
 import { checkPoa, POA_FILE, PoaTable } from './poa.js';
 import { TableStore, type TableAnswer } from './tables.js';
 import { checkValidity, type CodeSetAnswer, type CodeSetLookup } from './validity.js';
@@ -64,6 +64,14 @@ const TABLES: Record<Exclude<TableSystem, 'hcc'>, { file: string; cls: TableClas
 };
 
 const CPT_FORM_ONLY = 'CPT codes were checked for form only: no CPT release is compiled (CPT is licensed by the AMA; import your own CPT file to check codes)';
+
+const KIND_WORDS: Record<string, string> = { practitioner: 'practitioner', hospital: 'outpatient hospital', dme: 'DME supplier' };
+
+/** "has no outpatient hospital table" when a release lacks the table a setting needs. */
+function missingKind(t: { has(kind: never): boolean }, kind: string | undefined): string | undefined {
+  if (!kind || t.has(kind as never)) return undefined;
+  return `has no ${KIND_WORDS[kind] ?? kind} table`;
+}
 
 /** Rules whose finding makes another rule's finding on the same first code redundant. */
 function supersedeMap(): Map<string, string[]> {
@@ -220,15 +228,16 @@ export class Scrubber {
     }
 
     // Line edits, one pass per date of service.
-    const lineLayers: Array<[LayerId, Exclude<TableSystem, 'hcc'>, (c: ClaimContext, t: never) => void]> = [
-      ['ncci-ptp', 'ncci-ptp', (c, t) => checkPtp(c, sink, t)],
-      ['mue', 'mue', (c, t) => checkMue(c, sink, t)],
-      ['add-on', 'aoc', (c, t) => checkAddOn(c, sink, t)],
-      ['medical-necessity', 'coverage', (c, t) => checkMedicalNecessity(c, sink, t)],
+    // Each entry: layer, table system, the check, and why a loaded table may still not apply.
+    const lineLayers: Array<[LayerId, Exclude<TableSystem, 'hcc'>, (c: ClaimContext, t: never) => void, (t: never) => string | undefined]> = [
+      ['ncci-ptp', 'ncci-ptp', (c, t) => checkPtp(c, sink, t), (t: PtpTable) => missingKind(t, ptpTableFor(ctx.setting))],
+      ['mue', 'mue', (c, t) => checkMue(c, sink, t), (t: MueTable) => missingKind(t, mueTableFor(ctx.setting))],
+      ['add-on', 'aoc', (c, t) => checkAddOn(c, sink, t), () => undefined],
+      ['medical-necessity', 'coverage', (c, t) => checkMedicalNecessity(c, sink, t), () => undefined],
     ];
     if (ctx.lines.length) {
       const dates = [...new Set(ctx.lines.map((l) => l.date))];
-      for (const [id, system, check] of lineLayers) {
+      for (const [id, system, check, notApplicable] of lineLayers) {
         if (!on(id)) continue;
         if (ctx.setting === 'inpatient' && id !== 'medical-necessity') {
           skip(id, 'inpatient claims are not subject to this edit');
@@ -239,6 +248,11 @@ export class Scrubber {
           const t = tp instanceof Promise ? await tp : tp;
           if ('missing' in t) {
             skip(id, t.missing);
+            continue;
+          }
+          const why = notApplicable(t.table as never);
+          if (why) {
+            skip(id, `${t.ref.label} ${why}`);
             continue;
           }
           const sub = dates.length === 1 ? ctx : { ...ctx, lines: ctx.lines.filter((l) => l.date === date) };
