@@ -528,9 +528,7 @@ export function diagnosisDate(c: Claim): string {
 
 /** Age in whole years on a date. */
 export function ageOn(birthDate: string, date: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  let age = y - by;
-  if (m < bm || (m === bm && d < bd)) age--;
-  return age;
+  const age = Number(date.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  // Month and day compare as text: MM-DD sorts like the date.
+  return date.slice(5, 10) < birthDate.slice(5, 10) ? age - 1 : age;
 }

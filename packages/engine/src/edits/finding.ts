@@ -63,12 +63,27 @@ export function ruleTexts(): Record<string, RuleText> {
   return messages;
 }
 
+/** A template split once into literal text (even indexes) and placeholder names (odd indexes). */
+const compiled = new Map<string, string[]>();
+
+function partsOf(template: string): string[] {
+  let parts = compiled.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    compiled.set(template, parts);
+  }
+  return parts;
+}
+
 /** Fill {name} placeholders; unknown names are left as written so a missing value shows. */
 export function fillTemplate(template: string, vars: Readonly<Record<string, string | number | undefined>>): string {
-  return template.replace(/\{(\w+)\}/g, (all, name: string) => {
-    const v = vars[name];
-    return v === undefined ? all : String(v);
-  });
+  const parts = partsOf(template);
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const v = vars[parts[i]!];
+    out += (v === undefined ? `{${parts[i]}}` : String(v)) + parts[i + 1]!;
+  }
+  return out;
 }
 
 export interface EmitOptions {

@@ -252,24 +252,28 @@ export function checkIcd10cmInstructions(ctx: ClaimContext, sink: FindingSink, i
 
     // Code first: the partner goes before this code; when the note is unconditional it must be there.
     for (const note of a.codeFirst) {
-      const partners = partnersOf(dx, note.refs, i);
-      const after = partners.filter((p) => p.pos > da.pos);
-      if (partners.length && after.length === partners.length) {
-        const p = after[0]!;
+      let before = false;
+      let after: DxItem | undefined;
+      for (let j = 0; j < dx.length; j++) {
+        if (j === i || !anyRefMatches(note.refs, dx[j]!.bare)) continue;
+        if (j < i) before = true;
+        else after ??= dx[j];
+      }
+      if (!before && after) {
+        const p = after;
         sink.emit('instructions.code-first-sequence', {
           codes: [da.code, p.code],
           diagnoses: [da.pos, p.pos],
           vars: { code: da.code, partner: p.code, instruction: instructionText('code first', note.text) },
         });
-      } else if (!partners.length && note.required) {
+      } else if (!before && !after && note.required) {
         sink.emit('instructions.code-first-missing', { codes: [da.code], diagnoses: [da.pos], vars: { code: da.code, refs: firstRef(note.refs), instruction: instructionText('code first', note.text) } });
       }
     }
 
     // Use additional code: an unconditional note needs its partner on the claim.
     for (const note of a.useAdditional) {
-      if (!note.required) continue;
-      if (partnersOf(dx, note.refs, i).length) continue;
+      if (!note.required || hasPartner(dx, note.refs, i)) continue;
       sink.emit('instructions.use-additional-missing', { codes: [da.code], diagnoses: [da.pos], vars: { code: da.code, refs: firstRef(note.refs), instruction: instructionText('use additional code', note.text) } });
     }
   }
@@ -284,10 +288,9 @@ function instructionText(lead: string, note: string): string {
   return note.toLowerCase().startsWith(`${last} `) ? `${words.slice(0, -1).join(' ')} ${note}` : `${lead} ${note}`;
 }
 
-function partnersOf(dx: readonly DxItem[], refs: readonly NoteRef[], self: number): DxItem[] {
-  const out: DxItem[] = [];
-  for (let j = 0; j < dx.length; j++) if (j !== self && anyRefMatches(refs, dx[j]!.bare)) out.push(dx[j]!);
-  return out;
+function hasPartner(dx: readonly DxItem[], refs: readonly NoteRef[], self: number): boolean {
+  for (let j = 0; j < dx.length; j++) if (j !== self && anyRefMatches(refs, dx[j]!.bare)) return true;
+  return false;
 }
 
 /** Less specific codes: combination rules from the data file, then unspecified codes beside a specific sibling. */
