@@ -140,7 +140,7 @@ function hitOf(l: LoadedSearch, doc: number, score: number, matched: SearchHit['
   const chapter = ix.chapter(doc);
   return {
     system: l.system,
-    code: ix.codes[doc]!,
+    code: ix.code(doc),
     title: ix.title(doc),
     billable: ix.billable(doc),
     kind: ix.kind(doc),
@@ -175,7 +175,7 @@ export function searchLoaded(loaded: readonly LoadedSearch[], query: string, opt
       const prefix = shapes[l.system];
       if (!prefix) continue;
       for (const doc of codePrefix(l.index, prefix, { limit: limit - hits.length, ...filters })) {
-        hits.push(hitOf(l, doc, 1, { kind: 'code', text: l.index.codes[doc]! }));
+        hits.push(hitOf(l, doc, 1, { kind: 'code', text: l.index.code(doc) }));
       }
       if (hits.length >= limit) break;
     }

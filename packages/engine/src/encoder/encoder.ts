@@ -1,12 +1,16 @@
-import { loadIndexes } from '../icd10cm/alphabetic-index.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { INDEX_FILES, INDEX_FORMAT, INDEX_KINDS, INDEX_LABELS, indexSources, type CompiledIndexFile, type IndexKind } from '../icd10cm/alphabetic-index.js';
 import { Icd10cmRelease } from '../icd10cm/release.js';
 import { MedcoderError } from '../errors.js';
 import type { ReleaseRef } from '../lookup.js';
 import type { CodeSets, DateOptions } from '../releases/registry.js';
+import { readReleaseFile, releasesDir } from '../releases/store.js';
 import { checkQuery, searchIndexOf } from './code-search.js';
 import { drugPath, neoplasmPath, walkIndex, type IndexPath, type WalkContext } from './index-walk.js';
 import type { DrugUse, NeoplasmBehavior } from './references.js';
 import type { SearchIndex } from './search-index.js';
+import { buildWalkFile, WALK_FILES, WalkBook } from './walk-data.js';
 import { preparePhrase, type Phrase } from './walker.js';
 
 /**
@@ -35,20 +39,63 @@ export interface LoadedWalk {
   warnings: string[];
 }
 
+/** Opened index books per CodeSets, keyed "holder/kind": releases that borrow an index share one copy. */
+const books = new WeakMap<CodeSets, Map<string, Promise<WalkBook>>>();
+
+/**
+ * An index publication in its compact form: the holder release's walk file,
+ * or (for a home compiled before walk files existed) built from its index
+ * JSON on the spot, which is slower but gives the same walks.
+ */
+function bookOf(cs: CodeSets, holder: string, kind: IndexKind, asked: string): Promise<WalkBook> {
+  let perHome = books.get(cs);
+  if (!perHome) books.set(cs, (perHome = new Map()));
+  const key = `${holder}/${kind}`;
+  let p = perHome.get(key);
+  if (!p) {
+    p = (async () => {
+      const m = cs.manifests.find((x) => x.id === holder);
+      if (!m) {
+        throw new MedcoderError('RELEASE_NOT_FOUND', `${asked} takes its ${INDEX_LABELS[kind]} from ${holder}, which is not compiled in ${cs.home}; run "medcoder codesets import"`, { release: holder });
+      }
+      if (m.files.includes(WALK_FILES[kind])) {
+        const path = join(releasesDir(cs.home), holder, WALK_FILES[kind]);
+        let bytes: Buffer;
+        try {
+          bytes = await readFile(path);
+        } catch (e) {
+          throw new MedcoderError('RELEASE_CORRUPT', `cannot read ${path}: ${(e as Error).message}; run "medcoder codesets import --force"`, { path }, { cause: e });
+        }
+        return new WalkBook(bytes, path);
+      }
+      if (!m.files.includes(INDEX_FILES[kind])) {
+        throw new MedcoderError('RELEASE_CORRUPT', `${asked} takes its ${INDEX_LABELS[kind]} from ${holder}, which has no ${INDEX_FILES[kind]}; run "medcoder codesets import --force"`, { release: holder, file: INDEX_FILES[kind] });
+      }
+      const data = (await readReleaseFile(cs.home, holder, INDEX_FILES[kind])) as CompiledIndexFile;
+      if (!data || data.format !== INDEX_FORMAT || data.kind !== kind || !Array.isArray(data.letters)) {
+        throw new MedcoderError('RELEASE_CORRUPT', `${holder}/${INDEX_FILES[kind]} is not a compiled ${INDEX_LABELS[kind]} of format ${INDEX_FORMAT}; run "medcoder codesets import --force"`, { release: holder });
+      }
+      return new WalkBook(buildWalkFile(data, holder), `${holder}/${INDEX_FILES[kind]}`);
+    })();
+    p.catch(() => perHome.delete(key));
+    perHome.set(key, p);
+  }
+  return p;
+}
+
 export async function loadWalk(cs: CodeSets, opts: DateOptions = {}): Promise<LoadedWalk> {
   const r = cs.resolve('icd10cm', opts);
-  const [loaded, indexes, vocabulary] = await Promise.all([cs.load(r.manifest.id), loadIndexes(cs, r.manifest.id), searchIndexOf(cs, r.manifest.id)]);
+  const from = indexSources(r.manifest);
+  const opened = Promise.all(INDEX_KINDS.filter((k) => from[k]).map(async (k) => [k, await bookOf(cs, from[k]!, k, r.manifest.id)] as const));
+  const [loaded, kinds, vocabulary] = await Promise.all([cs.load(r.manifest.id), opened, searchIndexOf(cs, r.manifest.id)]);
   if (!(loaded instanceof Icd10cmRelease)) throw new MedcoderError('INVALID_ARGUMENT', `${r.manifest.id} is not an ICD-10-CM release`);
-  const ctx: WalkContext = { release: loaded };
-  if (indexes.index) ctx.index = indexes.index;
-  if (indexes.eindex) ctx.eindex = indexes.eindex;
-  if (indexes.neoplasm) ctx.neoplasm = indexes.neoplasm;
-  if (indexes.drug) ctx.drug = indexes.drug;
+  const ctx: WalkContext = { release: loaded, search: vocabulary };
+  for (const [kind, book] of kinds) ctx[kind] = book;
   const warnings = [...r.warnings];
-  if (indexes.from.index && indexes.from.index !== r.manifest.id) {
-    warnings.push(`the Alphabetic Index is ${indexes.from.index}'s (${r.ref.label} has none of its own); codes are checked against ${r.ref.label}`);
+  if (from.index && from.index !== r.manifest.id) {
+    warnings.push(`the Alphabetic Index is ${from.index}'s (${r.ref.label} has none of its own); codes are checked against ${r.ref.label}`);
   }
-  return { ctx, vocabulary, release: r.ref, indexFrom: indexes.from, warnings };
+  return { ctx, vocabulary, release: r.ref, indexFrom: from, warnings };
 }
 
 function answer(w: LoadedWalk, query: string, p: Phrase, paths: IndexPath[]): IndexAnswer {

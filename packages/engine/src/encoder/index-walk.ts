@@ -1,8 +1,9 @@
-import type { AlphabeticIndex, DrugTable, IndexTerm, NeoplasmTable } from '../icd10cm/alphabetic-index.js';
 import type { Icd10cmRelease } from '../icd10cm/release.js';
-import { behaviorOf, drugUseOf, resolveReference, type DrugUse, type NeoplasmBehavior, type Reference } from './references.js';
+import { behaviorOf, drugUseOf, type DrugUse, type NeoplasmBehavior } from './references.js';
+import type { SearchIndex } from './search-index.js';
 import { checkCode, type CodeCheck } from './verify.js';
-import { candidateChildren, candidateMainTerms, matchTitle, titleWords, unusedWords, usedWords, type Phrase } from './walker.js';
+import { prefixBit, SIG_WORDS, SMALL_FAMILY, stemBit, type WalkBook } from './walk-data.js';
+import { MISS, unusedWords, usedWords, type Phrase } from './walker.js';
 
 /**
  * Walking the Alphabetic Index (and the External Cause Index) for a phrase:
@@ -10,6 +11,13 @@ import { candidateChildren, candidateMainTerms, matchTitle, titleWords, unusedWo
  * see condition, the neoplasm and drug tables), ending at the code an entry
  * gives, which is then checked against the Tabular List of the release in
  * force.
+ *
+ * The walk looks for the best-scoring way down from each main term the
+ * phrase names. It is a depth-first search with a bound: a subterm is only
+ * entered when the words it could still use (those whose stems its subtree,
+ * or what its references reach, contains — see the signatures of
+ * walk-data.ts) could beat the best way found so far. The bound never cuts a
+ * way that would have won, so the answer is the one the full search gives.
  */
 
 export interface WalkStep {
@@ -73,24 +81,36 @@ export const DRUG_COLUMNS: Record<DrugUse, RegExp> = {
   underdosing: /underdosing/i,
 };
 
-export function columnFor(table: AlphabeticIndex, re: RegExp): string | undefined {
+export function columnFor(table: WalkBook, re: RegExp): string | undefined {
   return table.valueColumns.find((c) => re.test(c.name))?.name;
 }
 
 /** What a walk may use. */
 export interface WalkContext {
   release: Icd10cmRelease;
-  index?: AlphabeticIndex;
-  eindex?: AlphabeticIndex;
-  neoplasm?: NeoplasmTable;
-  drug?: DrugTable;
+  /** The release's search index: finds the codes whose titles share words with a phrase (see verify.ts). */
+  search?: SearchIndex;
+  index?: WalkBook;
+  eindex?: WalkBook;
+  neoplasm?: WalkBook;
+  drug?: WalkBook;
+}
+
+/** Steps of a branch, newest first as they are prepended: an entry of a book, or a step written out. */
+interface Steps {
+  book: WalkBook | undefined;
+  node: number;
+  step: WalkStep | undefined;
+  next: Steps | undefined;
+  length: number;
 }
 
 interface Branch {
   score: number;
   used: number;
-  steps: WalkStep[];
-  end: IndexTerm;
+  steps: Steps | undefined;
+  book: WalkBook;
+  end: number;
   table?: TableUse;
   code?: string;
   manifestation?: string;
@@ -99,76 +119,342 @@ interface Branch {
 
 const STEP_COST = 0.02;
 const END_WITH_CODE = 0.5;
+/** What a table reference adds (see follow). */
+const TABLE_BONUS = 0.3;
 const MAX_DEPTH = 12;
+const MAX_MAINS = 40;
+/** Slack for the bound's arithmetic (sums taken in another order). */
+const EPS = 1e-9;
 
-function stepOf(t: IndexTerm, via?: WalkStep['via'], reference?: string): WalkStep {
+const nodeStep = (book: WalkBook, node: number, next: Steps | undefined): Steps => ({ book, node, step: undefined, next, length: (next?.length ?? 0) + 1 });
+const textStep = (step: WalkStep, next: Steps | undefined): Steps => ({ book: undefined, node: -1, step, next, length: (next?.length ?? 0) + 1 });
+const lengthOf = (s: Steps | undefined) => s?.length ?? 0;
+
+function stepOf(book: WalkBook, t: number, via?: WalkStep['via'], reference?: string): WalkStep {
+  const code = book.code(t);
+  const manif = book.manif(t);
   return {
-    title: t.title,
-    printed: t.printedTitle,
-    level: t.level,
-    ...(t.code ? { code: t.code } : {}),
-    ...(t.manif ? { manifestation: t.manif } : {}),
+    title: book.title(t),
+    printed: book.printed(t),
+    level: book.level[t]!,
+    ...(code ? { code } : {}),
+    ...(manif ? { manifestation: manif } : {}),
     ...(via ? { via } : {}),
     ...(reference ? { reference } : {}),
   };
 }
 
+function stepsArray(s: Steps | undefined): WalkStep[] {
+  const out: WalkStep[] = [];
+  for (let c = s; c; c = c.next) out.push(c.step ?? stepOf(c.book!, c.node));
+  return out;
+}
+
+function stepsFrom(list: readonly WalkStep[], tail: Steps | undefined = undefined): Steps | undefined {
+  let s = tail;
+  for (let i = list.length - 1; i >= 0; i--) s = textStep(list[i]!, s);
+  return s;
+}
+
+/** The words of a phrase as ids of one book's stems. */
+interface BookWords {
+  stem: Int32Array;
+  num: Int32Array;
+  /** Stems of the book that extend the word's stem (partial match), as an id range; and those it extends. */
+  extLo: Int32Array;
+  extHi: Int32Array;
+  pre: number[][];
+  long: Uint8Array;
+}
+
+/** A phrase prepared for walking: weights, signature bits, and its words per book. */
+class PhraseView {
+  readonly n: number;
+  readonly weight: Float64Array;
+  readonly bitStem: Int16Array;
+  readonly bitPre: Int16Array;
+  readonly bitNum: Int16Array;
+  private readonly books = new Map<WalkBook, BookWords>();
+
+  constructor(readonly p: Phrase) {
+    const n = (this.n = p.words.length);
+    this.weight = new Float64Array(n);
+    this.bitStem = new Int16Array(n);
+    this.bitPre = new Int16Array(n).fill(-1);
+    this.bitNum = new Int16Array(n).fill(-1);
+    p.words.forEach((w, i) => {
+      this.weight[i] = w.weight;
+      this.bitStem[i] = stemBit(w.stem);
+      if (w.stem.length >= 6) this.bitPre[i] = prefixBit(w.stem);
+      if (w.number) this.bitNum[i] = stemBit(w.number);
+    });
+  }
+
+  of(book: WalkBook): BookWords {
+    let b = this.books.get(book);
+    if (b) return b;
+    const n = this.n;
+    b = { stem: new Int32Array(n), num: new Int32Array(n).fill(-1), extLo: new Int32Array(n), extHi: new Int32Array(n), pre: [], long: new Uint8Array(n) };
+    const stems = book.stems;
+    for (let i = 0; i < n; i++) {
+      const w = this.p.words[i]!;
+      b.stem[i] = stems.find(w.stem);
+      if (w.number) b.num[i] = stems.find(w.number);
+      const pre: number[] = [];
+      if (w.stem.length >= 6) {
+        b.long[i] = 1;
+        b.extLo[i] = stems.lowerBound(w.stem);
+        b.extHi[i] = stems.lowerBound(`${w.stem}\uffff`);
+        for (let len = 6; len <= w.stem.length; len++) {
+          const id = stems.find(w.stem.slice(0, len));
+          if (id >= 0) pre.push(id);
+        }
+      }
+      b.pre.push(pre);
+    }
+    this.books.set(book, b);
+    return b;
+  }
+
+  /** Weight of the unused words that could match somewhere below an entry (or wherever its references lead). */
+  reach(book: WalkBook, node: number, used: number): number {
+    let sum = 0;
+    const all = book.reachesAll(node);
+    const sig = book.sig;
+    const at = node * SIG_WORDS;
+    for (let i = 0; i < this.n; i++) {
+      if (used & (1 << i)) continue;
+      if (!all) {
+        const b = this.bitStem[i]!;
+        let hit = (sig[at + (b >>> 5)]! >>> (b & 31)) & 1;
+        const pb = this.bitPre[i]!;
+        if (!hit && pb >= 0) hit = (sig[at + (pb >>> 5)]! >>> (pb & 31)) & 1;
+        const nb = this.bitNum[i]!;
+        if (!hit && nb >= 0) hit = (sig[at + (nb >>> 5)]! >>> (nb & 31)) & 1;
+        if (!hit) continue;
+      }
+      sum += this.weight[i]!;
+    }
+    return sum;
+  }
+}
+
+interface Match {
+  gain: number;
+  used: number;
+}
+
+/** Match an entry's title against the unused words of a phrase (see titleWords for what a title asks). */
+function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): Match {
+  const bw = pv.of(book);
+  const n = pv.n;
+  const tw = book.tw;
+  const from = book.twStart[t]!;
+  const reqEnd = from + book.twReq[t]!;
+  const to = book.twStart[t + 1]!;
+  const reqCount = reqEnd - from;
+  let gain = 0;
+  let missing = 0;
+  let u = used;
+  let numbers: number[] | undefined;
+  for (let k = from; k < reqEnd; k++) {
+    const r = tw[k]!;
+    let hit = -1;
+    for (let i = 0; i < n; i++) {
+      if (u & (1 << i)) continue;
+      if (bw.stem[i] === r || bw.num[i] === r) {
+        hit = i;
+        break;
+      }
+    }
+    // Stems that only differ in their ending ("myocardi"/"myocardium"): a weaker match.
+    let partial = false;
+    if (hit < 0 && book.stems.byteLength(r) >= 6) {
+      for (let i = 0; i < n; i++) {
+        if (u & (1 << i)) continue;
+        if (bw.long[i] && ((r >= bw.extLo[i]! && r < bw.extHi[i]!) || bw.pre[i]!.includes(r))) {
+          hit = i;
+          partial = true;
+          break;
+        }
+      }
+    }
+    if (hit >= 0) {
+      // A number belongs to the word beside it in the phrase ("type 2", "stage 3a").
+      const first = book.stems.firstByte(r);
+      if (first >= 48 && first <= 57 && reqCount > 1 && !((u | (1 << hit)) & ~used & ~(1 << hit) & ((1 << (hit - 1)) | (1 << (hit + 1))))) {
+        (numbers ??= []).push(hit);
+        continue;
+      }
+      u |= 1 << hit;
+      gain += pv.weight[hit]! * (partial ? 0.8 : 1);
+    } else missing++;
+  }
+  // Numbers met before their neighbour matched get a second look.
+  if (numbers) {
+    for (const hit of numbers) {
+      if (u & ~used & ((1 << (hit - 1)) | (1 << (hit + 1)))) {
+        u |= 1 << hit;
+        gain += pv.weight[hit]!;
+      } else missing++;
+    }
+  }
+  for (let k = reqEnd; k < to; k++) {
+    const o = tw[k]!;
+    for (let i = 0; i < n; i++) {
+      if (u & (1 << i)) continue;
+      if (bw.stem[i] === o) {
+        u |= 1 << i;
+        gain += pv.weight[i]! * 0.7;
+        break;
+      }
+    }
+  }
+  return { gain: gain - MISS * missing, used: u };
+}
+
+/** Subterms worth trying for the unused words (all of a small family; for a large one, those sharing a stem, and the connectors). */
+function candidateChildren(book: WalkBook, pv: PhraseView, t: number, used: number): number[] {
+  if (book.kids[t]! <= SMALL_FAMILY) return book.children(t);
+  const f = book.famOf[t]!;
+  const out: number[] = [];
+  const seen = new Set<number>();
+  const add = (c: number) => {
+    if (!seen.has(c)) {
+      seen.add(c);
+      out.push(c);
+    }
+  };
+  for (let k = book.famConnStart[f]!; k < book.famConnStart[f + 1]!; k++) add(book.famConn[k]!);
+  const bw = pv.of(book);
+  const lo = book.famPairStart[f]!;
+  const hi = book.famPairStart[f + 1]!;
+  const byStem = (s: number) => {
+    if (s < 0) return;
+    let a = lo;
+    let b = hi;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (book.famStem[mid]! < s) a = mid + 1;
+      else b = mid;
+    }
+    for (let k = a; k < hi && book.famStem[k] === s; k++) add(book.famChild[k]!);
+  };
+  for (let i = 0; i < pv.n; i++) {
+    if (used & (1 << i)) continue;
+    byStem(bw.stem[i]!);
+    if (pv.p.words[i]!.number) byStem(bw.num[i]!);
+  }
+  return out;
+}
+
+/** Main terms sharing a stem with the unused words (words of weight 0.5 or more), in the order the words come. */
+function candidateMains(book: WalkBook, pv: PhraseView, used: number): number[] {
+  const bw = pv.of(book);
+  const out: number[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < pv.n; i++) {
+    if (used & (1 << i)) continue;
+    if (pv.weight[i]! < 0.5) continue;
+    const s = bw.stem[i]!;
+    if (s < 0) continue;
+    for (let k = book.mainStart[s]!; k < book.mainStart[s + 1]!; k++) {
+      const m = book.mainNode[k]!;
+      if (!seen.has(m)) {
+        seen.add(m);
+        out.push(m);
+      }
+    }
+  }
+  return out;
+}
+
+/** Main terms with a positive match, best first (stable), at most MAX_MAINS. */
+function rankedMains(book: WalkBook, pv: PhraseView, used: number, exclude = -1): Array<{ t: number; m: Match }> {
+  const out: Array<{ t: number; m: Match }> = [];
+  for (const t of candidateMains(book, pv, used)) {
+    if (t === exclude) continue;
+    const m = matchTitle(book, pv, t, used);
+    if (m.gain > 0) out.push({ t, m });
+  }
+  return out.sort((a, b) => b.m.gain - a.m.gain).slice(0, MAX_MAINS);
+}
+
 class Walk {
   /** Guards "see condition" loops: main terms already tried in this walk. */
-  private readonly restarted = new Set<IndexTerm>();
+  private readonly restarted = new Set<string>();
+  readonly pv: PhraseView;
+  /** What references may add beyond the words: a table bonus, or no bound at all when tables refer to tables. */
+  private readonly refBonus: number;
 
-  constructor(readonly ctx: WalkContext, readonly p: Phrase) {}
+  constructor(readonly ctx: WalkContext, readonly p: Phrase) {
+    this.pv = new PhraseView(p);
+    const loops = (ctx.neoplasm?.tableRefs ?? false) || (ctx.drug?.tableRefs ?? false);
+    this.refBonus = loops ? Infinity : TABLE_BONUS;
+  }
+
+  /** Most a branch from an entry can score beyond its title's own match. */
+  bound(book: WalkBook, t: number, used: number): number {
+    return this.pv.reach(book, t, used) + END_WITH_CODE + (book.reachesAll(t) ? this.refBonus : 0);
+  }
 
   /** The best way down from a term (the term itself included as the end). */
-  explore(term: IndexTerm, used: number, depth: number, index: AlphabeticIndex): Branch {
-    let best: Branch = { score: term.code ? END_WITH_CODE : 0, used, steps: [], end: term };
+  explore(book: WalkBook, term: number, used: number, depth: number): Branch {
+    let best: Branch = { score: book.hasCode(term) ? END_WITH_CODE : 0, used, steps: undefined, book, end: term };
     if (depth >= MAX_DEPTH) return best;
-    for (const child of candidateChildren(term, this.p, used)) {
-      const tw = titleWords(child);
-      if (tw.without && !this.p.negated) continue;
-      const m = matchTitle(tw, this.p, used);
-      const implicit = tw.connectorOnly && !tw.without;
+    for (const child of candidateChildren(book, this.pv, term, used)) {
+      const without = book.without(child);
+      if (without && !this.p.negated) continue;
+      const m = matchTitle(book, this.pv, child, used);
+      const implicit = book.connectorOnly(child) && !without;
       if (m.gain <= 0 && !implicit) continue;
-      const sub = this.explore(child, m.used, depth + 1, index);
-      if (implicit && m.gain <= 0 && sub.steps.length === 0 && sub.used === m.used) continue;
+      if (m.gain - STEP_COST + this.bound(book, child, m.used) + EPS <= best.score) continue;
+      const sub = this.explore(book, child, m.used, depth + 1);
+      if (implicit && m.gain <= 0 && sub.steps === undefined && sub.used === m.used) continue;
       const score = m.gain + sub.score - STEP_COST;
-      if (score > best.score) best = { ...sub, score, steps: [stepOf(child), ...sub.steps] };
+      if (score > best.score) best = { ...sub, score, steps: nodeStep(book, child, sub.steps) };
     }
     // References: "see" replaces the entry; "see also" is another way to go on.
-    if (term.see && !term.code) {
-      const r = this.follow(term, term.see, 'see', used, depth, index);
+    const see = book.see(term);
+    if (see !== undefined && !book.hasCode(term)) {
       // A "see" entry has nothing of its own: the reference is the way on, even to an entry without a code.
-      if (r && (r.score > best.score || best.steps.length === 0)) best = r;
-      else if (!r && best.steps.length === 0) best = { ...best, unresolved: `see ${term.see}` };
+      if (best.steps === undefined || this.bound(book, term, used) + EPS > best.score) {
+        const r = this.follow(book, term, see, 'see', used, depth);
+        if (r && (r.score > best.score || best.steps === undefined)) best = r;
+        else if (!r && best.steps === undefined) best = { ...best, unresolved: `see ${see}` };
+      }
     }
-    if (term.seeAlso) {
-      const r = this.follow(term, term.seeAlso, 'see also', used, depth, index);
+    const also = book.seeAlso(term);
+    if (also !== undefined && this.bound(book, term, used) + EPS > best.score + 0.05) {
+      const r = this.follow(book, term, also, 'see also', used, depth);
       if (r && r.score > best.score + 0.05) best = r;
     }
-    if (term.seeCat && !term.code && best.steps.length === 0) best = { ...best, code: `${term.seeCat.replace(/-$/, '')}-`, score: best.score + END_WITH_CODE };
+    const seeCat = book.seeCat(term);
+    if (seeCat !== undefined && !book.hasCode(term) && best.steps === undefined) best = { ...best, code: `${seeCat.replace(/-$/, '')}-`, score: best.score + END_WITH_CODE };
     return best;
   }
 
-  private follow(from: IndexTerm, text: string, via: 'see' | 'see also', used: number, depth: number, index: AlphabeticIndex): Branch | undefined {
-    const ref: Reference = resolveReference(index, text);
-    const step = (title: string): WalkStep => ({ title, printed: title, level: from.level + 1, via, reference: text });
+  private follow(book: WalkBook, from: number, text: string, via: 'see' | 'see also', used: number, depth: number): Branch | undefined {
+    const ref = book.ref(from, via === 'see also');
+    if (!ref) return undefined;
+    const step = (title: string): WalkStep => ({ title, printed: title, level: book.level[from]! + 1, via, reference: text });
     switch (ref.kind) {
       case 'term': {
         // The words of the entry referred to may be in the phrase too ("heart attack" and "myocardial infarction").
         let u = used;
         let gain = 0;
-        for (let t: IndexTerm | undefined = ref.term; t; t = t.parent) {
-          const m = matchTitle(titleWords(t), this.p, u);
+        for (let t = ref.term; t >= 0; t = book.parent[t]!) {
+          const m = matchTitle(book, this.pv, t, u);
           if (m.gain > 0) {
             gain += m.gain * 0.5;
             u = m.used;
           }
         }
-        const sub = this.explore(ref.term, u, depth + 1, index);
-        const shown = ref.term.path();
+        const sub = this.explore(book, ref.term, u, depth + 1);
+        const shown = book.path(ref.term);
         shown[0] = shown[0]!.split(',')[0]!.trim();
-        const target: WalkStep = { ...stepOf(ref.term, via, text), title: shown.join(', ') };
-        return { ...sub, score: sub.score + gain - 0.1, steps: [target, ...sub.steps] };
+        const target: WalkStep = { ...stepOf(book, ref.term, via, text), title: shown.join(', ') };
+        return { ...sub, score: sub.score + gain - 0.1, steps: textStep(target, sub.steps) };
       }
       case 'neoplasm': {
         const table = this.ctx.neoplasm;
@@ -176,7 +462,7 @@ class Walk {
         const behavior = ref.behavior ?? behaviorOf(unusedWords(this.p, used).join(' ')) ?? 'malignant';
         const r = this.neoplasmRow(table, used, ref.site, behavior);
         if (!r) return undefined;
-        return { ...r, score: r.score + 0.3, steps: [step(`see ${text}`), ...r.steps] };
+        return { ...r, score: r.score + TABLE_BONUS, steps: textStep(step(`see ${text}`), r.steps) };
       }
       case 'drug': {
         const table = this.ctx.drug;
@@ -184,106 +470,118 @@ class Walk {
         const use = drugUseOf(unusedWords(this.p, used).join(' ')) ?? ref.column ?? 'accidental';
         const r = this.drugRow(table, used, use);
         if (!r) return undefined;
-        return { ...r, score: r.score + 0.3, steps: [step(`see ${text}`), ...r.steps] };
+        return { ...r, score: r.score + TABLE_BONUS, steps: textStep(step(`see ${text}`), r.steps) };
       }
       case 'condition': {
         if (depth > 3) return undefined;
-        const main = from.mainTerm();
-        if (this.restarted.has(main)) return undefined;
-        this.restarted.add(main);
-        const found = this.top(index, used, depth + 1, main);
+        const main = book.mainOf(from);
+        const key = `${book.kind}:${main}`;
+        if (this.restarted.has(key)) return undefined;
+        this.restarted.add(key);
+        const found = this.top(book, used, depth + 1, main);
         if (!found) return undefined;
         // The words of the term that sent us here named no condition: they count for little.
-        return { ...found, score: found.score - 0.8, steps: [{ ...step(`see ${text}`), via: 'see condition' }, ...found.steps] };
+        return { ...found, score: found.score - 0.8, steps: textStep({ ...step(`see ${text}`), via: 'see condition' }, found.steps) };
       }
       case 'category':
-        return { score: END_WITH_CODE, used, steps: [step(`see ${text}`)], end: from, code: ref.code.endsWith('-') ? ref.code : `${ref.code}-` };
+        return { score: END_WITH_CODE, used, steps: textStep(step(`see ${text}`), undefined), book, end: from, code: ref.code.endsWith('-') ? ref.code : `${ref.code}-` };
       default:
         return undefined;
     }
   }
 
   /** The best main term and walk below it for the unused words. */
-  top(index: AlphabeticIndex, used: number, depth: number, exclude?: IndexTerm): Branch | undefined {
+  top(book: WalkBook, used: number, depth: number, exclude = -1): Branch | undefined {
     let best: Branch | undefined;
-    const mains = candidateMainTerms(index, this.p, used)
-      .filter((t) => t !== exclude)
-      .map((t) => ({ t, m: matchTitle(titleWords(t), this.p, used) }))
-      .filter((x) => x.m.gain > 0)
-      .sort((a, b) => b.m.gain - a.m.gain)
-      .slice(0, 40);
-    for (const { t, m } of mains) {
-      const sub = this.explore(t, m.used, depth, index);
+    for (const { t, m } of rankedMains(book, this.pv, used, exclude)) {
+      if (best && m.gain + this.bound(book, t, m.used) + EPS <= best.score) continue;
+      const sub = this.explore(book, t, m.used, depth);
       const score = m.gain + sub.score;
-      if (!best || score > best.score) best = { ...sub, score, steps: [stepOf(t), ...sub.steps] };
+      if (!best || score > best.score) best = { ...sub, score, steps: nodeStep(book, t, sub.steps) };
     }
     return best;
   }
 
-  /** Every main term worth a path, best first. */
-  tops(index: AlphabeticIndex): Branch[] {
-    const out: Branch[] = [];
-    const mains = candidateMainTerms(index, this.p, 0)
-      .map((t) => ({ t, m: matchTitle(titleWords(t), this.p, 0) }))
-      .filter((x) => x.m.gain > 0)
-      .sort((a, b) => b.m.gain - a.m.gain)
-      .slice(0, 40);
-    for (const { t, m } of mains) {
-      const sub = this.explore(t, m.used, 1, index);
-      out.push({ ...sub, score: m.gain + sub.score, steps: [stepOf(t), ...sub.steps] });
+  /**
+   * Main terms worth a path, best first. A main term is left out when its
+   * bound shows it could not be among the first `limit` paths walkIndex keeps.
+   */
+  tops(book: WalkBook, limit: number): Branch[] {
+    const done: Branch[] = [];
+    for (const { t, m } of rankedMains(book, this.pv, 0)) {
+      if (done.length) {
+        const u = m.gain + this.bound(book, t, m.used) + EPS;
+        const kept = keep(sorted(done), limit);
+        const top = kept[0]!.score;
+        if (u < top * 0.5) continue;
+        if (kept.length >= limit && u < kept[kept.length - 1]!.score) continue;
+      }
+      const sub = this.explore(book, t, m.used, 1);
+      done.push({ ...sub, score: m.gain + sub.score, steps: nodeStep(book, t, sub.steps) });
     }
-    return out.sort((a, b) => b.score - a.score);
+    return sorted(done);
   }
 
   /** A site row of the Table of Neoplasms and the cell of a behaviour. */
-  neoplasmRow(table: NeoplasmTable, used: number, sitePath: readonly string[], behavior: NeoplasmBehavior): Branch | undefined {
-    const main = table.mainTerms[0];
-    if (!main) return undefined;
+  neoplasmRow(table: WalkBook, used: number, sitePath: readonly string[], behavior: NeoplasmBehavior): Branch | undefined {
+    if (table.mains.length === 0) return undefined;
+    const main = table.mains[0]!;
     let start = main;
     const steps: WalkStep[] = [];
     // A reference may name a site ("Neoplasm, skin, benign"): start from it.
     if (sitePath.length) {
-      const at = main.find(sitePath) ?? main.children.find((c) => c.key.startsWith(sitePath[0]!.toLowerCase()));
-      if (at) {
+      let at = table.find(main, sitePath);
+      if (at < 0) {
+        const prefix = sitePath[0]!.toLowerCase();
+        at = table.children(main).find((c) => table.key(c).startsWith(prefix)) ?? -1;
+      }
+      if (at >= 0) {
         start = at;
-        for (const t of at.path().slice(1)) steps.push({ title: t, printed: t, level: 1, via: 'table' });
+        for (const t of table.path(at).slice(1)) steps.push({ title: t, printed: t, level: 1, via: 'table' });
       }
     }
-    const m = matchTitle(titleWords(main), this.p, used);
+    const m = matchTitle(table, this.pv, main, used);
     const u = m.gain > 0 ? m.used : used;
-    const sub = this.explore(start, u, 1, table);
-    const row = sub.end.raw.v ? sub.end : start;
+    const sub = this.explore(table, start, u, 1);
+    const row = sub.book === table && table.hasCells(sub.end) ? sub.end : start;
     const column = columnFor(table, NEOPLASM_COLUMNS[behavior]);
     if (!column) return undefined;
-    const cells = table.rowOf(row).cells;
+    const cells = table.cells(row);
     const code = cells[column] ?? undefined;
+    const head: WalkStep = { title: table.title(main), printed: table.printed(main), level: 0, via: 'table' };
+    const below = stepsArray(sub.steps).map((s) => ({ ...s, via: s.via ?? ('table' as const) }));
     return {
       ...sub,
       score: sub.score + Math.max(0, m.gain),
-      steps: [{ title: main.title, printed: main.printedTitle, level: 0, via: 'table' }, ...steps, ...sub.steps.map((s) => ({ ...s, via: s.via ?? ('table' as const) }))],
-      table: { table: 'neoplasm', row: row.path(), column, cells },
+      steps: stepsFrom([head, ...steps, ...below]),
+      table: { table: 'neoplasm', row: table.path(row), column, cells },
       ...(code ? { code } : {}),
     };
   }
 
   /** A substance row of the Table of Drugs and Chemicals and the cell of a use. */
-  drugRow(table: DrugTable, used: number, use: DrugUse): Branch | undefined {
+  drugRow(table: WalkBook, used: number, use: DrugUse): Branch | undefined {
     const found = this.top(table, used, 1);
-    if (!found) return undefined;
-    let row: IndexTerm | undefined = found.end;
-    while (row && !row.raw.v) row = row.parent;
-    if (!row) return undefined;
+    if (!found || found.book !== table) return undefined;
+    let row = found.end;
+    while (row >= 0 && !table.hasCells(row)) row = table.parent[row]!;
+    if (row < 0) return undefined;
     const column = columnFor(table, DRUG_COLUMNS[use]);
     if (!column) return undefined;
-    const cells = table.rowOf(row).cells;
+    const cells = table.cells(row);
     const code = cells[column] ?? undefined;
     return {
       ...found,
-      steps: found.steps.map((s) => ({ ...s, via: s.via ?? ('table' as const) })),
-      table: { table: 'drug', row: row.path(), column, cells },
+      steps: stepsFrom(stepsArray(found.steps).map((s) => ({ ...s, via: s.via ?? ('table' as const) }))),
+      table: { table: 'drug', row: table.path(row), column, cells },
       ...(code ? { code } : {}),
     };
   }
+}
+
+/** Best first; equal scores keep the order they were found in. */
+function sorted(list: readonly Branch[]): Branch[] {
+  return [...list].sort((a, b) => b.score - a.score);
 }
 
 /** Coders write the main term by its first comma part. */
@@ -297,25 +595,47 @@ function pathText(steps: readonly WalkStep[]): string {
     .replace(/, \(/g, ' (');
 }
 
+const codeOf = (r: Branch): string | undefined => r.code ?? r.book.code(r.end);
+const keyOf = (r: Branch): string => codeOf(r) ?? pathText(stepsArray(r.steps));
+
+/** The branches walkIndex keeps from a sorted list: the best, then others close to it that lead somewhere, one per code. */
+function keep(all: readonly Branch[], limit: number): Branch[] {
+  const out: Branch[] = [];
+  const seen = new Set<string>();
+  const top = all[0]?.score ?? 0;
+  for (const r of all) {
+    // Alternatives must be worth reading: close to the best, and leading somewhere.
+    if (out.length && (r.score < top * 0.5 || (!r.code && !r.book.hasCode(r.end) && !r.table))) continue;
+    const key = keyOf(r);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(r);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
 function finish(ctx: WalkContext, p: Phrase, source: IndexPath['source'], r: Branch): IndexPath {
-  const code = r.code ?? r.end.code ?? (r.table ? undefined : undefined);
-  const manifestation = r.manifestation ?? (r.code ? undefined : r.end.manif);
+  const code = codeOf(r);
+  const manifestation = r.manifestation ?? (r.code ? undefined : r.book.manif(r.end));
   const unused = unusedWords(p, r.used);
   const rest = new Set(p.words.filter((_, i) => !(r.used & (1 << i))).flatMap((w) => [w.stem, w.word]));
   const checks: CodeCheck[] = [];
   // Codes below a header are ranked by every word of the phrase ("stage 3a" picks N18.31 under N18.3).
   const every = new Set(p.words.flatMap((w) => [w.stem, w.word]));
-  if (code) checks.push(checkCode(ctx.release, code, r.table ? 'cell' : 'code', rest, every));
-  if (manifestation) checks.push(checkCode(ctx.release, manifestation, 'manifestation', rest, every));
+  if (code) checks.push(checkCode(ctx.release, code, r.table ? 'cell' : 'code', rest, every, ctx.search));
+  if (manifestation) checks.push(checkCode(ctx.release, manifestation, 'manifestation', rest, every, ctx.search));
+  const steps = stepsArray(r.steps);
+  const subterms = !code && !r.table && r.book.kids[r.end]! > 0 ? r.book.children(r.end).slice(0, 20).map((c) => r.book.printed(c)) : undefined;
   return {
     source,
-    text: pathText(r.steps),
-    steps: r.steps,
+    text: pathText(steps),
+    steps,
     ...(code ? { code } : {}),
     ...(manifestation ? { manifestation } : {}),
     ...(r.table ? { table: r.table } : {}),
     ...(r.unresolved && !code ? { unresolved: r.unresolved } : {}),
-    ...(!code && !r.table && r.end.children.length ? { subterms: r.end.children.slice(0, 20).map((c) => c.printedTitle) } : {}),
+    ...(subterms ? { subterms } : {}),
     score: Math.round(r.score * 100) / 100,
     matchedWords: usedWords(p, r.used),
     unmatchedWords: unused,
@@ -327,22 +647,9 @@ function finish(ctx: WalkContext, p: Phrase, source: IndexPath['source'], r: Bra
 export function walkIndex(ctx: WalkContext, p: Phrase, opts: { external?: boolean; limit?: number } = {}): IndexPath[] {
   const index = opts.external ? ctx.eindex : ctx.index;
   if (!index || p.words.length === 0) return [];
+  const limit = opts.limit ?? 5;
   const w = new Walk(ctx, p);
-  const out: IndexPath[] = [];
-  const seen = new Set<string>();
-  const all = w.tops(index);
-  const top = all[0]?.score ?? 0;
-  for (const r of all) {
-    // Alternatives must be worth reading: close to the best, and leading somewhere.
-    if (out.length && (r.score < top * 0.5 || (!r.code && !r.end.code && !r.table))) continue;
-    const path = finish(ctx, p, opts.external ? 'eindex' : 'index', r);
-    const key = path.code ?? path.text;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(path);
-    if (out.length >= (opts.limit ?? 5)) break;
-  }
-  return out;
+  return keep(w.tops(index, limit), limit).map((r) => finish(ctx, p, opts.external ? 'eindex' : 'index', r));
 }
 
 /** The Table of Neoplasms row for a site, with the cell of a behaviour (malignant primary unless the words say otherwise). */

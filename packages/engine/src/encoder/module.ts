@@ -8,6 +8,7 @@ import { CPT_FILE, type CptCompiled } from '../cpt/compiled.js';
 import { releaseSpan } from '../releases/key.js';
 import { buildCmSearch, buildCptSearch, buildHcpcsSearch, buildPcsSearch, type CmIndexFiles } from './search-build.js';
 import { SEARCH_FILE } from './search-index.js';
+import { buildWalkFile, WALK_FILES } from './walk-data.js';
 
 /**
  * Builds each release's search index at import time (a post-compile step),
@@ -68,5 +69,13 @@ registerPostCompile(async (group: ReleaseGroup, output: CompiledOutput, ctx: Com
     }
   }
   step.done(bytes ? `${(bytes.byteLength / 1048576).toFixed(1)} MB` : 'none');
-  return bytes ? { [SEARCH_FILE]: bytes } : undefined;
+  const files: Record<string, Uint8Array> = bytes ? { [SEARCH_FILE]: bytes } : {};
+  // The index publications this release holds, in the compact form the walk reads (borrowers read the holder's).
+  if (group.key.system === 'icd10cm') {
+    for (const kind of ['index', 'eindex', 'drug', 'neoplasm'] as const) {
+      const own = output.files[INDEX_FILES[kind]] as CompiledIndexFile | undefined;
+      if (own) files[WALK_FILES[kind]] = buildWalkFile(own, id);
+    }
+  }
+  return Object.keys(files).length ? files : undefined;
 });

@@ -59,16 +59,17 @@ export function codeInRelease(indexCode: string, has: (code: string) => boolean)
 
 function addIndexEntries(b: SearchIndexBuilder, index: AlphabeticIndex, kind: EntryKind, has: (code: string) => boolean): void {
   for (const t of index.walk()) {
-    const path = displayPath(t).join(', ');
+    const parts = displayPath(t);
+    const path = parts.join(', ');
     if (t.code) {
       const code = codeInRelease(t.code, has);
-      if (code) b.entry({ code, kind, text: path, optional: modifiersOf(t) });
+      if (code) b.entry({ code, kind, text: path, path: parts, optional: modifiersOf(t) });
     } else if (t.see && index.kind === 'index') {
       // "Attack, heart - see Infarct, myocardium": the words typed lead to the code of the entry referred to.
       const ref = resolveReference(index, t.see);
       if (ref.kind === 'term' && ref.rest.length === 0 && ref.term.code) {
         const code = codeInRelease(ref.term.code, has);
-        if (code) b.entry({ code, kind: 'see', text: `${path} (see ${t.see})`, match: path, optional: `${modifiersOf(t)} ${t.see}` });
+        if (code) b.entry({ code, kind: 'see', text: `${path} (see ${t.see})`, path: parts, match: path, optional: `${modifiersOf(t)} ${t.see}` });
       }
     }
   }
@@ -86,7 +87,7 @@ function addTableEntries(b: SearchIndexBuilder, table: AlphabeticIndex, kind: 'd
       if (!cell) continue;
       const code = codeInRelease(cell, has);
       if (!code) continue;
-      b.entry({ code, kind, text: `${rowText}: ${name}`, optional: modifiersOf(t) });
+      b.entry({ code, kind, text: `${rowText}: ${name}`, path, optional: modifiersOf(t) });
     }
   }
 }

@@ -1,4 +1,4 @@
-import { MedcoderError } from '../errors.js';
+import { SectionReader, SectionWriter, type FileHeader, type StringTable } from './binary.js';
 import { stem } from './stem.js';
 import { buildDeletionIndex, corrections as findCorrections, type Correction } from './spell.js';
 import { INSTRUCTION_WORDS, STOPWORDS, words as wordsOf } from './tokenize.js';
@@ -7,24 +7,25 @@ import { INSTRUCTION_WORDS, STOPWORDS, words as wordsOf } from './tokenize.js';
  * The encoder's search structures for one release: written next to the
  * release's data at import time (search.bin) and opened with typed-array
  * views over the file when the release is searched, so nothing is rebuilt at
- * start-up.
+ * start-up: strings stay UTF-8 in the file and are decoded when shown, and
+ * stems, words and codes are found through hash slots or binary search in
+ * the file rather than through Maps built on opening.
  *
  * A "document" is a code (or a header, table or PCS prefix) in code order.
  * An "entry" is one text that leads to a document: its title, an inclusion
  * term, an Alphabetic Index path, a table row. Entries are what is ranked;
- * a document scores by its best entry.
+ * a document scores by its best entry. Index paths share their leading parts:
+ * an entry's text is a path node (its parts up the tree) and a tail.
  */
 
 export const SEARCH_FILE = 'search.bin';
-export const SEARCH_FORMAT = 1;
+export const SEARCH_FORMAT = 2;
 const MAGIC = 0x4953434d; // "MCSI"
 
 /** Where an entry's text comes from. */
 export const ENTRY_KINDS = ['title', 'short', 'inclusion', 'index', 'see', 'eindex', 'drug', 'neoplasm', 'definition', 'includes'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
-/** Bit set on a token id in an entry's token list when the token is optional (a nonessential modifier). */
-const OPTIONAL_BIT = 0x80000000;
 const UNSPECIFIED = stem('unspecified');
 
 export interface SearchDocInput {
@@ -42,14 +43,15 @@ export interface SearchEntryInput {
   kind: EntryKind;
   /** Text shown for the entry, and matched unless `match` is given. */
   text: string;
+  /** The parts `text` starts with, joined by ", " (index paths): stored once for every entry that shares them. */
+  path?: readonly string[];
   /** Text matched instead of `text`. */
   match?: string;
   /** Words that may match but need not (nonessential modifiers). */
   optional?: string;
 }
 
-export interface SearchIndexHeader {
-  format: number;
+export interface SearchIndexHeader extends FileHeader {
   system: string;
   release: string;
   docs: number;
@@ -58,11 +60,12 @@ export interface SearchIndexHeader {
   words: number;
   postings: number;
   avgLength: number;
+  /** Bits of a token id (16 or 32); the top bit marks an optional token. */
+  tokenBits: 16 | 32;
   kinds: string[];
   chapters: string[];
   /** Entries dropped because their code is not a document of the release. */
   dropped: number;
-  sections: Record<string, [offset: number, length: number]>;
 }
 
 /** Tokens of a text as stems, stopwords and NEC/NOS left out; `surface` collects the folded words seen. */
@@ -74,18 +77,6 @@ export function textTerms(text: string, surface?: (word: string) => void): strin
     out.push(stem(w));
   }
   return out;
-}
-
-/** A string table: one blob with the strings joined by NUL, and their start offsets (in characters). */
-function packStrings(list: readonly string[]): { blob: Uint8Array; offsets: Uint32Array } {
-  const offsets = new Uint32Array(list.length + 1);
-  let at = 0;
-  for (let i = 0; i < list.length; i++) {
-    offsets[i] = at;
-    at += list[i]!.length + 1;
-  }
-  offsets[list.length] = at;
-  return { blob: Buffer.from(list.join('\u0000'), 'utf16le'), offsets };
 }
 
 export class SearchIndexBuilder {
@@ -119,16 +110,15 @@ export class SearchIndexBuilder {
     const chapterIndex = new Map(chapters.map((c, i) => [c, i]));
 
     // Entries: every document's title first, then the other entries.
-    const all: Array<{ doc: number; kind: number; text: string; req: string[]; opt: string[] }> = [];
+    const all: Array<{ doc: number; kind: number; input?: SearchEntryInput; req: string[]; opt: string[] }> = [];
     const surfaceCount = new Map<string, number>();
-    const surfaceStem = new Map<string, string>();
     const count = (w: string) => {
       surfaceCount.set(w, (surfaceCount.get(w) ?? 0) + 1);
     };
     const titleKind = ENTRY_KINDS.indexOf('title');
     // "Unspecified" says no more than the words around it: it may match, but does not lengthen an entry.
     const split = (terms: string[]) => ({ req: terms.filter((t) => t !== UNSPECIFIED), opt: terms.filter((t) => t === UNSPECIFIED) });
-    docList.forEach((d, i) => all.push({ doc: i, kind: titleKind, text: '', ...split(textTerms(d.title, count)) }));
+    docList.forEach((d, i) => all.push({ doc: i, kind: titleKind, ...split(textTerms(d.title, count)) }));
     let dropped = 0;
     for (const e of this.entries) {
       const doc = docId.get(e.code);
@@ -140,13 +130,14 @@ export class SearchIndexBuilder {
       const req = parts.req;
       const opt = [...parts.opt, ...(e.optional ? textTerms(e.optional, count) : [])];
       if (req.length === 0 && opt.length === 0) continue;
-      all.push({ doc, kind: ENTRY_KINDS.indexOf(e.kind), text: e.kind === 'title' ? '' : e.text, req, opt });
+      all.push({ doc, kind: ENTRY_KINDS.indexOf(e.kind), ...(e.kind === 'title' ? {} : { input: e }), req, opt });
     }
-    for (const w of surfaceCount.keys()) surfaceStem.set(w, stem(w));
 
     // Vocabulary of stems, sorted.
-    const vocab = [...new Set(surfaceStem.values())].sort();
+    const vocab = [...new Set([...surfaceCount.keys()].map((w) => stem(w)))].sort();
     const termId = new Map(vocab.map((t, i) => [t, i]));
+    const tokenBits: 16 | 32 = vocab.length < 0x8000 ? 16 : 32;
+    const optionalBit = tokenBits === 16 ? 0x8000 : 0x80000000;
     const m = all.length;
     const entryDoc = new Uint32Array(m);
     const entryKind = new Uint8Array(m);
@@ -154,7 +145,7 @@ export class SearchIndexBuilder {
     const tokStart = new Uint32Array(m + 1);
     let totalTokens = 0;
     for (const e of all) totalTokens += e.req.length + e.opt.length;
-    const toks = new Uint32Array(totalTokens);
+    const toks = tokenBits === 16 ? new Uint16Array(totalTokens) : new Uint32Array(totalTokens);
     const df = new Uint32Array(vocab.length);
     let at = 0;
     let lengthSum = 0;
@@ -175,7 +166,7 @@ export class SearchIndexBuilder {
       }
       for (const t of e.opt) {
         const id = termId.get(t)!;
-        toks[at++] = (id | OPTIONAL_BIT) >>> 0;
+        toks[at++] = (id | optionalBit) >>> 0;
         if (seenInEntry[id] !== i) {
           seenInEntry[id] = i;
           df[id]!++;
@@ -183,8 +174,11 @@ export class SearchIndexBuilder {
       }
     });
     tokStart[m] = at;
+    const termMask = optionalBit - 1;
 
-    // Postings: entry ids per term, ascending, with the count of required occurrences (0: optional only).
+    // Postings: entry ids per term with the count of required occurrences (0: optional only), in impact
+    // order: entries where the term weighs most come first (more required occurrences, then shorter
+    // entries, then entry order), so a query may read only the head of a long list.
     const postStart = new Uint32Array(vocab.length + 1);
     let p = 0;
     for (let t = 0; t < vocab.length; t++) {
@@ -192,100 +186,125 @@ export class SearchIndexBuilder {
       p += df[t]!;
     }
     postStart[vocab.length] = p;
-    const postEntry = new Uint32Array(p);
-    const postTf = new Uint8Array(p);
+    const sortKeys = new Float64Array(p);
     const fill = postStart.slice(0, vocab.length);
     seenInEntry.fill(-1);
     const tfTmp = new Uint16Array(vocab.length);
+    const ENTRY_SPAN = 2 ** 32;
     for (let i = 0; i < m; i++) {
       const s = tokStart[i]!;
       const end = tokStart[i + 1]!;
       for (let k = s; k < end; k++) {
         const raw = toks[k]!;
-        if (!(raw & OPTIONAL_BIT)) tfTmp[raw]!++;
+        if (!(raw & optionalBit)) tfTmp[raw]!++;
       }
       for (let k = s; k < end; k++) {
-        const id = toks[k]! & 0x7fffffff;
+        const id = toks[k]! & termMask;
         if (seenInEntry[id] === i) continue;
         seenInEntry[id] = i;
-        const slot = fill[id]!++;
-        postEntry[slot] = i;
-        postTf[slot] = Math.min(255, tfTmp[id]!);
+        const impact = Math.min(15, tfTmp[id]!);
+        sortKeys[fill[id]!++] = (((15 - impact) << 8) | entryLen[i]!) * ENTRY_SPAN + i;
       }
-      for (let k = s; k < end; k++) tfTmp[toks[k]! & 0x7fffffff] = 0;
+      for (let k = s; k < end; k++) tfTmp[toks[k]! & termMask] = 0;
     }
-    // Impact order: within a term, entries where the term weighs most come first (more required
-    // occurrences, then shorter entries), so a query may read only the head of a long list.
-    const sortKeys = new Float64Array(p);
-    for (let k = 0; k < p; k++) {
-      const tf = postTf[k]!;
-      const impact = tf === 0 ? 0 : Math.min(15, tf);
-      sortKeys[k] = (((15 - impact) << 8) | entryLen[postEntry[k]!]!) * 262144 * 4 + postEntry[k]!;
-    }
+    const postEntry = new Uint32Array(p);
+    const postTf = new Uint8Array(p);
     for (let t = 0; t < vocab.length; t++) {
       const from = postStart[t]!;
       const to = postStart[t + 1]!;
-      if (to - from < 2) continue;
-      const keys = sortKeys.subarray(from, to).sort();
+      const keys = sortKeys.subarray(from, to);
+      if (to - from > 1) keys.sort();
       for (let k = 0; k < keys.length; k++) {
-        const e = keys[k]! % (262144 * 4);
+        const e = keys[k]! % ENTRY_SPAN;
         postEntry[from + k] = e;
-      }
-    }
-    // Counts follow their entries: recompute them from the token lists.
-    for (let t = 0; t < vocab.length; t++) {
-      for (let k = postStart[t]!; k < postStart[t + 1]!; k++) {
-        const e = postEntry[k]!;
         let tf = 0;
         for (let j = tokStart[e]!; j < tokStart[e + 1]!; j++) if (toks[j] === t) tf++;
-        postTf[k] = Math.min(255, tf);
+        postTf[from + k] = Math.min(255, tf);
       }
     }
 
     // Surface words (for corrections and completions), sorted, with their stem and frequency.
     const wordList = [...surfaceCount.keys()].sort();
-    const wordTerm = new Uint32Array(wordList.map((w) => termId.get(surfaceStem.get(w)!)!));
+    const wordTerm = new Uint32Array(wordList.map((w) => termId.get(stem(w))!));
     const wordFreq = new Uint32Array(wordList.map((w) => surfaceCount.get(w)!));
     const del = buildDeletionIndex(wordList);
 
-    const codes = packStrings(docList.map((d) => d.code));
-    const titles = packStrings(docList.map((d) => d.title));
-    const docFlags = new Uint8Array(docList.map((d) => (d.billable ? 1 : 0)));
-    const docKind = new Uint8Array(docList.map((d) => kindIndex.get(d.kind)!));
-    const docChapter = new Uint8Array(docList.map((d) => (d.chapter ? chapterIndex.get(d.chapter)! : 255)));
-    const texts = packStrings(all.map((e) => e.text));
-    const vocabStrings = packStrings(vocab);
-    const wordStrings = packStrings(wordList);
+    // Entry texts: a path node (shared leading parts) and a tail string; titles show their document's title.
+    const strs: string[] = [];
+    const strId = new Map<string, number>();
+    const str = (s: string): number => {
+      let k = strId.get(s);
+      if (k === undefined) {
+        k = strs.length;
+        strs.push(s);
+        strId.set(s, k);
+      }
+      return k;
+    };
+    const nodeParent: number[] = [];
+    const nodeText: number[] = [];
+    const nodeId = new Map<string, number>();
+    const nodeOf = (path: readonly string[]): number => {
+      let node = -1;
+      for (const part of path) {
+        const key = `${node}\u0001${part}`;
+        let k = nodeId.get(key);
+        if (k === undefined) {
+          k = nodeParent.length;
+          nodeParent.push(node);
+          nodeText.push(str(part));
+          nodeId.set(key, k);
+        }
+        node = k;
+      }
+      return node;
+    };
+    const textNode = new Int32Array(m).fill(-1);
+    const textTail = new Int32Array(m).fill(-1);
+    all.forEach((e, i) => {
+      const input = e.input;
+      if (!input || input.text === '') return;
+      let head = '';
+      if (input.path?.length) {
+        head = input.path.join(', ');
+        if (input.text.startsWith(head)) textNode[i] = nodeOf(input.path);
+        else head = '';
+      }
+      const tail = input.text.slice(head.length);
+      if (tail || textNode[i] === -1) textTail[i] = str(tail);
+    });
 
-    const sections: Array<[string, ArrayBufferView]> = [
-      ['codeBlob', codes.blob],
-      ['codeOffsets', codes.offsets],
-      ['titleBlob', titles.blob],
-      ['titleOffsets', titles.offsets],
-      ['docFlags', docFlags],
-      ['docKind', docKind],
-      ['docChapter', docChapter],
-      ['entryDoc', entryDoc],
-      ['entryKind', entryKind],
-      ['entryLen', entryLen],
-      ['textBlob', texts.blob],
-      ['textOffsets', texts.offsets],
-      ['tokStart', tokStart],
-      ['toks', toks],
-      ['vocabBlob', vocabStrings.blob],
-      ['vocabOffsets', vocabStrings.offsets],
-      ['df', df],
-      ['postStart', postStart],
-      ['postEntry', postEntry],
-      ['postTf', postTf],
-      ['wordBlob', wordStrings.blob],
-      ['wordOffsets', wordStrings.offsets],
-      ['wordTerm', wordTerm],
-      ['wordFreq', wordFreq],
-      ['delHash', del.hashes],
-      ['delWord', del.ids],
-    ];
-    const header: SearchIndexHeader = {
+    // Documents whose title has a word the tokens leave out (NEC, NOS): the encoder's title overlap needs them.
+    const instructionDocs = Uint32Array.from(docList.flatMap((d, i) => (wordsOf(d.title).some((w) => INSTRUCTION_WORDS.has(w)) ? [i] : [])));
+
+    const w = new SectionWriter();
+    w.addStrings('code', docList.map((d) => d.code));
+    w.addStrings('title', docList.map((d) => d.title));
+    w.add('docFlags', new Uint8Array(docList.map((d) => (d.billable ? 1 : 0))));
+    w.add('docKind', new Uint8Array(docList.map((d) => kindIndex.get(d.kind)!)));
+    w.add('docChapter', new Uint8Array(docList.map((d) => (d.chapter ? chapterIndex.get(d.chapter)! : 255))));
+    w.add('instructionDocs', instructionDocs);
+    w.add('entryDoc', entryDoc);
+    w.add('entryKind', entryKind);
+    w.add('entryLen', entryLen);
+    w.add('textNode', textNode);
+    w.add('textTail', textTail);
+    w.add('nodeParent', Int32Array.from(nodeParent));
+    w.add('nodeText', Uint32Array.from(nodeText));
+    w.addStrings('str', strs);
+    w.add('tokStart', tokStart);
+    w.add('toks', toks);
+    w.addStrings('vocab', vocab, true);
+    w.add('df', df);
+    w.add('postStart', postStart);
+    w.add('postEntry', postEntry);
+    w.add('postTf', postTf);
+    w.addStrings('word', wordList, true);
+    w.add('wordTerm', wordTerm);
+    w.add('wordFreq', wordFreq);
+    w.add('delHash', del.hashes);
+    w.add('delWord', del.ids);
+    const header: Omit<SearchIndexHeader, 'sections'> = {
       format: SEARCH_FORMAT,
       system: this.system,
       release: this.release,
@@ -295,68 +314,39 @@ export class SearchIndexBuilder {
       words: wordList.length,
       postings: p,
       avgLength: m ? lengthSum / m : 1,
+      tokenBits,
       kinds,
       chapters,
       dropped,
-      sections: {},
     };
-    // Lay the sections out after the header, each on an 8-byte boundary.
-    const align = (n: number) => (n + 7) & ~7;
-    let offset = 0;
-    for (const [name, view] of sections) {
-      header.sections[name] = [offset, view.byteLength];
-      offset = align(offset + view.byteLength);
-    }
-    const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
-    const base = align(8 + headerBytes.length);
-    const out = new Uint8Array(base + offset);
-    const dv = new DataView(out.buffer);
-    dv.setUint32(0, MAGIC, true);
-    dv.setUint32(4, headerBytes.length, true);
-    out.set(headerBytes, 8);
-    for (const [name, view] of sections) {
-      const [o] = header.sections[name]!;
-      out.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength), base + o);
-    }
-    return out;
-  }
-}
-
-/** A string table read back: strings decoded on demand, or all at once. */
-class StringTable {
-  constructor(private readonly blob: Uint16Array, private readonly offsets: Uint32Array) {}
-  get length(): number {
-    return this.offsets.length - 1;
-  }
-  at(i: number): string {
-    const s = this.offsets[i]!;
-    const e = this.offsets[i + 1]! - 1;
-    return String.fromCharCode.apply(null, this.blob.subarray(s, e) as unknown as number[]);
-  }
-  all(): string[] {
-    if (this.length === 0) return [];
-    return new TextDecoder('utf-16le').decode(this.blob).split('\u0000');
+    return w.build(MAGIC, header);
   }
 }
 
 /** One release's search structures, opened over the file's bytes. */
 export class SearchIndex {
   readonly header: SearchIndexHeader;
-  readonly codes: string[];
-  readonly vocab: string[];
-  readonly words: string[];
-  private readonly termByStem: Map<string, number>;
-  private readonly wordById: Map<string, number>;
+  private readonly codes: StringTable;
   private readonly titles: StringTable;
-  private readonly texts: StringTable;
+  private readonly strs: StringTable;
+  private readonly vocabTable: StringTable;
+  private readonly wordTable: StringTable;
   readonly docFlags: Uint8Array;
   readonly docKind: Uint8Array;
   readonly docChapter: Uint8Array;
+  readonly instructionDocs: Uint32Array;
   readonly entryDoc: Uint32Array;
   readonly entryKind: Uint8Array;
   readonly entryLen: Uint8Array;
+  private readonly textNode: Int32Array;
+  private readonly textTail: Int32Array;
+  private readonly nodeParent: Int32Array;
+  private readonly nodeText: Uint32Array;
   readonly tokStart: Uint32Array;
-  readonly toks: Uint32Array;
+  readonly toks: Uint16Array | Uint32Array;
+  /** Bit set on a token in an entry's token list when it is optional (a nonessential modifier); the rest is the term id. */
+  readonly optionalBit: number;
+  readonly termMask: number;
   readonly df: Uint32Array;
   readonly postStart: Uint32Array;
   readonly postEntry: Uint32Array;
@@ -367,53 +357,50 @@ export class SearchIndex {
   private readonly delWord: Uint32Array;
 
   constructor(bytes: Uint8Array, where = 'search index') {
-    const bad = (why: string) => new MedcoderError('RELEASE_CORRUPT', `${where} is not a medcoder search index (${why}); run "medcoder codesets import --force"`, { path: where });
-    if (bytes.byteLength < 8) throw bad('too short');
-    // Typed views need aligned offsets: copy when the bytes do not start on an 8-byte boundary.
-    const buf = bytes.byteOffset % 8 === 0 ? bytes : new Uint8Array(bytes);
-    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    if (dv.getUint32(0, true) !== MAGIC) throw bad('wrong magic number');
-    const headerLength = dv.getUint32(4, true);
-    let header: SearchIndexHeader;
-    try {
-      header = JSON.parse(Buffer.from(buf.buffer, buf.byteOffset + 8, headerLength).toString('utf8')) as SearchIndexHeader;
-    } catch {
-      throw bad('unreadable header');
-    }
-    if (header.format !== SEARCH_FORMAT) throw bad(`format ${header.format}, expected ${SEARCH_FORMAT}`);
+    const r = new SectionReader<SearchIndexHeader>(bytes, MAGIC, SEARCH_FORMAT, where, 'search index');
+    const header = r.header;
     this.header = header;
-    const base = buf.byteOffset + ((8 + headerLength + 7) & ~7);
-    const view = <T>(name: string, Ctor: { new (b: ArrayBufferLike, o: number, n: number): T; BYTES_PER_ELEMENT: number }): T => {
-      const s = header.sections[name];
-      if (!s) throw bad(`no section ${name}`);
-      if (base + s[0] + s[1] > buf.byteOffset + buf.byteLength) throw bad(`section ${name} is cut short`);
-      return new Ctor(buf.buffer, base + s[0], s[1] / Ctor.BYTES_PER_ELEMENT);
-    };
-    const table = (blob: string, offsets: string) => new StringTable(view(blob, Uint16Array), view(offsets, Uint32Array));
-    this.codes = table('codeBlob', 'codeOffsets').all();
-    this.titles = table('titleBlob', 'titleOffsets');
-    this.texts = table('textBlob', 'textOffsets');
-    this.vocab = table('vocabBlob', 'vocabOffsets').all();
-    this.words = table('wordBlob', 'wordOffsets').all();
-    this.docFlags = view('docFlags', Uint8Array);
-    this.docKind = view('docKind', Uint8Array);
-    this.docChapter = view('docChapter', Uint8Array);
-    this.entryDoc = view('entryDoc', Uint32Array);
-    this.entryKind = view('entryKind', Uint8Array);
-    this.entryLen = view('entryLen', Uint8Array);
-    this.tokStart = view('tokStart', Uint32Array);
-    this.toks = view('toks', Uint32Array);
-    this.df = view('df', Uint32Array);
-    this.postStart = view('postStart', Uint32Array);
-    this.postEntry = view('postEntry', Uint32Array);
-    this.postTf = view('postTf', Uint8Array);
-    this.wordTerm = view('wordTerm', Uint32Array);
-    this.wordFreq = view('wordFreq', Uint32Array);
-    this.delHash = view('delHash', Uint32Array);
-    this.delWord = view('delWord', Uint32Array);
-    if (this.codes.length !== header.docs || this.vocab.length !== header.terms || this.words.length !== header.words) throw bad('counts do not match');
-    this.termByStem = new Map(this.vocab.map((t, i) => [t, i]));
-    this.wordById = new Map(this.words.map((w, i) => [w, i]));
+    this.codes = r.strings('code');
+    this.titles = r.strings('title');
+    this.strs = r.strings('str');
+    this.vocabTable = r.strings('vocab');
+    this.wordTable = r.strings('word');
+    this.docFlags = r.view('docFlags', Uint8Array);
+    this.docKind = r.view('docKind', Uint8Array);
+    this.docChapter = r.view('docChapter', Uint8Array);
+    this.instructionDocs = r.view('instructionDocs', Uint32Array);
+    this.entryDoc = r.view('entryDoc', Uint32Array);
+    this.entryKind = r.view('entryKind', Uint8Array);
+    this.entryLen = r.view('entryLen', Uint8Array);
+    this.textNode = r.view('textNode', Int32Array);
+    this.textTail = r.view('textTail', Int32Array);
+    this.nodeParent = r.view('nodeParent', Int32Array);
+    this.nodeText = r.view('nodeText', Uint32Array);
+    this.tokStart = r.view('tokStart', Uint32Array);
+    this.toks = header.tokenBits === 16 ? r.view('toks', Uint16Array) : r.view('toks', Uint32Array);
+    this.optionalBit = header.tokenBits === 16 ? 0x8000 : 0x80000000;
+    this.termMask = this.optionalBit - 1;
+    this.df = r.view('df', Uint32Array);
+    this.postStart = r.view('postStart', Uint32Array);
+    this.postEntry = r.view('postEntry', Uint32Array);
+    this.postTf = r.view('postTf', Uint8Array);
+    this.wordTerm = r.view('wordTerm', Uint32Array);
+    this.wordFreq = r.view('wordFreq', Uint32Array);
+    this.delHash = r.view('delHash', Uint32Array);
+    this.delWord = r.view('delWord', Uint32Array);
+    const m = header.entries;
+    if (
+      this.codes.length !== header.docs ||
+      this.titles.length !== header.docs ||
+      this.vocabTable.length !== header.terms ||
+      this.wordTable.length !== header.words ||
+      this.entryDoc.length !== m ||
+      this.tokStart.length !== m + 1 ||
+      this.postStart.length !== header.terms + 1 ||
+      this.postEntry.length !== header.postings
+    ) {
+      throw r.bad('counts do not match');
+    }
   }
 
   get system(): string {
@@ -425,37 +412,49 @@ export class SearchIndex {
   get entryCount(): number {
     return this.header.entries;
   }
+  get docCount(): number {
+    return this.header.docs;
+  }
+  get termCount(): number {
+    return this.header.terms;
+  }
 
   /** Term id of a stem, or -1. */
   term(stemmed: string): number {
-    return this.termByStem.get(stemmed) ?? -1;
+    return this.vocabTable.find(stemmed);
   }
 
   /** Id of a surface word, or -1. */
   word(w: string): number {
-    return this.wordById.get(w) ?? -1;
+    return this.wordTable.find(w);
+  }
+
+  /** The surface word of an id. */
+  wordAt(id: number): string {
+    return this.wordTable.at(id);
   }
 
   /** Surface words starting with a prefix, most frequent first. */
   completions(prefix: string, limit: number): number[] {
-    const arr = this.words;
-    let lo = 0;
-    let hi = arr.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (arr[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
+    const words = this.wordTable;
     const found: number[] = [];
-    for (let i = lo; i < arr.length && arr[i]!.startsWith(prefix) && found.length < 400; i++) if (arr[i] !== prefix) found.push(i);
+    for (let i = words.lowerBound(prefix); i < words.length && found.length < 400; i++) {
+      const w = words.at(i);
+      if (!w.startsWith(prefix)) break;
+      if (w !== prefix) found.push(i);
+    }
     return found.sort((a, b) => this.wordFreq[b]! - this.wordFreq[a]! || a - b).slice(0, limit);
   }
 
   /** Surface words within one or two edits of a word, nearest and most frequent first. */
   corrections(w: string, limit = 3): Correction[] {
-    return findCorrections(w, this.delHash, this.delWord, (id) => this.words[id]!)
+    return findCorrections(w, this.delHash, this.delWord, (id) => this.wordTable.at(id))
       .sort((a, b) => a.distance - b.distance || this.wordFreq[b.id]! - this.wordFreq[a.id]!)
       .slice(0, limit);
+  }
+
+  code(doc: number): string {
+    return this.codes.at(doc);
   }
 
   title(doc: number): string {
@@ -476,8 +475,16 @@ export class SearchIndex {
   }
 
   entryText(entry: number): string {
-    const t = this.texts.at(entry);
-    return t || this.title(this.entryDoc[entry]!);
+    const node = this.textNode[entry]!;
+    const tail = this.textTail[entry]!;
+    if (node < 0 && tail < 0) return this.title(this.entryDoc[entry]!);
+    let head = '';
+    if (node >= 0) {
+      const parts: string[] = [];
+      for (let n = node; n >= 0; n = this.nodeParent[n]!) parts.push(this.strs.at(this.nodeText[n]!));
+      head = parts.reverse().join(', ');
+    }
+    return tail >= 0 ? head + this.strs.at(tail) : head;
   }
 
   entryKindName(entry: number): EntryKind {
@@ -486,22 +493,17 @@ export class SearchIndex {
 
   /** Position of the first document whose code is >= `code`. */
   lowerBound(code: string): number {
-    const arr = this.codes;
-    let lo = 0;
-    let hi = arr.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (arr[mid]! < code) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.codes.lowerBound(code);
   }
 
   /** Document id of a code, or -1. */
   doc(code: string): number {
     const i = this.lowerBound(code);
-    return this.codes[i] === code ? i : -1;
+    return i < this.docCount && this.codes.equals(i, code) ? i : -1;
+  }
+
+  /** Whether document `doc`'s code starts with `prefix`. */
+  codeStartsWith(doc: number, prefix: string): boolean {
+    return this.codes.at(doc).startsWith(prefix);
   }
 }
-
-export { OPTIONAL_BIT };

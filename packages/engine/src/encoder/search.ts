@@ -1,6 +1,6 @@
 import type { RewrittenQuery } from './abbreviations.js';
 import { stem } from './stem.js';
-import { OPTIONAL_BIT, type EntryKind, type SearchIndex } from './search-index.js';
+import type { EntryKind, SearchIndex } from './search-index.js';
 import { STOPWORDS } from './tokenize.js';
 
 /**
@@ -88,10 +88,10 @@ function scratchOf(ix: SearchIndex): Scratch {
       acc: new Float32Array(ix.entryCount),
       stamp: new Uint32Array(ix.entryCount),
       touched: new Uint32Array(ix.entryCount),
-      termSlot: new Int32Array(ix.vocab.length).fill(-1),
-      docBest: new Float32Array(ix.codes.length),
-      docEntry: new Int32Array(ix.codes.length).fill(-1),
-      docTouched: new Uint32Array(ix.codes.length),
+      termSlot: new Int32Array(ix.termCount).fill(-1),
+      docBest: new Float32Array(ix.docCount),
+      docEntry: new Int32Array(ix.docCount).fill(-1),
+      docTouched: new Uint32Array(ix.docCount),
       norm: new Float32Array(ix.entryCount),
       round: 0,
     };
@@ -127,12 +127,12 @@ export function resolveTerms(ix: SearchIndex, q: RewrittenQuery, prefixLast: boo
     if (last && !elsewhere && w.word.length >= 2 && ix.word(w.word) < 0) {
       const done = ix.completions(w.word, 6);
       for (const id of done) add(ix.wordTerm[id]!, 0.85);
-      if (done.length && exact < 0) replacedBy = `${ix.words[done[0]!]}…`;
+      if (done.length && exact < 0) replacedBy = `${ix.wordAt(done[0]!)}…`;
     }
     if (alts.length === 0 && !elsewhere && !/[0-9]/.test(w.word)) {
       const fixes = ix.corrections(w.word, 3);
       for (const f of fixes) add(ix.wordTerm[f.id]!, f.distance === 1 ? 0.8 : 0.6);
-      if (fixes.length) replacedBy = ix.words[fixes[0]!.id];
+      if (fixes.length) replacedBy = ix.wordAt(fixes[0]!.id);
     }
     let idf = 0;
     for (const a of alts) idf = Math.max(idf, idfOf(ix, ix.df[a.term]!));
@@ -222,6 +222,8 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
 
   // Second pass: full score of each candidate from its token list.
   const slot = s.termSlot;
+  const optBit = ix.optionalBit;
+  const termMask = ix.termMask;
   terms.forEach((t, i) => {
     for (const a of t.alts) if (slot[a.term] === -1) slot[a.term] = i;
   });
@@ -242,8 +244,8 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
     let pos = 0;
     for (let k = from; k < to; k++) {
       const raw = ix.toks[k]!;
-      const optional = (raw & OPTIONAL_BIT) !== 0;
-      const id = raw & 0x7fffffff;
+      const optional = (raw & optBit) !== 0;
+      const id = raw & termMask;
       const qi = slot[id]!;
       if (qi >= 0) {
         // The term's weight for this alternative (a word typed twice counts once).
@@ -317,7 +319,7 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
 /** Documents whose code starts with a prefix, in code order (the exact code first). */
 export function codePrefix(ix: SearchIndex, prefix: string, opts: { limit: number; billableOnly?: boolean; chapter?: string }): number[] {
   const out: number[] = [];
-  for (let i = ix.lowerBound(prefix); i < ix.codes.length && ix.codes[i]!.startsWith(prefix) && out.length < opts.limit; i++) {
+  for (let i = ix.lowerBound(prefix); i < ix.docCount && ix.codeStartsWith(i, prefix) && out.length < opts.limit; i++) {
     if (opts.billableOnly && !ix.billable(i)) continue;
     if (opts.chapter !== undefined && ix.chapter(i) !== opts.chapter) continue;
     out.push(i);

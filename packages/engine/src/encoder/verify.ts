@@ -2,6 +2,7 @@ import { padForSeventh } from '../icd10cm/code.js';
 import type { Icd10cmRelease } from '../icd10cm/release.js';
 import type { CodeNote, CodeRef, SeventhCharacter } from '../lookup.js';
 import { codeInRelease } from './search-build.js';
+import type { SearchIndex } from './search-index.js';
 import { stem } from './stem.js';
 import { words as wordsOf } from './tokenize.js';
 
@@ -40,23 +41,122 @@ export interface CodeCheck {
 
 const CHOICE_LIMIT = 12;
 
-function overlap(title: string, stems: ReadonlySet<string>): number {
+/** Title words of a code as stem and word pairs, kept per release (titles come back for every walk near them). */
+const titleMemo = new WeakMap<Icd10cmRelease, Map<string, string[]>>();
+const TITLE_MEMO_LIMIT = 50_000;
+
+function titleTokens(release: Icd10cmRelease, code: string, title: string): string[] {
+  let memo = titleMemo.get(release);
+  if (!memo) titleMemo.set(release, (memo = new Map()));
+  let t = memo.get(code);
+  if (!t) {
+    t = [];
+    for (const w of wordsOf(title)) t.push(stem(w), w);
+    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
+    memo.set(code, t);
+  }
+  return t;
+}
+
+/** Words of a title whose stem, or the word itself, is among `stems`. */
+function overlap(release: Icd10cmRelease, code: string, title: string, stems: ReadonlySet<string>): number {
+  const t = titleTokens(release, code, title);
   let n = 0;
-  for (const w of wordsOf(title)) if (stems.has(stem(w)) || stems.has(w)) n++;
+  for (let i = 0; i < t.length; i += 2) if (stems.has(t[i]!) || stems.has(t[i + 1]!)) n++;
   return n;
 }
 
-/** Billable codes below a code, ranked by words they share with the rest of the phrase, then code order. */
-function choicesBelow(release: Icd10cmRelease, code: string, rest: ReadonlySet<string>): CodeRef[] {
-  const out: Array<CodeRef & { n: number }> = [];
-  const walk = (c: string) => {
-    for (const k of release.childrenOf(c)) {
-      const n = release.node(k)!;
-      if (n.b) out.push({ code: n.c, title: n.t, billable: true, n: overlap(n.t, rest) });
-      walk(k);
+/** Term ids of the search index for a set of stems and words (each as given and stemmed). */
+function termsOf(ix: SearchIndex, stems: ReadonlySet<string>): number[] {
+  const terms = new Set<number>();
+  for (const s of stems) {
+    for (const form of [s, stem(s)]) {
+      const t = ix.term(form);
+      if (t >= 0) terms.add(t);
     }
-  };
-  walk(code);
+  }
+  return [...terms];
+}
+
+const marks = new WeakMap<SearchIndex, Uint8Array>();
+
+/**
+ * Documents in [from, to) of the release's search index whose title may
+ * share a word with `stems`: titles holding one of the terms (title entries
+ * are entries 0 to docs - 1), and the titles with NEC or NOS when those are
+ * asked for (the tokens leave them out). Sorted; a superset of the titles
+ * with an overlap, which the caller counts exactly. Reads the range's title
+ * tokens or the terms' postings, whichever is shorter.
+ */
+function titlesSharing(ix: SearchIndex, stems: ReadonlySet<string>, terms: readonly number[], from: number, to: number): number[] {
+  const out: number[] = [];
+  if (to <= from) return out;
+  let postings = 0;
+  for (const t of terms) postings += ix.postStart[t + 1]! - ix.postStart[t]!;
+  const tokens = ix.tokStart[to]! - ix.tokStart[from]!;
+  if (tokens <= postings) {
+    let mark = marks.get(ix);
+    if (!mark) marks.set(ix, (mark = new Uint8Array(ix.termCount)));
+    for (const t of terms) mark[t] = 1;
+    const mask = ix.termMask;
+    for (let d = from; d < to; d++) {
+      for (let k = ix.tokStart[d]!; k < ix.tokStart[d + 1]!; k++) {
+        if (mark[ix.toks[k]! & mask]) {
+          out.push(d);
+          break;
+        }
+      }
+    }
+    for (const t of terms) mark[t] = 0;
+  } else {
+    for (const t of terms) {
+      for (let k = ix.postStart[t]!; k < ix.postStart[t + 1]!; k++) {
+        const e = ix.postEntry[k]!;
+        if (e >= from && e < to) out.push(e);
+      }
+    }
+  }
+  if (stems.has('nec') || stems.has('nos')) for (const d of ix.instructionDocs) if (d >= from && d < to) out.push(d);
+  out.sort((a, b) => a - b);
+  let n = 0;
+  for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[i - 1]) out[n++] = out[i]!;
+  out.length = n;
+  return out;
+}
+
+/** Billable codes below a code, ranked by words they share with the rest of the phrase, then code order. */
+function choicesBelow(release: Icd10cmRelease, code: string, rest: ReadonlySet<string>, ix?: SearchIndex): CodeRef[] {
+  const out: Array<CodeRef & { n: number }> = [];
+  if (ix && ix.doc(code) >= 0) {
+    // Codes below a code are those its code starts (the Tabular List's hierarchy), one run of documents.
+    const from = ix.lowerBound(code) + 1;
+    const to = ix.lowerBound(`${code}\uffff`);
+    const scored = new Set<number>();
+    for (const doc of titlesSharing(ix, rest, termsOf(ix, rest), from, Math.min(to, ix.docCount))) {
+      if (!ix.billable(doc)) continue;
+      const c = ix.code(doc);
+      const title = ix.title(doc);
+      const n = overlap(release, c, title, rest);
+      if (n > 0) {
+        out.push({ code: c, title, billable: true, n });
+        scored.add(doc);
+      }
+    }
+    // Then codes sharing nothing, in code order, up to the limit.
+    for (let doc = from; doc < to && out.length < CHOICE_LIMIT; doc++) {
+      if (!ix.billable(doc) || scored.has(doc)) continue;
+      out.push({ code: ix.code(doc), title: ix.title(doc), billable: true, n: 0 });
+    }
+  } else {
+    const walk = (c: string) => {
+      for (const k of release.childrenOf(c)) {
+        const n = release.node(k)!;
+        if (n.b) out.push({ code: n.c, title: n.t, billable: true, n: overlap(release, n.c, n.t, rest) });
+        walk(k);
+      }
+    };
+    walk(code);
+  }
   return out
     .sort((a, b) => b.n - a.n || (a.code < b.code ? -1 : 1))
     .slice(0, CHOICE_LIMIT)
@@ -66,20 +166,33 @@ function choicesBelow(release: Icd10cmRelease, code: string, rest: ReadonlySet<s
 const CODE_RANGE = /\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\s*-\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?))?/g;
 
 /** Billable codes a note names (single codes, "N18.-", ranges "N18.1-N18.6") that share a word with the rest of the phrase. */
-function additionalFrom(release: Icd10cmRelease, notes: readonly CodeNote[], rest: ReadonlySet<string>): CodeRef[] {
-  if (rest.size === 0) return [];
-  const all = release.billableCodes() as string[];
+function additionalFrom(release: Icd10cmRelease, notes: readonly CodeNote[], rest: ReadonlySet<string>, ix?: SearchIndex): CodeRef[] {
+  if (rest.size === 0 || notes.length === 0) return [];
   const found = new Map<string, CodeRef & { n: number }>();
+  const consider = (c: string, title: string) => {
+    if (found.has(c)) return;
+    const score = overlap(release, c, title, rest);
+    if (score > 0) found.set(c, { code: c, title, billable: true, n: score });
+  };
+  let terms: number[] | undefined;
+  const all = release.billableCodes() as string[];
   for (const note of notes) {
     for (const m of note.text.matchAll(CODE_RANGE)) {
       const lo = m[1]!;
       const hi = m[2];
-      const pool = hi ? all.filter((c) => c >= lo && (c <= hi || c.startsWith(hi))) : release.prefixRange(lo);
-      for (const c of pool) {
-        const n = release.node(c);
-        if (!n) continue;
-        const score = overlap(n.t, rest);
-        if (score > 0 && !found.has(c)) found.set(c, { code: c, title: n.t, billable: true, n: score });
+      // The codes named: from lo up to hi and the codes below hi, or the codes below lo.
+      const upTo = hi ? `${hi}\uffff` : `${lo}\uffff`;
+      if (ix) {
+        terms ??= termsOf(ix, rest);
+        for (const doc of titlesSharing(ix, rest, terms, ix.lowerBound(lo), ix.lowerBound(upTo))) {
+          if (ix.billable(doc)) consider(ix.code(doc), ix.title(doc));
+        }
+      } else {
+        let i = lowerBoundOf(all, lo);
+        for (; i < all.length && all[i]! < upTo; i++) {
+          const n = release.node(all[i]!);
+          if (n) consider(all[i]!, n.t);
+        }
       }
     }
   }
@@ -91,14 +204,40 @@ function additionalFrom(release: Icd10cmRelease, notes: readonly CodeNote[], res
     .map(({ n: _n, ...r }) => r);
 }
 
+function lowerBoundOf(arr: readonly string[], x: string): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Code details, kept per release: the same codes come back walk after walk. */
+const detailMemo = new WeakMap<Icd10cmRelease, Map<string, ReturnType<Icd10cmRelease['lookup']>>>();
+
+function detailOf(release: Icd10cmRelease, code: string): ReturnType<Icd10cmRelease['lookup']> {
+  let memo = detailMemo.get(release);
+  if (!memo) detailMemo.set(release, (memo = new Map()));
+  let d = memo.get(code);
+  if (d === undefined) {
+    d = release.lookup(code);
+    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
+    memo.set(code, d);
+  }
+  return d;
+}
+
 /** Check a code an index entry or table cell gives against the release in force. `rest` are stems of phrase words not used by the path. */
-export function checkCode(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role'], rest: ReadonlySet<string> = new Set(), every: ReadonlySet<string> = rest): CodeCheck {
+export function checkCode(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role'], rest: ReadonlySet<string> = new Set(), every: ReadonlySet<string> = rest, titles?: SearchIndex): CodeCheck {
   const has = (c: string) => release.node(c) !== undefined;
   const code = codeInRelease(indexCode, has);
   if (!code) {
     return { indexCode, role, status: 'not-in-release', message: `${indexCode} is not a code of ${release.ref.label}; the index entry is older than this release` };
   }
-  const detail = release.lookup(code)!;
+  const detail = detailOf(release, code)!;
   const notes = detail.notes ?? [];
   const pick = (kind: CodeNote['kind']) => {
     const list = notes.filter((n) => n.kind === kind);
@@ -107,7 +246,7 @@ export function checkCode(release: Icd10cmRelease, indexCode: string, role: Code
   const base = { indexCode, role, code, title: detail.title, ...pick('codeFirst'), ...pick('useAdditionalCode'), ...pick('codeAlso'), ...pick('excludes1') };
   const stated = indexCode.replace(/[-.\s]+$/, '').replace(/\./g, '') === code.replace('.', '');
   const useAdditional = notes.filter((n) => n.kind === 'useAdditionalCode');
-  const additional = additionalFrom(release, useAdditional, rest);
+  const additional = additionalFrom(release, useAdditional, rest, titles);
   const extra = additional.length ? { additional } : {};
   if (detail.billable) {
     return { ...base, ...extra, status: 'billable', message: `${code} is billable in ${release.ref.label}` };
@@ -125,7 +264,7 @@ export function checkCode(release: Icd10cmRelease, indexCode: string, role: Code
       message: `${code} needs a 7th character (${options.map((o) => o.char).join(', ')}), defined at ${seventh.from}`,
     };
   }
-  const choices = choicesBelow(release, code, every);
+  const choices = choicesBelow(release, code, every, titles);
   return {
     ...base,
     ...extra,

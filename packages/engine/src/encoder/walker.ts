@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { AlphabeticIndex, IndexTerm } from '../icd10cm/alphabetic-index.js';
+import type { IndexTerm } from '../icd10cm/alphabetic-index.js';
 import { queryRewriter } from './abbreviations.js';
 import type { SearchIndex } from './search-index.js';
 import { stem } from './stem.js';
@@ -95,8 +95,9 @@ export function preparePhrase(text: string, vocabulary?: SearchIndex): Phrase {
     if (vocabulary && !/[0-9]/.test(word) && vocabulary.term(stem(word)) < 0) {
       const fix = vocabulary.corrections(word, 1)[0];
       if (fix) {
-        corrections.push({ from: word, to: vocabulary.words[fix.id]! });
-        word = vocabulary.words[fix.id]!;
+        const to = vocabulary.wordAt(fix.id);
+        corrections.push({ from: word, to });
+        word = to;
       }
     }
     const number = /^([0-9]+)[a-z]+$/.exec(word)?.[1];
@@ -110,139 +111,7 @@ export function preparePhrase(text: string, vocabulary?: SearchIndex): Phrase {
 }
 
 /** Cost of each required title word the phrase lacks. */
-const MISS = 0.9;
-
-export interface Match {
-  gain: number;
-  used: number;
-  missing: number;
-}
-
-/** Match a title against the unused words of a phrase. */
-export function matchTitle(t: TitleWords, p: Phrase, used: number): Match {
-  let gain = 0;
-  let missing = 0;
-  let u = used;
-  const numbers: number[] = [];
-  for (const r of t.req) {
-    let hit = -1;
-    for (let i = 0; i < p.words.length; i++) {
-      if (u & (1 << i)) continue;
-      const w = p.words[i]!;
-      if (w.stem === r || w.number === r) {
-        hit = i;
-        break;
-      }
-    }
-    // Stems that only differ in their ending ("myocardi"/"myocardium"): a weaker match.
-    let partial = false;
-    if (hit < 0 && r.length >= 6) {
-      for (let i = 0; i < p.words.length; i++) {
-        if (u & (1 << i)) continue;
-        const ws = p.words[i]!.stem;
-        if (ws.length >= 6 && (ws.startsWith(r) || r.startsWith(ws))) {
-          hit = i;
-          partial = true;
-          break;
-        }
-      }
-    }
-    if (hit >= 0) {
-      // A number belongs to the word beside it in the phrase ("type 2", "stage 3a").
-      if (/^[0-9]/.test(r) && t.req.length > 1 && !((u | (1 << hit)) & ~used & ~(1 << hit) & ((1 << (hit - 1)) | (1 << (hit + 1))))) {
-        numbers.push(hit);
-        continue;
-      }
-      u |= 1 << hit;
-      gain += p.words[hit]!.weight * (partial ? 0.8 : 1);
-    } else missing++;
-  }
-  // Numbers met before their neighbour matched get a second look.
-  for (const hit of numbers) {
-    if (u & ~used & ((1 << (hit - 1)) | (1 << (hit + 1)))) {
-      u |= 1 << hit;
-      gain += p.words[hit]!.weight;
-    } else missing++;
-  }
-  for (const o of t.opt) {
-    for (let i = 0; i < p.words.length; i++) {
-      if (u & (1 << i)) continue;
-      const w = p.words[i]!;
-      if (w.stem === o) {
-        u |= 1 << i;
-        gain += w.weight * 0.7;
-        break;
-      }
-    }
-  }
-  return { gain: gain - MISS * missing, used: u, missing };
-}
-
-/** Children of a term by the stems of their titles, for terms with many subterms. */
-interface ChildIndex {
-  byStem: Map<string, IndexTerm[]>;
-  connectors: IndexTerm[];
-}
-const childIndexMemo = new WeakMap<IndexTerm, ChildIndex>();
-
-function childIndex(term: IndexTerm): ChildIndex {
-  let ci = childIndexMemo.get(term);
-  if (!ci) {
-    ci = { byStem: new Map(), connectors: [] };
-    for (const c of term.children) {
-      const tw = titleWords(c);
-      if (tw.connectorOnly) ci.connectors.push(c);
-      for (const s of new Set([...tw.req, ...tw.opt])) {
-        const list = ci.byStem.get(s);
-        if (list) list.push(c);
-        else ci.byStem.set(s, [c]);
-      }
-    }
-    childIndexMemo.set(term, ci);
-  }
-  return ci;
-}
-
-/** Subterms worth trying for the unused words of a phrase. */
-export function candidateChildren(term: IndexTerm, p: Phrase, used: number): readonly IndexTerm[] {
-  if (term.children.length <= 16) return term.children;
-  const ci = childIndex(term);
-  const out = new Set<IndexTerm>(ci.connectors);
-  for (let i = 0; i < p.words.length; i++) {
-    if (used & (1 << i)) continue;
-    const w = p.words[i]!;
-    for (const c of ci.byStem.get(w.stem) ?? []) out.add(c);
-    if (w.number) for (const c of ci.byStem.get(w.number) ?? []) out.add(c);
-  }
-  return [...out];
-}
-
-/** Main terms by the stems of their titles. */
-const mainIndexMemo = new WeakMap<AlphabeticIndex, Map<string, IndexTerm[]>>();
-
-export function candidateMainTerms(index: AlphabeticIndex, p: Phrase, used: number): IndexTerm[] {
-  let m = mainIndexMemo.get(index);
-  if (!m) {
-    m = new Map();
-    for (const t of index.mainTerms) {
-      const tw = titleWords(t);
-      for (const s of new Set([...tw.req, ...tw.opt.slice(0, 3)])) {
-        const list = m.get(s);
-        if (list) list.push(t);
-        else m.set(s, [t]);
-      }
-    }
-    mainIndexMemo.set(index, m);
-  }
-  const out = new Set<IndexTerm>();
-  for (let i = 0; i < p.words.length; i++) {
-    if (used & (1 << i)) continue;
-    const w = p.words[i]!;
-    if (w.weight < 0.5) continue;
-    for (const t of m.get(w.stem) ?? []) out.add(t);
-  }
-  return [...out];
-}
+export const MISS = 0.9;
 
 /** Words of the phrase not in a mask. */
 export function unusedWords(p: Phrase, used: number): string[] {
