@@ -33,11 +33,11 @@ function serviceLine(l: ClaimLine, index: number, o: PayerOptions, nodes: Map<st
     'SV2',
     l.revenueCode,
     l.code ? ['HC', l.code, m[0], m[1], m[2], m[3], l.description] : undefined,
-    decimal(l.charge ?? 0),
+    l.charge === undefined ? '' : decimal(l.charge),
     l.unitType,
     decimal(l.units, 3),
   ];
-  const node: Node = { id: '2400', segments: [['LX', String(index + 1)], sv2, lineDate(l)], children: [] };
+  const node: Node = { id: '2400', segments: [['LX', String(index + 1)], sv2, ...lineDate(l)], children: [] };
   if (l.id && o.lineItemControlNumbers) node.segments.push(['REF', '6R', l.id]);
   const path = `2400[${index}]`;
   nodes.set(path, node);

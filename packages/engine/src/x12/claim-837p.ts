@@ -14,8 +14,10 @@ import type { PayerOptions } from './payer-options.js';
 import { providerLoop } from './parties.js';
 import { d8, decimal, type OutSegment } from './segments.js';
 
-export function lineDate(l: ClaimLine): OutSegment {
-  return l.dateTo ? ['DTP', '472', 'RD8', `${d8(l.date)}-${d8(l.dateTo)}`] : ['DTP', '472', 'D8', d8(l.date)];
+/** DTP*472; none when a read line had no date the model could hold (its DTP is then carried as read). */
+export function lineDate(l: ClaimLine): OutSegment[] {
+  if (!l.date) return [];
+  return [l.dateTo ? ['DTP', '472', 'RD8', `${d8(l.date)}-${d8(l.dateTo)}`] : ['DTP', '472', 'D8', d8(l.date)]];
 }
 
 /** 2410: LIN with the NDC, CTP with quantity and unit. */
@@ -40,7 +42,7 @@ function serviceLine(c: Claim, l: ClaimLine, index: number, o: PayerOptions, nod
   const sv1: OutSegment = [
     'SV1',
     procedureComposite(l),
-    decimal(l.charge ?? 0),
+    l.charge === undefined ? '' : decimal(l.charge),
     l.unitType,
     decimal(l.units, 3),
     l.placeOfService,
@@ -49,7 +51,7 @@ function serviceLine(c: Claim, l: ClaimLine, index: number, o: PayerOptions, nod
     undefined,
     l.emergency ? 'Y' : undefined,
   ];
-  const node: Node = { id: '2400', segments: [['LX', String(index + 1)], sv1, lineDate(l)], children: [] };
+  const node: Node = { id: '2400', segments: [['LX', String(index + 1)], sv1, ...lineDate(l)], children: [] };
   if (l.id && o.lineItemControlNumbers) node.segments.push(['REF', '6R', l.id]);
   const path = `2400[${index}]`;
   nodes.set(path, node);

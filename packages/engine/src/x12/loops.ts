@@ -194,7 +194,13 @@ export function orderLoop<S extends AnySegment>(table: LoopTable, node: LoopNode
   const def = table.loops.get(node.id);
   if (!def) throw new MedcoderError('INVALID_ARGUMENT', `unknown ${table.guide} loop ${node.id}`);
   if (node.segments.length > 1) {
-    const keyed = node.segments.map((s, i) => ({ s, i, k: ruleIndex(def, s, component) }));
+    // A segment the guide does not list stays behind the segment it followed.
+    let last = 0;
+    const keyed = node.segments.map((s, i) => {
+      const k = ruleIndex(def, s, component);
+      if (k !== Infinity) last = k;
+      return { s, i, k: k === Infinity ? last : k };
+    });
     keyed.sort((a, b) => a.k - b.k || a.i - b.i);
     for (let i = 0; i < keyed.length; i++) node.segments[i] = keyed[i]!.s;
   }

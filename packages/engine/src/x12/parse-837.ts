@@ -163,7 +163,7 @@ function readBilling(ctx: Ctx, node: Node): Upper {
       const a = takeAddress(c, '2010AA', carry, used);
       if (a) billing.address = a;
       used.add(c.segments[0]!);
-      const ref = c.segments.find((s) => s[0] === 'REF' && (el(s, 1) === 'EI' || el(s, 1) === 'SY') && s.length === 3);
+      const ref = c.segments.find((s) => s[0] === 'REF' && (el(s, 1) === 'EI' || el(s, 1) === 'SY') && s.length === 3 && el(s, 2) !== '');
       if (ref) {
         billing.taxId = taxId(ref);
         used.add(ref);
@@ -258,7 +258,7 @@ function readPatient(ctx: Ctx, node: Node, up: Upper): Upper {
       const used = new Set<Segment>();
       const nm1 = c.segments[0]!;
       used.add(nm1);
-      patient.name = readPersonName(nm1);
+      if (el(nm1, 3) || el(nm1, 4)) patient.name = readPersonName(nm1);
       const a = takeAddress(c, '2010CA', carry, used);
       if (a) patient.address = a;
       const dmg = c.segments.find((s) => s[0] === 'DMG' && el(s, 1) === 'D8' && s.length <= 4);

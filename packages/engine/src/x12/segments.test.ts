@@ -6,6 +6,7 @@ import { x12Examples } from '../testing/x12-examples.js';
 import { checkEnvelope } from './envelope.js';
 import { parse837 } from './parse-837.js';
 import { components, decimal, DEFAULT_DELIMITERS, tokenize, writeSegment } from './segments.js';
+import { writeClaimFile } from './write-837.js';
 
 const ISA = 'ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261120*1030*^*00501*000000001*0*T*:~';
 
@@ -52,7 +53,7 @@ test('the envelope check finds wrong counts and control numbers', () => {
   assert.equal(parsed.issues.filter((i) => i.severity === 'error').length, 5);
 });
 
-test('fuzz: mutated examples never crash the reader with anything but a MedcoderError', () => {
+test('fuzz: mutated examples never crash the reader or the writer with anything but a MedcoderError', () => {
   const texts = x12Examples().map((e) => readFileSync(e.path, 'utf8'));
   let seed = 20261125;
   const rnd = (n: number) => {
@@ -75,6 +76,9 @@ test('fuzz: mutated examples never crash the reader with anything but a Medcoder
       const p = parse837(t);
       for (const c of p.claims) assert.equal(typeof c.id, 'string');
       parsedOk++;
+      // Writing what was read from a damaged file either works and reads back, or refuses with a reason.
+      const out = writeClaimFile(p, { serviceFacility: 'always', renderingProvider: 'always' });
+      assert.equal(parse837(out).claims.length, p.claims.length);
     } catch (e) {
       assert.ok(isMedcoderError(e), `round ${round}: ${(e as Error).stack}`);
     }
