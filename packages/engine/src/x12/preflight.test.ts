@@ -138,6 +138,9 @@ test('claim and line requirements of the guides', () => {
   c = fixture('inpatient');
   delete c.admission.type;
   expectOnly(c, 'admission-type', 'admission.type');
+  c = fixture('outpatient-facility');
+  delete c.providers.attending;
+  expectOnly(c, 'attending', 'providers.attending');
   c = fixture('office-visit');
   c.totalCharge = 100;
   assert.ok(errors(c).some((i) => i.path === 'totalCharge'));

@@ -134,6 +134,7 @@ export function preflight(input: ClaimInput | Claim, options: PreflightOptions =
       if (!c.serviceDates) err('serviceDates', 'an inpatient claim needs its statement period (DTP*434)', 'statement-dates');
     }
     if (!c.serviceDates && lines.length === 0) err('serviceDates', 'the statement period cannot be told without lines', 'statement-dates');
+    if (!c.providers?.attending) err('providers.attending', 'an institutional claim needs the attending provider (loop 2310A)', 'attending');
   }
   if (lines.length === 0) err('lines', 'the claim needs at least one service line', 'lines');
   lines.forEach((l, i) => {
