@@ -3,7 +3,7 @@ import type { SectionKind } from '../document/sections.js';
 import type { Icd10cmRelease } from '../icd10cm/release.js';
 import { contextRules, type ContextCategory, type ContextRules, type ContextTrigger } from '../nlp/context.js';
 import type { ConceptDictionary, ConceptMatch } from '../nlp/matcher.js';
-import { isStopWord, termOf } from '../nlp/normalize.js';
+import { canonicalWord, isStopWord, termOf } from '../nlp/normalize.js';
 import { codeRefs, firstMatch, guidelineRules, hasPrefix, inRange, type GuidelineRules } from './rules.js';
 import { refine, type SpecificityContext } from './specificity.js';
 import type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rationale, Suppression } from './types.js';
@@ -68,6 +68,27 @@ interface Candidate {
   suppression?: Suppression;
 }
 
+/**
+ * A one-word match counts only when the note's word is the title's word (or
+ * its plural): stems alone join words that name different things ("teeth" and
+ * "teething", "faced" and "face").
+ */
+function surfaceAgrees(norm: string, m: ConceptMatch): boolean {
+  if (m.source === 'lexicon' || m.source === 'mined') return true;
+  const head = m.label.split(' > ')[0]!.replace(/\([^)]*\)/g, ' ');
+  const words = head.toLowerCase().split(/[^a-z0-9']+/).filter(Boolean);
+  const last = m.label.split(' > ').pop()!.toLowerCase().split(/[^a-z0-9']+/).filter(Boolean);
+  const variants = (w: string) => [w, `${w}s`, `${w}es`, w.replace(/y$/, 'ies'), w.replace(/um$/, 'a'), w.replace(/is$/, 'es'), w.replace(/a$/, 'ae')];
+  const canon = termOf(norm);
+  for (const w of [...words, ...last]) {
+    if (variants(w).includes(norm) || variants(norm).includes(w)) return true;
+    // Synonyms of the data file ("kidney" for "renal") agree through their canonical word, not through a shared stem.
+    if (canonicalWord(w) === canonicalWord(norm) && canonicalWord(w) !== undefined) return true;
+  }
+  void canon;
+  return false;
+}
+
 export class DiagnosisCoder {
   readonly rules: GuidelineRules;
   readonly context: ContextRules;
@@ -92,6 +113,7 @@ export class DiagnosisCoder {
     const triggersOf = new Map<number, ContextTrigger[]>();
     const mentions: Mention[] = [];
     for (const m of matches) {
+      if (m.size === 1 && !surfaceAgrees(doc.tokens[m.tokens[0]!]!.norm, m)) continue;
       const sentence = doc.sentences[m.sentence]!;
       let near = sentenceTerms.get(m.sentence);
       if (!near) {

@@ -296,24 +296,36 @@ export class DictionaryBuilder {
   }
 }
 
+const mainByWord = new WeakMap<CompiledIndexFile, Map<string, CompiledTerm[]>>();
+
 /** Resolve an index "see" reference ("Diabetes, type 1") to the entry it names. */
 export function findSee(file: CompiledIndexFile, see: string): CompiledTerm | undefined {
   const parts = see.split(/,\s*/).map((p) => p.trim().toLowerCase()).filter(Boolean);
   const head = parts[0];
   if (!head) return undefined;
-  const mainKey = termOf(head.split(/\s+/)[0] ?? '');
-  for (const letter of file.letters) {
-    if (letter.t.toLowerCase() !== head[0]) continue;
-    for (const main of letter.k) {
-      const t = main.t.toLowerCase();
-      if (!(t === head || t.startsWith(`${head},`) || t.startsWith(`${head} (`) || (t.split(/[ ,(]/)[0] === head.split(' ')[0] && termOf(t.split(/[ ,(]/)[0]!) === mainKey && !head.includes(' ')))) continue;
-      let cur: CompiledTerm | undefined = main;
-      for (const p of parts.slice(1)) {
-        cur = cur?.k?.find((k) => k.t.toLowerCase() === p || k.t.toLowerCase().replace(/\s*\(.*\)$/, '') === p);
-        if (!cur) break;
+  let byWord = mainByWord.get(file);
+  if (!byWord) {
+    byWord = new Map();
+    for (const letter of file.letters) {
+      for (const main of letter.k) {
+        const w = main.t.toLowerCase().split(/[ ,(]/)[0]!;
+        const list = byWord.get(w);
+        if (list) list.push(main);
+        else byWord.set(w, [main]);
       }
-      if (cur) return cur;
     }
+    mainByWord.set(file, byWord);
+  }
+  const first = head.split(' ')[0]!;
+  for (const main of byWord.get(first) ?? []) {
+    const t = main.t.toLowerCase();
+    if (!(t === head || t.startsWith(`${head},`) || t.startsWith(`${head} (`) || !head.includes(' '))) continue;
+    let cur: CompiledTerm | undefined = main;
+    for (const p of parts.slice(1)) {
+      cur = cur?.k?.find((k) => k.t.toLowerCase() === p || k.t.toLowerCase().replace(/\s*\(.*\)$/, '') === p);
+      if (!cur) break;
+    }
+    if (cur) return cur;
   }
   return undefined;
 }

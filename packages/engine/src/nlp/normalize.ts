@@ -58,6 +58,12 @@ function americanSpelling(w: string): string {
   return out;
 }
 
+/** The canonical word a folded word is a variant of (data/nlp/synonyms.json), or undefined. */
+export function canonicalWord(norm: string): string | undefined {
+  synonymData();
+  return canonical!.get(americanSpelling(norm)) ?? (Object.hasOwn(synonyms!.words, norm) ? norm : undefined);
+}
+
 const stemCache = new Map<string, string>();
 
 /**

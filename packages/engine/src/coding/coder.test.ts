@@ -1,0 +1,155 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testCodeSets } from '../testing/home.js';
+import { diagnosisCoder } from './module.js';
+import type { DiagnosisCoding } from './types.js';
+import { isMedcoderError } from '../errors.js';
+
+// Clinical notes written for these tests. Each pins one guideline rule on the FY2026 release.
+const DATE = '2026-03-01';
+
+async function coder() {
+  return (await diagnosisCoder(await testCodeSets(), { date: DATE })).coder;
+}
+
+const codes = (r: DiagnosisCoding) => r.codes.map((c) => c.code);
+const suppressed = (r: DiagnosisCoding, code: string) => r.suppressed.find((c) => c.code === code);
+
+test('negation: denied and absent findings are not coded and stay visible with their trigger', async () => {
+  const c = await coder();
+  const text = 'Seen for a sore throat. He denies chest pain. No fever or chills. Pharyngitis on exam.';
+  const r = c.code(text);
+  assert.ok(codes(r).includes('J02.9'), codes(r).join(' '));
+  for (const code of ['R07.9', 'R50.9']) {
+    assert.ok(!codes(r).includes(code), `${code} must not be suggested`);
+    const s = suppressed(r, code);
+    assert.equal(s?.suppression?.reason, 'negated', code);
+    assert.equal(text.slice(s!.suppression!.start, s!.suppression!.end), s!.suppression!.trigger);
+  }
+  assert.equal(suppressed(r, 'R07.9')!.suppression!.trigger, 'denies');
+});
+
+test('family history: a relative\'s condition gives the family-history code, not the condition', async () => {
+  const c = await coder();
+  const r = c.code('Family history: mother had breast cancer at 52.\nAssessment: annual visit, well adult.');
+  assert.ok(codes(r).includes('Z80.3'), codes(r).join(' '));
+  assert.ok(!codes(r).some((x) => x.startsWith('C50')));
+  const s = r.suppressed.find((x) => x.code.startsWith('C50'));
+  assert.equal(s?.suppression?.reason, 'family');
+});
+
+test('rule out: outpatient codes the symptom, inpatient codes the condition as established', async () => {
+  const c = await coder();
+  const text = 'Cough for three days. Rule out pneumonia; chest film ordered.';
+  const out = c.code(text, { setting: 'outpatient' });
+  assert.ok(!codes(out).includes('J18.9'), codes(out).join(' '));
+  assert.equal(suppressed(out, 'J18.9')?.suppression?.reason, 'uncertain');
+  assert.ok(codes(out).some((x) => x.startsWith('R05')), codes(out).join(' '));
+  const inp = c.code(text, { setting: 'inpatient' });
+  const pneumonia = inp.codes.find((x) => x.code === 'J18.9');
+  assert.ok(pneumonia, codes(inp).join(' '));
+  assert.deepEqual(pneumonia.context, ['uncertain']);
+  assert.ok(pneumonia.rationale.some((x) => x.rule === 'uncertain-inpatient'));
+  // The cough is part of the pneumonia once it is coded.
+  assert.ok(!codes(inp).some((x) => x.startsWith('R05')));
+  assert.equal(inp.codes[0]!.sequence, 'principal');
+});
+
+test('diabetes with chronic kidney disease: E11.22 plus the N18 stage, E11.9 not coded', async () => {
+  const c = await coder();
+  const text = 'Assessment: type 2 diabetes mellitus. Chronic kidney disease stage 3b, stable creatinine.';
+  const r = c.code(text);
+  assert.ok(codes(r).includes('E11.22'), codes(r).join(' '));
+  assert.ok(codes(r).includes('N18.32'), codes(r).join(' '));
+  assert.ok(!codes(r).includes('E11.9'));
+  assert.equal(suppressed(r, 'E11.9')?.suppression?.reason, 'combined');
+  const combo = r.codes.find((x) => x.code === 'E11.22')!;
+  assert.ok(combo.rationale.some((x) => x.rule === 'dm-ckd'));
+  for (const e of combo.evidence) assert.equal(text.slice(e.start, e.end), e.text);
+  assert.ok(combo.evidence.some((e) => /diabetes/i.test(e.text)) && combo.evidence.some((e) => /kidney/i.test(e.text)));
+});
+
+test('hypertension with chronic kidney disease is presumed linked: I12.9 or I12.0 with the stage', async () => {
+  const c = await coder();
+  const r = c.code('Problems: essential hypertension; CKD stage 4.');
+  assert.ok(codes(r).includes('I12.9'), codes(r).join(' '));
+  assert.ok(codes(r).includes('N18.4'));
+  assert.ok(!codes(r).includes('I10'));
+  const esrd = c.code('Hypertension. End stage renal disease on dialysis.');
+  assert.ok(codes(esrd).includes('I12.0'), codes(esrd).join(' '));
+  assert.ok(codes(esrd).includes('N18.6'));
+  const hf = c.code('Hypertension with congestive heart failure and chronic kidney disease stage 2.');
+  assert.ok(codes(hf).includes('I13.0'), codes(hf).join(' '));
+});
+
+test('injury: 7th character from the episode of care, with an external cause code', async () => {
+  const c = await coder();
+  const first = c.code('Closed fracture of the left femoral neck after a fall from a ladder at home.', { setting: 'inpatient' });
+  const fx = first.codes.find((x) => x.code.startsWith('S72.0'));
+  assert.ok(fx, codes(first).join(' '));
+  assert.equal(fx.code.at(-1), 'A');
+  assert.ok(fx.code.startsWith('S72.0') && /left/i.test(fx.title), fx.title);
+  assert.ok(codes(first).some((x) => x.startsWith('W11')), codes(first).join(' '));
+  const later = c.code('Follow-up visit, subsequent encounter for the fracture of the left femoral neck with routine healing.');
+  const fx2 = later.codes.find((x) => x.code.startsWith('S72.0'));
+  assert.equal(fx2?.code.at(-1), 'D', codes(later).join(' '));
+  // An external cause alone (no injury coded) is not suggested.
+  const fallOnly = c.code('She had a fall last week and feels well; no injury.');
+  assert.ok(!codes(fallOnly).some((x) => /^[VWXY]/.test(x)), codes(fallOnly).join(' '));
+});
+
+test('pregnancy: chapter 15 code with the trimester, sequenced first, weeks of gestation', async () => {
+  const c = await coder();
+  const r = c.code('Pregnant woman at 30 weeks of gestation with pre-existing type 2 diabetes mellitus on insulin.', { setting: 'outpatient' });
+  assert.ok(codes(r).includes('O24.113'), codes(r).join(' '));
+  assert.equal(r.codes[0]!.code, 'O24.113');
+  assert.equal(r.codes[0]!.sequence, 'first-listed');
+  assert.ok(codes(r).includes('E11.9'));
+  assert.ok(codes(r).includes('Z3A.30'), codes(r).join(' '));
+});
+
+test('history of: personal-history codes for past conditions, chronic conditions stay current', async () => {
+  const c = await coder();
+  const r = c.code('History of colon cancer, resected in 2015, no recurrence. History of hypertension, on lisinopril.');
+  assert.ok(codes(r).includes('Z85.038'), codes(r).join(' '));
+  assert.ok(!codes(r).some((x) => x.startsWith('C18')));
+  assert.ok(codes(r).includes('I10'));
+  assert.equal(r.suppressed.find((x) => x.code.startsWith('C18'))?.suppression?.reason, 'historical');
+});
+
+test('specificity: laterality and acuity from the words of the note', async () => {
+  const c = await coder();
+  const r = c.code('Acute on chronic systolic heart failure. Cataract of the right eye.');
+  assert.ok(codes(r).includes('I50.23'), codes(r).join(' '));
+});
+
+test('output: ranked, every evidence points at the original characters, the same note gives the same answer', async () => {
+  const c = await coder();
+  const text = 'HPI: 70 y/o with COPD exacerbation and atrial fibrillation.\nPMH: hypothyroidism.\nAssessment: COPD with acute exacerbation.';
+  const a = c.code(text);
+  const b = c.code(text);
+  assert.deepEqual(a, b);
+  assert.equal(a.release.label, 'ICD-10-CM FY2026');
+  for (const x of [...a.codes, ...a.suppressed]) {
+    assert.ok(x.confidence > 0 && x.confidence <= 1);
+    assert.ok(x.rationale.length > 0 && x.rationale.every((r) => r.text.length > 0));
+    for (const e of x.evidence) assert.equal(text.slice(e.start, e.end), e.text);
+  }
+  for (let i = 2; i < a.codes.length; i++) assert.ok(a.codes[i - 1]!.confidence >= a.codes[i]!.confidence);
+  assert.ok(codes(a).includes('J44.1'), codes(a).join(' '));
+  assert.ok(codes(a).includes('E03.9'));
+  assert.equal(a.codes.find((x) => x.code === 'E03.9')!.evidence[0]!.section, 'pmh');
+});
+
+test('bad input: empty, binary, invalid UTF-8, one 100,000-character line', async () => {
+  const c = await coder();
+  assert.deepEqual(c.code('').codes, []);
+  for (const bad of ['\u0000\u0001binary\u0000', new Uint8Array([0xc3, 0x28, 0x41])]) {
+    assert.throws(() => c.code(bad), (e: unknown) => isMedcoderError(e) && e.code === 'INVALID_ARGUMENT');
+  }
+  const line = 'patient with fever and cough and no chest pain '.repeat(2100).slice(0, 100_000);
+  const t = performance.now();
+  const r = c.code(line);
+  assert.ok(performance.now() - t < 5000);
+  assert.ok(codes(r).includes('R50.9'));
+});
