@@ -82,9 +82,6 @@ function childPaths(path: string, node: Node, visit: (p: string, c: Node) => voi
   }
 }
 
-function q(seg: Segment, d: Delimiters, n = 1): string {
-  return components(seg[n], d)[0] ?? '';
-}
 
 /** The tax id of an REF*EI / REF*SY. */
 function taxId(seg: Segment): Provider['taxId'] {
@@ -280,6 +277,8 @@ function readPatient(ctx: Ctx, node: Node, up: Upper): Upper {
 
 interface DiagnosisHi {
   role: string;
+  /** Qualifier of the first composite (ABK, BK, …): three letters for ICD-10 codes. */
+  qualifier: string;
   items: { code: string; poa?: string; d?: string; to?: string; amount?: number }[];
 }
 
@@ -287,11 +286,19 @@ interface DiagnosisHi {
 function readHi(seg: Segment, d: Delimiters, roles: Record<string, string>): DiagnosisHi | undefined {
   let role: string | undefined;
   const items: DiagnosisHi['items'] = [];
+  let first = '';
   for (let i = 1; i < seg.length; i++) {
-    const c = components(seg[i], d);
-    const r = roles[c[0] ?? ''];
+    const e = seg[i]!;
+    const at = e.indexOf(d.component);
+    if (at < 0) return undefined;
+    // Most composites are qualifier and code alone: no split needed.
+    const simple = e.indexOf(d.component, at + 1) < 0;
+    const qual = e.slice(0, at);
+    const r = roles[qual];
     if (!r || (role && r !== role)) return undefined;
+    if (!role) first = qual;
     role = r;
+    const c = simple ? [qual, e.slice(at + 1)] : e.split(d.component);
     const code = c[1] ?? '';
     if (!code) return undefined;
     if (r === 'dx9' || r === 'dx10' || r === 'admitting' || r === 'reason' || r === 'external') {
@@ -318,7 +325,7 @@ function readHi(seg: Segment, d: Delimiters, roles: Record<string, string>): Dia
       items.push({ code, amount });
     }
   }
-  return role ? { role, items } : undefined;
+  return role ? { role, qualifier: first, items } : undefined;
 }
 
 function readLine(ctx: Ctx, node: Node, index: number, carry: Carry): ClaimLine {
@@ -542,7 +549,7 @@ function readClaim(ctx: Ctx, node: Node, up: Upper): Claim {
       const hi = readHi(s, d, hiRoles);
       if (hi) {
         taken = true;
-        const version = q(s, d).length === 3 || q(s, d) === 'BG' ? '10' : '9';
+        const version = hi.qualifier.length === 3 || hi.qualifier === 'BG' ? '10' : '9';
         const items = hi.items;
         switch (hi.role) {
           case 'dx9':
