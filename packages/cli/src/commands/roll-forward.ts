@@ -12,7 +12,23 @@ import {
   type RollForwardReport,
 } from '@medcoder/engine';
 import { stderrProgress } from '../progress.js';
-import { printJson, println } from '../output.js';
+
+/**
+ * Output is gathered and written at once, and the command waits until it is
+ * handed to the OS: the process exits right after, and a large JSON on a pipe
+ * would otherwise be cut short.
+ */
+let out: string[] = [];
+const println = (line = '') => void out.push(line);
+function flush(): Promise<void> {
+  const text = out.length ? `${out.join('\n')}\n` : '';
+  out = [];
+  return new Promise((resolve, reject) => (text ? process.stdout.write(text, (e) => (e ? reject(e) : resolve())) : resolve()));
+}
+function printJson(value: unknown): Promise<void> {
+  out.push(JSON.stringify(value, null, 2));
+  return flush();
+}
 
 /**
  * `medcoder codesets roll-forward` and `medcoder codesets diff`: bring
@@ -105,6 +121,7 @@ function rollForwardCommand(): Command {
       });
       if (opts.json) return printJson(report);
       printReport(report, { verbose: Boolean(opts.verbose), seconds: (Date.now() - started) / 1000, dryRun: Boolean(opts.dryRun) });
+      await flush();
     });
 }
 
@@ -151,5 +168,6 @@ function diffCommand(): Command {
       const d = await diffReleases(a, b, { home: defaultHome() });
       if (opts.json) return printJson(d);
       printDiff(d, limit);
+      await flush();
     });
 }
