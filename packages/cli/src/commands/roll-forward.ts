@@ -60,7 +60,8 @@ function printReport(r: RollForwardReport, opts: { verbose?: boolean; seconds: n
   const tab = r.addenda.filter((a) => a.kind === 'tabular').length;
   println(`  Tabular List: ${r.base.tabular} + ${tab} addenda; indexes and tables: ${r.base.index} + ${r.addenda.length - tab} addenda`);
   println('');
-  println(`  ${'addendum'.padEnd(45)} ${'changes'.padStart(7)} ${'applied'.padStart(7)} ${'failed'.padStart(6)} ${'context'.padStart(7)} ${'warn'.padStart(4)} ${'unread'.padStart(6)}`);
+  // context: "No Change" lines whose entry was not found; unread: lines that are not a change.
+  println(`  ${'addendum'.padEnd(45)} ${'changes'.padStart(7)} ${'applied'.padStart(7)} ${'failed'.padStart(6)} ${'no ctx'.padStart(7)} ${'warn'.padStart(4)} ${'unread'.padStart(6)}`);
   for (const a of r.addenda) {
     if (a.changes === 0 && a.applied === 0 && a.unparsed === 0) continue;
     println(`  ${`${a.update} ${ADDENDUM_LABELS[a.kind]}`.padEnd(45)} ${String(a.changes).padStart(7)} ${String(a.applied).padStart(7)} ${String(a.failed).padStart(6)} ${String(a.context).padStart(7)} ${String(a.warnings).padStart(4)} ${String(a.unparsed).padStart(6)}`);
@@ -68,7 +69,7 @@ function printReport(r: RollForwardReport, opts: { verbose?: boolean; seconds: n
   const years = r.steps.filter((s) => s.order);
   if (years.length) {
     println('');
-    println('  Billable codes and titles against each year\'s order file (as the addenda left them; mid-year = changed by an April update without an addendum here):');
+    println('  Billable codes and titles against each year\'s order file, as the addenda left them (mid-year: not in that year\'s order-file addenda either, so an April update or a silent correction):');
     for (const s of years) {
       const o = s.order!;
       println(

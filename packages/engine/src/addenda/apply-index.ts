@@ -294,8 +294,14 @@ export function applyIndexChanges(tree: IndexTree, changes: readonly IndexChange
             walker.set(c.level, term, path);
             break;
           }
-          list.splice(found.index, 1);
-          walker.set(c.level, list[found.index]!, path);
+          // The copy without subterms goes; the lines that follow name the subterms of the one kept.
+          const same = (t: CompiledTerm) => JSON.stringify({ ...t, k: undefined });
+          let pick = found.index;
+          list.forEach((t, i) => {
+            if (same(t) === same(term) && (t.k?.length ?? 0) < (list[pick]!.k?.length ?? 0)) pick = i;
+          });
+          list.splice(pick, 1);
+          walker.set(c.level, list.find((t) => same(t) === same(term)), path);
           mark([...path, term.t]);
           if (!found.fuzzy) log.applied();
           break;
