@@ -46,9 +46,19 @@ export function undotted(code: string): string {
   return code.replace('.', '');
 }
 
+const dottedCodes = { '9': new Map<string, string>(), '10': new Map<string, string>() };
+
 /** A diagnosis code read from X12, with its dot put back (ICD-10-CM and ICD-9-CM). */
 export function dotted(code: string, icdVersion: '9' | '10'): string {
-  if (code.includes('.')) return code;
-  const at = icdVersion === '9' && code.startsWith('E') ? 4 : 3;
-  return code.length > at ? `${code.slice(0, at)}.${code.slice(at)}` : code;
+  const cache = dottedCodes[icdVersion];
+  const known = cache.get(code);
+  if (known) return known;
+  let out = code;
+  if (!code.includes('.')) {
+    const at = icdVersion === '9' && code.startsWith('E') ? 4 : 3;
+    if (code.length > at) out = `${code.slice(0, at)}.${code.slice(at)}`;
+  }
+  if (cache.size > 20000) cache.clear();
+  cache.set(code, out);
+  return out;
 }

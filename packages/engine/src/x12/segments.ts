@@ -212,8 +212,17 @@ export function d8(iso: string): string {
   return iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10);
 }
 
+// A file repeats the same few dates many times: one string per date saves memory when claims are kept.
+const isoDates = new Map<string, string>();
+
 /** X12 CCYYMMDD → ISO date, or undefined when the text is not eight digits. */
 export function isoFromD8(s: string | undefined): string | undefined {
-  if (!s || !/^\d{8}$/.test(s)) return undefined;
-  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
+  if (!s || s.length !== 8) return undefined;
+  const known = isoDates.get(s);
+  if (known) return known;
+  if (!/^\d{8}$/.test(s)) return undefined;
+  const iso = `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
+  if (isoDates.size > 20000) isoDates.clear();
+  isoDates.set(s, iso);
+  return iso;
 }
