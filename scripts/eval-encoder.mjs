@@ -37,11 +37,11 @@ const index = walk.ctx.index;
 
 // Index paths that lead exactly to a billable code of the release.
 const byCode = new Map();
-for (const t of index.walk()) {
+for (const t of index.entries()) {
   if (!t.code || t.code.endsWith('-')) continue;
   const n = release.node(t.code);
   if (!n || !n.b) continue;
-  const path = t.path();
+  const path = t.path;
   path[0] = path[0].split(',')[0];
   const q = path.join(' ').replace(/\s+/g, ' ').trim();
   (byCode.get(n.c) ?? byCode.set(n.c, []).get(n.c)).push(q);

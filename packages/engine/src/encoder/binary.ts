@@ -213,6 +213,20 @@ export class StringTable {
     return this.at(i) === s;
   }
 
+  /** Whether string i starts with a prefix (compared byte by byte while the prefix is ASCII). */
+  startsWith(i: number, prefix: string): boolean {
+    const start = this.offsets[i]!;
+    const len = this.offsets[i + 1]! - start;
+    if (len < prefix.length) return false;
+    const text = this.text;
+    for (let k = 0; k < prefix.length; k++) {
+      const c = prefix.charCodeAt(k);
+      if (c >= 0x80) return this.at(i).startsWith(prefix);
+      if (text[start + k] !== c) return false;
+    }
+    return true;
+  }
+
   /** Position of the first string >= s in a table sorted by code unit order. */
   lowerBound(s: string): number {
     let lo = 0;

@@ -370,19 +370,20 @@ function candidateMains(book: WalkBook, pv: PhraseView, used: number): number[] 
 }
 
 /** Main terms with a positive match, best first (stable), at most MAX_MAINS. */
-function rankedMains(book: WalkBook, pv: PhraseView, used: number, exclude = -1): Array<{ t: number; m: Match }> {
+function rankedMains(book: WalkBook, pv: PhraseView, used: number): Array<{ t: number; m: Match }> {
   const out: Array<{ t: number; m: Match }> = [];
   for (const t of candidateMains(book, pv, used)) {
-    if (t === exclude) continue;
     const m = matchTitle(book, pv, t, used);
     if (m.gain > 0) out.push({ t, m });
   }
-  return out.sort((a, b) => b.m.gain - a.m.gain).slice(0, MAX_MAINS);
+  return out.sort((a, b) => b.m.gain - a.m.gain);
 }
 
 class Walk {
   /** Guards "see condition" loops: main terms already tried in this walk. */
   private readonly restarted = new Set<string>();
+  /** Ranked main terms by book and words used: "see condition" restarts ask again and again. */
+  private readonly mainsMemo = new Map<WalkBook, Map<number, Array<{ t: number; m: Match }>>>();
   readonly pv: PhraseView;
   /** What references may add beyond the words: a table bonus, or no bound at all when tables refer to tables. */
   private readonly refBonus: number;
@@ -391,6 +392,21 @@ class Walk {
     this.pv = new PhraseView(p);
     const loops = (ctx.neoplasm?.tableRefs ?? false) || (ctx.drug?.tableRefs ?? false);
     this.refBonus = loops ? Infinity : TABLE_BONUS;
+  }
+
+  /** The first MAX_MAINS main terms with a positive match, best first, leaving one out. */
+  mains(book: WalkBook, used: number, exclude = -1): Array<{ t: number; m: Match }> {
+    let perBook = this.mainsMemo.get(book);
+    if (!perBook) this.mainsMemo.set(book, (perBook = new Map()));
+    let all = perBook.get(used);
+    if (!all) perBook.set(used, (all = rankedMains(book, this.pv, used)));
+    const out: Array<{ t: number; m: Match }> = [];
+    for (const x of all) {
+      if (x.t === exclude) continue;
+      out.push(x);
+      if (out.length >= MAX_MAINS) break;
+    }
+    return out;
   }
 
   /** Most a branch from an entry can score beyond its title's own match. */
@@ -493,7 +509,7 @@ class Walk {
   /** The best main term and walk below it for the unused words. */
   top(book: WalkBook, used: number, depth: number, exclude = -1): Branch | undefined {
     let best: Branch | undefined;
-    for (const { t, m } of rankedMains(book, this.pv, used, exclude)) {
+    for (const { t, m } of this.mains(book, used, exclude)) {
       if (best && m.gain + this.bound(book, t, m.used) + EPS <= best.score) continue;
       const sub = this.explore(book, t, m.used, depth);
       const score = m.gain + sub.score;
@@ -508,7 +524,7 @@ class Walk {
    */
   tops(book: WalkBook, limit: number): Branch[] {
     const done: Branch[] = [];
-    for (const { t, m } of rankedMains(book, this.pv, 0)) {
+    for (const { t, m } of this.mains(book, 0)) {
       if (done.length) {
         const u = m.gain + this.bound(book, t, m.used) + EPS;
         const kept = keep(sorted(done), limit);
@@ -533,7 +549,7 @@ class Walk {
       let at = table.find(main, sitePath);
       if (at < 0) {
         const prefix = sitePath[0]!.toLowerCase();
-        at = table.children(main).find((c) => table.key(c).startsWith(prefix)) ?? -1;
+        at = table.children(main).find((c) => table.keyStartsWith(c, prefix)) ?? -1;
       }
       if (at >= 0) {
         start = at;

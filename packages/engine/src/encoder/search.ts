@@ -68,16 +68,20 @@ const BILLABLE_BOOST = 1.12;
 
 /** Scratch arrays per index, reused across queries (queries run one at a time). */
 interface Scratch {
-  acc: Float32Array;
-  stamp: Uint32Array;
+  /**
+   * Per entry, side by side so a posting reads one cache line: [2e] the BM25 length normalisation
+   * K1 * (1 - B + B * len / avg), [2e + 1] the first-pass score (0 when untouched: every contribution
+   * is positive; reset after each query).
+   */
+  normAcc: Float32Array;
   touched: Uint32Array;
+  /** Query term of each term id (-1: none), and the weight of that alternative. */
   termSlot: Int32Array;
+  termWeight: Float64Array;
+  heap: Int32Array;
   docBest: Float32Array;
   docEntry: Int32Array;
   docTouched: Uint32Array;
-  /** BM25 length normalisation per entry: K1 * (1 - B + B * len / avg). */
-  norm: Float32Array;
-  round: number;
 }
 const scratches = new WeakMap<SearchIndex, Scratch>();
 
@@ -85,21 +89,25 @@ function scratchOf(ix: SearchIndex): Scratch {
   let s = scratches.get(ix);
   if (!s) {
     s = {
-      acc: new Float32Array(ix.entryCount),
-      stamp: new Uint32Array(ix.entryCount),
+      normAcc: new Float32Array(ix.entryCount * 2),
       touched: new Uint32Array(ix.entryCount),
       termSlot: new Int32Array(ix.termCount).fill(-1),
+      termWeight: new Float64Array(ix.termCount),
+      heap: new Int32Array(RESCORE),
       docBest: new Float32Array(ix.docCount),
       docEntry: new Int32Array(ix.docCount).fill(-1),
       docTouched: new Uint32Array(ix.docCount),
-      norm: new Float32Array(ix.entryCount),
-      round: 0,
     };
     const avg = ix.header.avgLength;
-    for (let e = 0; e < ix.entryCount; e++) s.norm[e] = K1 * (1 - B + (B * ix.entryLen[e]!) / avg);
+    for (let e = 0; e < ix.entryCount; e++) s.normAcc[2 * e] = K1 * (1 - B + (B * ix.entryLen[e]!) / avg);
     scratches.set(ix, s);
   }
   return s;
+}
+
+/** Allocate a search index's scratch arrays now rather than on its first query. */
+export function prepareRanking(ix: SearchIndex): void {
+  scratchOf(ix);
 }
 
 function idfOf(ix: SearchIndex, df: number): number {
@@ -147,26 +155,28 @@ function bm25(tf: number, len: number, avg: number): number {
   return (t * (K1 + 1)) / (t + K1 * (1 - B + (B * len) / avg));
 }
 
+/** Whether document a ranks before document b: higher score, then lower id. */
+const before = (score: Float32Array, a: number, b: number) => score[a]! > score[b]! || (score[a] === score[b] && a < b);
+
 /**
  * Rank documents of one index for resolved query terms. Returns documents
  * with their best entry, best first.
  */
 export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOptions): RankedDoc[] {
-  const required = terms.filter((t) => !t.optional);
-  const totalIdf = required.reduce((s, t) => s + t.idf, 0);
+  let totalIdf = 0;
+  for (const t of terms) if (!t.optional) totalIdf += t.idf;
   if (totalIdf === 0) return [];
   const s = scratchOf(ix);
   const avg = ix.header.avgLength;
-  s.round = (s.round + 1) >>> 0 || 1;
-  const round = s.round;
 
   // First pass: accumulate the rarer terms first, within a budget of postings.
   const dfOf = (t: QueryTerm) => t.alts.reduce((n, a) => n + ix.df[a.term]!, 0);
   const matchable = terms.filter((t) => t.alts.length).sort((a, b) => dfOf(a) - dfOf(b));
   let budget = POSTING_BUDGET;
   let nTouched = 0;
-  const { acc, stamp, touched } = s;
-  const norm = s.norm;
+  const { normAcc: na, touched } = s;
+  const postEntry = ix.postEntry;
+  const postTf = ix.postTf;
   for (let ti = 0; ti < matchable.length; ti++) {
     const t = matchable[ti]!;
     // Lists are in impact order: a term read in part still yields its best entries.
@@ -178,54 +188,58 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
       budget -= to - from;
       const w = w0 * a.weight * t.idf * (K1 + 1);
       for (let p = from; p < to; p++) {
-        const e = ix.postEntry[p]!;
-        const tf = ix.postTf[p]! || 0.5;
-        const v = (w * tf) / (tf + norm[e]!);
-        if (stamp[e] !== round) {
-          stamp[e] = round;
-          acc[e] = v;
-          touched[nTouched++] = e;
-        } else acc[e]! += v;
+        const e = postEntry[p]!;
+        const tf = postTf[p]! || 0.5;
+        const v = (w * tf) / (tf + na[2 * e]!);
+        const before = na[2 * e + 1]!;
+        if (before === 0) touched[nTouched++] = e;
+        na[2 * e + 1] = before + v;
       }
     }
   }
   // Keep the best RESCORE candidates (a bounded min-heap on score).
-  const heap: number[] = [];
-  const less = (a: number, b: number) => acc[a]! < acc[b]!;
-  const siftDown = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
-  };
+  const heap = s.heap;
+  let size = 0;
   for (let i = 0; i < nTouched; i++) {
     const e = touched[i]!;
-    if (heap.length < RESCORE) {
-      heap.push(e);
-      for (let k = heap.length - 1; k > 0; ) {
+    if (size < RESCORE) {
+      heap[size] = e;
+      let k = size++;
+      while (k > 0) {
         const parent = (k - 1) >> 1;
-        if (!less(heap[k]!, heap[parent]!)) break;
-        [heap[k], heap[parent]] = [heap[parent]!, heap[k]!];
+        if (!(na[2 * heap[k]! + 1]! < na[2 * heap[parent]! + 1]!)) break;
+        const x = heap[k]!;
+        heap[k] = heap[parent]!;
+        heap[parent] = x;
         k = parent;
       }
-    } else if (acc[e]! > acc[heap[0]!]!) {
+    } else if (na[2 * e + 1]! > na[2 * heap[0]! + 1]!) {
       heap[0] = e;
-      siftDown(0);
+      for (let k = 0; ; ) {
+        const l = 2 * k + 1;
+        const r = l + 1;
+        let m = k;
+        if (l < size && na[2 * heap[l]! + 1]! < na[2 * heap[m]! + 1]!) m = l;
+        if (r < size && na[2 * heap[r]! + 1]! < na[2 * heap[m]! + 1]!) m = r;
+        if (m === k) break;
+        const x = heap[k]!;
+        heap[k] = heap[m]!;
+        heap[m] = x;
+        k = m;
+      }
     }
   }
+  for (let i = 0; i < nTouched; i++) na[2 * touched[i]! + 1] = 0;
 
   // Second pass: full score of each candidate from its token list.
   const slot = s.termSlot;
-  const optBit = ix.optionalBit;
-  const termMask = ix.termMask;
+  const slotWeight = s.termWeight;
   terms.forEach((t, i) => {
     for (const a of t.alts) if (slot[a.term] === -1) slot[a.term] = i;
+  });
+  // The weight of a term id is its alternative's in the query term it belongs to (a word typed twice counts once).
+  terms.forEach((t, i) => {
+    for (const a of t.alts) if (slot[a.term] === i) slotWeight[a.term] = a.weight;
   });
   const nTerms = terms.length;
   const bestW = new Float64Array(nTerms);
@@ -233,25 +247,28 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
   const firstPos = new Int32Array(nTerms);
   let docCount = 0;
   const { docBest, docEntry, docTouched } = s;
-  for (const e of heap) {
-    bestW.fill(0);
-    bestTf.fill(0);
-    firstPos.fill(-1);
+  const toks = ix.toks;
+  const optBit = ix.optionalBit;
+  const termMask = ix.termMask;
+  for (let h = 0; h < size; h++) {
+    const e = heap[h]!;
+    for (let i = 0; i < nTerms; i++) {
+      bestW[i] = 0;
+      bestTf[i] = 0;
+      firstPos[i] = -1;
+    }
     const from = ix.tokStart[e]!;
     const to = ix.tokStart[e + 1]!;
     const len = ix.entryLen[e]!;
     let entryMatched = 0;
     let pos = 0;
     for (let k = from; k < to; k++) {
-      const raw = ix.toks[k]!;
+      const raw = toks[k]!;
       const optional = (raw & optBit) !== 0;
       const id = raw & termMask;
-      const qi = slot[id]!;
-      if (qi >= 0) {
-        // The term's weight for this alternative (a word typed twice counts once).
-        let w = 0;
-        for (const a of terms[qi]!.alts) if (a.term === id) w = a.weight;
-        const q = qi;
+      const q = slot[id]!;
+      if (q >= 0) {
+        const w = slotWeight[id]!;
         if (w > bestW[q]!) bestW[q] = w;
         if (!optional) {
           bestTf[q]!++;
@@ -306,14 +323,29 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
     }
   }
   for (const t of terms) for (const a of t.alts) slot[a.term] = -1;
-  const out: RankedDoc[] = [];
-  for (let i = 0; i < docCount; i++) {
+  // The best `limit` documents, by insertion into a short sorted list (score, then document order).
+  const top: number[] = [];
+  const limit = Math.max(0, opts.limit);
+  for (let i = 0; i < docCount && limit > 0; i++) {
     const doc = docTouched[i]!;
-    out.push({ doc, entry: docEntry[doc]!, score: docBest[doc]! });
-    docEntry[doc] = -1;
+    let k: number;
+    if (top.length < limit) {
+      top.push(doc);
+      k = top.length - 1;
+    } else if (before(docBest, doc, top[limit - 1]!)) {
+      k = limit - 1;
+      top[k] = doc;
+    } else continue;
+    while (k > 0 && before(docBest, top[k]!, top[k - 1]!)) {
+      const x = top[k]!;
+      top[k] = top[k - 1]!;
+      top[k - 1] = x;
+      k--;
+    }
   }
-  out.sort((a, b) => b.score - a.score || a.doc - b.doc);
-  return out.slice(0, opts.limit);
+  const out: RankedDoc[] = top.map((doc) => ({ doc, entry: docEntry[doc]!, score: docBest[doc]! }));
+  for (let i = 0; i < docCount; i++) docEntry[docTouched[i]!] = -1;
+  return out;
 }
 
 /** Documents whose code starts with a prefix, in code order (the exact code first). */

@@ -518,6 +518,10 @@ export class WalkBook {
     }
     return out;
   }
+  /** Whether an entry's normalised title starts with a prefix. */
+  keyStartsWith(i: number, prefix: string): boolean {
+    return this.strs.startsWith(this.keyId[i]!, prefix);
+  }
   /** The first child whose normalised title is `key`. */
   childByKey(i: number, key: string): number {
     const k = this.strs.find(key);
