@@ -6,7 +6,7 @@
  * claim with more lines continues on more pages, each totalling its own
  * lines (NUCC instructions).
  */
-import PDFDocument from 'pdfkit';
+import type PDFKitDocument from 'pdfkit';
 import type { Claim, Provider } from '../claims/model.js';
 import { MedcoderError } from '../errors.js';
 
@@ -547,6 +547,8 @@ export async function cms1500Pdf(c: Claim, o: Cms1500Options = {}): Promise<Buff
     throw new MedcoderError('INVALID_ARGUMENT', `the CMS-1500 is for professional claims; claim ${c.id} is ${c.setting} (institutional claims use the UB-04 or an 837I)`);
   }
   const fixed = new Date(`${o.signedOn ?? '2000-01-01'}T00:00:00Z`);
+  // pdfkit and its fonts take a while to load: only when a form is drawn.
+  const PDFDocument = (await import('pdfkit')).default as typeof PDFKitDocument;
   const doc = new PDFDocument({ size: 'LETTER', margin: 0, autoFirstPage: false, info: { Title: `CMS-1500 claim ${c.id}`, Creator: 'medcoder', Producer: 'medcoder', CreationDate: fixed, ModDate: fixed } });
   const chunks: Buffer[] = [];
   doc.on('data', (b: Buffer) => chunks.push(b));

@@ -50,13 +50,25 @@ export function guideFor(c: { setting: string }): Guide {
 
 const DELIMITERS = /[*~:^]/;
 
-function scanText(value: unknown, path: string, out: PreflightIssue[]): void {
+function scanText(value: unknown, at: (string | number)[], out: PreflightIssue[]): void {
   if (typeof value === 'string') {
-    if (DELIMITERS.test(value)) out.push({ path, message: `contains a character X12 uses as a delimiter (* ~ : ^): "${value}"`, severity: 'error', rule: 'delimiter' });
+    if (DELIMITERS.test(value)) {
+      const path = at.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('');
+      out.push({ path, message: `contains a character X12 uses as a delimiter (* ~ : ^): "${value}"`, severity: 'error', rule: 'delimiter' });
+    }
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => scanText(v, `${path}[${i}]`, out));
+    for (let i = 0; i < value.length; i++) {
+      at.push(i);
+      scanText(value[i], at, out);
+      at.pop();
+    }
   } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) if (k !== 'x12') scanText(v, path ? `${path}.${k}` : k, out);
+    for (const k in value) {
+      if (k === 'x12') continue;
+      at.push(k);
+      scanText((value as Record<string, unknown>)[k], at, out);
+      at.pop();
+    }
   }
 }
 
@@ -179,7 +191,7 @@ export function preflight(input: ClaimInput | Claim, options: PreflightOptions =
   }
   if (guide === '837P' && !c.providers?.referring) warn('providers.referring', 'no referring provider: payers reject specialist and referred services without one', 'referring-missing');
 
-  scanText(input, '', issues);
+  scanText(input, [], issues);
   // An NPI with a bad check digit is named once, with the digit it should have.
   const npiPaths = new Set(issues.filter((i) => i.rule === 'npi').map((i) => i.path));
   for (let i = issues.length - 1; i >= 0; i--) if (issues[i]!.rule === 'schema' && npiPaths.has(issues[i]!.path)) issues.splice(i, 1);

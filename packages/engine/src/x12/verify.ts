@@ -5,7 +5,15 @@
  * and writes 837 files with its own tokenizer for speed (segments.ts); this
  * check runs on every file the CLI writes and in the tests.
  */
-import nodeX12 from 'node-x12';
+import { createRequire } from 'node:module';
+import type * as NodeX12 from 'node-x12';
+
+let lib: typeof NodeX12 | undefined;
+/** node-x12, loaded on first use (the engine's other users never pay for it). */
+function nodeX12(): typeof NodeX12 {
+  lib ??= createRequire(import.meta.url)('node-x12') as typeof NodeX12;
+  return lib;
+}
 
 export interface CrossCheck {
   ok: boolean;
@@ -20,12 +28,12 @@ export interface CrossCheck {
 export function crossCheck(text: string): CrossCheck {
   const start = text.indexOf('ISA');
   try {
-    const parsed = new nodeX12.X12Parser(true).parse(start > 0 ? text.slice(start) : text);
+    const parsed = new (nodeX12().X12Parser)(true).parse(start > 0 ? text.slice(start) : text);
     const interchanges = Array.isArray(parsed) ? parsed : [parsed];
     let groups = 0;
     let transactions = 0;
     let segments = 0;
-    for (const ic of interchanges as nodeX12.X12Interchange[]) {
+    for (const ic of interchanges as NodeX12.X12Interchange[]) {
       for (const g of ic.functionalGroups) {
         groups++;
         for (const t of g.transactions) {
