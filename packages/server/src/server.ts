@@ -6,6 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { sql } from 'kysely';
 import { CodeSets, defaultHome } from '@medcoder/engine';
 import { connect, type Db } from './db/connect.js';
 import { WorkerPool } from './jobs/queue.js';
@@ -67,10 +68,14 @@ export async function createServer(opts: ServerOptions = {}): Promise<RunningSer
   ctx.pool = new WorkerPool(db, { [CODING_JOB]: codingJob(ctx) }, { concurrency: opts.workers ?? 2, pollMs: opts.pollMs ?? 500, leaseMs: opts.leaseMs ?? 120_000 });
   const app = await buildApp(ctx, { logger: opts.logger ?? false });
   if (opts.runWorkers !== false) ctx.pool.start();
+  // SQLite keeps its planner statistics fresh as the worklist grows (PostgreSQL's autovacuum does this itself)
+  const optimize = db.dialect === 'sqlite' ? setInterval(() => void sql`pragma optimize`.execute(db.kysely).catch(() => undefined), 3600_000) : undefined;
+  optimize?.unref();
   return {
     app,
     ctx,
     async close() {
+      if (optimize) clearInterval(optimize);
       await ctx.pool.stop();
       await app.close();
       if (!opts.db) await db.close();

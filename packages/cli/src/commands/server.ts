@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { CodeSets, defaultHome, importReleases } from '@medcoder/engine';
@@ -14,28 +15,69 @@ export function serveCommand(): Command {
     .option('--workers <n>', 'coding workers in this process', '2')
     .option('--no-demo', 'do not add the demo users and encounters to an empty database')
     .option('--no-import', 'do not compile new or changed code-set releases before starting')
-    .action(async (opts: { host: string; port: string; workers: string; demo: boolean; import: boolean }) => {
+    .option('--instances <n>', 'server processes sharing the port and the database (node:cluster); use the cores', process.env['MEDCODER_INSTANCES'] ?? '1')
+    .action(async (opts: { host: string; port: string; workers: string; demo: boolean; import: boolean; instances: string }) => {
       const home = defaultHome();
+      const instances = Math.max(1, Number(opts.instances) || 1);
+      const { startServer, seedDemo, connect, ensureAdmin } = await import('@medcoder/server');
+      const listen = { home, host: opts.host, port: Number(opts.port), workers: Number(opts.workers), logger: { level: process.env['LOG_LEVEL'] ?? 'warn' } };
+      if (cluster.isWorker) {
+        // a worker of `--instances N`: the primary prepared the code sets, the database and the first users
+        const s = await startServer(listen);
+        process.send?.({ listening: s.url });
+        const stop = () => void s.close().then(() => process.exit(0));
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+        return new Promise(() => undefined);
+      }
       // compile the releases that are new or changed (unchanged ones are kept), as `medcoder start` does
       if (opts.import) await importReleases({ progress: stderrProgress() });
       else if ((await CodeSets.open({ home })).releases().length === 0) throw new Error(`no code sets are compiled in ${home}; run without --no-import`);
-      const { startServer, seedDemo } = await import('@medcoder/server');
-      const s = await startServer({
-        home,
-        host: opts.host,
-        port: Number(opts.port),
-        workers: Number(opts.workers),
-        logger: { level: process.env['LOG_LEVEL'] ?? 'warn' },
-        onAdmin: (a) => {
-          if (!a.created) return;
-          if (a.password) println(`First administrator created: user "${a.username}", one-time password ${a.password}\n(shown once; set MEDCODER_ADMIN_USER / MEDCODER_ADMIN_PASSWORD to choose them)`);
-          else println(`First administrator created from MEDCODER_ADMIN_USER / MEDCODER_ADMIN_PASSWORD: "${a.username}"`);
-        },
-      });
-      if (opts.demo) {
-        const d = await seedDemo(s.ctx);
+      const printAdmin = (a: Awaited<ReturnType<typeof ensureAdmin>>) => {
+        if (!a.created) return;
+        if (a.password) println(`First administrator created: user "${a.username}", one-time password ${a.password}\n(shown once; set MEDCODER_ADMIN_USER / MEDCODER_ADMIN_PASSWORD to choose them)`);
+        else println(`First administrator created from MEDCODER_ADMIN_USER / MEDCODER_ADMIN_PASSWORD: "${a.username}"`);
+      };
+      const printDemo = (d: Awaited<ReturnType<typeof seedDemo>>) => {
         if (d.seeded) println(`Demo: ${d.encounters} encounters and users coder, coder2, auditor, manager with password ${d.password} (shown once)`);
+      };
+      if (instances > 1) {
+        const db = await connect({ url: process.env['DATABASE_URL'], home });
+        printAdmin(await ensureAdmin(db));
+        if (opts.demo) {
+          // demo encounters are queued here and coded by the instances
+          const { createServer } = await import('@medcoder/server');
+          const s = await createServer({ home, db, runWorkers: false });
+          printDemo(await seedDemo(s.ctx));
+          await s.close();
+        }
+        const where = db.where;
+        const dialect = db.dialect;
+        await db.close();
+        let url = '';
+        let up = 0;
+        for (let i = 0; i < instances; i++) {
+          const w = cluster.fork();
+          w.on('message', (m: { listening?: string }) => {
+            if (m.listening && ++up === instances) {
+              url = m.listening;
+              println(`medcoder workstation on ${url} (${instances} instances, ${dialect}: ${where}); API documentation at ${url}/docs`);
+            }
+          });
+        }
+        cluster.on('exit', (w, code) => {
+          if (code !== 0) process.stderr.write(`medcoder: instance ${w.process.pid} stopped (exit ${code})\n`);
+        });
+        const stop = () => {
+          for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+          setTimeout(() => process.exit(0), 2000).unref();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        return new Promise(() => undefined);
       }
+      const s = await startServer({ ...listen, onAdmin: printAdmin });
+      if (opts.demo) printDemo(await seedDemo(s.ctx));
       println(`medcoder workstation on ${s.url} (${s.ctx.db.dialect}: ${s.ctx.db.where}); API documentation at ${s.url}/docs`);
       const stop = async () => {
         await s.close();

@@ -117,7 +117,7 @@ export const EditFix = z.object({ action: z.enum(['replace', 'remove', 'add', 'r
 export const EditFindingOut = z.object({ id: z.number(), rule: z.string(), severity: z.string(), message: z.string(), codes: z.array(z.string()), fixes: z.array(EditFix), status: z.string() });
 export type EditFindingOut = z.infer<typeof EditFindingOut>;
 export const QueryOut = z.object({
-  id: z.number(), encounterId: z.number(), code: z.string().nullable(), question: z.string(), status: z.string(),
+  id: z.number(), encounterId: z.number(), encounterExternalId: z.string().nullable().optional(), patientName: z.string().optional(), code: z.string().nullable(), question: z.string(), status: z.string(),
   createdBy: z.string(), createdAt: z.string(), answer: z.string().nullable(), answeredAt: z.string().nullable(), closedAt: z.string().nullable(),
 });
 export type QueryOut = z.infer<typeof QueryOut>;

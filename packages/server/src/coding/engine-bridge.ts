@@ -158,7 +158,9 @@ async function fromEngine(codeSets: CodeSets, req: CodingRequest, fn: AnyFn): Pr
       : String(rationale ?? '');
     const sup = c['suppression'] as Record<string, unknown> | undefined;
     const suppressed = suppressedList || c['status'] === 'suppressed';
-    const suppressReason = suppressed ? (sup ? `${String(sup['reason'] ?? 'suppressed')}: ${String(sup['text'] ?? sup['trigger'] ?? '')}`.replace(/: $/, '') : 'suppressed') : null;
+    const supText = sup ? String(sup['text'] ?? sup['trigger'] ?? '') : '';
+    const supReason = sup ? String(sup['reason'] ?? 'suppressed') : 'suppressed';
+    const suppressReason = suppressed ? (supText.toLowerCase().startsWith(supReason.toLowerCase()) ? supText : `${supReason}${supText ? `: ${supText}` : ''}`) : null;
     const seq = c['sequence'];
     const details: Record<string, unknown> = {};
     for (const k of ['hcc', 'em', 'context']) if (c[k] !== undefined && !(Array.isArray(c[k]) && (c[k] as unknown[]).length === 0)) details[k] = c[k];
@@ -339,7 +341,32 @@ export interface SearchHit {
   path?: string;
 }
 
-export async function searchCodes(codeSets: CodeSets, q: string, opts: { system: string; date: string; limit: number }): Promise<{ release: string; engine: string; hits: SearchHit[] }> {
+/**
+ * Search answers are kept in a small LRU cache (per code-set home, system,
+ * date, limit and query): type-ahead repeats the same prefixes all day, and
+ * compiled releases never change under a running server.
+ */
+const SEARCH_CACHE_MAX = 5000;
+const searchCache = new WeakMap<CodeSets, Map<string, Promise<{ release: string; engine: string; hits: SearchHit[] }>>>();
+
+export function searchCodes(codeSets: CodeSets, q: string, opts: { system: string; date: string; limit: number }): Promise<{ release: string; engine: string; hits: SearchHit[] }> {
+  let cache = searchCache.get(codeSets);
+  if (!cache) searchCache.set(codeSets, (cache = new Map()));
+  const key = `${opts.system}|${opts.date}|${opts.limit}|${q.trim().toLowerCase()}`;
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const p = searchUncached(codeSets, q, opts);
+  cache.set(key, p);
+  p.catch(() => cache.delete(key));
+  if (cache.size > SEARCH_CACHE_MAX) cache.delete(cache.keys().next().value!);
+  return p;
+}
+
+async function searchUncached(codeSets: CodeSets, q: string, opts: { system: string; date: string; limit: number }): Promise<{ release: string; engine: string; hits: SearchHit[] }> {
   const searchFn = exported('searchCodes');
   if (searchFn) {
     const r = (await searchFn(codeSets, q, { systems: [opts.system], date: opts.date, limit: opts.limit })) as {

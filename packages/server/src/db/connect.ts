@@ -53,6 +53,8 @@ export async function connect(opts: ConnectOptions = {}): Promise<Db> {
     db = { kysely, dialect: 'sqlite', where: file, close: () => kysely.destroy() };
   }
   if (opts.migrate !== false) await migrate(db);
+  // let SQLite refresh its planner statistics where they are missing or stale
+  if (db.dialect === 'sqlite') await sql`pragma optimize=0x10002`.execute(db.kysely);
   return db;
 }
 

@@ -194,6 +194,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0002_worklist_counts': {
+      // The worklist counts encounters per status under any filter: one index that covers
+      // every filtered column makes that an index-only scan.
+      async up(db: Kysely<any>) {
+        await db.schema.createIndex('encounters_counts').on('encounters').columns(['status', 'setting', 'assigned_to', 'finalized_by', 'service_from']).execute();
+        await db.schema.createIndex('encounters_setting_from').on('encounters').columns(['setting', 'service_from', 'id']).execute();
+        await db.schema.createIndex('patients_name').on('patients').column('name').execute();
+      },
+    },
   };
 }
 

@@ -86,6 +86,21 @@ function decodeCursor(c: string): { from: string; id: number } {
 
 export async function worklist(ctx: AppContext, user: SessionUser, f: WorklistFilter): Promise<WorklistOut> {
   const k = ctx.db.kysely;
+  // a text filter: encounter id or MRN prefix, or the start of the patient's name (found first, at most 500 patients)
+  let qPatients: number[] | undefined;
+  let qPrefix: string | undefined;
+  if (f.q) {
+    qPrefix = f.q.trim();
+    const prefixes = [...new Set([qPrefix, qPrefix.charAt(0).toUpperCase() + qPrefix.slice(1)])];
+    // prefix ranges use the indexes on mrn and name
+    const pats = await k
+      .selectFrom('patients')
+      .select('id')
+      .where((eb) => eb.or(prefixes.flatMap((x) => [eb.and([eb('mrn', '>=', x), eb('mrn', '<', `${x}\uffff`)]), eb.and([eb('name', '>=', x), eb('name', '<', `${x}\uffff`)])])))
+      .limit(500)
+      .execute();
+    qPatients = pats.map((p) => Number(p.id));
+  }
   const base = () => {
     let q = k.selectFrom('encounters as e');
     if (f.setting) q = q.where('e.setting', '=', f.setting);
@@ -94,12 +109,13 @@ export async function worklist(ctx: AppContext, user: SessionUser, f: WorklistFi
     else if (typeof f.coder === 'number') q = q.where((eb) => eb.or([eb('e.assigned_to', '=', f.coder as number), eb('e.finalized_by', '=', f.coder as number)]));
     if (f.from) q = q.where('e.service_from', '>=', f.from);
     if (f.to) q = q.where('e.service_from', '<=', f.to);
-    if (f.q) {
-      const like = `%${f.q.replace(/[%_]/g, '')}%`;
+    if (qPrefix !== undefined) {
+      const prefix = qPrefix;
+      const ids = qPatients ?? [];
       q = q.where((eb) =>
         eb.or([
-          eb('e.external_id', 'like', like),
-          eb.exists(eb.selectFrom('patients as p2').select('p2.id').whereRef('p2.id', '=', 'e.patient_id').where((e2) => e2.or([e2('p2.name', 'like', like), e2('p2.mrn', 'like', like)]))),
+          eb.and([eb('e.external_id', '>=', prefix), eb('e.external_id', '<', `${prefix}\uffff`)]),
+          ...(ids.length ? [eb('e.patient_id', 'in', ids)] : []),
         ]),
       );
     }

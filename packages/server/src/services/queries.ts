@@ -9,11 +9,17 @@ import type { QueryOut } from '../api/schemas.js';
 import { CODING_JOB, encounterRow } from './encounters.js';
 
 export async function listQueries(ctx: AppContext, filter: { status?: string | undefined; encounterId?: number | undefined }): Promise<QueryOut[]> {
-  let q = ctx.db.kysely.selectFrom('provider_queries as q').innerJoin('users as u', 'u.id', 'q.created_by').selectAll('q').select('u.display_name as creator');
+  let q = ctx.db.kysely
+    .selectFrom('provider_queries as q')
+    .innerJoin('users as u', 'u.id', 'q.created_by')
+    .innerJoin('encounters as e', 'e.id', 'q.encounter_id')
+    .innerJoin('patients as p', 'p.id', 'e.patient_id')
+    .selectAll('q')
+    .select(['u.display_name as creator', 'e.external_id', 'p.name as patient_name']);
   if (filter.status) q = q.where('q.status', '=', filter.status);
   if (filter.encounterId) q = q.where('q.encounter_id', '=', filter.encounterId);
   const rows = await q.orderBy('q.id', 'desc').limit(500).execute();
-  return rows.map((r) => ({ id: Number(r.id), encounterId: Number(r.encounter_id), code: r.code, question: r.question, status: r.status, createdBy: r.creator, createdAt: r.created_at, answer: r.answer, answeredAt: r.answered_at, closedAt: r.closed_at }));
+  return rows.map((r) => ({ id: Number(r.id), encounterId: Number(r.encounter_id), encounterExternalId: r.external_id, patientName: r.patient_name, code: r.code, question: r.question, status: r.status, createdBy: r.creator, createdAt: r.created_at, answer: r.answer, answeredAt: r.answered_at, closedAt: r.closed_at }));
 }
 
 export async function createQuery(ctx: AppContext, user: SessionUser, encounterId: number, body: { code?: string | undefined; question: string }): Promise<number> {

@@ -29,7 +29,7 @@ export function QueriesPage({ me }: { me: Me }) {
             {list.map((q) => (
               <Table.Tr key={q.id}>
                 <Table.Td>{q.id}</Table.Td>
-                <Table.Td><Anchor size="xs" onClick={() => navigate(`/encounters/${q.encounterId}`)}>#{q.encounterId}</Anchor></Table.Td>
+                <Table.Td><Anchor size="xs" className="mono" onClick={() => navigate(`/encounters/${q.encounterId}`)}>{q.encounterExternalId ?? `#${q.encounterId}`}</Anchor><Text size="xs" c="dimmed">{q.patientName}</Text></Table.Td>
                 <Table.Td className="mono">{q.code ?? '—'}</Table.Td>
                 <Table.Td maw={420}>
                   <Text size="xs">{q.question}</Text>
