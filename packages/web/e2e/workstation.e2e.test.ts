@@ -35,8 +35,8 @@ describe('coder workstation in the browser', { skip: !existsSync(CHROMIUM) && 'n
     const home = process.env['MEDCODER_TEST_HOME'] ?? process.env['MEDCODER_HOME'];
     const codeSets = await CodeSets.open(home ? { home } : {});
     const db = await connect({ url: join(dir, 'e2e.sqlite') });
+    await ensureAdmin(db, { MEDCODER_ADMIN_PASSWORD: PASSWORD }); // before the server makes one with a one-time password
     server = await startServer({ db, codeSets, port: 0, workers: 2, pollMs: 50 });
-    await ensureAdmin(db, { MEDCODER_ADMIN_PASSWORD: PASSWORD });
     await seedDemo(server.ctx, { password: PASSWORD });
     await server.ctx.pool.drain(120_000);
     base = server.url!;
