@@ -10,6 +10,11 @@
 //      against the official April 2026 files,
 //   4. what was applied and what not, and that the written release answers.
 //
+// And, first, the method where a complete file exists to check it against:
+//   0. the FY2017 Tabular List rolled forward through the January 2021 update,
+//      held against the official January 2021 Tabular List (codes, titles,
+//      sections, every note and 7th character).
+//
 // Usage: node scripts/prove-addenda.mjs [--home DIR] [--keep]
 //   --home  a home with the official releases compiled (default: MEDCODER_HOME,
 //           else .cache/test-home as "npm test" leaves it). It is only read: the
@@ -46,6 +51,16 @@ for (const id of await readdir(join(source, 'releases'))) {
   if (id.startsWith('icd10cm-') && !id.endsWith('-derived')) await symlink(join(source, 'releases', id), join(home, 'releases', id));
 }
 
+const { rollForward } = await import(join(root, 'packages/engine/dist/addenda/roll-forward.js'));
+const { diffTabular } = await import(join(root, 'packages/engine/dist/addenda/diff.js'));
+const { fromFile } = await import(join(root, 'packages/engine/dist/icd10cm/compiled.js'));
+const { readFile } = await import('node:fs/promises');
+const check = await rollForward({ home, from: 'icd10cm-2017', to: 2021, addenda: [join(shared, 'icd10cm')] });
+const official2021 = fromFile(JSON.parse(await readFile(join(home, 'releases', 'icd10cm-2021-jan', 'icd10cm.json'), 'utf8')));
+const d2021 = diffTabular(check.tabular, official2021);
+const noteTexts = official2021.nodes.reduce((x, nd) => x + Object.values(nd.n ?? {}).reduce((y, l) => y + l.length, 0), 0);
+const diffTexts = d2021.notes.reduce((x, nd) => x + nd.added.length + nd.removed.length, 0);
+
 const started = Date.now();
 const progress = {
   step: (label) => ({ advance() {}, done() { process.stderr.write(`  ${label}\n`); } }),
@@ -58,6 +73,14 @@ const pad = (s, w) => String(s).padEnd(w);
 const lpad = (s, w) => String(s).padStart(w);
 
 console.log(`# Roll-forward proof (${secs} s): Tabular List of ${r.base.tabular}, indexes and tables of ${r.base.index}, ${r.addenda.length} addenda from ${shared}/icd10cm`);
+console.log('');
+console.log('## 0. The method where a complete tabular exists: FY2017 Tabular List + addenda FY2018-FY2021 January, against the official January 2021 Tabular List');
+console.log(`   codes: ${d2021.codes.added.length} missing, ${d2021.codes.deleted.length} extra, ${d2021.codes.retitled.length} retitled, ${d2021.codes.billable.length} billable status; sections ${check.tabular.sections.length} / ${official2021.sections.length}; chapters ${check.tabular.chapters.length} / ${official2021.chapters.length}`);
+console.log(`   instructional notes and 7th characters: ${diffTexts} of ${n(noteTexts)} note texts of codes differ (chapter and section notes and 7th characters compared too)`);
+for (const nd of d2021.notes) console.log(`      ${nd.at} ${nd.kind}: ${nd.added.map((t) => `only official "${t}"`).concat(nd.removed.map((t) => `only rolled forward "${t}"`)).join('; ')}`);
+const missingChapters = official2021.chapters.filter((c) => !check.tabular.chapters.some((x) => x.id === c.id));
+if (missingChapters.length) console.log(`   chapters not made by these addenda: ${missingChapters.map((c) => `${c.id} ${c.title}`).join('; ')}`);
+console.log(`   not applied: ${check.issues.filter((i) => i.kind === 'tabular' && i.severity === 'failed').length} tabular changes`);
 console.log('');
 console.log('## 1. Billable codes and titles of the rolled-forward tabular against each year\'s official order file');
 console.log('   (before anything is taken from the order file; "mid-year" = a difference the year\'s order-file addenda do not list either: made by an April update whose addendum is not in ../shared/codesets, or a silent correction of the order file)');

@@ -5,6 +5,7 @@ import type { Notes, TabularData, TabularNode } from '../icd10cm/tabular.js';
 import type { IssueLog } from './report.js';
 import { sectionIdOf, type TabularChange, type TabularOwner } from './tabular-addenda.js';
 import { cleanText, findText, looseKey } from './text.js';
+import { noteHeading } from './tabular-addenda.js';
 
 /**
  * The Tabular List as the addenda change it: chapters, sections and codes
@@ -138,9 +139,8 @@ export class TabularModel {
     return {
       version,
       chapters: this.chapters.map((c) => ({ id: c.id, title: c.title, first: c.first, last: c.last, ...(c.notes && Object.keys(c.notes).length ? { notes: c.notes } : {}) })),
-      sections: [...this.sections]
-        .sort((a, b) => byCode(a.first, b.first))
-        .map((s) => ({ id: s.id, title: s.title, chapter: s.chapter, first: s.first, last: s.last, ...(s.notes && Object.keys(s.notes).length ? { notes: s.notes } : {}) })),
+      // Sections keep the tabular's order (C7A and C7B come before C76-C80).
+      sections: this.sections.map((s) => ({ id: s.id, title: s.title, chapter: s.chapter, first: s.first, last: s.last, ...(s.notes && Object.keys(s.notes).length ? { notes: s.notes } : {}) })),
       nodes,
     };
   }
@@ -164,6 +164,8 @@ export function applyTabularChanges(model: TabularModel, changes: readonly Tabul
   let cursor: Cursor | undefined;
   // Codes this addendum deleted, with what was below them: the addendum goes on to delete those one by one.
   const removed = new Set<string>();
+  // The section printed last: a new section follows it.
+  let lastSection: string | undefined;
 
   const notesOf = (o: TabularOwner): { holder: { notes?: Notes }; key: string } | undefined => {
     const holder = o.type === 'code' ? model.nodes.get(o.id) : o.type === 'section' ? model.section(o.id) : model.chapter(o.id);
@@ -183,7 +185,8 @@ export function applyTabularChanges(model: TabularModel, changes: readonly Tabul
         if (c.action !== 'context') log.applied();
         break;
       case 'section':
-        applySection(model, c, log, mark);
+        applySection(model, c, log, mark, lastSection);
+        lastSection = c.newId ?? c.owner.id;
         break;
       case 'code':
         applyCode(model, c, log, mark, removed);
@@ -227,7 +230,22 @@ export function applyTabularChanges(model: TabularModel, changes: readonly Tabul
           break;
         }
         if (found.length === 0) {
-          log.add('failed', c, `no ${kind} note "${value}" at ${c.owner.id}`);
+          // A source file may keep a note under another kind ("Excludes 1: …" as an inclusion term).
+          const elsewhere = otherKindHit(notes, kind, value);
+          if (!elsewhere) {
+            log.add('failed', c, `no ${kind} note "${value}" at ${c.owner.id}`);
+            break;
+          }
+          const other = notes[elsewhere.kind]!;
+          log.add('warning', c, `found as a ${elsewhere.kind} note "${other[elsewhere.index]}" at ${c.owner.id}`);
+          if (c.action === 'delete') other.splice(elsewhere.index, 1);
+          else {
+            other.splice(elsewhere.index, 1);
+            (notes[c.newKind ?? kind] ??= []).push(cleanText(c.new ?? ''));
+          }
+          if (other.length === 0) delete notes[elsewhere.kind];
+          if (list.length === 0) delete notes[kind];
+          mark(target.key);
           break;
         }
         if (found.length > 1) {
@@ -326,7 +344,7 @@ function applyChapter(model: TabularModel, c: TabularChange, log: IssueLog, mark
   mark(`chapter:${id}`);
 }
 
-function applySection(model: TabularModel, c: TabularChange, log: IssueLog, mark: (key: string) => void): void {
+function applySection(model: TabularModel, c: TabularChange, log: IssueLog, mark: (key: string) => void, after?: string): void {
   const s = model.section(c.owner.id);
   switch (c.action) {
     case 'context':
@@ -342,7 +360,10 @@ function applySection(model: TabularModel, c: TabularChange, log: IssueLog, mark
         log.add('failed', c, `no chapter for the new section ${c.owner.id}`);
         return;
       }
-      model.sections.push({ id: c.owner.id, title: cleanText(c.new ?? ''), chapter, ...rangeOf(c.owner.id) });
+      const section = { id: c.owner.id, title: cleanText(c.new ?? ''), chapter, ...rangeOf(c.owner.id) };
+      const prior = after ? model.sections.findIndex((x) => x.id === after) : -1;
+      const at = prior >= 0 ? prior + 1 : model.sections.findIndex((x) => x.first > section.first);
+      model.sections.splice(at < 0 ? model.sections.length : at, 0, section);
       mark(`section:${c.owner.id}`);
       log.applied();
       return;
@@ -440,4 +461,18 @@ function applyCode(model: TabularModel, c: TabularChange, log: IssueLog, mark: (
       log.applied();
     }
   }
+}
+
+/** A note text under a kind other than the one printed, found only once: written alone or after its own heading. */
+function otherKindHit(notes: Notes, kind: NoteKind, text: string): { kind: NoteKind; index: number } | undefined {
+  const want = looseKey(text);
+  const hits: Array<{ kind: NoteKind; index: number }> = [];
+  for (const [k, list] of Object.entries(notes) as Array<[NoteKind, string[] | undefined]>) {
+    if (k === kind || !list) continue;
+    list.forEach((t, index) => {
+      const h = noteHeading(t);
+      if (looseKey(t) === want || (h && looseKey(h.text) === want)) hits.push({ kind: k, index });
+    });
+  }
+  return hits.length === 1 ? hits[0] : undefined;
 }

@@ -9,7 +9,10 @@ import { releasesDir } from '../releases/store.js';
 import { loadIndexes } from '../icd10cm/alphabetic-index.js';
 import { sharedCodesets, testHome } from '../testing/home.js';
 import { runRollForward, type RollForwardReport } from './run.js';
-import { diffReleases } from './diff.js';
+import { diffReleases, diffTabular } from './diff.js';
+import { rollForward } from './roll-forward.js';
+import { readReleaseFile } from '../releases/store.js';
+import { CM_CODES_FILE, fromFile } from '../icd10cm/compiled.js';
 import { CHANGES_FILE, REPORT_FILE, type SavedChanges, type SavedReport } from './write.js';
 
 // The whole roll-forward on the official files: the January 2021 tabular and
@@ -170,4 +173,18 @@ test('diff lists what changed from FY2025 to the rolled-forward FY2026', async (
   const same = await diffReleases('icd10cm-2024', 'icd10cm-2025', { home });
   assert.equal(same.indexes.index, undefined);
   await assert.rejects(diffReleases('icd10cm-2025', 'icd10cm-2099', { home }), { code: 'RELEASE_NOT_FOUND' });
+});
+
+test('where a complete tabular exists to check against: FY2017 with the addenda to January 2021 is the official January 2021 tabular', async () => {
+  const { home } = await rolled();
+  const check = await rollForward({ home, from: 'icd10cm-2017', to: 2021, addenda: [join(sharedCodesets(), 'icd10cm')] });
+  const official = fromFile(await readReleaseFile(home, 'icd10cm-2021-jan', CM_CODES_FILE));
+  const d = diffTabular(check.tabular, official);
+  assert.deepEqual([d.codes.added.length, d.codes.deleted.length, d.codes.retitled.length, d.codes.billable.length], [0, 0, 0, 0]);
+  assert.deepEqual(check.tabular.sections.map((s) => [s.id, s.title]), official.sections.map((s) => [s.id, s.title]));
+  // One inclusion term the FY2021 addendum leaves out; every other note, Excludes, Code first … and 7th character agrees.
+  assert.deepEqual(d.notes, [{ at: 'T40.491', kind: 'inclusionTerm', added: ['Poisoning by other synthetic narcotics NOS'], removed: [] }]);
+  assert.equal(check.issues.filter((i) => i.kind === 'tabular' && i.severity === 'failed').length, 0);
+  const fy2018 = check.steps.find((s) => s.update === 'FY2018')?.order;
+  assert.deepEqual([fy2018?.release, fy2018?.missing.length, fy2018?.extra.length, fy2018?.titles.length], ['icd10cm-2018', 0, 0, 0]);
 });
