@@ -173,6 +173,11 @@ export function EncounterPage({ id, me }: { id: number; me: Me }) {
                               {s.details && Object.entries(s.details).map(([k, v]) =>
                                 k === 'sequence' ? (
                                   <Badge key={k} size="xs" variant="outline" mr={4}>{String(v)}</Badge>
+                                ) : k === 'query' && editable ? (
+                                  <Text key={k} size="xs" c="indigo">
+                                    QUERY: {String(v)}{' '}
+                                    <Button size="compact-xs" variant="subtle" onClick={(e) => { e.stopPropagation(); setQueryCode(s.code); setQueryText(String(v)); setTab('queries'); }}>Ask the provider</Button>
+                                  </Text>
                                 ) : k === 'context' ? (
                                   <Text key={k} span size="xs" c="dimmed" mr={4}>context: {Array.isArray(v) ? v.join(', ') : String(v)}</Text>
                                 ) : (
