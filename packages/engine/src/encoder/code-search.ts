@@ -8,7 +8,7 @@ import { releasesDir } from '../releases/store.js';
 import { isCodeSystem, SYSTEM_LABELS, type CodeSystem } from '../systems.js';
 import { queryRewriter } from './abbreviations.js';
 import { stem } from './stem.js';
-import { codePrefix, rank, resolveTerms, type QueryTerm } from './search.js';
+import { codePrefix, rank, rankBound, resolveTerms, type QueryTerm } from './search.js';
 import { SEARCH_FILE, SearchIndex, type EntryKind } from './search-index.js';
 import { MAX_QUERY_CHARS } from './tokenize.js';
 
@@ -190,13 +190,22 @@ export function searchLoaded(loaded: readonly LoadedSearch[], query: string, opt
   // Words some system knows as typed: never corrected or completed in the others.
   const known = new Set<string>();
   for (const w of rewritten.words) if (loaded.some((l) => l.index.term(stem(w.word)) >= 0)) known.add(w.word);
-  for (const l of loaded) {
+  const resolved = loaded.map((l) => {
     const terms: QueryTerm[] = resolveTerms(l.index, rewritten, typeahead, known);
     for (const t of terms) {
       if (t.replacedBy && !corrected.has(t.surface)) corrected.set(t.surface, t.replacedBy);
     }
-    for (const r of rank(l.index, terms, { limit, ...filters })) ranked.push({ l, ...r });
+    return { l, terms, bound: rankBound(terms), hits: [] as Array<{ doc: number; entry: number; score: number }> };
+  });
+  // Systems that could score highest first; a system whose bound is below the limit-th score found cannot place a hit.
+  const scores: number[] = [];
+  for (const r of [...resolved].sort((a, b) => b.bound - a.bound)) {
+    if (scores.length >= limit && r.bound < scores[limit - 1]!) continue;
+    r.hits = rank(r.l.index, r.terms, { limit, ...filters });
+    for (const h of r.hits) scores.push(h.score);
+    scores.sort((a, b) => b - a);
   }
+  for (const r of resolved) for (const h of r.hits) ranked.push({ l: r.l, ...h });
   ranked.sort((a, b) => b.score - a.score);
   const hits = ranked.slice(0, limit).map((r) => hitOf(r.l, r.doc, r.score, { kind: r.l.index.entryKindName(r.entry), text: r.l.index.entryText(r.entry) }));
   // A word one system knows as typed is not reported as corrected by another.

@@ -1,6 +1,6 @@
 import type { CmCompiled } from '../icd10cm/compiled.js';
 import { normalizeCm } from '../icd10cm/code.js';
-import { openIndex, type AlphabeticIndex, type CompiledIndexFile, type IndexTerm } from '../icd10cm/alphabetic-index.js';
+import { openIndex, type CompiledIndexFile, type IndexTerm } from '../icd10cm/alphabetic-index.js';
 import type { PcsCompiled } from '../icd10pcs/compiled.js';
 import type { HcpcsCompiled } from '../hcpcs/compiled.js';
 import { inForce } from '../hcpcs/compile.js';
@@ -57,38 +57,97 @@ export function codeInRelease(indexCode: string, has: (code: string) => boolean)
   return undefined;
 }
 
-function addIndexEntries(b: SearchIndexBuilder, index: AlphabeticIndex, kind: EntryKind, has: (code: string) => boolean): void {
+/** What one index entry gives the search, before codes are matched to a release. */
+interface IndexSpec {
+  parts: string[];
+  code?: string;
+  optional: string;
+  /** A "see" entry whose reference is an entry with a code: that code, and the reference text. */
+  see?: { text: string; code: string };
+}
+
+/** One table cell: the row's parts, the column heading and the cell's code. */
+interface CellSpec {
+  parts: string[];
+  column: string;
+  code: string;
+  optional: string;
+}
+
+/**
+ * Specs per compiled index file: releases of one import that borrow an index
+ * get the same file object, so its walk and reference lookups run once.
+ */
+const indexSpecs = new WeakMap<CompiledIndexFile, IndexSpec[]>();
+const tableSpecs = new WeakMap<CompiledIndexFile, CellSpec[]>();
+
+function specsOfIndex(data: CompiledIndexFile, release: string): IndexSpec[] {
+  let specs = indexSpecs.get(data);
+  if (specs) return specs;
+  specs = [];
+  const index = openIndex(data, release);
   for (const t of index.walk()) {
-    const parts = displayPath(t);
-    const path = parts.join(', ');
-    if (t.code) {
-      const code = codeInRelease(t.code, has);
-      if (code) b.entry({ code, kind, text: path, path: parts, optional: modifiersOf(t) });
-    } else if (t.see && index.kind === 'index') {
+    if (t.code) specs.push({ parts: displayPath(t), code: t.code, optional: modifiersOf(t) });
+    else if (t.see && index.kind === 'index') {
       // "Attack, heart - see Infarct, myocardium": the words typed lead to the code of the entry referred to.
       const ref = resolveReference(index, t.see);
-      if (ref.kind === 'term' && ref.rest.length === 0 && ref.term.code) {
-        const code = codeInRelease(ref.term.code, has);
-        if (code) b.entry({ code, kind: 'see', text: `${path} (see ${t.see})`, path: parts, match: path, optional: `${modifiersOf(t)} ${t.see}` });
-      }
+      if (ref.kind === 'term' && ref.rest.length === 0 && ref.term.code) specs.push({ parts: displayPath(t), optional: modifiersOf(t), see: { text: t.see, code: ref.term.code } });
+    }
+  }
+  indexSpecs.set(data, specs);
+  return specs;
+}
+
+function specsOfTable(data: CompiledIndexFile, release: string, kind: 'drug' | 'neoplasm'): CellSpec[] {
+  let specs = tableSpecs.get(data);
+  if (specs) return specs;
+  specs = [];
+  const table = openIndex(data, release);
+  for (const t of table.walk()) {
+    const cells = t.raw.v;
+    if (!cells) continue;
+    const parts = displayPath(t);
+    if (kind === 'drug') parts[0] = t.mainTerm().title;
+    const optional = modifiersOf(t);
+    for (const { name, position } of table.valueColumns) {
+      const cell = cells[position];
+      if (cell) specs.push({ parts, column: name, code: cell, optional });
+    }
+  }
+  tableSpecs.set(data, specs);
+  return specs;
+}
+
+/** Codes of a release for index codes, remembered for one build (index codes repeat). */
+function codeMapper(has: (code: string) => boolean): (indexCode: string) => string | undefined {
+  const memo = new Map<string, string | null>();
+  return (indexCode) => {
+    let c = memo.get(indexCode);
+    if (c === undefined) {
+      c = codeInRelease(indexCode, has) ?? null;
+      memo.set(indexCode, c);
+    }
+    return c ?? undefined;
+  };
+}
+
+function addIndexEntries(b: SearchIndexBuilder, data: CompiledIndexFile, release: string, kind: EntryKind, map: (indexCode: string) => string | undefined): void {
+  for (const spec of specsOfIndex(data, release)) {
+    const path = spec.parts.join(', ');
+    if (spec.code) {
+      const code = map(spec.code);
+      if (code) b.entry({ code, kind, text: path, path: spec.parts, optional: spec.optional });
+    } else if (spec.see) {
+      const code = map(spec.see.code);
+      if (code) b.entry({ code, kind: 'see', text: `${path} (see ${spec.see.text})`, path: spec.parts, match: path, optional: `${spec.optional} ${spec.see.text}` });
     }
   }
 }
 
-function addTableEntries(b: SearchIndexBuilder, table: AlphabeticIndex, kind: 'drug' | 'neoplasm', has: (code: string) => boolean): void {
-  for (const t of table.walk()) {
-    const cells = t.raw.v;
-    if (!cells) continue;
-    const path = displayPath(t);
-    if (kind === 'drug') path[0] = t.mainTerm().title;
-    const rowText = path.join(', ');
-    for (const { name, position } of table.valueColumns) {
-      const cell = cells[position];
-      if (!cell) continue;
-      const code = codeInRelease(cell, has);
-      if (!code) continue;
-      b.entry({ code, kind, text: `${rowText}: ${name}`, path, optional: modifiersOf(t) });
-    }
+function addTableEntries(b: SearchIndexBuilder, data: CompiledIndexFile, release: string, kind: 'drug' | 'neoplasm', map: (indexCode: string) => string | undefined): void {
+  for (const spec of specsOfTable(data, release, kind)) {
+    const code = map(spec.code);
+    if (code) b.entry({ code, kind, text: `${spec.parts.join(', ')}: ${spec.column}`, path: spec.parts, optional: spec.optional });
   }
 }
 
@@ -104,11 +163,11 @@ export function buildCmSearch(release: string, compiled: CmCompiled, files: CmIn
     for (const text of n.n?.inclusionTerm ?? []) b.entry({ code: n.c, kind: 'inclusion', text });
     for (const text of n.n?.includes ?? []) b.entry({ code: n.c, kind: 'includes', text });
   }
-  const has = (c: string) => b.hasDoc(c);
-  if (files.index) addIndexEntries(b, openIndex(files.index, release), 'index', has);
-  if (files.eindex) addIndexEntries(b, openIndex(files.eindex, release), 'eindex', has);
-  if (files.drug) addTableEntries(b, openIndex(files.drug, release), 'drug', has);
-  if (files.neoplasm) addTableEntries(b, openIndex(files.neoplasm, release), 'neoplasm', has);
+  const map = codeMapper((c: string) => b.hasDoc(c));
+  if (files.index) addIndexEntries(b, files.index, release, 'index', map);
+  if (files.eindex) addIndexEntries(b, files.eindex, release, 'eindex', map);
+  if (files.drug) addTableEntries(b, files.drug, release, 'drug', map);
+  if (files.neoplasm) addTableEntries(b, files.neoplasm, release, 'neoplasm', map);
   return b.build();
 }
 

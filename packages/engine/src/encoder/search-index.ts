@@ -68,15 +68,41 @@ export interface SearchIndexHeader extends FileHeader {
   dropped: number;
 }
 
+/** A text's tokens: all, and split into required and optional ("unspecified"), with the surface words seen. */
+interface TextTokens {
+  terms: readonly string[];
+  req: readonly string[];
+  opt: readonly string[];
+  surface: readonly string[];
+}
+
+/** Tokens of texts already read in this process (releases of one import share most of their texts). */
+const termMemo = new Map<string, TextTokens>();
+const TERM_MEMO_LIMIT = 1_000_000;
+
+function tokensOf(text: string): TextTokens {
+  let memo = termMemo.get(text);
+  if (!memo) {
+    const terms: string[] = [];
+    const surface: string[] = [];
+    for (const w of wordsOf(text)) {
+      if (STOPWORDS.has(w) || INSTRUCTION_WORDS.has(w)) continue;
+      surface.push(w);
+      terms.push(stem(w));
+    }
+    // "Unspecified" says no more than the words around it: it may match, but does not lengthen an entry.
+    memo = { terms, surface, req: terms.filter((t) => t !== UNSPECIFIED), opt: terms.filter((t) => t === UNSPECIFIED) };
+    if (termMemo.size >= TERM_MEMO_LIMIT) termMemo.clear();
+    termMemo.set(text, memo);
+  }
+  return memo;
+}
+
 /** Tokens of a text as stems, stopwords and NEC/NOS left out; `surface` collects the folded words seen. */
 export function textTerms(text: string, surface?: (word: string) => void): string[] {
-  const out: string[] = [];
-  for (const w of wordsOf(text)) {
-    if (STOPWORDS.has(w) || INSTRUCTION_WORDS.has(w)) continue;
-    surface?.(w);
-    out.push(stem(w));
-  }
-  return out;
+  const t = tokensOf(text);
+  if (surface) for (const w of t.surface) surface(w);
+  return t.terms.slice();
 }
 
 export class SearchIndexBuilder {
@@ -110,15 +136,18 @@ export class SearchIndexBuilder {
     const chapterIndex = new Map(chapters.map((c, i) => [c, i]));
 
     // Entries: every document's title first, then the other entries.
-    const all: Array<{ doc: number; kind: number; input?: SearchEntryInput; req: string[]; opt: string[] }> = [];
+    const all: Array<{ doc: number; kind: number; input?: SearchEntryInput; req: readonly string[]; opt: readonly string[] }> = [];
     const surfaceCount = new Map<string, number>();
-    const count = (w: string) => {
-      surfaceCount.set(w, (surfaceCount.get(w) ?? 0) + 1);
+    const tokens = (text: string) => {
+      const t = tokensOf(text);
+      for (const w of t.surface) surfaceCount.set(w, (surfaceCount.get(w) ?? 0) + 1);
+      return t;
     };
     const titleKind = ENTRY_KINDS.indexOf('title');
-    // "Unspecified" says no more than the words around it: it may match, but does not lengthen an entry.
-    const split = (terms: string[]) => ({ req: terms.filter((t) => t !== UNSPECIFIED), opt: terms.filter((t) => t === UNSPECIFIED) });
-    docList.forEach((d, i) => all.push({ doc: i, kind: titleKind, ...split(textTerms(d.title, count)) }));
+    docList.forEach((d, i) => {
+      const t = tokens(d.title);
+      all.push({ doc: i, kind: titleKind, req: t.req, opt: t.opt });
+    });
     let dropped = 0;
     for (const e of this.entries) {
       const doc = docId.get(e.code);
@@ -126,9 +155,9 @@ export class SearchIndexBuilder {
         dropped++;
         continue;
       }
-      const parts = split(textTerms(e.match ?? e.text, count));
+      const parts = tokens(e.match ?? e.text);
       const req = parts.req;
-      const opt = [...parts.opt, ...(e.optional ? textTerms(e.optional, count) : [])];
+      const opt = e.optional ? [...parts.opt, ...tokens(e.optional).terms] : parts.opt;
       if (req.length === 0 && opt.length === 0) continue;
       all.push({ doc, kind: ENTRY_KINDS.indexOf(e.kind), ...(e.kind === 'title' ? {} : { input: e }), req, opt });
     }
@@ -202,8 +231,10 @@ export class SearchIndexBuilder {
         const id = toks[k]! & termMask;
         if (seenInEntry[id] === i) continue;
         seenInEntry[id] = i;
-        const impact = Math.min(15, tfTmp[id]!);
-        sortKeys[fill[id]!++] = (((15 - impact) << 8) | entryLen[i]!) * ENTRY_SPAN + i;
+        const tf = Math.min(255, tfTmp[id]!);
+        const impact = Math.min(15, tf);
+        // Impact, then entry (the count rides in the lowest bits: it is the same for one term and entry).
+        sortKeys[fill[id]!++] = ((((15 - impact) << 8) | entryLen[i]!) * ENTRY_SPAN + i) * 256 + tf;
       }
       for (let k = s; k < end; k++) tfTmp[toks[k]! & termMask] = 0;
     }
@@ -215,11 +246,9 @@ export class SearchIndexBuilder {
       const keys = sortKeys.subarray(from, to);
       if (to - from > 1) keys.sort();
       for (let k = 0; k < keys.length; k++) {
-        const e = keys[k]! % ENTRY_SPAN;
-        postEntry[from + k] = e;
-        let tf = 0;
-        for (let j = tokStart[e]!; j < tokStart[e + 1]!; j++) if (toks[j] === t) tf++;
-        postTf[from + k] = Math.min(255, tf);
+        const key = keys[k]!;
+        postTf[from + k] = key % 256;
+        postEntry[from + k] = Math.floor(key / 256) % ENTRY_SPAN;
       }
     }
 
@@ -439,9 +468,8 @@ export class SearchIndex {
     const words = this.wordTable;
     const found: number[] = [];
     for (let i = words.lowerBound(prefix); i < words.length && found.length < 400; i++) {
-      const w = words.at(i);
-      if (!w.startsWith(prefix)) break;
-      if (w !== prefix) found.push(i);
+      if (!words.startsWith(i, prefix)) break;
+      if (!words.equals(i, prefix)) found.push(i);
     }
     return found.sort((a, b) => this.wordFreq[b]! - this.wordFreq[a]! || a - b).slice(0, limit);
   }

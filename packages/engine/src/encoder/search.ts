@@ -155,6 +155,31 @@ function bm25(tf: number, len: number, avg: number): number {
   return (t * (K1 + 1)) / (t + K1 * (1 - B + (B * len) / avg));
 }
 
+/**
+ * Most any document of an index can score for resolved terms (see rank): BM25
+ * stays below K1 + 1 per term, the query coverage is at most what the terms
+ * with alternatives in this index cover, and the other factors are at most
+ * their largest values. A system whose bound is below the scores already
+ * found cannot place a hit.
+ */
+export function rankBound(terms: readonly QueryTerm[]): number {
+  let totalIdf = 0;
+  let score = 0;
+  let covered = 0;
+  for (const t of terms) {
+    if (!t.optional) totalIdf += t.idf;
+    let w = 0;
+    for (const a of t.alts) if (a.weight > w) w = a.weight;
+    if (w === 0) continue;
+    score += (t.optional ? 0.3 : 1) * w * t.idf * (K1 + 1);
+    if (!t.optional) covered += t.idf * Math.min(1, w + 0.1);
+  }
+  if (totalIdf === 0) return 0;
+  const qCover = Math.min(1, covered / totalIdf);
+  const kindMax = Math.max(...KIND_WEIGHTS);
+  return score * qCover * qCover * (1 + 0.12 + 0.05) * 1.25 * kindMax * BILLABLE_BOOST * (1 + 1e-6);
+}
+
 /** Whether document a ranks before document b: higher score, then lower id. */
 const before = (score: Float32Array, a: number, b: number) => score[a]! > score[b]! || (score[a] === score[b] && a < b);
 

@@ -61,6 +61,9 @@ function lowerBound(arr: Uint32Array, h: number): number {
   return lo;
 }
 
+/** Rows of the edit distance, reused from call to call (words are at most 40 letters here). */
+let rows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
 /**
  * Optimal string alignment distance (Levenshtein plus swaps of neighbours),
  * giving up (returning max + 1) once it must exceed `max`.
@@ -69,23 +72,44 @@ export function editDistance(a: string, b: string, max = 2): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   const n = a.length;
   const m = b.length;
-  let prev2 = new Array<number>(m + 1).fill(0);
-  let prev = Array.from({ length: m + 1 }, (_, j) => j);
-  let cur = new Array<number>(m + 1).fill(0);
+  if (rows[0]!.length < m + 1) rows = [new Int32Array(m + 1), new Int32Array(m + 1), new Int32Array(m + 1)];
+  let prev2 = rows[0]!;
+  let prev = rows[1]!;
+  let cur = rows[2]!;
+  for (let j = 0; j <= m; j++) {
+    prev2[j] = 0;
+    prev[j] = j;
+    cur[j] = 0;
+  }
   for (let i = 1; i <= n; i++) {
     cur[0] = i;
-    let rowMin = cur[0];
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j <= m; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const cost = ai === b.charCodeAt(j - 1) ? 0 : 1;
       let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) v = Math.min(v, prev2[j - 2]! + 1);
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
   }
   return prev[m]!;
+}
+
+/** hash32 of a word with the letters at positions i and j (j may be -1) left out. */
+function hashWithout(s: string, i: number, j: number): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < s.length; k++) {
+    if (k === i || k === j) continue;
+    h ^= s.charCodeAt(k);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }
 
 export interface Correction {
@@ -100,11 +124,14 @@ export interface Correction {
 export function corrections(word: string, hashes: Uint32Array, ids: Uint32Array, wordAt: (id: number) => string): Correction[] {
   if (word.length < MIN_TYPO_LENGTH || word.length > 40) return [];
   const max = word.length >= TWO_EDIT_LENGTH ? 2 : 1;
-  const probes = new Set(deletions(word));
-  if (max === 2) for (const d of [...probes]) if (d.length < word.length) for (const dd of deletions(d)) probes.add(dd);
+  // The word and its deletions (two for long words), as hashes: the lookup is by hash, so equal hashes are one probe.
+  const probes = new Set<number>([hash32(word)]);
+  for (let i = 0; i < word.length; i++) {
+    probes.add(hashWithout(word, i, -1));
+    if (max === 2) for (let j = i + 1; j < word.length; j++) probes.add(hashWithout(word, i, j));
+  }
   const seen = new Map<number, number>();
-  for (const p of probes) {
-    const h = hash32(p);
+  for (const h of probes) {
     for (let i = lowerBound(hashes, h); i < hashes.length && hashes[i] === h; i++) {
       const id = ids[i]!;
       if (seen.has(id)) continue;

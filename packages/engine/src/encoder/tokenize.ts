@@ -8,11 +8,15 @@ export const MAX_QUERY_CHARS = 1000;
 /** Words of a query beyond this count are ignored (and the answer says so). */
 export const MAX_QUERY_WORDS = 24;
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * Lower case, accents dropped, control characters turned into spaces, and
  * "'s" dropped ("Charcot's" gives "charcot").
  */
 export function foldText(text: string): string {
+  // Printable ASCII has no accents or control characters to fold: only case and "'s".
+  if (PRINTABLE_ASCII.test(text)) return text.toLowerCase().replace(/'s\b/g, '');
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
