@@ -65,6 +65,10 @@ test('diabetes with chronic kidney disease: E11.22 plus the N18 stage, E11.9 not
   assert.equal(suppressed(r, 'E11.9')?.suppression?.reason, 'combined');
   const combo = r.codes.find((x) => x.code === 'E11.22')!;
   assert.ok(combo.rationale.some((x) => x.rule === 'dm-ckd'));
+  // Written together, the index's own combination entry gives E11.22 directly.
+  const together = c.code('Type 2 diabetes mellitus with chronic kidney disease stage 3a.');
+  assert.ok(codes(together).includes('E11.22') && codes(together).includes('N18.31'), codes(together).join(' '));
+  assert.ok(!codes(together).includes('N18.2'), 'the 2 of "type 2" is not a CKD stage');
   for (const e of combo.evidence) assert.equal(text.slice(e.start, e.end), e.text);
   assert.ok(combo.evidence.some((e) => /diabetes/i.test(e.text)) && combo.evidence.some((e) => /kidney/i.test(e.text)));
 });

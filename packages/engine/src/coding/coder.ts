@@ -50,6 +50,8 @@ const CONTEXT_TEXT: Record<ContextCategory, string> = {
   other: 'about someone other than the patient',
 };
 
+const BLOOD_RELATIVES = new Set(['mother', 'father', 'brother', 'sister', 'sibling', 'siblings', 'aunt', 'uncle', 'grandmother', 'grandfather', 'cousin', 'son', 'daughter', 'parents', 'parent', 'maternal', 'paternal', 'twin', 'children', 'grandparents']);
+
 interface Mention {
   code: string;
   confidence: number;
@@ -169,20 +171,23 @@ export class DiagnosisCoder {
       const cats = m.contexts.map((t) => t.category);
       const first = (c: ContextCategory) => m.contexts.find((t) => t.category === c);
       const fromTrigger = (t: ContextTrigger, why: string): Suppression => ({ reason: t.category, trigger: t.text, start: t.start, end: t.end, text: why });
-      const blocking = (['negated', 'hypothetical', 'other'] as const).find((c) => cats.includes(c));
+      // A blood relative's condition is family history, not someone else's diagnosis.
+      const relative = first('other');
+      const familyByRelative = relative !== undefined && BLOOD_RELATIVES.has(relative.text.toLowerCase());
+      const blocking = (['negated', 'hypothetical', 'other'] as const).find((c) => cats.includes(c) && !(c === 'other' && familyByRelative));
       if (blocking) {
         const t = first(blocking)!;
         suppress(m.code, m.confidence, [m.evidence], [m.rationale], fromTrigger(t, `${CONTEXT_TEXT[blocking]} ("${t.text}")`));
         continue;
       }
-      const family = cats.includes('family') || (m.sectionContext === 'family' && !cats.length);
+      const family = cats.includes('family') || familyByRelative || (m.sectionContext === 'family' && !cats.length);
       if (family) {
-        const t = first('family');
+        const t = first('family') ?? relative;
         const why = t ? `family history ("${t.text}")` : 'listed under family history';
         const z = firstMatch(m.code, this.rules.familyHistory);
         const zr = z ? refine(this.release, z, { near: new Set(), doc: docTerms }) : undefined;
         if (zr) suggest(zr.code, m.confidence * 0.9, [m.evidence], [{ kind: 'rule', rule: 'family-history', text: `Family history of ${this.title(m.code)} (${m.code}): family history code ${zr.code} (guideline I.C.21.c.4)` }], ['family']);
-        suppress(m.code, m.confidence, [m.evidence], [m.rationale], t ? fromTrigger(t, why) : { reason: 'family', text: why });
+        suppress(m.code, m.confidence, [m.evidence], [m.rationale], t ? { ...fromTrigger(t, why), reason: 'family' } : { reason: 'family', text: why });
         continue;
       }
       const historical = cats.includes('historical') || (m.sectionContext === 'historical' && !cats.length);
@@ -367,7 +372,7 @@ export class DiagnosisCoder {
     for (const rule of this.rules.combinations) {
       for (const base of [...suggested.values()]) {
         if (consumed.has(base.code) || !suggested.has(base.code)) continue;
-        const prefix = rule.base.find((p) => base.code === p || base.code === `${p}.9` || (base.code.startsWith(p) && base.code.endsWith('.9')));
+        const prefix = rule.base.find((p) => base.code === p || base.code === `${p}.9` || (base.code.startsWith(p) && (base.code.endsWith('.9') || rule.anyBase === true)));
         if (!prefix) continue;
         const partners: Candidate[] = [];
         let ok = true;

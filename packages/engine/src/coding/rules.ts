@@ -11,6 +11,8 @@ export interface CombinationRule {
   with: string[][];
   result: string;
   keepWith: boolean;
+  /** Any code under a base prefix is replaced (hypertensive heart or kidney disease already coded), not only the unspecified one. */
+  anyBase?: boolean;
   text: string;
 }
 

@@ -64,6 +64,11 @@ export interface CompiledConcepts {
 
 const NEOPLASM_WORDS_URL = new URL('../../data/nlp/neoplasm-words.json', import.meta.url);
 
+/** Words of neoplasm-table sites that do not name a site on their own ("wall", "upper"). */
+const GENERIC_SITE_WORDS = new Set(
+  ['wall', 'lower', 'upper', 'part', 'overlapping', 'lesion', 'specified', 'margin', 'surface', 'border', 'region', 'anterior', 'posterior', 'lateral', 'medial', 'inner', 'outer', 'middle', 'main', 'tip', 'body', 'base', 'junction', 'external', 'internal', 'left', 'right', 'skin', 'connective', 'tissue', 'soft', 'bone', 'cartilage', 'muscle', 'nerve', 'vessel', 'duct', 'gland', 'lymph', 'node', 'mucosa', 'membrane', 'sac', 'fold', 'floor', 'roof', 'angle', 'canal', 'cavity', 'process', 'orifice', 'ligament', 'fat', 'aspect', 'area', 'contiguous', 'sites', 'site', 'unspecified', 'other', 'multiple'].map((w) => termOf(w)),
+);
+
 /** Optional qualifiers of main terms ("Fracture, traumatic" is any fracture not said to be pathological). */
 const OPTIONAL_QUALIFIERS = new Set(['traumatic', 'nontraumatic']);
 
@@ -183,15 +188,19 @@ export class DictionaryBuilder {
       for (const x of own) if (!all.includes(x)) all.push(x);
       const p = depth === 0 ? [] : [...path, t.t];
       if (t.v && all.length > 0) {
+        // A site nested under another ("intestine > large > colon") is also written by its own name.
+        const leafAlone = depth >= 2 && own.length > 0 && own.some((x) => !GENERIC_SITE_WORDS.has(x));
         for (const b of behaviours) {
           if (b.pos < 0) continue;
-          const resolved = this.resolve(t.v[b.pos - 1] ?? undefined);
+          const resolved = this.resolve(t.v[b.pos] ?? undefined);
           if (!resolved) continue;
           for (const k of b.keys) {
-            const terms = [...all];
-            for (const x of k) if (!terms.includes(x)) terms.push(x);
-            this.add({ terms, code: resolved, source: 'neoplasm', label: `Neoplasm > ${p.join(' > ')} > ${b.name}`, priority: 20 + depth });
-            this.count('neoplasm');
+            for (const site of leafAlone ? [all, own] : [all]) {
+              const terms = [...site];
+              for (const x of k) if (!terms.includes(x)) terms.push(x);
+              this.add({ terms, code: resolved, source: 'neoplasm', label: `Neoplasm > ${p.join(' > ')} > ${b.name}`, priority: site === all ? 20 + depth : 28 + depth });
+              this.count('neoplasm');
+            }
           }
         }
       }

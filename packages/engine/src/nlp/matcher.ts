@@ -33,6 +33,21 @@ export interface ConceptMatch {
   subsumedBy?: number;
 }
 
+const MINED = CONCEPT_SOURCES.indexOf('mined');
+
+const NUMBER_WORDS = new Set(['one', 'two', 'three', 'four', 'five', 'i', 'ii', 'iii', 'iv', 'v']);
+
+/** Every number among the matched tokens has another matched token within two tokens of it. */
+function numbersAttached(doc: ClinicalDocument, tokens: readonly number[]): boolean {
+  if (tokens.length < 2) return true;
+  for (const i of tokens) {
+    const t = doc.tokens[i]!;
+    if (!(t.kind === 'number' || /^[0-9]/.test(t.norm) || NUMBER_WORDS.has(t.norm))) continue;
+    if (!tokens.some((j) => j !== i && Math.abs(j - i) <= 2)) return false;
+  }
+  return true;
+}
+
 /** Farthest a key's other terms may be from its anchor (tokens). */
 const MAX_REACH = 10;
 
@@ -222,6 +237,10 @@ export class ConceptDictionary {
       // Words of a key scattered over a list ("arrhythmia, not murmurs") do not make a concept.
       if (gaps > 0 && commas > 0) continue;
       if (gaps > size) continue;
+      // Learned phrases were seen as runs of words; they match only as runs.
+      if (gaps > 0 && this.entrySource[entry] === MINED) continue;
+      // A number qualifies the word next to it ("stage 2", "type 2"): it must stand by another word of the key.
+      if (!numbersAttached(doc, sorted)) continue;
       const manif = this.entryManif[entry];
       out.push({
         entry,
@@ -263,6 +282,8 @@ export function markSubsumed(found: ConceptMatch[]): void {
       if (big.subsumedBy !== undefined) continue;
       if (big.tokens.length < m.tokens.length) continue;
       if (big.tokens.length === m.tokens.length && (big.contiguous === m.contiguous || !big.contiguous)) continue;
+      // Words scattered over a sentence do not hide a phrase written out in full.
+      if (!big.contiguous && m.contiguous) continue;
       if (m.tokens.every((t) => big.tokens.includes(t))) {
         m.subsumedBy = big.entry;
         break;
