@@ -34,6 +34,8 @@ export interface IndexChange extends LineRef {
   action: ChangeAction;
   /** 0 for a main term, 1 for its subterms, … */
   level: number;
+  /** Titles from the main term down to the entry, as the addendum prints them above it (the entry's own last). */
+  path: string[];
   /** Before the change (delete, revise, context). */
   old?: PrintedIndexEntry;
   /** After it (add, revise). */
@@ -146,6 +148,12 @@ const LETTER = /^[A-Z]$/;
 export function parseIndexEntries(entries: readonly AddendumEntry[]): ParsedIndexAddendum {
   const changes: IndexChange[] = [];
   const problems: ParseProblem[] = [];
+  const titles: string[] = [];
+  const pathTo = (level: number, title: string) => {
+    titles.length = level;
+    titles[level] = title;
+    return [...titles];
+  };
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     if (LETTER.test(e.text.trim())) continue;
@@ -167,7 +175,8 @@ export function parseIndexEntries(entries: readonly AddendumEntry[]): ParsedInde
         i++;
         continue;
       }
-      changes.push({ ...base, action: 'revise', old: parseIndexEntry(rest), new: parseIndexEntry(to.rest), printed: `${e.printed}\n${next.printed}` });
+      const neu = parseIndexEntry(to.rest);
+      changes.push({ ...base, path: pathTo(level, neu.title), action: 'revise', old: parseIndexEntry(rest), new: neu, printed: `${e.printed}\n${next.printed}` });
       i++;
       continue;
     }
@@ -176,8 +185,9 @@ export function parseIndexEntries(entries: readonly AddendumEntry[]): ParsedInde
       continue;
     }
     const entry = parseIndexEntry(rest);
-    if (e.action === 'add') changes.push({ ...base, action: 'add', new: entry, printed: e.printed });
-    else changes.push({ ...base, action: e.action === 'delete' ? 'delete' : 'context', old: entry, printed: e.printed });
+    const path = pathTo(level, entry.title);
+    if (e.action === 'add') changes.push({ ...base, path, action: 'add', new: entry, printed: e.printed });
+    else changes.push({ ...base, path, action: e.action === 'delete' ? 'delete' : 'context', old: entry, printed: e.printed });
   }
   return { changes, problems };
 }

@@ -227,3 +227,31 @@ test('Table of Neoplasms: cell revisions, added and deleted rows, titles wrappin
   assert.equal(digestive.old?.title, 'digestive organs, system, tube, or tract NEC');
   assert.deepEqual([digestive.cells[3]!.old, digestive.cells[3]!.new], ['D13.9', 'D13.99']);
 });
+
+test('External Cause Index: cross-references that name a code, the path of each entry (FY2026)', async () => {
+  const { changes, problems } = await index('FY2026', 'eindex');
+  assert.deepEqual(problems, []);
+  const env = changes.filter((x) => x.path[0] === 'Environmental pollution related condition');
+  assert.deepEqual(env.map((x) => [x.action, x.old?.see ?? x.new?.seeCat]), [['delete', 'Z57'], ['add', 'Z77']]);
+  const hanged = changes.find((x) => x.action === 'revise' && x.old?.title === 'Hanged herself or himself')!;
+  assert.deepEqual([hanged.old?.see, hanged.new?.code, hanged.new?.see], ['Hanging, self-inflicted', 'T71.162', undefined]);
+  const deep = changes.find((x) => x.level >= 4)!;
+  assert.equal(deep.path.length, deep.level + 1);
+  assert.ok(deep.path.every((t) => t.length > 0));
+});
+
+test('every addendum of every year is read without a line left over', async () => {
+  const all = await findAddenda([join(sharedCodesets(), 'icd10cm')]);
+  assert.equal(all.length, 50);
+  const counts: Record<string, number> = {};
+  for (const a of all) {
+    if (a.empty) continue;
+    const w = await pdfWords(await readAll(a.entry), a.entry.path);
+    const p = a.kind === 'tabular' ? parseTabularAddendum(w) : a.kind === 'index' || a.kind === 'eindex' ? parseIndexAddendum(w) : parseTableAddendum(w, a.kind);
+    assert.deepEqual(p.problems, [], `${a.update} ${a.kind}`);
+    assert.ok(p.changes.length > 0, `${a.update} ${a.kind}`);
+    counts[a.kind] = (counts[a.kind] ?? 0) + p.changes.length;
+  }
+  // Change lines of all years together ("No Change" context included).
+  assert.deepEqual(counts, { tabular: 13097, index: 11016, eindex: 916, drug: 274, neoplasm: 191 });
+});

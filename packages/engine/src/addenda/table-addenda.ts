@@ -28,6 +28,8 @@ export interface CellChange {
 export interface TableChange extends LineRef {
   action: ChangeAction;
   level: number;
+  /** Row titles from the main term down to the row (the row's own last). */
+  path: string[];
   /** The row before the change (delete, revise, context). */
   old?: PrintedIndexEntry;
   /** The row after it (add, revise). */
@@ -189,6 +191,12 @@ export function parseTableAddendum(words: readonly PdfWord[], kind: 'drug' | 'ne
 
   // Rows into changes.
   const changes: TableChange[] = [];
+  const titles: string[] = [];
+  const pathTo = (level: number, title: string) => {
+    titles.length = level;
+    titles[level] = title;
+    return [...titles];
+  };
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     const printed = r.printed.join(' / ');
@@ -201,7 +209,7 @@ export function parseTableAddendum(words: readonly PdfWord[], kind: 'drug' | 'ne
       continue;
     }
     const entry = parseIndexEntry(rest);
-    const base = { page: r.page, line: r.line, level };
+    const base = { page: r.page, line: r.line, level, path: pathTo(level, entry.title) };
     if (m?.action === 'reviseFrom') {
       const next = rows[i + 1];
       const nw = next?.title.split(/\s+/) ?? [];
@@ -219,7 +227,8 @@ export function parseTableAddendum(words: readonly PdfWord[], kind: 'drug' | 'ne
         continue;
       }
       const to = levelOf(nw.slice(nm.used).join(' '));
-      changes.push({ ...base, action: 'revise', old: entry, new: parseIndexEntry(to.rest), cells: cells.list, printed: both });
+      const neu = parseIndexEntry(to.rest);
+      changes.push({ ...base, path: pathTo(level, neu.title), action: 'revise', old: entry, new: neu, cells: cells.list, printed: both });
       continue;
     }
     const cells = parseCells(r.cells, m?.action);
