@@ -96,11 +96,16 @@ export interface WalkContext {
   drug?: WalkBook;
 }
 
-/** Steps of a branch, newest first as they are prepended: an entry of a book, or a step written out. */
+/**
+ * Steps of a branch, newest first as they are prepended: an entry of a book
+ * (written out only when the branch is kept), a reference's target (shown by
+ * its path), or a step written out.
+ */
 interface Steps {
   book: WalkBook | undefined;
   node: number;
   step: WalkStep | undefined;
+  target?: { via: 'see' | 'see also'; reference: string };
   next: Steps | undefined;
   length: number;
 }
@@ -128,7 +133,7 @@ const EPS = 1e-9;
 
 const nodeStep = (book: WalkBook, node: number, next: Steps | undefined): Steps => ({ book, node, step: undefined, next, length: (next?.length ?? 0) + 1 });
 const textStep = (step: WalkStep, next: Steps | undefined): Steps => ({ book: undefined, node: -1, step, next, length: (next?.length ?? 0) + 1 });
-const lengthOf = (s: Steps | undefined) => s?.length ?? 0;
+const targetStep = (book: WalkBook, node: number, via: 'see' | 'see also', reference: string, next: Steps | undefined): Steps => ({ book, node, step: undefined, target: { via, reference }, next, length: (next?.length ?? 0) + 1 });
 
 function stepOf(book: WalkBook, t: number, via?: WalkStep['via'], reference?: string): WalkStep {
   const code = book.code(t);
@@ -146,7 +151,15 @@ function stepOf(book: WalkBook, t: number, via?: WalkStep['via'], reference?: st
 
 function stepsArray(s: Steps | undefined): WalkStep[] {
   const out: WalkStep[] = [];
-  for (let c = s; c; c = c.next) out.push(c.step ?? stepOf(c.book!, c.node));
+  for (let c = s; c; c = c.next) {
+    if (c.step) out.push(c.step);
+    else if (c.target) {
+      // The entry referred to, shown by its path with the main term's first comma part.
+      const shown = c.book!.path(c.node);
+      shown[0] = shown[0]!.split(',')[0]!.trim();
+      out.push({ ...stepOf(c.book!, c.node, c.target.via, c.target.reference), title: shown.join(', ') });
+    } else out.push(stepOf(c.book!, c.node));
+  }
   return out;
 }
 
@@ -418,17 +431,30 @@ class Walk {
   explore(book: WalkBook, term: number, used: number, depth: number): Branch {
     let best: Branch = { score: book.hasCode(term) ? END_WITH_CODE : 0, used, steps: undefined, book, end: term };
     if (depth >= MAX_DEPTH) return best;
-    for (const child of candidateChildren(book, this.pv, term, used)) {
+    // Subterms in the order of what they could score, so a good way is found early and the rest fall to the bound.
+    // The best is the highest score; among equal scores the subterm met first, as in a walk in document order.
+    const tries: Array<{ child: number; m: Match; implicit: boolean; bound: number; at: number }> = [];
+    const children = candidateChildren(book, this.pv, term, used);
+    for (let at = 0; at < children.length; at++) {
+      const child = children[at]!;
       const without = book.without(child);
       if (without && !this.p.negated) continue;
       const m = matchTitle(book, this.pv, child, used);
       const implicit = book.connectorOnly(child) && !without;
       if (m.gain <= 0 && !implicit) continue;
-      if (m.gain - STEP_COST + this.bound(book, child, m.used) + EPS <= best.score) continue;
+      tries.push({ child, m, implicit, bound: m.gain - STEP_COST + this.bound(book, child, m.used), at });
+    }
+    if (tries.length > 1) tries.sort((a, b) => b.bound - a.bound);
+    let bestAt = -1;
+    for (const { child, m, implicit, bound, at } of tries) {
+      if (bound + EPS <= best.score) break;
       const sub = this.explore(book, child, m.used, depth + 1);
       if (implicit && m.gain <= 0 && sub.steps === undefined && sub.used === m.used) continue;
       const score = m.gain + sub.score - STEP_COST;
-      if (score > best.score) best = { ...sub, score, steps: nodeStep(book, child, sub.steps) };
+      if (score > best.score || (score === best.score && bestAt >= 0 && at < bestAt)) {
+        best = { ...sub, score, steps: nodeStep(book, child, sub.steps) };
+        bestAt = at;
+      }
     }
     // References: "see" replaces the entry; "see also" is another way to go on.
     const see = book.see(term);
@@ -467,10 +493,7 @@ class Walk {
           }
         }
         const sub = this.explore(book, ref.term, u, depth + 1);
-        const shown = book.path(ref.term);
-        shown[0] = shown[0]!.split(',')[0]!.trim();
-        const target: WalkStep = { ...stepOf(book, ref.term, via, text), title: shown.join(', ') };
-        return { ...sub, score: sub.score + gain - 0.1, steps: textStep(target, sub.steps) };
+        return { ...sub, score: sub.score + gain - 0.1, steps: targetStep(book, ref.term, via, text, sub.steps) };
       }
       case 'neoplasm': {
         const table = this.ctx.neoplasm;
@@ -509,11 +532,18 @@ class Walk {
   /** The best main term and walk below it for the unused words. */
   top(book: WalkBook, used: number, depth: number, exclude = -1): Branch | undefined {
     let best: Branch | undefined;
-    for (const { t, m } of this.mains(book, used, exclude)) {
-      if (best && m.gain + this.bound(book, t, m.used) + EPS <= best.score) continue;
+    let bestAt = -1;
+    // As in explore: the most promising main terms first; equal scores go to the one ranked first.
+    const tries = this.mains(book, used, exclude).map(({ t, m }, at) => ({ t, m, at, bound: m.gain + this.bound(book, t, m.used) }));
+    tries.sort((a, b) => b.bound - a.bound);
+    for (const { t, m, at, bound } of tries) {
+      if (best && bound + EPS <= best.score) break;
       const sub = this.explore(book, t, m.used, depth);
       const score = m.gain + sub.score;
-      if (!best || score > best.score) best = { ...sub, score, steps: nodeStep(book, t, sub.steps) };
+      if (!best || score > best.score || (score === best.score && at < bestAt)) {
+        best = { ...sub, score, steps: nodeStep(book, t, sub.steps) };
+        bestAt = at;
+      }
     }
     return best;
   }

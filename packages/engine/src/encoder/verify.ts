@@ -4,7 +4,7 @@ import type { CodeNote, CodeRef, SeventhCharacter } from '../lookup.js';
 import { codeInRelease } from './search-build.js';
 import type { SearchIndex } from './search-index.js';
 import { stem } from './stem.js';
-import { words as wordsOf } from './tokenize.js';
+import { STOPWORDS, words as wordsOf } from './tokenize.js';
 
 /**
  * What to verify in the Tabular List for a code an index or table gives:
@@ -124,39 +124,99 @@ function titlesSharing(ix: SearchIndex, stems: ReadonlySet<string>, terms: reado
   return out;
 }
 
+/** Term marks of TitleOverlap (apart from titlesSharing's, which are set and cleared while a count runs). */
+const counterMarks = new WeakMap<SearchIndex, Uint8Array>();
+
+/** Stopwords and their stems: a title's stopwords have no tokens, so a phrase naming one is counted from the text. */
+const STOP_FORMS: ReadonlySet<string> = new Set([...STOPWORDS].flatMap((w) => [w, stem(w)]));
+
+/**
+ * Counts of title words shared with a set of stems and words (see overlap),
+ * read from the title tokens of the release's search index (title entries are
+ * entries 0 to docs - 1, one stem per word). Where tokens cannot tell — a
+ * stem the stemmer does not keep, a stopword, the titles with NEC or NOS —
+ * the title text is read instead, so the counts are the same either way.
+ */
+class TitleOverlap {
+  private readonly mark: Uint8Array;
+  private readonly terms: number[] = [];
+  private readonly fromText: boolean;
+
+  constructor(private readonly release: Icd10cmRelease, private readonly ix: SearchIndex, private readonly stems: ReadonlySet<string>) {
+    let mark = counterMarks.get(ix);
+    if (!mark) counterMarks.set(ix, (mark = new Uint8Array(ix.termCount)));
+    this.mark = mark;
+    let fromText = false;
+    for (const s of stems) {
+      if (!stems.has(stem(s)) || STOP_FORMS.has(s)) fromText = true;
+      const t = ix.term(s);
+      if (t >= 0 && !mark[t]) {
+        mark[t] = 1;
+        this.terms.push(t);
+      }
+    }
+    this.fromText = fromText;
+  }
+
+  count(doc: number): number {
+    const ix = this.ix;
+    if (this.fromText || this.isInstruction(doc)) return overlap(this.release, ix.code(doc), ix.title(doc), this.stems);
+    let n = 0;
+    const mask = ix.termMask;
+    for (let k = ix.tokStart[doc]!; k < ix.tokStart[doc + 1]!; k++) if (this.mark[ix.toks[k]! & mask]) n++;
+    return n;
+  }
+
+  private isInstruction(doc: number): boolean {
+    for (const d of this.ix.instructionDocs) if (d === doc) return true;
+    return false;
+  }
+
+  /** Clear the marks (the array is shared by every count on this index). */
+  done(): void {
+    for (const t of this.terms) this.mark[t] = 0;
+  }
+}
+
 /** Billable codes below a code, ranked by words they share with the rest of the phrase, then code order. */
 function choicesBelow(release: Icd10cmRelease, code: string, rest: ReadonlySet<string>, ix?: SearchIndex): CodeRef[] {
-  const out: Array<CodeRef & { n: number }> = [];
   if (ix && ix.doc(code) >= 0) {
-    // Codes below a code are those its code starts (the Tabular List's hierarchy), one run of documents.
+    // Codes below a code are those its code starts (the Tabular List's hierarchy), one run of documents in code order.
     const from = ix.lowerBound(code) + 1;
-    const to = ix.lowerBound(`${code}\uffff`);
-    const scored = new Set<number>();
-    for (const doc of titlesSharing(ix, rest, termsOf(ix, rest), from, Math.min(to, ix.docCount))) {
-      if (!ix.billable(doc)) continue;
-      const c = ix.code(doc);
-      const title = ix.title(doc);
-      const n = overlap(release, c, title, rest);
-      if (n > 0) {
-        out.push({ code: c, title, billable: true, n });
-        scored.add(doc);
+    const to = Math.min(ix.lowerBound(`${code}\uffff`), ix.docCount);
+    const scored: Array<{ doc: number; n: number }> = [];
+    const candidates = titlesSharing(ix, rest, termsOf(ix, rest), from, to);
+    const counter = new TitleOverlap(release, ix, rest);
+    try {
+      for (const doc of candidates) {
+        if (!ix.billable(doc)) continue;
+        const n = counter.count(doc);
+        if (n > 0) scored.push({ doc, n });
       }
+    } finally {
+      counter.done();
     }
     // Then codes sharing nothing, in code order, up to the limit.
-    for (let doc = from; doc < to && out.length < CHOICE_LIMIT; doc++) {
-      if (!ix.billable(doc) || scored.has(doc)) continue;
-      out.push({ code: ix.code(doc), title: ix.title(doc), billable: true, n: 0 });
+    const has = new Set(scored.map((x) => x.doc));
+    for (let doc = from, added = scored.length; doc < to && added < CHOICE_LIMIT; doc++) {
+      if (!ix.billable(doc) || has.has(doc)) continue;
+      scored.push({ doc, n: 0 });
+      added++;
     }
-  } else {
-    const walk = (c: string) => {
-      for (const k of release.childrenOf(c)) {
-        const n = release.node(k)!;
-        if (n.b) out.push({ code: n.c, title: n.t, billable: true, n: overlap(release, n.c, n.t, rest) });
-        walk(k);
-      }
-    };
-    walk(code);
+    return scored
+      .sort((a, b) => b.n - a.n || a.doc - b.doc)
+      .slice(0, CHOICE_LIMIT)
+      .map(({ doc }) => ({ code: ix.code(doc), title: ix.title(doc), billable: true }));
   }
+  const out: Array<CodeRef & { n: number }> = [];
+  const walk = (c: string) => {
+    for (const k of release.childrenOf(c)) {
+      const n = release.node(k)!;
+      if (n.b) out.push({ code: n.c, title: n.t, billable: true, n: overlap(release, n.c, n.t, rest) });
+      walk(k);
+    }
+  };
+  walk(code);
   return out
     .sort((a, b) => b.n - a.n || (a.code < b.code ? -1 : 1))
     .slice(0, CHOICE_LIMIT)
@@ -168,32 +228,49 @@ const CODE_RANGE = /\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\s*-\s*([A-Z][0
 /** Billable codes a note names (single codes, "N18.-", ranges "N18.1-N18.6") that share a word with the rest of the phrase. */
 function additionalFrom(release: Icd10cmRelease, notes: readonly CodeNote[], rest: ReadonlySet<string>, ix?: SearchIndex): CodeRef[] {
   if (rest.size === 0 || notes.length === 0) return [];
-  const found = new Map<string, CodeRef & { n: number }>();
-  const consider = (c: string, title: string) => {
-    if (found.has(c)) return;
-    const score = overlap(release, c, title, rest);
-    if (score > 0) found.set(c, { code: c, title, billable: true, n: score });
-  };
-  let terms: number[] | undefined;
-  const all = release.billableCodes() as string[];
+  const ranges: Array<[lo: string, upTo: string]> = [];
   for (const note of notes) {
     for (const m of note.text.matchAll(CODE_RANGE)) {
       const lo = m[1]!;
       const hi = m[2];
       // The codes named: from lo up to hi and the codes below hi, or the codes below lo.
-      const upTo = hi ? `${hi}\uffff` : `${lo}\uffff`;
-      if (ix) {
-        terms ??= termsOf(ix, rest);
-        for (const doc of titlesSharing(ix, rest, terms, ix.lowerBound(lo), ix.lowerBound(upTo))) {
-          if (ix.billable(doc)) consider(ix.code(doc), ix.title(doc));
-        }
-      } else {
-        let i = lowerBoundOf(all, lo);
-        for (; i < all.length && all[i]! < upTo; i++) {
-          const n = release.node(all[i]!);
-          if (n) consider(all[i]!, n.t);
+      ranges.push([lo, hi ? `${hi}\uffff` : `${lo}\uffff`]);
+    }
+  }
+  if (ranges.length === 0) return [];
+  if (ix) {
+    const found = new Map<number, number>();
+    const terms = termsOf(ix, rest);
+    const counter = new TitleOverlap(release, ix, rest);
+    try {
+      for (const [lo, upTo] of ranges) {
+        for (const doc of titlesSharing(ix, rest, terms, ix.lowerBound(lo), Math.min(ix.lowerBound(upTo), ix.docCount))) {
+          if (!ix.billable(doc) || found.has(doc)) continue;
+          const n = counter.count(doc);
+          if (n > 0) found.set(doc, n);
         }
       }
+    } finally {
+      counter.done();
+    }
+    let best = 0;
+    for (const n of found.values()) if (n > best) best = n;
+    return [...found]
+      .filter(([, n]) => n === best)
+      .map(([doc]) => doc)
+      .sort((a, b) => a - b)
+      .slice(0, 5)
+      .map((doc) => ({ code: ix.code(doc), title: ix.title(doc), billable: true }));
+  }
+  const found = new Map<string, CodeRef & { n: number }>();
+  const all = release.billableCodes() as string[];
+  for (const [lo, upTo] of ranges) {
+    for (let i = lowerBoundOf(all, lo); i < all.length && all[i]! < upTo; i++) {
+      const c = all[i]!;
+      const node = release.node(c);
+      if (!node || found.has(c)) continue;
+      const n = overlap(release, c, node.t, rest);
+      if (n > 0) found.set(c, { code: c, title: node.t, billable: true, n });
     }
   }
   const best = Math.max(0, ...[...found.values()].map((f) => f.n));
