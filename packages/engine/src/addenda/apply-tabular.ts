@@ -132,15 +132,16 @@ export class TabularModel {
       const section = cat.section ?? this.sectionFor(cat.code)?.id ?? '';
       const node: TabularNode = { code, title: n.title, children: [...n.children], chapter: sectionOf.get(section)?.chapter ?? '', section };
       if (n.parent) node.parent = n.parent;
-      if (n.notes && Object.keys(n.notes).length) node.notes = n.notes;
-      if (n.seven && n.seven.length) node.sevenChrDef = { chars: n.seven };
+      // Copies: the model goes on changing after a year's tabular is taken from it.
+      if (n.notes && Object.keys(n.notes).length) node.notes = copyNotes(n.notes)!;
+      if (n.seven && n.seven.length) node.sevenChrDef = { chars: n.seven.map(([c, m]) => [c, m]) };
       nodes.push(node);
     }
     return {
       version,
-      chapters: this.chapters.map((c) => ({ id: c.id, title: c.title, first: c.first, last: c.last, ...(c.notes && Object.keys(c.notes).length ? { notes: c.notes } : {}) })),
+      chapters: this.chapters.map((c) => ({ id: c.id, title: c.title, first: c.first, last: c.last, ...(c.notes && Object.keys(c.notes).length ? { notes: copyNotes(c.notes)! } : {}) })),
       // Sections keep the tabular's order (C7A and C7B come before C76-C80).
-      sections: this.sections.map((s) => ({ id: s.id, title: s.title, chapter: s.chapter, first: s.first, last: s.last, ...(s.notes && Object.keys(s.notes).length ? { notes: s.notes } : {}) })),
+      sections: this.sections.map((s) => ({ id: s.id, title: s.title, chapter: s.chapter, first: s.first, last: s.last, ...(s.notes && Object.keys(s.notes).length ? { notes: copyNotes(s.notes)! } : {}) })),
       nodes,
     };
   }

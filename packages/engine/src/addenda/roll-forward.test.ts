@@ -185,6 +185,10 @@ test('where a complete tabular exists to check against: FY2017 with the addenda 
   // One inclusion term the FY2021 addendum leaves out; every other note, Excludes, Code first … and 7th character agrees.
   assert.deepEqual(d.notes, [{ at: 'T40.491', kind: 'inclusionTerm', added: ['Poisoning by other synthetic narcotics NOS'], removed: [] }]);
   assert.equal(check.issues.filter((i) => i.kind === 'tabular' && i.severity === 'failed').length, 0);
+  // Each update keeps its own state: the FY2018 tabular still has what the FY2019 addendum changed.
+  const z29 = (c: typeof check.tabular) => c.nodes.find((n) => n.c === 'Z29')?.n?.inclusionTerm ?? [];
+  assert.ok(z29([...check.byUpdate.values()][0]!.tabular).some((t) => t.startsWith('Excludes 1: desensitization')));
+  assert.ok(!z29(check.tabular).some((t) => t.startsWith('Excludes 1')));
   const fy2018 = check.steps.find((s) => s.update === 'FY2018')?.order;
   assert.deepEqual([fy2018?.release, fy2018?.missing.length, fy2018?.extra.length, fy2018?.titles.length], ['icd10cm-2018', 0, 0, 0]);
 });
