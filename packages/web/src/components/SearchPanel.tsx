@@ -59,7 +59,10 @@ export function SearchPanel({ date, onAdd, disabled }: { date: string; onAdd: (s
             {res.hits.map((h) => (
               <Table.Tr key={h.code}>
                 <Table.Td className="mono" w={80}><Anchor size="xs" onClick={() => void open(h.code)}>{h.code}</Anchor></Table.Td>
-                <Table.Td>{h.title}</Table.Td>
+                <Table.Td>
+                  {h.title}
+                  {h.path && <Text size="xs" c="dimmed">{h.path}</Text>}
+                </Table.Td>
                 <Table.Td w={50}><Button variant="subtle" size="compact-xs" disabled={disabled} onClick={() => onAdd(system, h.code)}>Add</Button></Table.Td>
               </Table.Tr>
             ))}
