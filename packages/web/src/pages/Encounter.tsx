@@ -30,6 +30,7 @@ export function EncounterPage({ id, me }: { id: number; me: Me }) {
   const [addSystem, setAddSystem] = useState('icd10cm');
   const [queryText, setQueryText] = useState('');
   const [queryCode, setQueryCode] = useState<string | null>(null);
+  const [editing, setEditing] = useState<{ id: number; value: string } | null>(null);
   const docsRef = useRef<HTMLDivElement>(null);
 
   const load = useCallback(() => api.encounter(id).then(setD, (e: Error) => setError(e.message)), [id]);
@@ -224,7 +225,19 @@ export function EncounterPage({ id, me }: { id: number; me: Me }) {
                     {d.finalCodes.map((c) => (
                       <Table.Tr key={c.id} data-testid={`final-${c.code}`}>
                         <Table.Td w={24}>{c.kind === 'diagnosis' && c.sequence === 1 ? <Tooltip label={enc.setting === 'inpatient' ? 'Principal diagnosis' : 'First-listed diagnosis'}><Text size="xs" fw={800} c="blue">1</Text></Tooltip> : c.sequence}</Table.Td>
-                        <Table.Td w={70} className="mono" fw={600}>{c.code}</Table.Td>
+                        <Table.Td w={editing?.id === c.id ? 170 : 70} className="mono" fw={600}>
+                          {editing?.id === c.id ? (
+                            <Group gap={2} wrap="nowrap">
+                              <TextInput size="xs" w={90} value={editing.value} autoFocus aria-label={`new code for ${c.code}`} onChange={(e) => setEditing({ id: c.id, value: e.currentTarget.value.toUpperCase() })}
+                                onKeyDown={(e) => { if (e.key === 'Escape') setEditing(null); }} />
+                              <Button size="compact-xs" onClick={() => { const v = editing.value; setEditing(null); void act((version) => api.updateCode(id, c.id, { version, code: v }), `${c.code} changed to ${v}.`); }}>Save</Button>
+                            </Group>
+                          ) : (
+                            <Tooltip label={editable ? 'Click to change the code' : c.system} disabled={!editable}>
+                              <span style={{ cursor: editable ? 'text' : undefined }} onClick={() => editable && setEditing({ id: c.id, value: c.code })}>{c.code}</span>
+                            </Tooltip>
+                          )}
+                        </Table.Td>
                         <Table.Td><Text size="xs">{c.title}</Text></Table.Td>
                         <Table.Td w={70}>
                           {c.kind === 'diagnosis' && (enc.setting === 'inpatient' || c.poa) ? (
