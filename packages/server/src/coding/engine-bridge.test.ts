@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeDocuments, engineFeatures, fallbackCoding, searchCodes, validationEdits } from './engine-bridge.js';
+import { addHccExplanations, codeDocuments, engineFeatures, fallbackCoding, searchCodes, validationEdits, type BridgeCode } from './engine-bridge.js';
 import { testCodeSets } from '../testing/harness.js';
 
 const H_AND_P = 'HISTORY AND PHYSICAL\nCHIEF COMPLAINT: cough and fever.\nNo chest pain.\n';
@@ -66,4 +66,17 @@ test('built-in edits: not billable with the codes below as fixes; inpatient POA;
   assert.ok(rules.includes('DUPLICATE_CODE'));
   const nb = r.findings.find((f) => f.rule === 'INVALID_CODE:NOT_BILLABLE')!;
   assert.ok(nb.fixes.some((f) => f.replacement === 'E11.22'));
+});
+
+test('CMS-HCC explanations for a Medicare patient\'s diagnoses; none for other payers', async () => {
+  const cs = await testCodeSets();
+  const mk = (code: string): BridgeCode => ({ system: 'icd10cm', code, title: '', kind: 'diagnosis', sequence: 1, confidence: 1, rationale: '', evidence: [], suppressReason: null });
+  const codes = [mk('E11.22'), mk('I10')];
+  const done = await addHccExplanations(cs, { birthDate: '1950-05-01', sex: 'F', payer: 'Medicare', date: '2026-03-02' }, codes);
+  assert.equal(done, true);
+  assert.match(String(codes[0]!.details?.['hcc']), /^HCC \d+ Diabetes/);
+  assert.equal(codes[1]!.details?.['hcc'], undefined, 'I10 maps to no HCC');
+  const other = [mk('E11.22')];
+  assert.equal(await addHccExplanations(cs, { birthDate: '1950-05-01', sex: 'F', payer: 'Aetna HMO', date: '2026-03-02' }, other), false);
+  assert.equal(other[0]!.details, undefined);
 });

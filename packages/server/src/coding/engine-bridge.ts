@@ -368,17 +368,37 @@ export function searchCodes(codeSets: CodeSets, q: string, opts: { system: strin
 
 async function searchUncached(codeSets: CodeSets, q: string, opts: { system: string; date: string; limit: number }): Promise<{ release: string; engine: string; hits: SearchHit[] }> {
   const searchFn = exported('searchCodes');
+  let engineError: string | undefined;
   if (searchFn) {
-    const r = (await searchFn(codeSets, q, { systems: [opts.system], date: opts.date, limit: opts.limit })) as {
+    let r: unknown;
+    try {
+      r = await searchFn(codeSets, q, { systems: [opts.system], date: opts.date, limit: opts.limit });
+    } catch (e) {
+      // a release compiled by an older engine (no or old search index): answer from titles, and say so
+      if ((e as { code?: string }).code !== 'RELEASE_CORRUPT') throw e;
+      engineError = (e as Error).message.split('\n')[0];
+    }
+    if (r) return engineSearchAnswer(r, opts.limit);
+  }
+  const answer = await titleSearch(codeSets, q, opts);
+  return engineError ? { ...answer, engine: `${answer.engine} (engine search unavailable: ${engineError})` } : answer;
+}
+
+function engineSearchAnswer(raw: unknown, limit: number): { release: string; engine: string; hits: SearchHit[] } {
+  {
+    const r = raw as {
       hits?: Array<{ code: string; title: string; billable: boolean; score: number; release?: string; matched?: { kind: string; text: string } }>;
       releases?: Array<{ release: { id: string } }>;
     };
-    const hits = (r.hits ?? []).slice(0, opts.limit).map((h) => ({
+    const hits = (r.hits ?? []).slice(0, limit).map((h) => ({
       code: h.code, title: h.title, billable: !!h.billable, score: Number(h.score),
       ...(h.matched && h.matched.kind !== 'code' && h.matched.text !== h.title ? { path: `${h.matched.kind}: ${h.matched.text}` } : {}),
     }));
     return { release: r.releases?.[0]?.release.id ?? r.hits?.[0]?.release ?? '', engine: 'engine:searchCodes', hits };
   }
+}
+
+async function titleSearch(codeSets: CodeSets, q: string, opts: { system: string; date: string; limit: number }): Promise<{ release: string; engine: string; hits: SearchHit[] }> {
   const { index } = await titleIndex(codeSets, opts.system, opts.date);
   const query = q.trim();
   const hits: SearchHit[] = [];
@@ -497,4 +517,52 @@ export async function validationEdits(codeSets: CodeSets, input: EditInput): Pro
     }
   }
   return { engine: 'fallback:validation', findings };
+}
+
+// --------------------------------------------------------------------- HCC
+
+export interface HccInput {
+  birthDate: string | null;
+  sex: string | null;
+  payer: string | null;
+  date: string;
+}
+
+const hccScorers = new WeakMap<CodeSets, Promise<unknown>>();
+
+/**
+ * CMS-HCC explanations for the suggested diagnoses of a Medicare patient
+ * (the engine's HccScorer, model V28): which HCC each code maps to, its
+ * coefficient, and HCCs dropped by the hierarchy. Adds `details.hcc` to the
+ * codes in place; does nothing when the engine or its tables are missing.
+ */
+export async function addHccExplanations(codeSets: CodeSets, input: HccInput, codes: BridgeCode[]): Promise<boolean> {
+  const Scorer = (engine as unknown as Record<string, unknown>)['HccScorer'] as { open?: (o: { codeSets: CodeSets }) => Promise<unknown> } | undefined;
+  if (!Scorer?.open || !input.payer || !/medicare/i.test(input.payer) || !input.birthDate || (input.sex !== 'F' && input.sex !== 'M')) return false;
+  const dx = codes.filter((c) => c.system === 'icd10cm' && !c.suppressReason);
+  if (!dx.length) return false;
+  let p = hccScorers.get(codeSets);
+  if (!p) {
+    p = Scorer.open({ codeSets });
+    p.catch(() => hccScorers.delete(codeSets));
+    hccScorers.set(codeSets, p);
+  }
+  try {
+    const scorer = (await p) as { score(patient: unknown, opts: unknown): Record<string, unknown> };
+    const age = Math.floor((Date.parse(input.date) - Date.parse(input.birthDate)) / (365.25 * 86400_000));
+    const result = scorer.score({ age, sex: input.sex, diagnoses: dx.map((c) => c.code) }, { model: 'v28', gaps: false });
+    const comp = ((result['components'] ?? []) as Array<Record<string, unknown>>)[0];
+    if (!comp) return false;
+    const hccs = (comp['hccs'] ?? []) as Array<{ hcc: number; label: string; coefficient: number; from: string[] }>;
+    const dropped = (comp['dropped'] ?? []) as Array<{ hcc: number; label: string; by: Array<{ hcc: number }>; from: string[] }>;
+    const model = String(comp['label'] ?? 'CMS-HCC');
+    for (const c of dx) {
+      const kept = hccs.filter((h) => h.from.includes(c.code)).map((h) => `HCC ${h.hcc} ${h.label} (${model}, coefficient ${h.coefficient.toFixed(3)})`);
+      const lost = dropped.filter((h) => h.from.includes(c.code)).map((h) => `HCC ${h.hcc} ${h.label}, dropped by the hierarchy under HCC ${h.by.map((b) => b.hcc).join(', ')}`);
+      if (kept.length || lost.length) c.details = { ...(c.details ?? {}), hcc: [...kept, ...lost].join('; ') };
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { now } from '../db/connect.js';
 import { appendTrail } from '../audit/trail.js';
 import type { JobHandler } from '../jobs/queue.js';
+import { addHccExplanations } from './engine-bridge.js';
 
 export function codingJob(ctx: Pick<AppContext, 'db' | 'codeSets' | 'coding'>): JobHandler {
   return async (job: Job, { complete }) => {
@@ -13,6 +14,8 @@ export function codingJob(ctx: Pick<AppContext, 'db' | 'codeSets' | 'coding'>): 
     if (!enc) return; // deleted meanwhile: nothing to do
     const docs = await k.selectFrom('documents').select(['id', 'title', 'text']).where('encounter_id', '=', encounterId).orderBy('id').execute();
     const answer = await ctx.coding(ctx.codeSets, { documents: docs.map((d) => ({ text: d.text, title: d.title })), setting: enc.setting, date: enc.service_from });
+    const patient = await k.selectFrom('patients').select(['birth_date', 'sex']).where('id', '=', enc.patient_id).executeTakeFirst();
+    await addHccExplanations(ctx.codeSets, { birthDate: patient?.birth_date ?? null, sex: patient?.sex ?? null, payer: enc.payer, date: enc.service_from }, answer.codes);
     await complete(async (trx) => {
       const prior = await trx.selectFrom('suggestions').select(['id', 'system', 'code', 'status', 'reject_reason']).where('encounter_id', '=', encounterId).execute();
       const decided = new Map(prior.filter((p) => p.status === 'accepted' || p.status === 'rejected').map((p) => [`${p.system}|${p.code}`, p]));
