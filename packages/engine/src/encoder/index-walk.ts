@@ -130,6 +130,10 @@ const MAX_DEPTH = 12;
 const MAX_MAINS = 40;
 /** Slack for the bound's arithmetic (sums taken in another order). */
 const EPS = 1e-9;
+/** How much a "see also" must beat the best way by. */
+const SEE_ALSO_MARGIN = 0.05;
+/** Ways are cut below a floor with this margin, so a "see also" weighed against them is weighed the same. */
+const FLOOR_MARGIN = SEE_ALSO_MARGIN + 1e-6;
 
 const nodeStep = (book: WalkBook, node: number, next: Steps | undefined): Steps => ({ book, node, step: undefined, next, length: (next?.length ?? 0) + 1 });
 const textStep = (step: WalkStep, next: Steps | undefined): Steps => ({ book: undefined, node: -1, step, next, length: (next?.length ?? 0) + 1 });
@@ -188,6 +192,8 @@ class PhraseView {
   readonly bitPre: Int16Array;
   readonly bitNum: Int16Array;
   private readonly books = new Map<WalkBook, BookWords>();
+  private lastBook: WalkBook | undefined;
+  private lastWords: BookWords | undefined;
 
   constructor(readonly p: Phrase) {
     const n = (this.n = p.words.length);
@@ -204,8 +210,13 @@ class PhraseView {
   }
 
   of(book: WalkBook): BookWords {
+    if (book === this.lastBook) return this.lastWords!;
     let b = this.books.get(book);
-    if (b) return b;
+    if (b) {
+      this.lastBook = book;
+      this.lastWords = b;
+      return b;
+    }
     const n = this.n;
     b = { stem: new Int32Array(n), num: new Int32Array(n).fill(-1), extLo: new Int32Array(n), extHi: new Int32Array(n), pre: [], long: new Uint8Array(n) };
     const stems = book.stems;
@@ -257,8 +268,11 @@ interface Match {
   used: number;
 }
 
-/** Match an entry's title against the unused words of a phrase (see titleWords for what a title asks). */
-function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): Match {
+/** The words used after the last matchTitle (kept outside its result, so a match allocates nothing). */
+let matchedUsed = 0;
+
+/** Match an entry's title against the unused words of a phrase (see titleWords for what a title asks); the gain, with matchedUsed set. */
+function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): number {
   const bw = pv.of(book);
   const n = pv.n;
   const tw = book.tw;
@@ -323,7 +337,13 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): Ma
       }
     }
   }
-  return { gain: gain - MISS * missing, used: u };
+  matchedUsed = u;
+  return gain - MISS * missing;
+}
+
+function match(book: WalkBook, pv: PhraseView, t: number, used: number): Match {
+  const gain = matchTitle(book, pv, t, used);
+  return { gain, used: matchedUsed };
 }
 
 /** Subterms worth trying for the unused words (all of a small family; for a large one, those sharing a stem, and the connectors). */
@@ -386,8 +406,8 @@ function candidateMains(book: WalkBook, pv: PhraseView, used: number): number[] 
 function rankedMains(book: WalkBook, pv: PhraseView, used: number): Array<{ t: number; m: Match }> {
   const out: Array<{ t: number; m: Match }> = [];
   for (const t of candidateMains(book, pv, used)) {
-    const m = matchTitle(book, pv, t, used);
-    if (m.gain > 0) out.push({ t, m });
+    const gain = matchTitle(book, pv, t, used);
+    if (gain > 0) out.push({ t, m: { gain, used: matchedUsed } });
   }
   return out.sort((a, b) => b.m.gain - a.m.gain);
 }
@@ -395,6 +415,8 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number): Array<{ t: n
 class Walk {
   /** Guards "see condition" loops: main terms already tried in this walk. */
   private readonly restarted = new Set<string>();
+  /** Ways down already found, by book and (entry, depth, words used), with the floor they were found under. */
+  private readonly exploreMemo = new Map<WalkBook, Map<number, { floor: number; branch: Branch }>>();
   /** Ranked main terms by book and words used: "see condition" restarts ask again and again. */
   private readonly mainsMemo = new Map<WalkBook, Map<number, Array<{ t: number; m: Match }>>>();
   readonly pv: PhraseView;
@@ -427,30 +449,55 @@ class Walk {
     return this.pv.reach(book, t, used) + END_WITH_CODE + (book.reachesAll(t) ? this.refBonus : 0);
   }
 
-  /** The best way down from a term (the term itself included as the end). */
-  explore(book: WalkBook, term: number, used: number, depth: number): Branch {
+  /**
+   * The best way down from a term (the term itself included as the end).
+   * With a floor, only a way scoring at least the floor must be found
+   * exactly: when the best scores less, some lower score is returned.
+   */
+  explore(book: WalkBook, term: number, used: number, depth: number, floor = -Infinity): Branch {
+    // References loop ("see also" back and forth): the same entry is reached again with the same words used.
+    let memo = this.exploreMemo.get(book);
+    if (!memo) this.exploreMemo.set(book, (memo = new Map()));
+    const key = (term * 16 + depth) * 2 ** 31 + used;
+    const known = memo.get(key);
+    if (known && known.floor <= floor) return known.branch;
+    const branch = this.exploreOnce(book, term, used, depth, floor);
+    memo.set(key, { floor, branch });
+    return branch;
+  }
+
+  private exploreOnce(book: WalkBook, term: number, used: number, depth: number, floor: number): Branch {
     let best: Branch = { score: book.hasCode(term) ? END_WITH_CODE : 0, used, steps: undefined, book, end: term };
     if (depth >= MAX_DEPTH) return best;
+    // Ways below the floor are cut with a margin (a "see also" must beat the best by FLOOR_MARGIN), and not at all
+    // where a "see category" would stand in for a subterm that was not entered.
+    const f = book.seeCat(term) !== undefined && !book.hasCode(term) ? -Infinity : floor - FLOOR_MARGIN;
     // Subterms in the order of what they could score, so a good way is found early and the rest fall to the bound.
     // The best is the highest score; among equal scores the subterm met first, as in a walk in document order.
-    const tries: Array<{ child: number; m: Match; implicit: boolean; bound: number; at: number }> = [];
-    const children = candidateChildren(book, this.pv, term, used);
-    for (let at = 0; at < children.length; at++) {
-      const child = children[at]!;
+    const tries: Array<{ child: number; gain: number; mUsed: number; implicit: boolean; bound: number; at: number }> = [];
+    const consider = (child: number, at: number) => {
       const without = book.without(child);
-      if (without && !this.p.negated) continue;
-      const m = matchTitle(book, this.pv, child, used);
+      if (without && !this.p.negated) return;
+      const gain = matchTitle(book, this.pv, child, used);
+      const mUsed = matchedUsed;
       const implicit = book.connectorOnly(child) && !without;
-      if (m.gain <= 0 && !implicit) continue;
-      tries.push({ child, m, implicit, bound: m.gain - STEP_COST + this.bound(book, child, m.used), at });
+      if (gain <= 0 && !implicit) return;
+      tries.push({ child, gain, mUsed, implicit, bound: gain - STEP_COST + this.bound(book, child, mUsed), at });
+    };
+    if (book.kids[term]! <= SMALL_FAMILY) {
+      const end = book.end[term]!;
+      for (let c = term + 1, at = 0; c < end; c = book.end[c]!, at++) consider(c, at);
+    } else {
+      const children = candidateChildren(book, this.pv, term, used);
+      for (let at = 0; at < children.length; at++) consider(children[at]!, at);
     }
     if (tries.length > 1) tries.sort((a, b) => b.bound - a.bound);
     let bestAt = -1;
-    for (const { child, m, implicit, bound, at } of tries) {
-      if (bound + EPS <= best.score) break;
-      const sub = this.explore(book, child, m.used, depth + 1);
-      if (implicit && m.gain <= 0 && sub.steps === undefined && sub.used === m.used) continue;
-      const score = m.gain + sub.score - STEP_COST;
+    for (const { child, gain, mUsed, implicit, bound, at } of tries) {
+      if (bound + EPS <= best.score || bound + EPS < f) break;
+      const sub = this.explore(book, child, mUsed, depth + 1, f - (gain - STEP_COST));
+      if (implicit && gain <= 0 && sub.steps === undefined && sub.used === mUsed) continue;
+      const score = gain + sub.score - STEP_COST;
       if (score > best.score || (score === best.score && bestAt >= 0 && at < bestAt)) {
         best = { ...sub, score, steps: nodeStep(book, child, sub.steps) };
         bestAt = at;
@@ -460,23 +507,24 @@ class Walk {
     const see = book.see(term);
     if (see !== undefined && !book.hasCode(term)) {
       // A "see" entry has nothing of its own: the reference is the way on, even to an entry without a code.
-      if (best.steps === undefined || this.bound(book, term, used) + EPS > best.score) {
-        const r = this.follow(book, term, see, 'see', used, depth);
+      const bound = this.bound(book, term, used) + EPS;
+      if (bound >= f && (best.steps === undefined || bound > best.score)) {
+        const r = this.follow(book, term, see, 'see', used, depth, f);
         if (r && (r.score > best.score || best.steps === undefined)) best = r;
         else if (!r && best.steps === undefined) best = { ...best, unresolved: `see ${see}` };
       }
     }
     const also = book.seeAlso(term);
-    if (also !== undefined && this.bound(book, term, used) + EPS > best.score + 0.05) {
-      const r = this.follow(book, term, also, 'see also', used, depth);
-      if (r && r.score > best.score + 0.05) best = r;
+    if (also !== undefined && this.bound(book, term, used) + EPS > Math.max(best.score + SEE_ALSO_MARGIN, f)) {
+      const r = this.follow(book, term, also, 'see also', used, depth, f);
+      if (r && r.score > best.score + SEE_ALSO_MARGIN) best = r;
     }
     const seeCat = book.seeCat(term);
     if (seeCat !== undefined && !book.hasCode(term) && best.steps === undefined) best = { ...best, code: `${seeCat.replace(/-$/, '')}-`, score: best.score + END_WITH_CODE };
     return best;
   }
 
-  private follow(book: WalkBook, from: number, text: string, via: 'see' | 'see also', used: number, depth: number): Branch | undefined {
+  private follow(book: WalkBook, from: number, text: string, via: 'see' | 'see also', used: number, depth: number, floor: number): Branch | undefined {
     const ref = book.ref(from, via === 'see also');
     if (!ref) return undefined;
     const step = (title: string): WalkStep => ({ title, printed: title, level: book.level[from]! + 1, via, reference: text });
@@ -486,13 +534,13 @@ class Walk {
         let u = used;
         let gain = 0;
         for (let t = ref.term; t >= 0; t = book.parent[t]!) {
-          const m = matchTitle(book, this.pv, t, u);
+          const m = match(book, this.pv, t, u);
           if (m.gain > 0) {
             gain += m.gain * 0.5;
             u = m.used;
           }
         }
-        const sub = this.explore(book, ref.term, u, depth + 1);
+        const sub = this.explore(book, ref.term, u, depth + 1, floor - gain + 0.1);
         return { ...sub, score: sub.score + gain - 0.1, steps: targetStep(book, ref.term, via, text, sub.steps) };
       }
       case 'neoplasm': {
@@ -517,7 +565,7 @@ class Walk {
         const key = `${book.kind}:${main}`;
         if (this.restarted.has(key)) return undefined;
         this.restarted.add(key);
-        const found = this.top(book, used, depth + 1, main);
+        const found = this.top(book, used, depth + 1, main, floor + 0.8);
         if (!found) return undefined;
         // The words of the term that sent us here named no condition: they count for little.
         return { ...found, score: found.score - 0.8, steps: textStep({ ...step(`see ${text}`), via: 'see condition' }, found.steps) };
@@ -529,16 +577,16 @@ class Walk {
     }
   }
 
-  /** The best main term and walk below it for the unused words. */
-  top(book: WalkBook, used: number, depth: number, exclude = -1): Branch | undefined {
+  /** The best main term and walk below it for the unused words (exact when it scores at least `floor`). */
+  top(book: WalkBook, used: number, depth: number, exclude = -1, floor = -Infinity): Branch | undefined {
     let best: Branch | undefined;
     let bestAt = -1;
     // As in explore: the most promising main terms first; equal scores go to the one ranked first.
     const tries = this.mains(book, used, exclude).map(({ t, m }, at) => ({ t, m, at, bound: m.gain + this.bound(book, t, m.used) }));
     tries.sort((a, b) => b.bound - a.bound);
     for (const { t, m, at, bound } of tries) {
-      if (best && bound + EPS <= best.score) break;
-      const sub = this.explore(book, t, m.used, depth);
+      if ((best && bound + EPS <= best.score) || bound + EPS < floor) break;
+      const sub = this.explore(book, t, m.used, depth, floor - m.gain);
       const score = m.gain + sub.score;
       if (!best || score > best.score || (score === best.score && at < bestAt)) {
         best = { ...sub, score, steps: nodeStep(book, t, sub.steps) };
@@ -555,14 +603,16 @@ class Walk {
   tops(book: WalkBook, limit: number): Branch[] {
     const done: Branch[] = [];
     for (const { t, m } of this.mains(book, 0)) {
+      // What a main term must score to be kept: half the best, and more than the last of `limit` kept paths.
+      let floor = -Infinity;
       if (done.length) {
         const u = m.gain + this.bound(book, t, m.used) + EPS;
         const kept = keep(sorted(done), limit);
-        const top = kept[0]!.score;
-        if (u < top * 0.5) continue;
-        if (kept.length >= limit && u < kept[kept.length - 1]!.score) continue;
+        floor = kept[0]!.score * 0.5;
+        if (kept.length >= limit) floor = Math.max(floor, kept[kept.length - 1]!.score);
+        if (u < floor) continue;
       }
-      const sub = this.explore(book, t, m.used, 1);
+      const sub = this.explore(book, t, m.used, 1, floor - m.gain);
       done.push({ ...sub, score: m.gain + sub.score, steps: nodeStep(book, t, sub.steps) });
     }
     return sorted(done);
@@ -586,7 +636,7 @@ class Walk {
         for (const t of table.path(at).slice(1)) steps.push({ title: t, printed: t, level: 1, via: 'table' });
       }
     }
-    const m = matchTitle(table, this.pv, main, used);
+    const m = match(table, this.pv, main, used);
     const u = m.gain > 0 ? m.used : used;
     const sub = this.explore(table, start, u, 1);
     const row = sub.book === table && table.hasCells(sub.end) ? sub.end : start;
