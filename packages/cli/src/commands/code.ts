@@ -3,7 +3,7 @@ import { createWriteStream, readdirSync, readFileSync, statSync, type WriteStrea
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CodeSets, codeDiagnoses, codeProcedures, defaultHome, MedcoderError, type CodingSetting, type DiagnosisCoding, type ProcedureCoding, type ProcedureCodingOptions } from '@medcoder/engine';
+import { isMedcoderError, CodeSets, codeDiagnoses, codeProcedures, defaultHome, MedcoderError, type CodingSetting, type DiagnosisCoding, type ProcedureCoding, type ProcedureCodingOptions } from '@medcoder/engine';
 import { EXIT_INVALID, printJson } from '../output.js';
 import { setExit } from '../program.js';
 import { printCoding } from './code-format.js';
@@ -71,11 +71,18 @@ export function codeCommand(): Command {
         ...(minConfidence !== undefined ? { minConfidence } : {}),
       });
       // Procedures and services: a separate list beside the diagnoses.
-      const procedures = await codeProcedures(cs, bytes.toString('utf8').replace(/^\uFEFF/, ''), procedureOptions(opts, opts.date ?? new Date().toISOString().slice(0, 10)));
-      if (opts.json) printJson({ ...result, procedures });
+      // A home without the procedure code sets still codes diagnoses; the answer says why procedures are missing.
+      let procedures: Awaited<ReturnType<typeof codeProcedures>> | undefined;
+      try {
+        procedures = await codeProcedures(cs, bytes.toString('utf8').replace(/^\uFEFF/, ''), procedureOptions(opts, opts.date ?? new Date().toISOString().slice(0, 10)));
+      } catch (e) {
+        if (!(isMedcoderError(e) && (e.code === 'NO_RELEASE_FOR_DATE' || e.code === 'RELEASE_NOT_FOUND'))) throw e;
+        result.warnings.push(`procedures not coded: ${e.message.split('\n')[0]}`);
+      }
+      if (opts.json) printJson({ ...result, ...(procedures ? { procedures } : {}) });
       else {
         printCoding(result, new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''));
-        printProcedureCoding(procedures);
+        if (procedures) printProcedureCoding(procedures);
       }
     });
 }

@@ -16,6 +16,9 @@ import {
 import { printJson, println } from '../output.js';
 import { evalCodiespProcedures } from './eval-procedures.js';
 
+/** Suppressed mentions that CodiEsp's gold codes anyway (it codes mentions, not the guidelines' diagnoses). */
+const MENTION_REASONS = new Set(['negated', 'historical', 'uncertain', 'combined', 'integral-symptom', 'excludes1', 'redundant']);
+
 /** CodiEsp's gold codes are of the 2018 edition: by default the notes are coded against the release in force in 2018. */
 export const CODIESP_DATE = '2018-06-01';
 
@@ -29,6 +32,7 @@ interface EvalOptions {
   fold?: string;
   minConfidence?: string;
   predictions?: string;
+  withSuppressed?: boolean;
   json?: boolean;
 }
 
@@ -46,6 +50,7 @@ export function evalCommand(): Command {
       .option('--fold <k/n>', 'only the documents whose position in the split modulo n is k (held-out fold of scripts/mine-lexicon.mjs --fold)')
       .option('--min-confidence <x>', 'leave out suggestions below this confidence')
       .option('--predictions <file>', 'also write the ranked predictions (doc_id<TAB>code)')
+      .option('--with-suppressed', 'task D: rank the mentions the guidelines suppress (negated, history, uncertain, combined, integral, excludes1) after the suggestions, as CodiEsp codes mentions')
       .option('--json', 'JSON output')
       .action(async (opts: EvalOptions) => {
         const corpus = opts.corpus ?? defaultCodiEspDir();
@@ -77,7 +82,7 @@ export function evalCommand(): Command {
         const t0 = performance.now();
         for (const d of docs) {
           const r = coder.code(readFileSync(d.path), { setting: opts.setting as CodingSetting, ...(minConfidence !== undefined ? { minConfidence } : {}) });
-          predictions.set(d.id, r.codes.map((c) => c.code));
+          predictions.set(d.id, [...r.codes.map((c) => c.code), ...(opts.withSuppressed ? r.suppressed.filter((x) => MENTION_REASONS.has(x.suppression?.reason ?? '')).map((x) => x.code) : [])]);
         }
         const secs = (performance.now() - t0) / 1000;
         const score = scoreCodiEsp(gold, predictions, new CodeMatcher(coder.release));

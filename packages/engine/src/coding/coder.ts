@@ -50,6 +50,8 @@ const CONTEXT_TEXT: Record<ContextCategory, string> = {
   other: 'about someone other than the patient',
 };
 
+const DIAGNOSIS_CUE = /\b(diagnosis of|diagnosed (with|as)|diagnosis was|final diagnosis|impression)\b[^.;]*$/i;
+
 const BLOOD_RELATIVES = new Set(['mother', 'father', 'brother', 'sister', 'sibling', 'siblings', 'aunt', 'uncle', 'grandmother', 'grandfather', 'cousin', 'son', 'daughter', 'parents', 'parent', 'maternal', 'paternal', 'twin', 'children', 'grandparents']);
 
 interface Mention {
@@ -280,7 +282,7 @@ export class DiagnosisCoder {
       if (c.confidence < min) continue;
       out.push(this.toOutput(c, 'suggested'));
     }
-    this.sequence(out, setting, pregnant !== undefined);
+    this.sequence(out, setting, pregnant !== undefined, doc.text);
     const sup: CodedDiagnosis[] = [];
     for (const c of suppressed.values()) if (!suggested.has(c.code)) sup.push(this.toOutput(c, 'suppressed'));
     sup.sort((a, b) => (a.evidence[0]?.start ?? 0) - (b.evidence[0]?.start ?? 0) || a.code.localeCompare(b.code));
@@ -425,7 +427,7 @@ export class DiagnosisCoder {
   }
 
   /** First-listed (outpatient) or principal (inpatient) diagnosis first, then by confidence. */
-  private sequence(out: CodedDiagnosis[], setting: CodingSetting, pregnant: boolean): void {
+  private sequence(out: CodedDiagnosis[], setting: CodingSetting, pregnant: boolean, text: string): void {
     const priority = (c: CodedDiagnosis): number => {
       if (/^[VWXY]/.test(c.code) || c.code.startsWith('Z8') || c.code.startsWith('Z3A')) return -1;
       if (this.codeFirstMemo.get(c.code)) return -1;
@@ -433,6 +435,8 @@ export class DiagnosisCoder {
       if (pregnant && c.code.startsWith('O')) p += 1;
       if (c.evidence.some((e) => e.section === 'diagnoses' || e.section === 'assessment' || e.section === 'chief_complaint')) p += 0.15;
       if (!c.code.startsWith('R')) p += 0.1;
+      // "The diagnosis of …", "diagnosed with …": the note names its diagnosis.
+      if (c.evidence.some((e) => DIAGNOSIS_CUE.test(text.slice(Math.max(0, e.start - 60), e.start)))) p += 0.3;
       return p;
     };
     out.sort((a, b) => b.confidence - a.confidence || a.code.localeCompare(b.code));

@@ -66,7 +66,7 @@ const NEOPLASM_WORDS_URL = new URL('../../data/nlp/neoplasm-words.json', import.
 
 /** Words of neoplasm-table sites that do not name a site on their own ("wall", "upper"). */
 const GENERIC_SITE_WORDS = new Set(
-  ['wall', 'lower', 'upper', 'part', 'overlapping', 'lesion', 'specified', 'margin', 'surface', 'border', 'region', 'anterior', 'posterior', 'lateral', 'medial', 'inner', 'outer', 'middle', 'main', 'tip', 'body', 'base', 'junction', 'external', 'internal', 'left', 'right', 'skin', 'connective', 'tissue', 'soft', 'bone', 'cartilage', 'muscle', 'nerve', 'vessel', 'duct', 'gland', 'lymph', 'node', 'mucosa', 'membrane', 'sac', 'fold', 'floor', 'roof', 'angle', 'canal', 'cavity', 'process', 'orifice', 'ligament', 'fat', 'aspect', 'area', 'contiguous', 'sites', 'site', 'unspecified', 'other', 'multiple'].map((w) => termOf(w)),
+  ['wall', 'lower', 'upper', 'part', 'overlapping', 'lesion', 'specified', 'margin', 'surface', 'border', 'region', 'anterior', 'posterior', 'lateral', 'medial', 'inner', 'outer', 'middle', 'main', 'tip', 'body', 'base', 'junction', 'external', 'internal', 'left', 'right', 'skin', 'connective', 'tissue', 'soft', 'bone', 'cartilage', 'muscle', 'nerve', 'vessel', 'duct', 'gland', 'lymph', 'node', 'mucosa', 'membrane', 'sac', 'fold', 'floor', 'roof', 'angle', 'canal', 'cavity', 'process', 'orifice', 'ligament', 'fat', 'aspect', 'area', 'contiguous', 'sites', 'site', 'unspecified', 'other', 'multiple', 'large', 'small', 'cystic', 'metastatic', 'accessory', 'nec', 'primary', 'secondary', 'ill-defined', 'ill', 'defined'].map((w) => termOf(w)),
 );
 
 /** Optional qualifiers of main terms ("Fracture, traumatic" is any fracture not said to be pathological). */
