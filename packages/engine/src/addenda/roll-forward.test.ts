@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import '../modules.js';
@@ -21,6 +21,11 @@ import { CHANGES_FILE, REPORT_FILE, type SavedChanges, type SavedReport } from '
 // used like any other release. One run serves every test of this file.
 
 let run: Promise<{ home: string; report: RollForwardReport }> | undefined;
+// The written release (with its search index) is large: the temporary home goes when the file's tests are done.
+after(async () => {
+  const r = await run?.catch(() => undefined);
+  if (r) await rm(r.home, { recursive: true, force: true });
+});
 function rolled() {
   run ??= (async () => {
     // A home of its own that sees the compiled official ICD-10-CM releases of the test home.
