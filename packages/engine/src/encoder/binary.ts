@@ -42,6 +42,36 @@ export class SectionWriter {
     if (lookup) this.add(`${name}.hash`, hashSlots(list));
   }
 
+  /**
+   * A table of texts with many words in common (titles, index paths): each
+   * text is a run of ids into a dictionary of pieces, a piece being a word
+   * with the white space after it. Ids take 16 bits while the dictionary
+   * has fewer than 65,536 pieces.
+   */
+  addPieces(name: string, list: readonly string[]): void {
+    const dict: string[] = [];
+    const idOf = new Map<string, number>();
+    const start = new Uint32Array(list.length + 1);
+    const ids: number[] = [];
+    list.forEach((text, i) => {
+      start[i] = ids.length;
+      for (const piece of text.match(PIECE) ?? []) {
+        let id = idOf.get(piece);
+        if (id === undefined) {
+          id = dict.length;
+          dict.push(piece);
+          idOf.set(piece, id);
+        }
+        ids.push(id);
+      }
+    });
+    start[list.length] = ids.length;
+    this.addStrings(`${name}.dict`, dict);
+    this.add(`${name}.start`, start);
+    if (dict.length < 0x10000) this.add(`${name}.ids16`, Uint16Array.from(ids));
+    else this.add(`${name}.ids32`, Uint32Array.from(ids));
+  }
+
   build<H extends Omit<FileHeader, 'sections'>>(magic: number, header: H): Uint8Array {
     const align = (n: number) => (n + 7) & ~7;
     const full: FileHeader = { ...header, sections: {} };
@@ -108,9 +138,43 @@ export class SectionReader<H extends FileHeader> {
     return new Ctor(this.buf.buffer, this.base + s[0], s[1] / Ctor.BYTES_PER_ELEMENT);
   }
 
+  pieces(name: string): PieceTable {
+    const ids = this.has(`${name}.ids16`) ? this.view(`${name}.ids16`, Uint16Array) : this.view(`${name}.ids32`, Uint32Array);
+    return new PieceTable(this.strings(`${name}.dict`), this.view(`${name}.start`, Uint32Array), ids);
+  }
+
   strings(name: string): StringTable {
     const hashName = `${name}.hash`;
     return new StringTable(this.view(`${name}.blob`, Uint8Array), this.view(`${name}.offsets`, Uint32Array), this.has(hashName) ? this.view(hashName, Uint32Array) : undefined);
+  }
+}
+
+/** A word and the white space after it (or white space at the start): texts split into these join back unchanged. */
+const PIECE = /\s+|\S+\s*/g;
+
+/** Texts written by addPieces: decoded by joining their pieces (each piece decoded once, when first needed). */
+export class PieceTable {
+  private readonly decoded: Array<string | undefined>;
+
+  constructor(
+    private readonly dict: StringTable,
+    private readonly start: Uint32Array,
+    private readonly ids: Uint16Array | Uint32Array,
+  ) {
+    this.decoded = new Array<string | undefined>(dict.length);
+  }
+
+  get length(): number {
+    return this.start.length - 1;
+  }
+
+  at(i: number): string {
+    let out = '';
+    for (let k = this.start[i]!; k < this.start[i + 1]!; k++) {
+      const id = this.ids[k]!;
+      out += this.decoded[id] ??= this.dict.at(id);
+    }
+    return out;
   }
 }
 

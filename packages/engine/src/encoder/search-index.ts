@@ -1,4 +1,4 @@
-import { SectionReader, SectionWriter, type FileHeader, type StringTable } from './binary.js';
+import { SectionReader, SectionWriter, type FileHeader, type PieceTable, type StringTable } from './binary.js';
 import { stem } from './stem.js';
 import { buildDeletionIndex, corrections as findCorrections, type Correction } from './spell.js';
 import { INSTRUCTION_WORDS, STOPWORDS, words as wordsOf } from './tokenize.js';
@@ -19,7 +19,7 @@ import { INSTRUCTION_WORDS, STOPWORDS, words as wordsOf } from './tokenize.js';
  */
 
 export const SEARCH_FILE = 'search.bin';
-export const SEARCH_FORMAT = 2;
+export const SEARCH_FORMAT = 3;
 const MAGIC = 0x4953434d; // "MCSI"
 
 /** Where an entry's text comes from. */
@@ -308,7 +308,7 @@ export class SearchIndexBuilder {
 
     const w = new SectionWriter();
     w.addStrings('code', docList.map((d) => d.code));
-    w.addStrings('title', docList.map((d) => d.title));
+    w.addPieces('title', docList.map((d) => d.title));
     w.add('docFlags', new Uint8Array(docList.map((d) => (d.billable ? 1 : 0))));
     w.add('docKind', new Uint8Array(docList.map((d) => kindIndex.get(d.kind)!)));
     w.add('docChapter', new Uint8Array(docList.map((d) => (d.chapter ? chapterIndex.get(d.chapter)! : 255))));
@@ -320,7 +320,7 @@ export class SearchIndexBuilder {
     w.add('textTail', textTail);
     w.add('nodeParent', Int32Array.from(nodeParent));
     w.add('nodeText', Uint32Array.from(nodeText));
-    w.addStrings('str', strs);
+    w.addPieces('str', strs);
     w.add('tokStart', tokStart);
     w.add('toks', toks);
     w.addStrings('vocab', vocab, true);
@@ -356,8 +356,8 @@ export class SearchIndexBuilder {
 export class SearchIndex {
   readonly header: SearchIndexHeader;
   private readonly codes: StringTable;
-  private readonly titles: StringTable;
-  private readonly strs: StringTable;
+  private readonly titles: PieceTable;
+  private readonly strs: PieceTable;
   private readonly vocabTable: StringTable;
   private readonly wordTable: StringTable;
   readonly docFlags: Uint8Array;
@@ -390,8 +390,8 @@ export class SearchIndex {
     const header = r.header;
     this.header = header;
     this.codes = r.strings('code');
-    this.titles = r.strings('title');
-    this.strs = r.strings('str');
+    this.titles = r.pieces('title');
+    this.strs = r.pieces('str');
     this.vocabTable = r.strings('vocab');
     this.wordTable = r.strings('word');
     this.docFlags = r.view('docFlags', Uint8Array);
