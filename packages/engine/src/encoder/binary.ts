@@ -149,6 +149,8 @@ export class SectionReader<H extends FileHeader> {
   }
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** A word and the white space after it (or white space at the start): texts split into these join back unchanged. */
 const PIECE = /\s+|\S+\s*/g;
 
@@ -291,13 +293,31 @@ export class StringTable {
     return true;
   }
 
+  /**
+   * Order of string i against an ASCII string: for ASCII, UTF-8 bytes sort as
+   * code units do, and a byte of a longer UTF-8 sequence (0x80 and up) sorts
+   * after every ASCII character, as its character does.
+   */
+  private compareAscii(i: number, s: string): number {
+    const start = this.offsets[i]!;
+    const len = this.offsets[i + 1]! - start;
+    const n = Math.min(len, s.length);
+    const text = this.text;
+    for (let k = 0; k < n; k++) {
+      const d = text[start + k]! - s.charCodeAt(k);
+      if (d !== 0) return d;
+    }
+    return len - s.length;
+  }
+
   /** Position of the first string >= s in a table sorted by code unit order. */
   lowerBound(s: string): number {
     let lo = 0;
     let hi = this.length;
+    const ascii = ASCII.test(s);
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.at(mid) < s) lo = mid + 1;
+      if (ascii ? this.compareAscii(mid, s) < 0 : this.at(mid) < s) lo = mid + 1;
       else hi = mid;
     }
     return lo;
