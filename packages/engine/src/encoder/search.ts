@@ -79,6 +79,7 @@ interface Scratch {
   termSlot: Int32Array;
   termWeight: Float64Array;
   heap: Int32Array;
+  heapScore: Float32Array;
   docBest: Float32Array;
   docEntry: Int32Array;
   docTouched: Uint32Array;
@@ -94,6 +95,7 @@ function scratchOf(ix: SearchIndex): Scratch {
       termSlot: new Int32Array(ix.termCount).fill(-1),
       termWeight: new Float64Array(ix.termCount),
       heap: new Int32Array(RESCORE),
+      heapScore: new Float32Array(RESCORE),
       docBest: new Float32Array(ix.docCount),
       docEntry: new Int32Array(ix.docCount).fill(-1),
       docTouched: new Uint32Array(ix.docCount),
@@ -222,39 +224,49 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
       }
     }
   }
-  // Keep the best RESCORE candidates (a bounded min-heap on score).
+  // Keep the best RESCORE candidates (a bounded min-heap on score, the scores beside it); clear the scores read.
   const heap = s.heap;
+  const heapScore = s.heapScore;
   let size = 0;
   for (let i = 0; i < nTouched; i++) {
     const e = touched[i]!;
+    const a = na[2 * e + 1]!;
+    na[2 * e + 1] = 0;
     if (size < RESCORE) {
       heap[size] = e;
+      heapScore[size] = a;
       let k = size++;
       while (k > 0) {
         const parent = (k - 1) >> 1;
-        if (!(na[2 * heap[k]! + 1]! < na[2 * heap[parent]! + 1]!)) break;
+        if (!(heapScore[k]! < heapScore[parent]!)) break;
         const x = heap[k]!;
         heap[k] = heap[parent]!;
         heap[parent] = x;
+        const y = heapScore[k]!;
+        heapScore[k] = heapScore[parent]!;
+        heapScore[parent] = y;
         k = parent;
       }
-    } else if (na[2 * e + 1]! > na[2 * heap[0]! + 1]!) {
+    } else if (a > heapScore[0]!) {
       heap[0] = e;
+      heapScore[0] = a;
       for (let k = 0; ; ) {
         const l = 2 * k + 1;
         const r = l + 1;
         let m = k;
-        if (l < size && na[2 * heap[l]! + 1]! < na[2 * heap[m]! + 1]!) m = l;
-        if (r < size && na[2 * heap[r]! + 1]! < na[2 * heap[m]! + 1]!) m = r;
+        if (l < size && heapScore[l]! < heapScore[m]!) m = l;
+        if (r < size && heapScore[r]! < heapScore[m]!) m = r;
         if (m === k) break;
         const x = heap[k]!;
         heap[k] = heap[m]!;
         heap[m] = x;
+        const y = heapScore[k]!;
+        heapScore[k] = heapScore[m]!;
+        heapScore[m] = y;
         k = m;
       }
     }
   }
-  for (let i = 0; i < nTouched; i++) na[2 * touched[i]! + 1] = 0;
 
   // Second pass: full score of each candidate from its token list.
   const slot = s.termSlot;
