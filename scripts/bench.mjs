@@ -146,10 +146,20 @@ if (mode === 'search') {
       const u = process.cpuUsage(c);
       cpu.push((u.user + u.system) / 1000);
     }
+    // Two more rounds, each query's best wall time kept: what a query costs when nothing else takes the core.
+    const best = [...wall];
+    for (let round = 0; round < 2; round++) {
+      list.forEach((q, i) => {
+        const s = process.hrtime.bigint();
+        fn(q);
+        best[i] = Math.min(best[i], Number(process.hrtime.bigint() - s) / 1e6);
+      });
+    }
     wall.sort((a, b) => a - b);
     cpu.sort((a, b) => a - b);
+    best.sort((a, b) => a - b);
     const q = (arr, p) => arr[Math.min(arr.length - 1, Math.floor(p * arr.length))].toFixed(3);
-    return `p50 ${q(wall, 0.5)} ms, p99 ${q(wall, 0.99)} ms (CPU time: p50 ${q(cpu, 0.5)} ms, p99 ${q(cpu, 0.99)} ms)`;
+    return `p50 ${q(wall, 0.5)} ms, p99 ${q(wall, 0.99)} ms (CPU time: p50 ${q(cpu, 0.5)} ms, p99 ${q(cpu, 0.99)} ms; best of 3 runs per query: p50 ${q(best, 0.5)} ms, p99 ${q(best, 0.99)} ms)`;
   };
   const s = time((q) => searchLoaded(loaded, q, { limit: 20 }), queries);
   console.log(`search structures: opened in ${loadMs.toFixed(0)} ms (${sizes.join(', ')}); index walk books in ${walkLoadMs.toFixed(0)} ms (ICD-10-CM release itself: ${releaseMs.toFixed(0)} ms)`);
