@@ -38,7 +38,7 @@ async function indexFileFor(id: string, kind: IndexKind, output: CompiledOutput,
 registerPostCompile(async (group: ReleaseGroup, output: CompiledOutput, ctx: CompileContext) => {
   const id = group.id;
   const from = output.effectiveFrom ?? releaseSpan(group.key).from;
-  const step = ctx.progress.step(`search index for ${id}`);
+  const step = ctx.progress.step(`encoder files for ${id}`);
   let bytes: Uint8Array | undefined;
   switch (group.key.system) {
     case 'icd10cm': {
@@ -68,14 +68,19 @@ registerPostCompile(async (group: ReleaseGroup, output: CompiledOutput, ctx: Com
       break;
     }
   }
-  step.done(bytes ? `${(bytes.byteLength / 1048576).toFixed(1)} MB` : 'none');
   const files: Record<string, Uint8Array> = bytes ? { [SEARCH_FILE]: bytes } : {};
   // The index publications this release holds, in the compact form the walk reads (borrowers read the holder's).
+  let walkBytes = 0;
   if (group.key.system === 'icd10cm') {
     for (const kind of ['index', 'eindex', 'drug', 'neoplasm'] as const) {
       const own = output.files[INDEX_FILES[kind]] as CompiledIndexFile | undefined;
-      if (own) files[WALK_FILES[kind]] = buildWalkFile(own, id);
+      if (!own) continue;
+      const walk = buildWalkFile(own, id);
+      files[WALK_FILES[kind]] = walk;
+      walkBytes += walk.byteLength;
     }
   }
+  const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+  step.done(`${bytes ? mb(bytes.byteLength) : 'none'}${walkBytes ? `, index walk files ${mb(walkBytes)}` : ''}`);
   return Object.keys(files).length ? files : undefined;
 });
