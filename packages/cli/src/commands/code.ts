@@ -117,7 +117,7 @@ export async function codeFiles(
     lastReport = now;
     const secs = (now - started) / 1000;
     const rate = secs > 0 ? done / secs : 0;
-    process.stderr.write(`${final ? '' : '\r'}  coded ${done}/${paths.length} notes (${rate.toFixed(0)} notes/s, ${jobs} thread${jobs === 1 ? '' : 's'})${final ? '\n' : ''}`);
+    process.stderr.write(`\r  coded ${done}/${paths.length} notes (${rate.toFixed(0)} notes/s, ${jobs} thread${jobs === 1 ? '' : 's'})${final ? '\n' : ''}`);
   };
   const workerUrl = new URL('./code-worker.js', import.meta.url);
   await new Promise<void>((resolveAll, reject) => {

@@ -77,8 +77,20 @@ interface Candidate {
  * its plural): stems alone join words that name different things ("teeth" and
  * "teething", "faced" and "face").
  */
+const surfaceMemo = new Map<string, boolean>();
+
 function surfaceAgrees(norm: string, m: ConceptMatch): boolean {
   if (m.source === 'lexicon' || m.source === 'mined') return true;
+  const key = `${m.label}\u0000${norm}`;
+  let v = surfaceMemo.get(key);
+  if (v === undefined) {
+    v = surfaceAgreesUncached(norm, m);
+    if (surfaceMemo.size < 100_000) surfaceMemo.set(key, v);
+  }
+  return v;
+}
+
+function surfaceAgreesUncached(norm: string, m: ConceptMatch): boolean {
   const head = m.label.split(' > ')[0]!.replace(/\([^)]*\)/g, ' ');
   const words = head.toLowerCase().split(/[^a-z0-9']+/).filter(Boolean);
   const last = m.label.split(' > ').pop()!.toLowerCase().split(/[^a-z0-9']+/).filter(Boolean);
@@ -110,8 +122,23 @@ export class DiagnosisCoder {
   code(text: string | Uint8Array, opts: CodeOptions = {}): DiagnosisCoding {
     const setting = opts.setting ?? 'outpatient';
     const doc = parseDocument(text, opts);
-    const matches = this.dictionary.match(doc).filter((m) => m.subsumedBy === undefined);
-    const docTerms = this.documentTerms(doc);
+    const termIds = this.dictionary.termsOf(doc);
+    const matches = this.dictionary.match(doc, termIds).filter((m) => m.subsumedBy === undefined);
+    // The matching term of each token, once per note (undefined for punctuation and stop words).
+    // (Words outside the dictionary's vocabulary cannot tell codes apart, so the dictionary's term ids serve.)
+    const vocab = this.dictionary.vocab;
+    const tokenTerms: Array<string | string[] | undefined> = new Array(doc.tokens.length);
+    const docTerms = new Set<string>();
+    for (let i = 0; i < termIds.length; i++) {
+      const x = termIds[i]!;
+      if (typeof x === 'number') {
+        if (x >= 0) docTerms.add((tokenTerms[i] = vocab[x]!));
+      } else {
+        const list = x.map((id) => vocab[id]!);
+        tokenTerms[i] = list;
+        for (const w of list) docTerms.add(w);
+      }
+    }
     const pregnant = this.pregnancy(doc, docTerms);
     const sentenceTerms = new Map<number, Set<string>>();
     const triggersOf = new Map<number, ContextTrigger[]>();
@@ -123,8 +150,9 @@ export class DiagnosisCoder {
       if (!near) {
         near = new Set();
         for (let i = sentence.firstToken; i < sentence.endToken; i++) {
-          const t = doc.tokens[i]!;
-          if (t.kind !== 'punct' && !isStopWord(t.norm)) near.add(termOf(t.norm));
+          const x = tokenTerms[i];
+          if (typeof x === 'string') near.add(x);
+          else if (x) for (const w of x) near.add(w);
         }
         sentenceTerms.set(m.sentence, near);
       }
@@ -314,13 +342,6 @@ export class DiagnosisCoder {
     else c = (SOURCE_CONFIDENCE[m.source] ?? 0.6) + (m.contiguous ? 0.08 : -0.08) + Math.min(0.12, 0.03 * (m.size - 1));
     if (section === 'diagnoses' || section === 'assessment') c += 0.05;
     return Math.max(0.05, Math.min(0.97, c));
-  }
-
-  /** Matching terms of the whole note, plus the trimester when the weeks of gestation are written. */
-  private documentTerms(doc: ClinicalDocument): Set<string> {
-    const out = new Set<string>();
-    for (const t of doc.tokens) if (t.kind !== 'punct' && !isStopWord(t.norm)) out.add(termOf(t.norm));
-    return out;
   }
 
   /** Weeks of gestation when the note is about a pregnant patient. */

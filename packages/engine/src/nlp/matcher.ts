@@ -75,6 +75,8 @@ export class ConceptDictionary {
   private readonly wordIds = new Map<string, number>();
   /** Token positions that carry several terms (expanded abbreviations) in the document being matched. */
   private readonly multi = new Set<number>();
+  /** Term ids of the sentence being matched, ascending. */
+  private sentenceTerms: number[] = [];
 
   constructor(readonly data: CompiledConcepts) {
     this.vocab = data.vocab;
@@ -144,8 +146,7 @@ export class ConceptDictionary {
   }
 
   /** Every match in the document, sentence by sentence; subsumed matches are marked, not dropped. */
-  match(doc: ClinicalDocument): ConceptMatch[] {
-    const terms = this.termsOf(doc);
+  match(doc: ClinicalDocument, terms: Array<number | number[]> = this.termsOf(doc)): ConceptMatch[] {
     const all: ConceptMatch[] = [];
     this.multi.clear();
     terms.forEach((x, i) => typeof x !== 'number' && this.multi.add(i));
@@ -188,6 +189,7 @@ export class ConceptDictionary {
         }
         return best;
       };
+      this.sentenceTerms = [...positions.keys()].sort((a, b) => a - b);
       const found: ConceptMatch[] = [];
       for (let p = s.firstToken; p < s.endToken; p++) {
         const x = terms[p]!;
@@ -219,28 +221,36 @@ export class ConceptDictionary {
     sentence: number,
     out: ConceptMatch[],
   ): void {
-    for (let k = this.entryStart[node]!; k < this.entryStart[node + 1]!; k++) {
+    const firstEntry = this.entryStart[node]!;
+    const endEntry = this.entryStart[node + 1]!;
+    let sorted: number[] | undefined;
+    let gaps = 0;
+    let commas = 0;
+    let attached = true;
+    for (let k = firstEntry; k < endEntry; k++) {
       const entry = this.entryOf[k]!;
-      const sorted = [...new Set(positions)].sort((a, b) => a - b);
+      if (!sorted) {
+        // The same words for every entry of the node: measured once.
+        sorted = [...new Set(positions)].sort((a, b) => a - b);
+        for (let i = sorted[0]!; i <= sorted[sorted.length - 1]!; i++) {
+          const t = doc.tokens[i]!;
+          if (sorted.includes(i)) continue;
+          if (t.kind === 'punct') {
+            if (t.text === ',' || t.text === '(' || t.text === ')') commas++;
+          } else if (!isStopWord(t.norm)) gaps++;
+        }
+        attached = numbersAttached(doc, sorted);
+      }
       const size = this.entrySize[entry]!;
       const span = sorted[sorted.length - 1]! - sorted[0]! + 1;
       if (span > 2 * size + 3) continue;
-      let gaps = 0;
-      let commas = 0;
-      for (let i = sorted[0]!; i <= sorted[sorted.length - 1]!; i++) {
-        const t = doc.tokens[i]!;
-        if (sorted.includes(i)) continue;
-        if (t.kind === 'punct') {
-          if (t.text === ',' || t.text === '(' || t.text === ')') commas++;
-        } else if (!isStopWord(t.norm)) gaps++;
-      }
       // Words of a key scattered over a list ("arrhythmia, not murmurs") do not make a concept.
       if (gaps > 0 && commas > 0) continue;
       if (gaps > size) continue;
       // Learned phrases were seen as runs of words; they match only as runs.
       if (gaps > 0 && this.entrySource[entry] === MINED) continue;
       // A number qualifies the word next to it ("stage 2", "type 2"): it must stand by another word of the key.
-      if (!numbersAttached(doc, sorted)) continue;
+      if (!attached) continue;
       const manif = this.entryManif[entry];
       out.push({
         entry,
@@ -260,14 +270,30 @@ export class ConceptDictionary {
     }
     const from = this.edgeStart[node]!;
     const to = this.edgeStart[node + 1]!;
-    for (let e = from; e < to; e++) {
+    if (from === to) return;
+    const follow = (e: number) => {
       const term = this.edgeTerm[e]!;
-      if (term <= last) continue;
       const q = near(term, p);
-      if (q < 0 || (positions.includes(q) && !this.multi.has(q))) continue;
+      if (q < 0 || (positions.includes(q) && !this.multi.has(q))) return;
       positions.push(q);
       this.walk(this.edgeChild[e]!, anchor, term, positions, p, near, doc, sentence, out);
       positions.pop();
+    };
+    if (to - from > this.sentenceTerms.length) {
+      // Many edges, few words in the sentence: look each word up among the edges.
+      for (const term of this.sentenceTerms) {
+        if (term <= last) continue;
+        let lo = from;
+        let hi = to;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (this.edgeTerm[mid]! < term) lo = mid + 1;
+          else hi = mid;
+        }
+        if (lo < to && this.edgeTerm[lo] === term) follow(lo);
+      }
+    } else {
+      for (let e = from; e < to; e++) if (this.edgeTerm[e]! > last) follow(e);
     }
   }
 }
