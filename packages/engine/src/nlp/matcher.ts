@@ -75,6 +75,8 @@ export class ConceptDictionary {
   private readonly wordIds = new Map<string, number>();
   /** Token positions that carry several terms (expanded abbreviations) in the document being matched. */
   private readonly multi = new Set<number>();
+  /** Length of the longest abbreviation (longer words are not looked up as abbreviations). */
+  private longestAbbreviation = 0;
   /** Term ids of the sentence being matched, ascending. */
   private sentenceTerms: number[] = [];
 
@@ -102,6 +104,7 @@ export class ConceptDictionary {
       if (ids.length) this.abbreviations.set(abbr, ids);
     }
     for (const [abbr, sections] of Object.entries(syn.ambiguous)) this.ambiguous.set(abbr, new Set(sections));
+    for (const k of this.abbreviations.keys()) this.longestAbbreviation = Math.max(this.longestAbbreviation, k.length);
   }
 
   get size(): number {
@@ -129,7 +132,7 @@ export class ConceptDictionary {
         out[tok.index] = -1;
         continue;
       }
-      const abbr = this.abbreviations.get(tok.norm);
+      const abbr = tok.norm.length <= this.longestAbbreviation ? this.abbreviations.get(tok.norm) : undefined;
       if (abbr) {
         const allowed = this.ambiguous.get(tok.norm);
         const section = doc.sections[doc.sentences[tok.sentence]?.section ?? 0]?.kind as SectionKind | undefined;
