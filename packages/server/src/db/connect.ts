@@ -39,6 +39,9 @@ export async function connect(opts: ConnectOptions = {}): Promise<Db> {
   let db: Db;
   if (isPostgresUrl(opts.url)) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // An idle client whose connection the server ends (restart, failover, a dropped
+    // database) is discarded by the pool; without a listener the error would crash the process.
+    pool.on('error', (e) => process.emitWarning(`PostgreSQL connection closed: ${e.message}`, { code: 'MEDCODER_PG_IDLE' }));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     db = { kysely, dialect: 'postgres', where: opts.url.replace(/\/\/[^@/]*@/, '//'), close: () => kysely.destroy() };
   } else {
