@@ -98,7 +98,7 @@ export interface CodeRange {
   to: string;
 }
 
-const REF = /\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?)-?(?:\s*[-–]\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?)-?)?/g;
+const REF = /\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?)(?:\s*[-–]\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?))?-?/g;
 
 const refMemo = new Map<string, CodeRange[]>();
 

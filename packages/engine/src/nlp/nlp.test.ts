@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseDocument } from '../document/document.js';
+import { contextRules, type ContextCategory } from './context.js';
+import { phraseTerms } from './keys.js';
+import { termOf } from './normalize.js';
+import { mainTermTerms } from './dictionary.js';
+
+/** Categories governing the words of `target` in a one-sentence note. */
+function contextOf(text: string, target: string): ContextCategory[] {
+  const doc = parseDocument(text);
+  const rules = contextRules();
+  const start = text.indexOf(target);
+  const words = doc.tokens.filter((t) => t.start >= start && t.end <= start + target.length).map((t) => t.index);
+  const s = doc.sentences[doc.tokens[words[0]!]!.sentence]!;
+  return rules.governing(doc, rules.triggersIn(doc, s.firstToken, s.endToken), s.endToken, words).map((t) => t.category).sort();
+}
+
+test('context triggers: direction, scope, terminators and pseudo-triggers from data/nlp/context.json', () => {
+  assert.deepEqual(contextOf('No fever, chills or night sweats.', 'night sweats'), ['negated']);
+  assert.deepEqual(contextOf('No fever but productive cough.', 'productive cough'), []);
+  assert.deepEqual(contextOf('Pneumonia was ruled out.', 'Pneumonia'), ['negated']);
+  assert.deepEqual(contextOf('Possible early appendicitis.', 'appendicitis'), ['uncertain']);
+  assert.deepEqual(contextOf('History of colon cancer.', 'colon cancer'), ['historical']);
+  assert.deepEqual(contextOf('Family history of diabetes.', 'diabetes'), ['family']);
+  assert.deepEqual(contextOf('Return if chest pain recurs.', 'chest pain'), ['hypothetical']);
+  assert.deepEqual(contextOf('Her husband has tuberculosis.', 'tuberculosis'), ['other']);
+  // "no increase" is a pseudo-trigger: it negates nothing.
+  assert.deepEqual(contextOf('No increase in abdominal pain.', 'abdominal pain'), []);
+  // A trigger between the words of a mention governs the words after it.
+  assert.deepEqual(contextOf('Abdomen soft, without masses.', 'masses'), ['negated']);
+});
+
+test('normalisation: stems join noun and adjective, inflammations keep their name, British spellings', () => {
+  assert.equal(termOf('diabetic'), termOf('diabetes'));
+  assert.equal(termOf('hypertensive'), termOf('hypertension'));
+  assert.equal(termOf('fractures'), termOf('fracture'));
+  assert.notEqual(termOf('cervicitis'), termOf('cervical'));
+  assert.notEqual(termOf('hepatitis'), termOf('hepatic'));
+  assert.equal(termOf('oedema'), termOf('edema'));
+  assert.equal(termOf('haemorrhage'), termOf('hemorrhage'));
+  assert.equal(termOf('tumour'), termOf('tumor'));
+  assert.equal(termOf('kidney'), termOf('renal'));
+  assert.deepEqual(phraseTerms('Disease of the kidney, unspecified (NOS)'), [termOf('disease'), termOf('kidney')]);
+});
+
+test('main terms: restating parts are alternatives, qualifying parts are required', () => {
+  assert.deepEqual(mainTermTerms('Diabetes, diabetic (mellitus) (sugar)'), [termOf('diabetes')]);
+  assert.deepEqual(mainTermTerms('Fracture, traumatic (abduction)'), [termOf('fracture')]);
+  assert.deepEqual(mainTermTerms('Fracture, pathological'), [termOf('fracture'), termOf('pathological')]);
+});
