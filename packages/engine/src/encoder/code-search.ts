@@ -8,7 +8,7 @@ import { releasesDir } from '../releases/store.js';
 import { isCodeSystem, SYSTEM_LABELS, type CodeSystem } from '../systems.js';
 import { queryRewriter } from './abbreviations.js';
 import { stem } from './stem.js';
-import { codePrefix, rank, rankBound, resolveTerms, type QueryTerm } from './search.js';
+import { codePrefix, prepareRanking, rank, rankBound, resolveTerms, type QueryTerm } from './search.js';
 import { SEARCH_FILE, SearchIndex, type EntryKind } from './search-index.js';
 import { MAX_QUERY_CHARS } from './tokenize.js';
 
@@ -83,7 +83,10 @@ export function searchIndexOf(cs: CodeSets, releaseId: string): Promise<SearchIn
       } catch (e) {
         throw new MedcoderError('RELEASE_CORRUPT', `cannot read ${path}: ${(e as Error).message}; run "medcoder codesets import --force"`, { path }, { cause: e });
       }
-      return new SearchIndex(bytes, path);
+      const index = new SearchIndex(bytes, path);
+      // The ranking's scratch arrays now, so the first query costs what the others do.
+      prepareRanking(index);
+      return index;
     })();
     p.catch(() => perHome.delete(releaseId));
     perHome.set(releaseId, p);

@@ -98,13 +98,6 @@ function tokensOf(text: string): TextTokens {
   return memo;
 }
 
-/** Tokens of a text as stems, stopwords and NEC/NOS left out; `surface` collects the folded words seen. */
-export function textTerms(text: string, surface?: (word: string) => void): string[] {
-  const t = tokensOf(text);
-  if (surface) for (const w of t.surface) surface(w);
-  return t.terms.slice();
-}
-
 export class SearchIndexBuilder {
   private readonly docs = new Map<string, SearchDocInput>();
   private readonly entries: SearchEntryInput[] = [];

@@ -1,3 +1,5 @@
+import { hash32 } from './binary.js';
+
 /**
  * Typo tolerance by deletion neighbourhoods (the SymSpell idea): a word and
  * every form of it with one letter deleted are hashed at build time; a query
@@ -11,16 +13,6 @@
 export const MIN_TYPO_LENGTH = 4;
 /** Words at least this long may be two edits away. */
 export const TWO_EDIT_LENGTH = 8;
-
-/** 32-bit FNV-1a hash of a string's UTF-16 code units. */
-export function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /** The word and its one-letter deletions (distinct). */
 export function deletions(word: string): string[] {

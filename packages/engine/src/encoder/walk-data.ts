@@ -1,4 +1,4 @@
-import { normalizeTitle, openIndex, type AlphabeticIndex, type CompiledIndexFile, type IndexKind, type IndexTerm } from '../icd10cm/alphabetic-index.js';
+import { normalizeTitle, openIndex, type CompiledIndexFile, type IndexKind, type IndexTerm } from '../icd10cm/alphabetic-index.js';
 import { hash32, SectionReader, SectionWriter, type FileHeader, type StringTable } from './binary.js';
 import { resolveReference, type DrugUse, type NeoplasmBehavior } from './references.js';
 import { titleWords } from './walker.js';
@@ -580,10 +580,3 @@ export class WalkBook {
     }
   }
 }
-
-/** The main-term first comma part, as coders write index paths. */
-export function displayFirst(title: string): string {
-  return title.split(',')[0]!.trim();
-}
-
-export type { AlphabeticIndex };
