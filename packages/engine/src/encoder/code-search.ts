@@ -198,7 +198,7 @@ export function searchLoaded(loaded: readonly LoadedSearch[], query: string, opt
     for (const t of terms) {
       if (t.replacedBy && !corrected.has(t.surface)) corrected.set(t.surface, t.replacedBy);
     }
-    return { l, terms, bound: rankBound(terms), hits: [] as Array<{ doc: number; entry: number; score: number }> };
+    return { l, terms, bound: rankBound(l.index, terms), hits: [] as Array<{ doc: number; entry: number; score: number }> };
   });
   // Systems that could score highest first; a system whose bound is below the limit-th score found cannot place a hit.
   const scores: number[] = [];

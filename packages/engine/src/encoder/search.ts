@@ -157,23 +157,52 @@ function bm25(tf: number, len: number, avg: number): number {
   return (t * (K1 + 1)) / (t + K1 * (1 - B + (B * len) / avg));
 }
 
+/** Largest BM25 term factor per term id (NaN until first asked): tf (K1 + 1) / (tf + norm) over the term's postings. */
+const termPeaks = new WeakMap<SearchIndex, Float32Array>();
+
+function termPeak(ix: SearchIndex, term: number): number {
+  let peaks = termPeaks.get(ix);
+  if (!peaks) termPeaks.set(ix, (peaks = new Float32Array(ix.termCount).fill(NaN)));
+  let peak = peaks[term]!;
+  if (Number.isNaN(peak)) {
+    const norm = scratchOf(ix).normAcc;
+    let best = 0;
+    for (let p = ix.postStart[term]!; p < ix.postStart[term + 1]!; p++) {
+      const tf = ix.postTf[p]! || 0.5;
+      const v = (tf * (K1 + 1)) / (tf + norm[2 * ix.postEntry[p]!]!);
+      if (v > best) best = v;
+    }
+    // Stored as float32: round up so the bound stays above every factor it stands for.
+    peaks[term] = best * (1 + 1e-6);
+    peak = peaks[term]!;
+  }
+  return peak;
+}
+
 /**
- * Most any document of an index can score for resolved terms (see rank): BM25
- * stays below K1 + 1 per term, the query coverage is at most what the terms
- * with alternatives in this index cover, and the other factors are at most
- * their largest values. A system whose bound is below the scores already
- * found cannot place a hit.
+ * Most any document of an index can score for resolved terms (see rank): each
+ * word adds at most its weight times its idf times the largest BM25 factor
+ * its alternatives reach (over the entries of their postings), the query coverage is at most what the
+ * terms with alternatives in this index cover, and the other factors are at
+ * most their largest values. A system whose bound is below the scores
+ * already found cannot place a hit.
  */
-export function rankBound(terms: readonly QueryTerm[]): number {
+export function rankBound(ix: SearchIndex, terms: readonly QueryTerm[]): number {
   let totalIdf = 0;
   let score = 0;
   let covered = 0;
   for (const t of terms) {
     if (!t.optional) totalIdf += t.idf;
+    // An entry may hold several alternatives of one word: their occurrences add up in one factor, which is
+    // at most the sum of their peaks (the factor is concave in tf and 0 at 0) and never reaches K1 + 1.
     let w = 0;
-    for (const a of t.alts) if (a.weight > w) w = a.weight;
+    let peaks = 0;
+    for (const a of t.alts) {
+      if (a.weight > w) w = a.weight;
+      peaks += termPeak(ix, a.term);
+    }
     if (w === 0) continue;
-    score += (t.optional ? 0.3 : 1) * w * t.idf * (K1 + 1);
+    score += (t.optional ? 0.3 : 1) * w * t.idf * Math.min(K1 + 1, peaks);
     if (!t.optional) covered += t.idf * Math.min(1, w + 0.1);
   }
   if (totalIdf === 0) return 0;
