@@ -203,6 +203,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('patients_name').on('patients').column('name').execute();
       },
     },
+    '0003_worklist_setting_counts': {
+      // counts per status within one setting read only this index
+      async up(db: Kysely<any>) {
+        await db.schema.createIndex('encounters_setting_status').on('encounters').columns(['setting', 'status']).execute();
+      },
+    },
   };
 }
 
