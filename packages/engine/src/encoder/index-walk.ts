@@ -177,6 +177,9 @@ function stepsFrom(list: readonly WalkStep[], tail: Steps | undefined = undefine
 interface BookWords {
   stem: Int32Array;
   num: Int32Array;
+  /** Phrase words by stem id, as bit masks: words with that stem, and words with that stem or number. */
+  byStem: Map<number, number>;
+  byStemOrNumber: Map<number, number>;
   /** Stems of the book that extend the word's stem (partial match), as an id range; and those it extends. */
   extLo: Int32Array;
   extHi: Int32Array;
@@ -218,12 +221,18 @@ class PhraseView {
       return b;
     }
     const n = this.n;
-    b = { stem: new Int32Array(n), num: new Int32Array(n).fill(-1), extLo: new Int32Array(n), extHi: new Int32Array(n), pre: [], long: new Uint8Array(n) };
+    b = { stem: new Int32Array(n), num: new Int32Array(n).fill(-1), byStem: new Map(), byStemOrNumber: new Map(), extLo: new Int32Array(n), extHi: new Int32Array(n), pre: [], long: new Uint8Array(n) };
     const stems = book.stems;
     for (let i = 0; i < n; i++) {
       const w = this.p.words[i]!;
       b.stem[i] = stems.find(w.stem);
       if (w.number) b.num[i] = stems.find(w.number);
+      const bit = 1 << i;
+      if (b.stem[i]! >= 0) {
+        b.byStem.set(b.stem[i]!, (b.byStem.get(b.stem[i]!) ?? 0) | bit);
+        b.byStemOrNumber.set(b.stem[i]!, (b.byStemOrNumber.get(b.stem[i]!) ?? 0) | bit);
+      }
+      if (b.num[i]! >= 0) b.byStemOrNumber.set(b.num[i]!, (b.byStemOrNumber.get(b.num[i]!) ?? 0) | bit);
       const pre: number[] = [];
       if (w.stem.length >= 6) {
         b.long[i] = 1;
@@ -286,14 +295,9 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): nu
   let numbers: number[] | undefined;
   for (let k = from; k < reqEnd; k++) {
     const r = tw[k]!;
-    let hit = -1;
-    for (let i = 0; i < n; i++) {
-      if (u & (1 << i)) continue;
-      if (bw.stem[i] === r || bw.num[i] === r) {
-        hit = i;
-        break;
-      }
-    }
+    // The first unused word with this stem (or number): the lowest bit of the mask.
+    const avail = (bw.byStemOrNumber.get(r) ?? 0) & ~u;
+    let hit = avail ? 31 - Math.clz32(avail & -avail) : -1;
     // Stems that only differ in their ending ("myocardi"/"myocardium"): a weaker match.
     let partial = false;
     if (hit < 0 && book.stems.byteLength(r) >= 6) {
@@ -327,14 +331,11 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): nu
     }
   }
   for (let k = reqEnd; k < to; k++) {
-    const o = tw[k]!;
-    for (let i = 0; i < n; i++) {
-      if (u & (1 << i)) continue;
-      if (bw.stem[i] === o) {
-        u |= 1 << i;
-        gain += pv.weight[i]! * 0.7;
-        break;
-      }
+    const avail = (bw.byStem.get(tw[k]!) ?? 0) & ~u;
+    if (avail) {
+      const i = 31 - Math.clz32(avail & -avail);
+      u |= 1 << i;
+      gain += pv.weight[i]! * 0.7;
     }
   }
   matchedUsed = u;
