@@ -105,7 +105,32 @@ function surfaceAgreesUncached(norm: string, m: ConceptMatch): boolean {
   return false;
 }
 
+/**
+ * The matching terms of one note, as marks over the dictionary's vocabulary
+ * (a typed array reused from note to note): cheaper than a set of strings.
+ */
+class TermMarks {
+  constructor(
+    private readonly dictionary: ConceptDictionary,
+    private readonly marks: Int32Array,
+    private readonly stamp: number,
+  ) {}
+  mark(id: number): void {
+    this.marks[id] = this.stamp;
+  }
+  has(term: string): boolean {
+    const id = this.dictionary.idOf(term);
+    return id !== undefined && this.marks[id] === this.stamp;
+  }
+  add(term: string): void {
+    const id = this.dictionary.idOf(term);
+    if (id !== undefined) this.marks[id] = this.stamp;
+  }
+}
+
 export class DiagnosisCoder {
+  private marks: Int32Array | undefined;
+  private stamp = 0;
   readonly rules: GuidelineRules;
   readonly context: ContextRules;
   private readonly excludesMemo = new Map<string, ReturnType<typeof codeRefs>>();
@@ -128,15 +153,17 @@ export class DiagnosisCoder {
     // (Words outside the dictionary's vocabulary cannot tell codes apart, so the dictionary's term ids serve.)
     const vocab = this.dictionary.vocab;
     const tokenTerms: Array<string | string[] | undefined> = new Array(doc.tokens.length);
-    const docTerms = new Set<string>();
+    const docTerms = this.newTermMarks();
     for (let i = 0; i < termIds.length; i++) {
       const x = termIds[i]!;
       if (typeof x === 'number') {
-        if (x >= 0) docTerms.add((tokenTerms[i] = vocab[x]!));
+        if (x >= 0) {
+          tokenTerms[i] = vocab[x]!;
+          docTerms.mark(x);
+        }
       } else {
-        const list = x.map((id) => vocab[id]!);
-        tokenTerms[i] = list;
-        for (const w of list) docTerms.add(w);
+        tokenTerms[i] = x.map((id) => vocab[id]!);
+        for (const id of x) docTerms.mark(id);
       }
     }
     const pregnant = this.pregnancy(doc, docTerms);
@@ -317,6 +344,15 @@ export class DiagnosisCoder {
     return { system: 'icd10cm', setting, release: this.release.ref, codes: out, suppressed: sup, warnings: [] };
   }
 
+  private newTermMarks(): TermMarks {
+    this.marks ??= new Int32Array(this.dictionary.vocab.length);
+    if (++this.stamp === 0x7fffffff) {
+      this.marks.fill(0);
+      this.stamp = 1;
+    }
+    return new TermMarks(this.dictionary, this.marks, this.stamp);
+  }
+
   private title(code: string): string {
     return this.release.node(code)?.t ?? code;
   }
@@ -345,7 +381,7 @@ export class DiagnosisCoder {
   }
 
   /** Weeks of gestation when the note is about a pregnant patient. */
-  private pregnancy(doc: ClinicalDocument, terms: Set<string>): { weeks?: number } | undefined {
+  private pregnancy(doc: ClinicalDocument, terms: TermMarks): { weeks?: number } | undefined {
     const markers = this.rules.pregnancy.markers.map(termOf);
     if (!markers.some((m) => terms.has(m))) return undefined;
     // A note that only says "not pregnant" / "pregnancy test negative" is not about a pregnancy.
@@ -364,7 +400,7 @@ export class DiagnosisCoder {
     suggested: Map<string, Candidate>,
     suggest: (code: string, confidence: number, evidence: Evidence[], rationale: Rationale[], context?: ContextCategory[]) => void,
     drop: (code: string, s: Suppression) => void,
-    docTerms: Set<string>,
+    docTerms: TermMarks,
     pregnant: { weeks?: number },
   ): void {
     for (const c of [...suggested.values()]) {
@@ -389,7 +425,7 @@ export class DiagnosisCoder {
     suggested: Map<string, Candidate>,
     suggest: (code: string, confidence: number, evidence: Evidence[], rationale: Rationale[], context?: ContextCategory[]) => void,
     drop: (code: string, s: Suppression) => void,
-    docTerms: Set<string>,
+    docTerms: TermMarks,
   ): void {
     const consumed = new Set<string>();
     for (const rule of this.rules.combinations) {

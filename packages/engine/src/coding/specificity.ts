@@ -13,9 +13,9 @@ import { termOf } from '../nlp/normalize.js';
 
 export interface SpecificityContext {
   /** Matching terms (see nlp/keys.ts) around the mention. */
-  near: ReadonlySet<string>;
+  near: { has(term: string): boolean };
   /** Matching terms of the whole note. */
-  doc: ReadonlySet<string>;
+  doc: { has(term: string): boolean };
 }
 
 export interface Refinement {

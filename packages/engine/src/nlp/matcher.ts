@@ -111,6 +111,11 @@ export class ConceptDictionary {
     return this.entryCode.length;
   }
 
+  /** The id of a matching term, or undefined when no key uses it. */
+  idOf(term: string): number | undefined {
+    return this.termId.get(term);
+  }
+
   sourceOf(entry: number): ConceptSource {
     return CONCEPT_SOURCES[this.entrySource[entry]!]!;
   }
