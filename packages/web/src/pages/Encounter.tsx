@@ -182,7 +182,7 @@ export function EncounterPage({ id, me }: { id: number; me: Me }) {
                                 ) : k === 'context' ? (
                                   <Text key={k} span size="xs" c="dimmed" mr={4}>context: {Array.isArray(v) ? v.join(', ') : String(v)}</Text>
                                 ) : (
-                                  <Text key={k} size="xs" c="indigo">{k.toUpperCase()}: {typeof v === 'string' ? v : JSON.stringify(v)}</Text>
+                                  <Text key={k} size="xs" c="indigo">{k === 'hcc' ? '' : k === 'em' ? 'E/M: ' : `${k.toUpperCase()}: `}{typeof v === 'string' ? v : JSON.stringify(v)}</Text>
                                 ),
                               )}
                               {s.rejectReason && <Text size="xs" c="red">Rejected: {s.rejectReason}</Text>}
