@@ -279,14 +279,6 @@ export class ConceptDictionary {
     const from = this.edgeStart[node]!;
     const to = this.edgeStart[node + 1]!;
     if (from === to) return;
-    const follow = (e: number) => {
-      const term = this.edgeTerm[e]!;
-      const q = near(term, p);
-      if (q < 0 || (positions.includes(q) && !this.multi.has(q))) return;
-      positions.push(q);
-      this.walk(this.edgeChild[e]!, anchor, term, positions, p, near, doc, sentence, out);
-      positions.pop();
-    };
     if (to - from > this.sentenceTerms.length) {
       // Many edges, few words in the sentence: look each word up among the edges.
       for (const term of this.sentenceTerms) {
@@ -298,11 +290,30 @@ export class ConceptDictionary {
           if (this.edgeTerm[mid]! < term) lo = mid + 1;
           else hi = mid;
         }
-        if (lo < to && this.edgeTerm[lo] === term) follow(lo);
+        if (lo < to && this.edgeTerm[lo] === term) this.follow(lo, anchor, positions, p, near, doc, sentence, out);
       }
     } else {
-      for (let e = from; e < to; e++) if (this.edgeTerm[e]! > last) follow(e);
+      for (let e = from; e < to; e++) if (this.edgeTerm[e]! > last) this.follow(e, anchor, positions, p, near, doc, sentence, out);
     }
+  }
+
+  /** Walk down edge e when its term is near the anchor. */
+  private follow(
+    e: number,
+    anchor: number,
+    positions: number[],
+    p: number,
+    near: (id: number, p: number) => number,
+    doc: ClinicalDocument,
+    sentence: number,
+    out: ConceptMatch[],
+  ): void {
+    const term = this.edgeTerm[e]!;
+    const q = near(term, p);
+    if (q < 0 || (positions.includes(q) && !this.multi.has(q))) return;
+    positions.push(q);
+    this.walk(this.edgeChild[e]!, anchor, term, positions, p, near, doc, sentence, out);
+    positions.pop();
   }
 }
 
