@@ -9,9 +9,8 @@
 import { claimSpan, type Claim, type ClaimLine } from '../claims/model.js';
 import {
   attachCarried, carries, claimReferences, clmIndicators, diagnosisComposite, hiSegments, icdVersion, otherDates,
-  writeRendering, writeServiceFacility, type Node,
+  serviceLineLoop, writeRendering, writeServiceFacility, type Node,
 } from './claim-common.js';
-import { drugLoop, lineDate } from './claim-837p.js';
 import { x12Codes } from './codes.js';
 import type { PayerOptions } from './payer-options.js';
 import { providerLoop } from './parties.js';
@@ -37,21 +36,7 @@ function serviceLine(l: ClaimLine, index: number, o: PayerOptions, nodes: Map<st
     l.unitType,
     decimal(l.units, 3),
   ];
-  const node: Node = { id: '2400', segments: [['LX', String(index + 1)], sv2, ...lineDate(l)], children: [] };
-  if (l.id && o.lineItemControlNumbers) node.segments.push(['REF', '6R', l.id]);
-  const path = `2400[${index}]`;
-  nodes.set(path, node);
-  const drug = drugLoop(l);
-  if (drug) {
-    node.children.push(drug);
-    nodes.set(`${path}/2410`, drug);
-  }
-  if (l.renderingProvider) {
-    const r = providerLoop('2420C', '82', l.renderingProvider);
-    node.children.push(r);
-    nodes.set(`${path}/2420C`, r);
-  }
-  return node;
+  return serviceLineLoop(l, index, o, nodes, { service: sv2, renderingLoop: '2420C' });
 }
 
 /** The 2300 loop of one institutional claim, with its children. */

@@ -7,31 +7,14 @@
 import type { Claim, ClaimLine } from '../claims/model.js';
 import {
   attachCarried, claimReferences, clmIndicators, diagnosisComposite, hiSegments, icdVersion, otherDates,
-  writeRendering, writeServiceFacility, type Node,
+  serviceLineLoop, writeRendering, writeServiceFacility, type Node,
 } from './claim-common.js';
+
+export { drugLoop, lineDate } from './claim-common.js';
 import { x12Codes } from './codes.js';
 import type { PayerOptions } from './payer-options.js';
 import { providerLoop } from './parties.js';
 import { d8, decimal, type OutSegment } from './segments.js';
-
-/** DTP*472; none when a read line had no date the model could hold (its DTP is then carried as read). */
-export function lineDate(l: ClaimLine): OutSegment[] {
-  if (!l.date) return [];
-  return [l.dateTo ? ['DTP', '472', 'RD8', `${d8(l.date)}-${d8(l.dateTo)}`] : ['DTP', '472', 'D8', d8(l.date)]];
-}
-
-/** 2410: LIN with the NDC, CTP with quantity and unit. */
-export function drugLoop(l: ClaimLine): Node | undefined {
-  if (!l.ndc) return undefined;
-  return {
-    id: '2410',
-    segments: [
-      ['LIN', undefined, 'N4', l.ndc.code],
-      ['CTP', undefined, undefined, undefined, decimal(l.ndc.quantity, 3), [l.ndc.unit]],
-    ],
-    children: [],
-  };
-}
 
 function procedureComposite(l: ClaimLine): (string | undefined)[] {
   const m = l.modifiers;
@@ -51,21 +34,7 @@ function serviceLine(c: Claim, l: ClaimLine, index: number, o: PayerOptions, nod
     undefined,
     l.emergency ? 'Y' : undefined,
   ];
-  const node: Node = { id: '2400', segments: [['LX', String(index + 1)], sv1, ...lineDate(l)], children: [] };
-  if (l.id && o.lineItemControlNumbers) node.segments.push(['REF', '6R', l.id]);
-  const path = `2400[${index}]`;
-  nodes.set(path, node);
-  const drug = drugLoop(l);
-  if (drug) {
-    node.children.push(drug);
-    nodes.set(`${path}/2410`, drug);
-  }
-  if (l.renderingProvider) {
-    const r = providerLoop('2420A', '82', l.renderingProvider, { taxonomy: 'PE' });
-    node.children.push(r);
-    nodes.set(`${path}/2420A`, r);
-  }
-  return node;
+  return serviceLineLoop(l, index, o, nodes, { service: sv1, renderingLoop: '2420A', renderingOptions: { taxonomy: 'PE' } });
 }
 
 /** The 2300 loop of one professional claim, with its children. */

@@ -3,14 +3,65 @@
  * indicators, other dates, claim references, provider loops subject to payer
  * options, and the segments a read file carried that the model does not hold.
  */
-import type { Claim, Provider } from '../claims/model.js';
+import type { Claim, ClaimLine, Provider } from '../claims/model.js';
 import { MedcoderError } from '../errors.js';
 import { undotted, x12Codes } from './codes.js';
 import type { Guide, LoopNode } from './loops.js';
 import type { PayerOptions } from './payer-options.js';
-import { d8, type OutSegment } from './segments.js';
+import { providerLoop } from './parties.js';
+import { d8, decimal, type OutSegment } from './segments.js';
 
 export type Node = LoopNode<OutSegment>;
+
+/** DTP*472; none when a read line had no date the model could hold (its DTP is then carried as read). */
+export function lineDate(l: ClaimLine): OutSegment[] {
+  if (!l.date) return [];
+  return [l.dateTo ? ['DTP', '472', 'RD8', `${d8(l.date)}-${d8(l.dateTo)}`] : ['DTP', '472', 'D8', d8(l.date)]];
+}
+
+/** 2410: LIN with the NDC, CTP with quantity and unit. */
+export function drugLoop(l: ClaimLine): Node | undefined {
+  if (!l.ndc) return undefined;
+  return {
+    id: '2410',
+    segments: [
+      ['LIN', undefined, 'N4', l.ndc.code],
+      ['CTP', undefined, undefined, undefined, decimal(l.ndc.quantity, 3), [l.ndc.unit]],
+    ],
+    children: [],
+  };
+}
+
+/** How the two guides differ in a 2400 loop: the service segment (SV1 or SV2) and the line's rendering-provider loop. */
+export interface ServiceLineShape {
+  service: OutSegment;
+  renderingLoop: '2420A' | '2420C';
+  renderingOptions?: { taxonomy?: string };
+}
+
+/**
+ * One 2400 loop: LX, the guide's service segment, DTP*472, REF*6R when the
+ * payer wants line control numbers, 2410 drug and the line's rendering
+ * provider. Each loop is recorded in `nodes` under its path so that carried
+ * segments can be attached to it.
+ */
+export function serviceLineLoop(l: ClaimLine, index: number, o: PayerOptions, nodes: Map<string, Node>, shape: ServiceLineShape): Node {
+  const node: Node = { id: '2400', segments: [['LX', String(index + 1)], shape.service, ...lineDate(l)], children: [] };
+  if (l.id && o.lineItemControlNumbers) node.segments.push(['REF', '6R', l.id]);
+  const path = `2400[${index}]`;
+  nodes.set(path, node);
+  const drug = drugLoop(l);
+  if (drug) {
+    node.children.push(drug);
+    nodes.set(`${path}/2410`, drug);
+  }
+  if (l.renderingProvider) {
+    const r = providerLoop(shape.renderingLoop, '82', l.renderingProvider, shape.renderingOptions);
+    node.children.push(r);
+    nodes.set(`${path}/${shape.renderingLoop}`, r);
+  }
+  return node;
+}
 
 /** CLM06 to CLM09 (and CLM10-12, CLM20 for 837P) from the claim's indicators and the guide's defaults. */
 export function clmIndicators(c: Claim, guide: Guide): { clm06?: string; clm07?: string; clm08?: string; clm09?: string; clm10?: string; clm11?: string[]; clm12?: string; clm20?: string } {
