@@ -10,6 +10,7 @@
  * shared data. Practitioner values apply to professional claims, outpatient
  * hospital values to outpatient facility claims.
  */
+import { StringTable } from '../util/string-table.js';
 import { MedcoderError } from '../errors.js';
 import { parseCsv } from '../cpt/csv.js';
 import type { ReleaseManifest } from '../releases/manifest.js';
@@ -110,8 +111,7 @@ export function parseMueCsv(text: string, path: string): { table: MueTableKind; 
 }
 
 export function compileMue(parts: Array<{ table: MueTableKind; rows: MueRow[] }>): { data: MueCompiled; counts: Record<string, number> } {
-  const rationales: string[] = [];
-  const whyIndex = new Map<string, number>();
+  const rationales = new StringTable();
   const tables: MueCompiled['tables'] = {};
   const counts: Record<string, number> = {};
   for (const kind of MUE_TABLES) {
@@ -122,21 +122,15 @@ export function compileMue(parts: Array<{ table: MueTableKind; rows: MueRow[] }>
     const sorted = [...byCode.values()].sort((a, b) => (a.code < b.code ? -1 : 1));
     const cols: MueColumns = { codes: [], values: [], mai: [], why: [] };
     for (const r of sorted) {
-      let w = whyIndex.get(r.rationale);
-      if (w === undefined) {
-        w = rationales.length;
-        rationales.push(r.rationale);
-        whyIndex.set(r.rationale, w);
-      }
       cols.codes.push(r.code);
       cols.values.push(r.value);
       cols.mai.push(r.mai);
-      cols.why.push(w);
+      cols.why.push(rationales.id(r.rationale));
     }
     tables[kind] = cols;
     counts[`${kind} codes`] = sorted.length;
   }
-  return { data: { tables, rationales }, counts };
+  return { data: { tables, rationales: rationales.strings }, counts };
 }
 
 /** A loaded MUE release. */

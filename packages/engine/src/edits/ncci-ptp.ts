@@ -9,6 +9,7 @@
  * Practitioner edits apply to professional claims, outpatient hospital edits
  * to outpatient facility claims; inpatient claims have none.
  */
+import { StringTable } from '../util/string-table.js';
 import { readFileSync } from 'node:fs';
 import type { ReleaseManifest } from '../releases/manifest.js';
 import type { ClaimContext, LineItem } from './context.js';
@@ -41,8 +42,7 @@ export const PTP_FILE = 'ptp.json';
 
 /** Merge the parts of each table into the compiled form, sorted by column 1 then column 2. */
 export function compilePtp(parts: Array<{ table: PtpTableKind; rows: PtpRow[] }>): { data: PtpCompiled; counts: Record<string, number> } {
-  const rationales: string[] = [];
-  const why = new Map<string, number>();
+  const rationales = new StringTable();
   const tables: PtpCompiled['tables'] = {};
   const counts: Record<string, number> = {};
   for (const kind of PTP_TABLES) {
@@ -52,25 +52,19 @@ export function compilePtp(parts: Array<{ table: PtpTableKind; rows: PtpRow[] }>
     const cols: PtpColumns = { c1: [], c2: [], from: [], to: [], mod: '', why: [] };
     let mod = '';
     for (const r of rows) {
-      let w = why.get(r.rationale);
-      if (w === undefined) {
-        w = rationales.length;
-        rationales.push(r.rationale);
-        why.set(r.rationale, w);
-      }
       cols.c1.push(r.column1);
       cols.c2.push(r.column2);
       cols.from.push(r.effective);
       cols.to.push(r.deleted);
       mod += r.modifier;
-      cols.why.push(w);
+      cols.why.push(rationales.id(r.rationale));
     }
     cols.mod = mod;
     tables[kind] = cols;
     counts[`${kind} edits`] = rows.length;
     counts[`${kind} active`] = rows.filter((r) => r.deleted === 0).length;
   }
-  return { data: { tables, rationales }, counts };
+  return { data: { tables, rationales: rationales.strings }, counts };
 }
 
 export interface PtpEdit {
