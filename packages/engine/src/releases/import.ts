@@ -12,6 +12,7 @@ import type { CompileContext, CompiledOutput, ReleaseGroup, SystemCompiler } fro
 import { defaultHome, defaultReleaseDirs, DOWNLOAD_HELP } from './home.js';
 import { hintFromName, releaseId, releaseLabel, releaseSpan, type ReleaseKey } from './key.js';
 import { RELEASE_FORMAT, type ReleaseManifest, type ReleaseSource } from './manifest.js';
+import { createFinisher } from './finisher.js';
 import { cleanLeftovers, PendingRelease, readManifests, readReleaseFile, releasesDir, withImportLock } from './store.js';
 
 const compilers = new Map<string, SystemCompiler>();
@@ -155,10 +156,24 @@ async function importLocked(opts: ImportOptions, progress: Progress, home: strin
   }
 
   const engine = await engineFingerprint();
-  const pending: Array<{ p: PendingRelease; manifest: ReleaseManifest }> = [];
+  const pending: Array<{ p: PendingRelease; manifest?: ReleaseManifest }> = [];
   const report: ImportedRelease[] = [];
+  /** Outputs of this run by release id, for finishing steps that borrow a file of another release. */
+  const outputs = new Map<string, CompiledOutput>();
+  const finisher = createFinisher({
+    home,
+    progress,
+    existing,
+    inRun: (id, file) => outputs.get(id)?.files[file],
+    runPostCompile,
+  });
+  const finishing: Array<Promise<void>> = [];
+  /** Releases being finished; at most the finisher's capacity, so compiled outputs do not pile up in memory. */
+  const inHand = new Set<Promise<void>>();
+  let failed = false;
   try {
     for (const { compiler, group } of ordered) {
+      if (failed) break;
       const sources: ReleaseSource[] = [];
       for (const s of group.sources) {
         const h = await hashEntry(s.entry);
@@ -170,43 +185,55 @@ async function importLocked(opts: ImportOptions, progress: Progress, home: strin
         report.push({ id: group.id, label, status: 'unchanged', counts: prior.counts, sources: sources.map((s) => s.path) });
         continue;
       }
+      while (inHand.size >= finisher.capacity) await Promise.race(inHand);
+      if (failed) break;
       const step = progress.step(`compiling ${label}`);
       const out = await compiler.compile(group, ctx);
-      for (const hook of postCompileHooks) Object.assign(out.files, await hook(group, out, ctx));
-      const span = releaseSpan(group.key);
+      outputs.set(group.id, out);
       const p = await PendingRelease.create(home, group.id);
-      for (const [file, data] of Object.entries(out.files)) {
-        if (data instanceof Uint8Array) await writeFile(join(p.tmp, file), data);
-        else await p.writeJson(file, data);
-      }
-      const manifest: ReleaseManifest = {
-        format: RELEASE_FORMAT,
-        id: group.id,
-        system: group.key.system,
-        year: group.key.year,
-        ...(group.key.period ? { period: group.key.period } : {}),
-        label,
-        effectiveFrom: out.effectiveFrom ?? span.from,
-        effectiveTo: out.effectiveTo ?? span.to,
-        ...(out.derived ? { derived: true } : {}),
-        sources,
-        ...(out.provenance ? { provenance: out.provenance } : {}),
-        counts: out.counts,
-        files: Object.keys(out.files),
-        compiledAt: new Date().toISOString(),
-        engine,
-        ...(out.notes && out.notes.length ? { notes: out.notes } : {}),
-      };
-      pending.push({ p, manifest });
-      report.push({ id: group.id, label, status: 'compiled', counts: out.counts, sources: sources.map((s) => s.path) });
-      step.done(Object.entries(out.counts).map(([k, v]) => `${v} ${k}`).join(', '));
+      const entry: (typeof pending)[number] = { p };
+      pending.push(entry);
+      const reported: ImportedRelease = { id: group.id, label, status: 'compiled', counts: out.counts, sources: sources.map((s) => s.path) };
+      report.push(reported);
+      // The post-compile steps and the writing run beside the next release's compile.
+      const done = finisher.finish(group, out, p.tmp).then((fin) => {
+        const span = releaseSpan(group.key);
+        entry.manifest = {
+          format: RELEASE_FORMAT,
+          id: group.id,
+          system: group.key.system,
+          year: group.key.year,
+          ...(group.key.period ? { period: group.key.period } : {}),
+          label,
+          effectiveFrom: out.effectiveFrom ?? span.from,
+          effectiveTo: out.effectiveTo ?? span.to,
+          ...(out.derived ? { derived: true } : {}),
+          sources,
+          ...(fin.provenance ? { provenance: fin.provenance } : {}),
+          counts: fin.counts,
+          files: fin.files,
+          compiledAt: new Date().toISOString(),
+          engine,
+          ...(fin.notes && fin.notes.length ? { notes: fin.notes } : {}),
+        };
+        reported.counts = fin.counts;
+        step.done(Object.entries(fin.counts).map(([k, v]) => `${v} ${k}`).join(', '));
+      });
+      // Settled here so a failure is not unhandled before the loop ends; rethrown below.
+      const settled = done.catch(() => void (failed = true)).finally(() => inHand.delete(settled));
+      inHand.add(settled);
+      finishing.push(done);
     }
+    await Promise.all(finishing);
   } catch (e) {
+    await Promise.allSettled(finishing);
+    await finisher.close();
     await Promise.all(pending.map(({ p }) => p.discard()));
     if (isMedcoderError(e)) throw e;
     throw new MedcoderError('IMPORT_FAILED', `import failed, nothing was written: ${(e as Error).message}`, {}, { cause: e });
   }
-  for (const { p, manifest } of pending) await p.commit(manifest);
+  await finisher.close();
+  for (const { p, manifest } of pending) await p.commit(manifest!);
   await writeHistory(home);
   return { home, from, releases: report, skipped };
 }
