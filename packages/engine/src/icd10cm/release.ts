@@ -5,6 +5,7 @@ import type { CodeDetail, CodeNote, CodeRef, ReleaseRef, SeventhCharacterInfo, V
 import type { ReleaseManifest } from '../releases/manifest.js';
 import type { CodeSetRelease, SystemLoader } from '../releases/release.js';
 import { MedcoderError } from '../errors.js';
+import { prefixRange } from '../util/sorted.js';
 import { normalizeCm, padForSeventh, shapeProblems, stemOf } from './code.js';
 import { CM_CODES_FILE, fromFile, unpackCmIndexed, type CmPacked, type CmChapter, type CmCompiled, type CmNode, type CmSection } from './compiled.js';
 import { TABULAR_NOTE_KINDS } from './tabular.js';
@@ -350,17 +351,7 @@ export class Icd10cmRelease implements CodeSetRelease {
 
   /** Billable codes starting with a prefix, in code order. */
   prefixRange(prefix: string): string[] {
-    const arr = this.billable;
-    let lo = 0;
-    let hi = arr.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (arr[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: string[] = [];
-    for (let i = lo; i < arr.length && arr[i]!.startsWith(prefix); i++) out.push(arr[i]!);
-    return out;
+    return prefixRange(this.billable, prefix);
   }
 }
 
