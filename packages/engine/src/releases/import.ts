@@ -47,6 +47,8 @@ export interface ImportOptions {
   force?: boolean;
   /** Only these systems. */
   systems?: string[];
+  /** Worker threads that finish releases (post-compile steps, writing); 0 = this thread. Default: see finisherThreads. */
+  threads?: number;
 }
 
 export interface ImportedRelease {
@@ -67,6 +69,13 @@ export interface ImportReport {
 
 /** File name of the sorted list of reportable codes each compiled release carries. */
 export const VALID_CODES_FILE = 'valid.json';
+
+/**
+ * Systems compiled before the others although listed later: a large release
+ * that borrows nothing from another system, so its finishing (in a worker)
+ * runs while the main thread reads the ICD-10-CM FY2017 files.
+ */
+const COMPILE_FIRST = ['icd10pcs'];
 
 const SYSTEM_ORDER = ['icd10cm', 'icd10pcs', 'hcpcs', 'cpt', 'icd9cm', 'icd9pcs', 'gems', 'mce', 'poa', 'ncci-ptp', 'mue', 'aoc', 'coverage', 'hcc'];
 
@@ -157,7 +166,9 @@ async function importLocked(opts: ImportOptions, progress: Progress, home: strin
 
   const engine = await engineFingerprint();
   const pending: Array<{ p: PendingRelease; manifest?: ReleaseManifest }> = [];
-  const report: ImportedRelease[] = [];
+  /** In SYSTEM_ORDER whatever the order of compiling. */
+  const report: Array<ImportedRelease | undefined> = new Array(ordered.length);
+  const schedule = [...ordered.keys()].sort((a, b) => Number(!COMPILE_FIRST.includes(ordered[a]!.group.key.system)) - Number(!COMPILE_FIRST.includes(ordered[b]!.group.key.system)) || a - b);
   /** Outputs of this run by release id, for finishing steps that borrow a file of another release. */
   const outputs = new Map<string, CompiledOutput>();
   const finisher = createFinisher({
@@ -166,13 +177,15 @@ async function importLocked(opts: ImportOptions, progress: Progress, home: strin
     existing,
     inRun: (id, file) => outputs.get(id)?.files[file],
     runPostCompile,
+    ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
   });
   const finishing: Array<Promise<void>> = [];
   /** Releases being finished; at most the finisher's capacity, so compiled outputs do not pile up in memory. */
   const inHand = new Set<Promise<void>>();
   let failed = false;
   try {
-    for (const { compiler, group } of ordered) {
+    for (const at of schedule) {
+      const { compiler, group } = ordered[at]!;
       if (failed) break;
       const sources: ReleaseSource[] = [];
       for (const s of group.sources) {
@@ -182,7 +195,7 @@ async function importLocked(opts: ImportOptions, progress: Progress, home: strin
       const label = releaseLabel(group.key);
       const prior = existing.find((m) => m.id === group.id);
       if (!opts.force && prior && prior.engine === engine && sameSources(prior.sources, sources)) {
-        report.push({ id: group.id, label, status: 'unchanged', counts: prior.counts, sources: sources.map((s) => s.path) });
+        report[at] = { id: group.id, label, status: 'unchanged', counts: prior.counts, sources: sources.map((s) => s.path) };
         continue;
       }
       while (inHand.size >= finisher.capacity) await Promise.race(inHand);
@@ -194,7 +207,7 @@ async function importLocked(opts: ImportOptions, progress: Progress, home: strin
       const entry: (typeof pending)[number] = { p };
       pending.push(entry);
       const reported: ImportedRelease = { id: group.id, label, status: 'compiled', counts: out.counts, sources: sources.map((s) => s.path) };
-      report.push(reported);
+      report[at] = reported;
       // The post-compile steps and the writing run beside the next release's compile.
       const done = finisher.finish(group, out, p.tmp).then((fin) => {
         const span = releaseSpan(group.key);
@@ -235,7 +248,7 @@ async function importLocked(opts: ImportOptions, progress: Progress, home: strin
   await finisher.close();
   for (const { p, manifest } of pending) await p.commit(manifest!);
   await writeHistory(home);
-  return { home, from, releases: report, skipped };
+  return { home, from, releases: report.filter((r): r is ImportedRelease => r !== undefined), skipped };
 }
 
 let fingerprint: Promise<string> | undefined;
