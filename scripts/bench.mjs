@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Benchmarks of the code-set engine (numbers for the README; not tests).
 //   compile: all releases in ../shared/codesets (or MEDCODER_RELEASES) into a fresh home
-//   load:    one compiled ICD-10-CM release, JSON to ready (median of 5, fresh process state each time)
-//   lookup:  p50/p99 of CodeSetRelease.lookup over 20,000 random billable codes
+//   load:    one compiled ICD-10-CM release, JSON to ready (median of 7, wall clock and CPU time)
+//   lookup:  p50/p99 of CodeSetRelease.lookup over 20,000 random billable codes: first calls, and per code
+//            the best of 3 repeats (a call the scheduler interrupted does not count), with the machine's noise floor
 //   memory:  resident set size with ICD-10-CM, ICD-10-PCS and HCPCS loaded, in a fresh process
 //   edits:   claims per second through every claim-edit layer; hcc: CMS-HCC patients per second (scripts/bench-claims.mjs)
 //   x12:     837P claims written per second and MB/s of 837 read back into claims (scripts/bench-x12.mjs)
@@ -49,17 +50,27 @@ const { CodeSets } = await import(engineUrl);
 const date = { date: '2026-03-01' };
 
 if (mode === 'load') {
+  // Wall clock and this process's CPU time (all its threads, the collector's too): on a shared machine
+  // the wall clock also counts time other processes hold the cores.
   const times = [];
-  for (let i = 0; i < 5; i++) {
+  const cpus = [];
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  for (let i = 0; i < 7; i++) {
     const cs = await CodeSets.open();
     const id = cs.resolve('icd10cm', date).manifest.id;
+    const c = cpuMs();
     const t = performance.now();
     await cs.load(id);
     times.push(performance.now() - t);
+    cpus.push(cpuMs() - c);
     globalThis.gc?.();
   }
   times.sort((a, b) => a - b);
-  console.log(`load ICD-10-CM FY2026: median ${times[2].toFixed(0)} ms, max ${times[4].toFixed(0)} ms (target < 300 ms)`);
+  cpus.sort((a, b) => a - b);
+  console.log(`load ICD-10-CM FY2026 (7 loads): median ${times[3].toFixed(0)} ms, max ${times[6].toFixed(0)} ms; CPU time median ${cpus[3].toFixed(0)} ms, min ${cpus[0].toFixed(0)} ms (target < 300 ms)`);
 }
 
 if (mode === 'lookup') {
@@ -70,23 +81,39 @@ if (mode === 'lookup') {
   const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   const sample = Array.from({ length: 20000 }, () => codes[Math.floor(rnd() * codes.length)]);
   for (const c of sample.slice(0, 2000)) release.lookup(c); // warm up the JIT
-  const ns = [];
-  for (const c of sample) {
-    const t = process.hrtime.bigint();
-    release.lookup(c);
-    ns.push(Number(process.hrtime.bigint() - t));
-  }
-  ns.sort((a, b) => a - b);
-  const q = (p) => (ns[Math.min(ns.length - 1, Math.floor(p * ns.length))] / 1000).toFixed(1);
-  console.log(`lookup ICD-10-CM (20,000 random billable codes): p50 ${q(0.5)} µs, p99 ${q(0.99)} µs (target p99 < 20 µs)`);
-  const vns = [];
-  for (const c of sample) {
-    const t = process.hrtime.bigint();
-    release.validate(c);
-    vns.push(Number(process.hrtime.bigint() - t));
-  }
-  vns.sort((a, b) => a - b);
-  console.log(`validate ICD-10-CM: p50 ${(vns[vns.length >> 1] / 1000).toFixed(1)} µs, p99 ${(vns[Math.floor(vns.length * 0.99)] / 1000).toFixed(1)} µs`);
+  // The load's garbage is collected here, not inside the measured calls.
+  globalThis.gc?.();
+  // Pass 1 meets most codes for the first time (notes inherited from a parent are put together on first use).
+  // Then three more passes over the same codes; per code the best of the three counts, so a call that the
+  // machine's scheduler interrupted (other processes on the cores) does not stand for the lookup's cost.
+  // The noise floor is a plain loop of about a lookup's length, timed the same way at the same time.
+  const timed = (fn, rounds = 1) => {
+    const ns = new Float64Array(sample.length).fill(Infinity);
+    for (let r = 0; r < rounds; r++) {
+      for (let i = 0; i < sample.length; i++) {
+        const t = process.hrtime.bigint();
+        fn(sample[i]);
+        const d = Number(process.hrtime.bigint() - t);
+        if (d < ns[i]) ns[i] = d;
+      }
+    }
+    ns.sort();
+    const q = (p) => (ns[Math.min(ns.length - 1, Math.floor(p * ns.length))] / 1000).toFixed(1);
+    return { p50: q(0.5), p99: q(0.99) };
+  };
+  const first = timed((c) => release.lookup(c));
+  const best = timed((c) => release.lookup(c), 3);
+  const floor = timed(() => {
+    let x = 0;
+    for (let k = 0; k < 25000; k++) x += k;
+    globalThis.benchSink = x;
+  });
+  console.log(`lookup ICD-10-CM (20,000 random billable codes): first call p50 ${first.p50} µs, p99 ${first.p99} µs; best of 3 repeats p50 ${best.p50} µs, p99 ${best.p99} µs (target p99 < 20 µs)`);
+  console.log(`  noise floor (a plain loop, p50 ${floor.p50} µs): p99 ${floor.p99} µs`);
+  globalThis.gc?.();
+  const v = timed((c) => release.validate(c));
+  const vBest = timed((c) => release.validate(c), 3);
+  console.log(`validate ICD-10-CM: p50 ${v.p50} µs, p99 ${v.p99} µs; best of 3 repeats p50 ${vBest.p50} µs, p99 ${vBest.p99} µs`);
 }
 
 if (mode === 'memory') {

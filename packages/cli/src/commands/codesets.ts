@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { CodeSets, defaultHome, importReleases } from '@medcoder/engine';
+import { CodeSets, defaultHome, importReleases, MedcoderError } from '@medcoder/engine';
 import { stderrProgress } from '../progress.js';
 import { printJson, println } from '../output.js';
 import { addRollForwardCommands } from './roll-forward.js';
@@ -13,14 +13,20 @@ export function codesetsCommand(): Command {
     .option('--from <dir...>', 'folders with official release files (default: MEDCODER_RELEASES, else ../shared/codesets)')
     .option('--force', 'rebuild releases whose files did not change')
     .option('--system <system...>', 'only these systems (icd10cm, icd10pcs, hcpcs, cpt, icd9cm, icd9pcs, gems)')
+    .option('--threads <n>', 'worker threads that finish releases beside the compile (0 = none; default: MEDCODER_IMPORT_THREADS, else one per core up to 4)')
     .option('--json', 'print the import report as JSON')
     .option('-q, --quiet', 'no progress on stderr')
     .option('-v, --verbose', 'list skipped files on stderr')
-    .action(async (opts: { from?: string[]; force?: boolean; system?: string[]; json?: boolean; quiet?: boolean; verbose?: boolean }) => {
+    .action(async (opts: { from?: string[]; force?: boolean; system?: string[]; threads?: string; json?: boolean; quiet?: boolean; verbose?: boolean }) => {
       const started = Date.now();
+      const threads = opts.threads === undefined ? undefined : Number(opts.threads);
+      if (threads !== undefined && (!Number.isInteger(threads) || threads < 0)) {
+        throw new MedcoderError('INVALID_ARGUMENT', `--threads takes a whole number, not "${opts.threads}"`, { field: 'threads', value: opts.threads });
+      }
       const report = await importReleases({
         ...(opts.from ? { from: opts.from } : {}),
         ...(opts.system ? { systems: opts.system } : {}),
+        ...(threads !== undefined ? { threads } : {}),
         force: Boolean(opts.force),
         progress: stderrProgress({ quiet: Boolean(opts.quiet), verbose: Boolean(opts.verbose) }),
       });

@@ -1,4 +1,7 @@
 import { distance } from 'fastest-levenshtein';
+import { prefixRange } from '../util/sorted.js';
+
+export { prefixRange };
 
 /**
  * Nearest codes of a flat, sorted code list (HCPCS, CPT, ICD-9): the codes
@@ -15,18 +18,4 @@ export function nearestCodes(sorted: readonly string[], code: string, limit = 5,
     .sort((a, b) => a.d - b.d || (a.c < b.c ? -1 : a.c > b.c ? 1 : 0))
     .slice(0, limit)
     .map((x) => x.c);
-}
-
-/** The codes of a sorted list that start with a prefix, in order. */
-export function prefixRange(sorted: readonly string[], prefix: string): string[] {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: string[] = [];
-  for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) out.push(sorted[i]!);
-  return out;
 }

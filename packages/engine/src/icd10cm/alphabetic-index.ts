@@ -2,6 +2,7 @@ import { MedcoderError } from '../errors.js';
 import type { CodeSets, DateOptions } from '../releases/registry.js';
 import type { ReleaseManifest } from '../releases/manifest.js';
 import { readReleaseFile } from '../releases/store.js';
+import { lowerBound } from '../util/sorted.js';
 
 /**
  * The ICD-10-CM Alphabetic Index, Table of Neoplasms, Table of Drugs and
@@ -339,15 +340,8 @@ export class AlphabeticIndex {
   mainTermsStartingWith(prefix: string, limit = 50): IndexTerm[] {
     const keys = (this.sortedKeys ??= [...this.byKey.keys()].sort());
     const p = normalizeTitle(prefix);
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (keys[mid]! < p) lo = mid + 1;
-      else hi = mid;
-    }
     const out: IndexTerm[] = [];
-    for (let i = lo; i < keys.length && keys[i]!.startsWith(p) && out.length < limit; i++) {
+    for (let i = lowerBound(keys, p); i < keys.length && keys[i]!.startsWith(p) && out.length < limit; i++) {
       for (const t of this.byKey.get(keys[i]!)!) if (out.length < limit) out.push(t);
     }
     return out;

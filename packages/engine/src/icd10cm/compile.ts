@@ -296,18 +296,19 @@ export const icd10cmCompiler: SystemCompiler = {
       orderBillable = rows.filter((r) => r.billable).length;
       const tabularCodes = new Set((compiled?.nodes ?? []).map((n) => n.c));
       compiled = applyOrder(compiled, rows, notes);
-      classifyOrderNodes(compiled, tabularCodes);
+      // Without a tabular the kinds are named once, after an older tabular lent its 7th characters (below).
+      if (tabulars[0]) classifyOrderNodes(compiled, tabularCodes);
     }
     if (!compiled) throw new MedcoderError('IMPORT_FAILED', `${group.id}: no tabular or order file; index files alone do not make a release`);
     if (!tabulars[0]) {
       const donor = await findDonor(group, ctx);
       if (donor) {
         lendFromTabular(compiled, donor.data, donor.id);
-        classifyOrderNodes(compiled, new Set());
         provenance.notes = `instructional notes, 7th characters, chapters and sections from ${donor.id} (no tabular in this release)`;
       } else {
         notes.push('no tabular in this or an older release: no instructional notes, chapters or sections');
       }
+      classifyOrderNodes(compiled, new Set());
     }
     ctx.shared.set(sharedKey(group.id), { from: releaseSpan(group.key).from, hasTabular: Boolean(tabulars[0]), data: compiled });
     const billable = compiled.nodes.filter((n) => n.b).map((n) => n.c);

@@ -147,29 +147,75 @@ export function packCm(c: CmCompiled): CmPacked {
   return p;
 }
 
+/** An unpacked release with the indexes a loaded release needs, built in the same pass. */
+export interface CmUnpacked {
+  data: CmCompiled;
+  byCode: Map<string, CmNode>;
+  /** Child codes of each code that has children, in code order. */
+  children: Map<string, string[]>;
+}
+
 export function unpackCm(p: CmPacked): CmCompiled {
-  const nodes: CmNode[] = new Array(p.codes.length);
+  return unpackCmIndexed(p).data;
+}
+
+/** Unpack by positions (parents are indexes into the columns), so no code is looked up by name while unpacking. */
+export function unpackCmIndexed(p: CmPacked): CmUnpacked {
+  const count = p.codes.length;
+  const nodes: CmNode[] = new Array(count);
   const byCode = new Map<string, CmNode>();
-  for (let i = 0; i < p.codes.length; i++) {
-    const n: CmNode = { c: p.codes[i]!, t: p.titles[i] ?? '', k: CHAR_KIND[p.kinds[i]!]!, b: p.billable[i] === '1' ? 1 : 0 };
+  const kids: Array<string[] | undefined> = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const code = p.codes[i]!;
+    const n: CmNode = { c: code, t: p.titles[i] ?? '', k: CHAR_KIND[p.kinds[i]!]!, b: p.billable[i] === '1' ? 1 : 0 };
     const s = p.shorts[i];
     if (s) n.s = s;
     const parent = p.parents[i]!;
-    if (parent >= 0) n.p = p.codes[parent];
+    if (parent >= 0) {
+      n.p = p.codes[parent];
+      const list = kids[parent];
+      if (list) list.push(code);
+      else kids[parent] = [code];
+    }
     nodes[i] = n;
-    byCode.set(n.c, n);
+    byCode.set(code, n);
   }
   for (const [i, v] of Object.entries(p.sec)) nodes[Number(i)]!.sec = v;
   for (const [i, v] of Object.entries(p.notes)) nodes[Number(i)]!.n = v;
   for (const [i, v] of Object.entries(p.notesFrom)) nodes[Number(i)]!.nf = v;
   for (const [i, v] of Object.entries(p.seventh)) nodes[Number(i)]!.x = v;
   for (const [i, v] of Object.entries(p.seventhFrom)) nodes[Number(i)]!.xf = v;
-  // Titles left out at packing: parents come before children in code order.
-  for (let i = 0; i < nodes.length; i++) if (p.titles[i] === null) nodes[i]!.t = derivedTitle(nodes[i]!, byCode) ?? '';
-  return { chapters: p.chapters, sections: p.sections, nodes, seventhRules: p.seventhRules };
+  // Titles left out at packing: the stem's title and the meaning of the 7th character in force at the stem.
+  for (let i = 0; i < count; i++) {
+    if (p.titles[i] !== null) continue;
+    const n = nodes[i]!;
+    const stemAt = p.parents[i]!;
+    if (n.k !== 'extension' || stemAt < 0) continue;
+    let defs: Array<[string, string]> | undefined;
+    for (let j = stemAt; j >= 0 && !defs; j = p.parents[j]!) defs = nodes[j]!.x;
+    const ch = n.c.charAt(n.c.length - 1);
+    const meaning = defs?.find(([c]) => c === ch)?.[1];
+    if (meaning !== undefined) n.t = `${nodes[stemAt]!.t}, ${meaning}`;
+  }
+  const children = new Map<string, string[]>();
+  for (let i = 0; i < count; i++) {
+    const list = kids[i];
+    if (list) children.set(p.codes[i]!, list);
+  }
+  return { data: { chapters: p.chapters, sections: p.sections, nodes, seventhRules: p.seventhRules }, byCode, children };
 }
+
+/**
+ * Unpacked forms of packed objects already read: the import's post-compile
+ * steps (encoder, concept dictionary) each read the same packed output, which
+ * is unpacked once. Callers treat the result as read-only.
+ */
+const unpacked = new WeakMap<CmPacked, CmCompiled>();
 
 /** Read either file form. */
 export function fromFile(data: unknown): CmCompiled {
-  return (data as CmPacked).packed === 2 ? unpackCm(data as CmPacked) : (data as CmCompiled);
+  if ((data as CmPacked).packed !== 2) return data as CmCompiled;
+  let c = unpacked.get(data as CmPacked);
+  if (!c) unpacked.set(data as CmPacked, (c = unpackCm(data as CmPacked)));
+  return c;
 }

@@ -5,8 +5,9 @@ import type { CodeDetail, CodeNote, CodeRef, ReleaseRef, SeventhCharacterInfo, V
 import type { ReleaseManifest } from '../releases/manifest.js';
 import type { CodeSetRelease, SystemLoader } from '../releases/release.js';
 import { MedcoderError } from '../errors.js';
+import { prefixRange } from '../util/sorted.js';
 import { normalizeCm, padForSeventh, shapeProblems, stemOf } from './code.js';
-import { CM_CODES_FILE, fromFile, type CmChapter, type CmCompiled, type CmNode, type CmSection } from './compiled.js';
+import { CM_CODES_FILE, fromFile, unpackCmIndexed, type CmPacked, type CmChapter, type CmCompiled, type CmNode, type CmSection } from './compiled.js';
 import { TABULAR_NOTE_KINDS } from './tabular.js';
 
 /** Notes that apply to every code below the one carrying them. Inclusion terms belong to their own code only. */
@@ -14,16 +15,25 @@ const INHERITED = TABULAR_NOTE_KINDS.filter((k) => k !== 'inclusionTerm');
 
 export class Icd10cmRelease implements CodeSetRelease {
   readonly system = 'icd10cm' as const;
-  private readonly nodes = new Map<string, CmNode>();
-  private readonly children = new Map<string, string[]>();
+  private readonly nodes: Map<string, CmNode>;
+  private readonly children: Map<string, string[]>;
   private readonly chapters = new Map<string, CmChapter>();
   private readonly sections = new Map<string, CmSection>();
   /** Billable codes in code order, for prefix and nearest-code queries. */
   private readonly billable: string[] = [];
 
-  constructor(readonly manifest: ReleaseManifest, readonly ref: ReleaseRef, private readonly data: CmCompiled) {
+  /** `index`: the code and children maps when the caller built them while unpacking (see unpackCmIndexed). */
+  constructor(readonly manifest: ReleaseManifest, readonly ref: ReleaseRef, private readonly data: CmCompiled, index?: { byCode: Map<string, CmNode>; children: Map<string, string[]> }) {
     for (const c of data.chapters) this.chapters.set(c.id, c);
     for (const s of data.sections) this.sections.set(s.id, s);
+    if (index) {
+      this.nodes = index.byCode;
+      this.children = index.children;
+      for (const n of data.nodes) if (n.b) this.billable.push(n.c);
+      return;
+    }
+    this.nodes = new Map();
+    this.children = new Map();
     for (const n of data.nodes) {
       this.nodes.set(n.c, n);
       if (n.p) {
@@ -122,14 +132,25 @@ export class Icd10cmRelease implements CodeSetRelease {
     const out: CodeNote[] = [];
     this.notesOf(n, n.c, INHERITED, out);
     if (n.p) out.push(...this.inheritedBelow(n.p));
-    else {
-      const section = n.sec ? this.sections.get(n.sec) : undefined;
-      const chapter = section ? this.chapters.get(section.chapter) : undefined;
-      if (section) this.notesOf(section, section.id, INHERITED, out);
-      if (chapter) this.notesOf(chapter, `Chapter ${chapter.id}`, INHERITED, out);
-    }
+    else if (n.sec) out.push(...this.headingNotes(n.sec));
     memo = Object.freeze(out);
     this.inheritedMemo.set(code, memo);
+    return memo;
+  }
+
+  private readonly sectionNotesMemo = new Map<string, readonly CodeNote[]>();
+
+  /** The inheritable notes of a section and its chapter, made once per section. */
+  private headingNotes(sectionId: string): readonly CodeNote[] {
+    let memo = this.sectionNotesMemo.get(sectionId);
+    if (memo) return memo;
+    const out: CodeNote[] = [];
+    const section = this.sections.get(sectionId);
+    const chapter = section ? this.chapters.get(section.chapter) : undefined;
+    if (section) this.notesOf(section, section.id, INHERITED, out);
+    if (chapter) this.notesOf(chapter, `Chapter ${chapter.id}`, INHERITED, out);
+    memo = Object.freeze(out);
+    this.sectionNotesMemo.set(sectionId, memo);
     return memo;
   }
 
@@ -176,11 +197,8 @@ export class Icd10cmRelease implements CodeSetRelease {
     const chapter = section ? this.chapters.get(section.chapter) : undefined;
     let notes: CodeNote[] = [];
     this.notesOf(n, n.c, TABULAR_NOTE_KINDS, notes);
-    if (n.p) notes = notes.length ? notes.concat(this.inheritedBelow(n.p)) : this.inheritedBelow(n.p).slice();
-    else {
-      if (section) this.notesOf(section, section.id, INHERITED, notes);
-      if (chapter) this.notesOf(chapter, `Chapter ${chapter.id}`, INHERITED, notes);
-    }
+    const inherited = n.p ? this.inheritedBelow(n.p) : section ? this.headingNotes(section.id) : undefined;
+    if (inherited) notes = notes.length ? notes.concat(inherited) : inherited.slice();
     const kids = this.children.get(n.c);
     let extension: CodeDetail['extension'];
     let seventhCharacter: SeventhCharacterInfo | undefined;
@@ -333,29 +351,21 @@ export class Icd10cmRelease implements CodeSetRelease {
 
   /** Billable codes starting with a prefix, in code order. */
   prefixRange(prefix: string): string[] {
-    const arr = this.billable;
-    let lo = 0;
-    let hi = arr.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (arr[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: string[] = [];
-    for (let i = lo; i < arr.length && arr[i]!.startsWith(prefix); i++) out.push(arr[i]!);
-    return out;
+    return prefixRange(this.billable, prefix);
   }
 }
 
 export const icd10cmLoader: SystemLoader = {
   system: 'icd10cm',
   async load(dir: string, manifest: ReleaseManifest, ref: ReleaseRef) {
-    let data: CmCompiled;
+    let unpacked: { data: CmCompiled; byCode?: Map<string, CmNode>; children?: Map<string, string[]> };
     try {
-      data = fromFile(JSON.parse(await readFile(join(dir, CM_CODES_FILE), 'utf8')));
+      const raw = JSON.parse(await readFile(join(dir, CM_CODES_FILE), 'utf8')) as unknown;
+      unpacked = (raw as CmPacked).packed === 2 ? unpackCmIndexed(raw as CmPacked) : { data: fromFile(raw) };
     } catch (e) {
       throw new MedcoderError('RELEASE_CORRUPT', `cannot read ${join(dir, CM_CODES_FILE)}: ${(e as Error).message}`, { path: dir });
     }
-    return new Icd10cmRelease(manifest, ref, data);
+    const { data, byCode, children } = unpacked;
+    return new Icd10cmRelease(manifest, ref, data, byCode && children ? { byCode, children } : undefined);
   },
 };

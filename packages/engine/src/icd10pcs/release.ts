@@ -4,6 +4,7 @@ import type { CodeDetail, CodeRef, ReleaseRef, Validation, ValidationReason } fr
 import type { ReleaseManifest } from '../releases/manifest.js';
 import type { CodeSetRelease, SystemLoader } from '../releases/release.js';
 import { MedcoderError } from '../errors.js';
+import { prefixRange } from '../util/sorted.js';
 import { fixLookalikes, normalizePcs, PCS_CHAR, PCS_LENGTH, pcsShapeProblems } from './code.js';
 import { PCS_DATA_FILE, type PcsCompiled, type PcsCompiledRow, type PcsCompiledTable, type PcsCompiledTerm } from './compiled.js';
 import type { PcsDeviceAggregate } from './definitions.js';
@@ -86,17 +87,7 @@ export class Icd10pcsRelease implements CodeSetRelease {
 
   /** Valid codes starting with a prefix, in code order. */
   codesWithPrefix(prefix: string, limit = Infinity): string[] {
-    const arr = this.codes;
-    let lo = 0;
-    let hi = arr.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (arr[mid]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: string[] = [];
-    for (let i = lo; i < arr.length && out.length < limit && arr[i]!.startsWith(prefix); i++) out.push(arr[i]!);
-    return out;
+    return prefixRange(this.codes, prefix, limit);
   }
 
   /**

@@ -12,6 +12,7 @@ import type { CompileContext, CompiledOutput, ReleaseGroup, SystemCompiler } fro
 import { defaultHome, defaultReleaseDirs, DOWNLOAD_HELP } from './home.js';
 import { hintFromName, releaseId, releaseLabel, releaseSpan, type ReleaseKey } from './key.js';
 import { RELEASE_FORMAT, type ReleaseManifest, type ReleaseSource } from './manifest.js';
+import { createFinisher } from './finisher.js';
 import { cleanLeftovers, PendingRelease, readManifests, readReleaseFile, releasesDir, withImportLock } from './store.js';
 
 const compilers = new Map<string, SystemCompiler>();
@@ -46,6 +47,8 @@ export interface ImportOptions {
   force?: boolean;
   /** Only these systems. */
   systems?: string[];
+  /** Worker threads that finish releases (post-compile steps, writing); 0 = this thread. Default: see finisherThreads. */
+  threads?: number;
 }
 
 export interface ImportedRelease {
@@ -66,6 +69,13 @@ export interface ImportReport {
 
 /** File name of the sorted list of reportable codes each compiled release carries. */
 export const VALID_CODES_FILE = 'valid.json';
+
+/**
+ * Systems compiled before the others although listed later: a large release
+ * that borrows nothing from another system, so its finishing (in a worker)
+ * runs while the main thread reads the ICD-10-CM FY2017 files.
+ */
+const COMPILE_FIRST = ['icd10pcs'];
 
 const SYSTEM_ORDER = ['icd10cm', 'icd10pcs', 'hcpcs', 'cpt', 'icd9cm', 'icd9pcs', 'gems', 'mce', 'poa', 'ncci-ptp', 'mue', 'aoc', 'coverage', 'hcc'];
 
@@ -155,10 +165,28 @@ async function importLocked(opts: ImportOptions, progress: Progress, home: strin
   }
 
   const engine = await engineFingerprint();
-  const pending: Array<{ p: PendingRelease; manifest: ReleaseManifest }> = [];
-  const report: ImportedRelease[] = [];
+  const pending: Array<{ p: PendingRelease; manifest?: ReleaseManifest }> = [];
+  /** In SYSTEM_ORDER whatever the order of compiling. */
+  const report: Array<ImportedRelease | undefined> = new Array(ordered.length);
+  const schedule = [...ordered.keys()].sort((a, b) => Number(!COMPILE_FIRST.includes(ordered[a]!.group.key.system)) - Number(!COMPILE_FIRST.includes(ordered[b]!.group.key.system)) || a - b);
+  /** Outputs of this run by release id, for finishing steps that borrow a file of another release. */
+  const outputs = new Map<string, CompiledOutput>();
+  const finisher = createFinisher({
+    home,
+    progress,
+    existing,
+    inRun: (id, file) => outputs.get(id)?.files[file],
+    runPostCompile,
+    ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+  });
+  const finishing: Array<Promise<void>> = [];
+  /** Releases being finished; at most the finisher's capacity, so compiled outputs do not pile up in memory. */
+  const inHand = new Set<Promise<void>>();
+  let failed = false;
   try {
-    for (const { compiler, group } of ordered) {
+    for (const at of schedule) {
+      const { compiler, group } = ordered[at]!;
+      if (failed) break;
       const sources: ReleaseSource[] = [];
       for (const s of group.sources) {
         const h = await hashEntry(s.entry);
@@ -167,48 +195,60 @@ async function importLocked(opts: ImportOptions, progress: Progress, home: strin
       const label = releaseLabel(group.key);
       const prior = existing.find((m) => m.id === group.id);
       if (!opts.force && prior && prior.engine === engine && sameSources(prior.sources, sources)) {
-        report.push({ id: group.id, label, status: 'unchanged', counts: prior.counts, sources: sources.map((s) => s.path) });
+        report[at] = { id: group.id, label, status: 'unchanged', counts: prior.counts, sources: sources.map((s) => s.path) };
         continue;
       }
+      while (inHand.size >= finisher.capacity) await Promise.race(inHand);
+      if (failed) break;
       const step = progress.step(`compiling ${label}`);
       const out = await compiler.compile(group, ctx);
-      for (const hook of postCompileHooks) Object.assign(out.files, await hook(group, out, ctx));
-      const span = releaseSpan(group.key);
+      outputs.set(group.id, out);
       const p = await PendingRelease.create(home, group.id);
-      for (const [file, data] of Object.entries(out.files)) {
-        if (data instanceof Uint8Array) await writeFile(join(p.tmp, file), data);
-        else await p.writeJson(file, data);
-      }
-      const manifest: ReleaseManifest = {
-        format: RELEASE_FORMAT,
-        id: group.id,
-        system: group.key.system,
-        year: group.key.year,
-        ...(group.key.period ? { period: group.key.period } : {}),
-        label,
-        effectiveFrom: out.effectiveFrom ?? span.from,
-        effectiveTo: out.effectiveTo ?? span.to,
-        ...(out.derived ? { derived: true } : {}),
-        sources,
-        ...(out.provenance ? { provenance: out.provenance } : {}),
-        counts: out.counts,
-        files: Object.keys(out.files),
-        compiledAt: new Date().toISOString(),
-        engine,
-        ...(out.notes && out.notes.length ? { notes: out.notes } : {}),
-      };
-      pending.push({ p, manifest });
-      report.push({ id: group.id, label, status: 'compiled', counts: out.counts, sources: sources.map((s) => s.path) });
-      step.done(Object.entries(out.counts).map(([k, v]) => `${v} ${k}`).join(', '));
+      const entry: (typeof pending)[number] = { p };
+      pending.push(entry);
+      const reported: ImportedRelease = { id: group.id, label, status: 'compiled', counts: out.counts, sources: sources.map((s) => s.path) };
+      report[at] = reported;
+      // The post-compile steps and the writing run beside the next release's compile.
+      const done = finisher.finish(group, out, p.tmp).then((fin) => {
+        const span = releaseSpan(group.key);
+        entry.manifest = {
+          format: RELEASE_FORMAT,
+          id: group.id,
+          system: group.key.system,
+          year: group.key.year,
+          ...(group.key.period ? { period: group.key.period } : {}),
+          label,
+          effectiveFrom: out.effectiveFrom ?? span.from,
+          effectiveTo: out.effectiveTo ?? span.to,
+          ...(out.derived ? { derived: true } : {}),
+          sources,
+          ...(fin.provenance ? { provenance: fin.provenance } : {}),
+          counts: fin.counts,
+          files: fin.files,
+          compiledAt: new Date().toISOString(),
+          engine,
+          ...(fin.notes && fin.notes.length ? { notes: fin.notes } : {}),
+        };
+        reported.counts = fin.counts;
+        step.done(Object.entries(fin.counts).map(([k, v]) => `${v} ${k}`).join(', '));
+      });
+      // Settled here so a failure is not unhandled before the loop ends; rethrown below.
+      const settled = done.catch(() => void (failed = true)).finally(() => inHand.delete(settled));
+      inHand.add(settled);
+      finishing.push(done);
     }
+    await Promise.all(finishing);
   } catch (e) {
+    await Promise.allSettled(finishing);
+    await finisher.close();
     await Promise.all(pending.map(({ p }) => p.discard()));
     if (isMedcoderError(e)) throw e;
     throw new MedcoderError('IMPORT_FAILED', `import failed, nothing was written: ${(e as Error).message}`, {}, { cause: e });
   }
-  for (const { p, manifest } of pending) await p.commit(manifest);
+  await finisher.close();
+  for (const { p, manifest } of pending) await p.commit(manifest!);
   await writeHistory(home);
-  return { home, from, releases: report, skipped };
+  return { home, from, releases: report.filter((r): r is ImportedRelease => r !== undefined), skipped };
 }
 
 let fingerprint: Promise<string> | undefined;
