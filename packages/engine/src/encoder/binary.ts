@@ -323,6 +323,22 @@ export class StringTable {
     return lo;
   }
 
+  /**
+   * End of the run of strings starting with a prefix, the run beginning at
+   * `from` (its lowerBound): in a table sorted by code unit order the
+   * strings with a prefix are one run, so the end is found by bisection.
+   */
+  prefixEnd(prefix: string, from: number): number {
+    let lo = from;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.startsWith(mid, prefix)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** Every string, decoded (for tests and tools). */
   all(): string[] {
     const out: string[] = [];

@@ -173,18 +173,79 @@ function stepsFrom(list: readonly WalkStep[], tail: Steps | undefined = undefine
   return s;
 }
 
+/**
+ * Phrase words by stem id of one book, as bit masks in arrays as long as the
+ * book's stem table: a title's stem is then matched by one array read. The
+ * arrays are kept per book and taken over by whichever phrase uses the book
+ * (walks run one at a time), clearing only the entries the last phrase set.
+ */
+class StemMasks {
+  /** Words with this stem. */
+  readonly stem: Int32Array;
+  /** Words with this stem, or whose number ("3" of "3a") it is. */
+  readonly any: Int32Array;
+  /** Words of six letters or more whose stem this stem extends, or that extend it ("myocardi"/"myocardium"). */
+  readonly partial: Int32Array;
+  /**
+   * Per entry, for the ranking of main terms: the stamp of the ranking that
+   * last counted it, the phrase words related to its title (count, summed
+   * weight, last word counted; -1 once taken as a candidate).
+   */
+  readonly seen: Int32Array;
+  readonly related: Uint8Array;
+  readonly relatedWeight: Float64Array;
+  readonly lastWord: Int8Array;
+  stamp = 0;
+  owner: BookWords | undefined;
+  private touched: number[] = [];
+
+  constructor(book: WalkBook) {
+    const n = book.stems.length;
+    this.stem = new Int32Array(n);
+    this.any = new Int32Array(n);
+    this.partial = new Int32Array(n);
+    this.seen = new Int32Array(book.size);
+    this.related = new Uint8Array(book.size);
+    this.relatedWeight = new Float64Array(book.size);
+    this.lastWord = new Int8Array(book.size);
+  }
+
+  /** Set the masks of a phrase's words (clearing those of the phrase before). */
+  take(owner: BookWords, set: (mark: (arr: Int32Array, id: number, bit: number) => void) => void): void {
+    for (const id of this.touched) {
+      this.stem[id] = 0;
+      this.any[id] = 0;
+      this.partial[id] = 0;
+    }
+    this.touched = [];
+    this.owner = owner;
+    set((arr, id, bit) => {
+      arr[id]! |= bit;
+      this.touched.push(id);
+    });
+  }
+
+  /** A new stamp for `seen`. */
+  nextStamp(): number {
+    if (this.stamp >= 0x7ffffffe) {
+      this.seen.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+}
+
+const masksOf = new WeakMap<WalkBook, StemMasks>();
+
 /** The words of a phrase as ids of one book's stems. */
 interface BookWords {
   stem: Int32Array;
   num: Int32Array;
-  /** Phrase words by stem id, as bit masks: words with that stem, and words with that stem or number. */
-  byStem: Map<number, number>;
-  byStemOrNumber: Map<number, number>;
-  /** Stems of the book that extend the word's stem (partial match), as an id range; and those it extends. */
+  /** Long words: their stems with their prefixes of six letters or more, and the range of stem ids they begin. */
   extLo: Int32Array;
   extHi: Int32Array;
   pre: number[][];
-  long: Uint8Array;
+  masks: StemMasks;
 }
 
 /** A phrase prepared for walking: weights, signature bits, and its words per book. */
@@ -212,41 +273,52 @@ class PhraseView {
     });
   }
 
+  /** The phrase's words in a book, with the book's stem masks set to them. */
   of(book: WalkBook): BookWords {
-    if (book === this.lastBook) return this.lastWords!;
-    let b = this.books.get(book);
-    if (b) {
-      this.lastBook = book;
-      this.lastWords = b;
-      return b;
-    }
-    const n = this.n;
-    b = { stem: new Int32Array(n), num: new Int32Array(n).fill(-1), byStem: new Map(), byStemOrNumber: new Map(), extLo: new Int32Array(n), extHi: new Int32Array(n), pre: [], long: new Uint8Array(n) };
-    const stems = book.stems;
-    for (let i = 0; i < n; i++) {
-      const w = this.p.words[i]!;
-      b.stem[i] = stems.find(w.stem);
-      if (w.number) b.num[i] = stems.find(w.number);
-      const bit = 1 << i;
-      if (b.stem[i]! >= 0) {
-        b.byStem.set(b.stem[i]!, (b.byStem.get(b.stem[i]!) ?? 0) | bit);
-        b.byStemOrNumber.set(b.stem[i]!, (b.byStemOrNumber.get(b.stem[i]!) ?? 0) | bit);
+    let b = book === this.lastBook ? this.lastWords! : this.books.get(book);
+    if (!b) {
+      const n = this.n;
+      let masks = masksOf.get(book);
+      if (!masks) masksOf.set(book, (masks = new StemMasks(book)));
+      b = { stem: new Int32Array(n), num: new Int32Array(n).fill(-1), extLo: new Int32Array(n), extHi: new Int32Array(n), pre: [], masks };
+      const stems = book.stems;
+      for (let i = 0; i < n; i++) {
+        const w = this.p.words[i]!;
+        b.stem[i] = stems.find(w.stem);
+        if (w.number) b.num[i] = stems.find(w.number);
+        const pre: number[] = [];
+        if (w.stem.length >= 6) {
+          b.extLo[i] = stems.lowerBound(w.stem);
+          b.extHi[i] = stems.prefixEnd(w.stem, b.extLo[i]!);
+          for (let len = 6; len <= w.stem.length; len++) {
+            const id = stems.find(w.stem.slice(0, len));
+            if (id >= 0) pre.push(id);
+          }
+        } else b.extLo[i] = b.extHi[i] = 0;
+        b.pre.push(pre);
       }
-      if (b.num[i]! >= 0) b.byStemOrNumber.set(b.num[i]!, (b.byStemOrNumber.get(b.num[i]!) ?? 0) | bit);
-      const pre: number[] = [];
-      if (w.stem.length >= 6) {
-        b.long[i] = 1;
-        b.extLo[i] = stems.lowerBound(w.stem);
-        b.extHi[i] = stems.lowerBound(`${w.stem}\uffff`);
-        for (let len = 6; len <= w.stem.length; len++) {
-          const id = stems.find(w.stem.slice(0, len));
-          if (id >= 0) pre.push(id);
-        }
-      }
-      b.pre.push(pre);
+      this.books.set(book, b);
     }
-    this.books.set(book, b);
+    this.lastBook = book;
+    this.lastWords = b;
+    if (b.masks.owner !== b) this.fill(b);
     return b;
+  }
+
+  private fill(b: BookWords): void {
+    b.masks.take(b, (mark) => {
+      const m = b.masks;
+      for (let i = 0; i < this.n; i++) {
+        const bit = 1 << i;
+        if (b.stem[i]! >= 0) {
+          mark(m.stem, b.stem[i]!, bit);
+          mark(m.any, b.stem[i]!, bit);
+        }
+        if (b.num[i]! >= 0) mark(m.any, b.num[i]!, bit);
+        for (let r = b.extLo[i]!; r < b.extHi[i]!; r++) mark(m.partial, r, bit);
+        for (const r of b.pre[i]!) mark(m.partial, r, bit);
+      }
+    });
   }
 
   /** Weight of the unused words that could match somewhere below an entry (or wherever its references lead). */
@@ -282,8 +354,10 @@ let matchedUsed = 0;
 
 /** Match an entry's title against the unused words of a phrase (see titleWords for what a title asks); the gain, with matchedUsed set. */
 function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): number {
-  const bw = pv.of(book);
-  const n = pv.n;
+  const masks = pv.of(book).masks;
+  const anyMask = masks.any;
+  const partialMask = masks.partial;
+  const stemMask = masks.stem;
   const tw = book.tw;
   const from = book.twStart[t]!;
   const reqEnd = from + book.twReq[t]!;
@@ -296,21 +370,15 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): nu
   for (let k = from; k < reqEnd; k++) {
     const r = tw[k]!;
     // The first unused word with this stem (or number): the lowest bit of the mask.
-    const avail = (bw.byStemOrNumber.get(r) ?? 0) & ~u;
-    let hit = avail ? 31 - Math.clz32(avail & -avail) : -1;
+    let avail = anyMask[r]! & ~u;
     // Stems that only differ in their ending ("myocardi"/"myocardium"): a weaker match.
     let partial = false;
-    if (hit < 0 && book.stems.byteLength(r) >= 6) {
-      for (let i = 0; i < n; i++) {
-        if (u & (1 << i)) continue;
-        if (bw.long[i] && ((r >= bw.extLo[i]! && r < bw.extHi[i]!) || bw.pre[i]!.includes(r))) {
-          hit = i;
-          partial = true;
-          break;
-        }
-      }
+    if (!avail) {
+      avail = partialMask[r]! & ~u;
+      partial = avail !== 0;
     }
-    if (hit >= 0) {
+    if (avail) {
+      const hit = 31 - Math.clz32(avail & -avail);
       // A number belongs to the word beside it in the phrase ("type 2", "stage 3a").
       const first = book.stems.firstByte(r);
       if (first >= 48 && first <= 57 && reqCount > 1 && !((u | (1 << hit)) & ~used & ~(1 << hit) & ((1 << (hit - 1)) | (1 << (hit + 1))))) {
@@ -331,7 +399,7 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): nu
     }
   }
   for (let k = reqEnd; k < to; k++) {
-    const avail = (bw.byStem.get(tw[k]!) ?? 0) & ~u;
+    const avail = stemMask[tw[k]!]! & ~u;
     if (avail) {
       const i = 31 - Math.clz32(avail & -avail);
       u |= 1 << i;
@@ -382,35 +450,81 @@ function candidateChildren(book: WalkBook, pv: PhraseView, t: number, used: numb
   return out;
 }
 
-/** Main terms sharing a stem with the unused words (words of weight 0.5 or more), in the order the words come. */
-function candidateMains(book: WalkBook, pv: PhraseView, used: number): number[] {
+/** Opt stems of a main term beyond this many are not in the main term postings (see buildWalkFile). */
+const POSTED_OPT = 3;
+
+/** Count word `i` (of weight `w`) as related to the main terms posted under stem `s`. */
+function relate(book: WalkBook, m: StemMasks, s: number, i: number, w: number, stamp: number): void {
+  const { seen, related, relatedWeight, lastWord } = m;
+  const mainNode = book.mainNode;
+  for (let k = book.mainStart[s]!, e = book.mainStart[s + 1]!; k < e; k++) {
+    const t = mainNode[k]!;
+    if (seen[t] !== stamp) {
+      seen[t] = stamp;
+      related[t] = 0;
+      relatedWeight[t] = 0;
+      lastWord[t] = -1;
+    }
+    if (lastWord[t] !== i) {
+      lastWord[t] = i;
+      related[t]!++;
+      relatedWeight[t]! += w;
+    }
+  }
+}
+
+/**
+ * Main terms with a positive match, best first, at most `cap`: the main terms
+ * sharing a stem with an unused word (of weight 0.5 or more), taken in the
+ * order the words come; equal gains keep that order.
+ *
+ * A main term's gain is at most the weight of the unused words related to
+ * its title (by stem, number or partial stem: what matchTitle can use) less
+ * MISS for each required stem beyond their count; the words are counted
+ * through the main term postings first, and a main term whose bound cannot
+ * enter the list is not matched. (Main terms with more optional stems than
+ * the postings hold are always matched.)
+ */
+function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number): Array<{ t: number; m: Match }> {
   const bw = pv.of(book);
-  const out: number[] = [];
-  const seen = new Set<number>();
+  const m = bw.masks;
+  const stamp = m.nextStamp();
+  for (let i = 0; i < pv.n; i++) {
+    if (used & (1 << i)) continue;
+    const w = pv.weight[i]!;
+    const s = bw.stem[i]!;
+    if (s >= 0) relate(book, m, s, i, w, stamp);
+    if (bw.num[i]! >= 0) relate(book, m, bw.num[i]!, i, w, stamp);
+    for (let r = bw.extLo[i]!; r < bw.extHi[i]!; r++) if (r !== s) relate(book, m, r, i, w, stamp);
+    for (const r of bw.pre[i]!) if (r !== s && (r < bw.extLo[i]! || r >= bw.extHi[i]!)) relate(book, m, r, i, w, stamp);
+  }
+  const { related, relatedWeight, lastWord } = m;
+  const out: Array<{ t: number; m: Match }> = [];
   for (let i = 0; i < pv.n; i++) {
     if (used & (1 << i)) continue;
     if (pv.weight[i]! < 0.5) continue;
     const s = bw.stem[i]!;
     if (s < 0) continue;
     for (let k = book.mainStart[s]!; k < book.mainStart[s + 1]!; k++) {
-      const m = book.mainNode[k]!;
-      if (!seen.has(m)) {
-        seen.add(m);
-        out.push(m);
+      const t = book.mainNode[k]!;
+      if (lastWord[t] === -2) continue;
+      lastWord[t] = -2;
+      const start = book.twStart[t]!;
+      const req = book.twReq[t]!;
+      if (book.twStart[t + 1]! - start - req <= POSTED_OPT) {
+        const bound = relatedWeight[t]! - MISS * Math.max(0, req - related[t]!) + EPS;
+        if (bound <= 0 || (out.length >= cap && bound <= out[out.length - 1]!.m.gain)) continue;
       }
+      const gain = matchTitle(book, pv, t, used);
+      if (gain <= 0 || (out.length >= cap && gain <= out[out.length - 1]!.m.gain)) continue;
+      // Insert after every kept main term of at least this gain (they came first).
+      let at = out.length;
+      while (at > 0 && out[at - 1]!.m.gain < gain) at--;
+      if (out.length >= cap) out.pop();
+      out.splice(at, 0, { t, m: { gain, used: matchedUsed } });
     }
   }
   return out;
-}
-
-/** Main terms with a positive match, best first (stable), at most MAX_MAINS. */
-function rankedMains(book: WalkBook, pv: PhraseView, used: number): Array<{ t: number; m: Match }> {
-  const out: Array<{ t: number; m: Match }> = [];
-  for (const t of candidateMains(book, pv, used)) {
-    const gain = matchTitle(book, pv, t, used);
-    if (gain > 0) out.push({ t, m: { gain, used: matchedUsed } });
-  }
-  return out.sort((a, b) => b.m.gain - a.m.gain);
 }
 
 class Walk {
@@ -435,7 +549,7 @@ class Walk {
     let perBook = this.mainsMemo.get(book);
     if (!perBook) this.mainsMemo.set(book, (perBook = new Map()));
     let all = perBook.get(used);
-    if (!all) perBook.set(used, (all = rankedMains(book, this.pv, used)));
+    if (!all) perBook.set(used, (all = rankedMains(book, this.pv, used, MAX_MAINS + 1)));
     const out: Array<{ t: number; m: Match }> = [];
     for (const x of all) {
       if (x.t === exclude) continue;
