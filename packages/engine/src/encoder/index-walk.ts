@@ -512,8 +512,9 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
       const start = book.twStart[t]!;
       const req = book.twReq[t]!;
       if (book.twStart[t + 1]! - start - req <= POSTED_OPT) {
-        const bound = relatedWeight[t]! - MISS * Math.max(0, req - related[t]!) + EPS;
-        if (bound <= 0 || (out.length >= cap && bound <= out[out.length - 1]!.m.gain)) continue;
+        // Gains are sums of hundredths: a bound within EPS of the last kept gain is a tie, and a tie does not enter.
+        const bound = relatedWeight[t]! - MISS * Math.max(0, req - related[t]!);
+        if (bound + EPS <= 0 || (out.length >= cap && bound <= out[out.length - 1]!.m.gain + EPS)) continue;
       }
       const gain = matchTitle(book, pv, t, used);
       if (gain <= 0 || (out.length >= cap && gain <= out[out.length - 1]!.m.gain)) continue;
@@ -534,6 +535,8 @@ class Walk {
   private readonly exploreMemo = new Map<WalkBook, Map<number, { floor: number; branch: Branch }>>();
   /** Ranked main terms by book and words used: "see condition" restarts ask again and again. */
   private readonly mainsMemo = new Map<WalkBook, Map<number, Array<{ t: number; m: Match }>>>();
+  /** Table rows already found, by table, words used, site or use: many entries refer to the same row. */
+  private readonly rowMemo = new Map<string, Branch | undefined>();
   readonly pv: PhraseView;
   /** What references may add beyond the words: a table bonus, or no bound at all when tables refer to tables. */
   private readonly refBonus: number;
@@ -735,6 +738,14 @@ class Walk {
 
   /** A site row of the Table of Neoplasms and the cell of a behaviour. */
   neoplasmRow(table: WalkBook, used: number, sitePath: readonly string[], behavior: NeoplasmBehavior): Branch | undefined {
+    const key = `n${used}\u0000${behavior}\u0000${sitePath.join('\u0000')}`;
+    if (this.rowMemo.has(key)) return this.rowMemo.get(key);
+    const row = this.findNeoplasmRow(table, used, sitePath, behavior);
+    this.rowMemo.set(key, row);
+    return row;
+  }
+
+  private findNeoplasmRow(table: WalkBook, used: number, sitePath: readonly string[], behavior: NeoplasmBehavior): Branch | undefined {
     if (table.mains.length === 0) return undefined;
     const main = table.mains[0]!;
     let start = main;
@@ -772,6 +783,14 @@ class Walk {
 
   /** A substance row of the Table of Drugs and Chemicals and the cell of a use. */
   drugRow(table: WalkBook, used: number, use: DrugUse): Branch | undefined {
+    const key = `d${used}\u0000${use}`;
+    if (this.rowMemo.has(key)) return this.rowMemo.get(key);
+    const row = this.findDrugRow(table, used, use);
+    this.rowMemo.set(key, row);
+    return row;
+  }
+
+  private findDrugRow(table: WalkBook, used: number, use: DrugUse): Branch | undefined {
     const found = this.top(table, used, 1);
     if (!found || found.book !== table) return undefined;
     let row = found.end;
