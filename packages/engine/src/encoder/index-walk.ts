@@ -589,7 +589,7 @@ class Walk {
     if (depth >= MAX_DEPTH) return best;
     // Ways below the floor are cut with a margin (a "see also" must beat the best by FLOOR_MARGIN), and not at all
     // where a "see category" would stand in for a subterm that was not entered.
-    const f = book.seeCat(term) !== undefined && !book.hasCode(term) ? -Infinity : floor - FLOOR_MARGIN;
+    const f = book.hasSeeCat(term) && !book.hasCode(term) ? -Infinity : floor - FLOOR_MARGIN;
     // Subterms in the order of what they could score, so a good way is found early and the rest fall to the bound.
     // The best is the highest score; among equal scores the subterm met first, as in a walk in document order.
     const tries: Array<{ child: number; gain: number; mUsed: number; implicit: boolean; bound: number; at: number }> = [];
@@ -622,23 +622,21 @@ class Walk {
       }
     }
     // References: "see" replaces the entry; "see also" is another way to go on.
-    const see = book.see(term);
-    if (see !== undefined && !book.hasCode(term)) {
+    if (book.hasSee(term) && !book.hasCode(term)) {
       // A "see" entry has nothing of its own: the reference is the way on, even to an entry without a code.
       const bound = this.bound(book, term, used) + EPS;
       if (bound >= f && (best.steps === undefined || bound > best.score)) {
+        const see = book.see(term)!;
         const r = this.follow(book, term, see, 'see', used, depth, f);
         if (r && (r.score > best.score || best.steps === undefined)) best = r;
         else if (!r && best.steps === undefined) best = { ...best, unresolved: `see ${see}` };
       }
     }
-    const also = book.seeAlso(term);
-    if (also !== undefined && this.bound(book, term, used) + EPS > Math.max(best.score + SEE_ALSO_MARGIN, f)) {
-      const r = this.follow(book, term, also, 'see also', used, depth, f);
+    if (book.hasSeeAlso(term) && this.bound(book, term, used) + EPS > Math.max(best.score + SEE_ALSO_MARGIN, f)) {
+      const r = this.follow(book, term, book.seeAlso(term)!, 'see also', used, depth, f);
       if (r && r.score > best.score + SEE_ALSO_MARGIN) best = r;
     }
-    const seeCat = book.seeCat(term);
-    if (seeCat !== undefined && !book.hasCode(term) && best.steps === undefined) best = { ...best, code: `${seeCat.replace(/-$/, '')}-`, score: best.score + END_WITH_CODE };
+    if (book.hasSeeCat(term) && !book.hasCode(term) && best.steps === undefined) best = { ...best, code: `${book.seeCat(term)!.replace(/-$/, '')}-`, score: best.score + END_WITH_CODE };
     return best;
   }
 

@@ -475,6 +475,16 @@ export class WalkBook {
   seeCat(i: number): string | undefined {
     return this.s(this.seeCatId[i]!);
   }
+  /** Whether an entry has a "see", "see also" or "see category" reference (without reading its text). */
+  hasSee(i: number): boolean {
+    return this.seeId[i]! >= 0;
+  }
+  hasSeeAlso(i: number): boolean {
+    return this.alsoId[i]! >= 0;
+  }
+  hasSeeCat(i: number): boolean {
+    return this.seeCatId[i]! >= 0;
+  }
   hasCells(i: number): boolean {
     return (this.flags[i]! & FLAG_CELLS) !== 0;
   }
