@@ -312,6 +312,12 @@ export class StringTable {
 
   /** Position of the first string >= s in a table sorted by code unit order. */
   lowerBound(s: string): number {
+    // "prefix\uffff", the usual upper end of a prefix run: the end of the run, found without decoding
+    // (a string holding U+FFFF right after the prefix, which no code or stem does, would sort after it).
+    if (s.length > 1 && s.charCodeAt(s.length - 1) === 0xffff) {
+      const prefix = s.slice(0, -1);
+      if (ASCII.test(prefix)) return this.prefixEnd(prefix, this.lowerBound(prefix));
+    }
     let lo = 0;
     let hi = this.length;
     const ascii = ASCII.test(s);
