@@ -720,13 +720,19 @@ class Walk {
     const done: Branch[] = [];
     for (const { t, m } of this.mains(book, 0)) {
       // What a main term must score to be kept: half the best, and more than the last of `limit` kept paths.
+      // (The first kept path is the best one; the paths kept are only worked out once `limit` could be kept.)
       let floor = -Infinity;
       if (done.length) {
         const u = m.gain + this.bound(book, t, m.used) + EPS;
-        const kept = keep(sorted(done), limit);
-        floor = kept[0]!.score * 0.5;
-        if (kept.length >= limit) floor = Math.max(floor, kept[kept.length - 1]!.score);
+        let best = -Infinity;
+        for (const d of done) if (d.score > best) best = d.score;
+        floor = best * 0.5;
         if (u < floor) continue;
+        if (done.length >= limit) {
+          const kept = keep(sorted(done), limit);
+          if (kept.length >= limit) floor = Math.max(floor, kept[kept.length - 1]!.score);
+          if (u < floor) continue;
+        }
       }
       const sub = this.explore(book, t, m.used, 1, floor - m.gain);
       done.push({ ...sub, score: m.gain + sub.score, steps: nodeStep(book, t, sub.steps) });
