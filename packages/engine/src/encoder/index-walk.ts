@@ -532,7 +532,7 @@ class Walk {
   /** Guards "see condition" loops: main terms already tried in this walk. */
   private readonly restarted = new Set<string>();
   /** Ways down already found, by book and (entry, depth, words used), with the floor they were found under. */
-  private readonly exploreMemo = new Map<WalkBook, Map<number, { floor: number; branch: Branch }>>();
+  private readonly exploreMemo = new Map<WalkBook, Map<number, Map<number, { floor: number; branch: Branch }>>>();
   /** Ranked main terms by book and words used: "see condition" restarts ask again and again. */
   private readonly mainsMemo = new Map<WalkBook, Map<number, Array<{ t: number; m: Match }>>>();
   /** Table rows already found, by table, words used, site or use: many entries refer to the same row. */
@@ -574,9 +574,12 @@ class Walk {
    */
   explore(book: WalkBook, term: number, used: number, depth: number, floor = -Infinity): Branch {
     // References loop ("see also" back and forth): the same entry is reached again with the same words used.
-    let memo = this.exploreMemo.get(book);
-    if (!memo) this.exploreMemo.set(book, (memo = new Map()));
-    const key = (term * 16 + depth) * 2 ** 31 + used;
+    // Keyed by small integers (words used, then entry and depth), which maps hash fastest.
+    let perBook = this.exploreMemo.get(book);
+    if (!perBook) this.exploreMemo.set(book, (perBook = new Map()));
+    let memo = perBook.get(used);
+    if (!memo) perBook.set(used, (memo = new Map()));
+    const key = term * 16 + depth;
     const known = memo.get(key);
     if (known && known.floor <= floor) return known.branch;
     const branch = this.exploreOnce(book, term, used, depth, floor);
@@ -600,7 +603,10 @@ class Walk {
       const mUsed = matchedUsed;
       const implicit = book.connectorOnly(child) && !without;
       if (gain <= 0 && !implicit) return;
-      tries.push({ child, gain, mUsed, implicit, bound: gain - STEP_COST + this.bound(book, child, mUsed), at });
+      const bound = gain - STEP_COST + this.bound(book, child, mUsed);
+      // A subterm the loop below would stop at (best.score only grows) is not kept.
+      if (bound + EPS <= best.score || bound + EPS < f) return;
+      tries.push({ child, gain, mUsed, implicit, bound, at });
     };
     if (book.kids[term]! <= SMALL_FAMILY) {
       const end = book.end[term]!;
