@@ -728,7 +728,12 @@ class Walk {
       // What a main term must score to be kept: half the best, and more than the last of `limit` kept paths.
       // (The first kept path is the best one; the paths kept are only worked out once `limit` could be kept.)
       let floor = -Infinity;
-      if (done.length) {
+      if (!done.length) {
+        // The first main term has no paths to measure against: a greedy way down from it scores at most
+        // what its walk finds, so half of it is a floor no kept path falls below (see greedy).
+        const low = m.gain + this.greedy(book, t, m.used, 1);
+        if (low > 0) floor = low * 0.5 - EPS;
+      } else {
         const u = m.gain + this.bound(book, t, m.used) + EPS;
         let best = -Infinity;
         for (const d of done) if (d.score > best) best = d.score;
@@ -744,6 +749,38 @@ class Walk {
       done.push({ ...sub, score: m.gain + sub.score, steps: nodeStep(book, t, sub.steps) });
     }
     return sorted(done);
+  }
+
+  /**
+   * A score explore(book, term, used, depth) is sure to reach: that of one
+   * way down, taking at each level the subterm of highest gain among those
+   * explore considers, ending at the last entry with a code (-Infinity when
+   * it cannot tell: an entry whose "see" may replace what it finds).
+   */
+  private greedy(book: WalkBook, term: number, used: number, depth: number): number {
+    const own = book.hasCode(term) ? END_WITH_CODE : 0;
+    const seeMayReplace = book.hasSee(term) && !book.hasCode(term);
+    if (depth >= MAX_DEPTH) return own;
+    let child = -1;
+    let gain = 0;
+    let childUsed = used;
+    const look = (c: number) => {
+      if (book.without(c) && !this.p.negated) return;
+      const g = matchTitle(book, this.pv, c, used);
+      if (g > gain) {
+        gain = g;
+        child = c;
+        childUsed = matchedUsed;
+      }
+    };
+    if (book.kids[term]! <= SMALL_FAMILY) {
+      const end = book.end[term]!;
+      for (let c = term + 1; c < end; c = book.end[c]!) look(c);
+    } else for (const c of candidateChildren(book, this.pv, term, used)) look(c);
+    const below = child >= 0 ? gain - STEP_COST + this.greedy(book, child, childUsed, depth + 1) : -Infinity;
+    // With a way below, a "see" only replaces it by a better one; without, it may replace the entry by a worse one.
+    if (below > -Infinity) return Math.max(own, below);
+    return seeMayReplace ? -Infinity : own;
   }
 
   /** A site row of the Table of Neoplasms and the cell of a behaviour. */
