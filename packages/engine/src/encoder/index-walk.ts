@@ -656,10 +656,10 @@ class Walk {
         let u = used;
         let gain = 0;
         for (let t = ref.term; t >= 0; t = book.parent[t]!) {
-          const m = match(book, this.pv, t, u);
-          if (m.gain > 0) {
-            gain += m.gain * 0.5;
-            u = m.used;
+          const g = matchTitle(book, this.pv, t, u);
+          if (g > 0) {
+            gain += g * 0.5;
+            u = matchedUsed;
           }
         }
         const sub = this.explore(book, ref.term, u, depth + 1, floor - gain + 0.1);
