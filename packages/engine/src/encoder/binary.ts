@@ -201,6 +201,22 @@ export function packUtf8(list: readonly string[]): { blob: Uint8Array; offsets: 
   return { blob, offsets };
 }
 
+/** Strings numbered in the order first met, each kept once: the string table of a file being written. */
+export class StringPool {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(s: string): number {
+    let k = this.ids.get(s);
+    if (k === undefined) {
+      k = this.list.length;
+      this.list.push(s);
+      this.ids.set(s, k);
+    }
+    return k;
+  }
+}
+
 /** Open-addressing slots (a power of two, at least twice the count): id + 1, 0 for empty. */
 export function hashSlots(list: readonly string[]): Uint32Array {
   let size = 2;
