@@ -201,6 +201,22 @@ export function packUtf8(list: readonly string[]): { blob: Uint8Array; offsets: 
   return { blob, offsets };
 }
 
+/** Strings numbered in the order first met, each kept once: the string table of a file being written. */
+export class StringPool {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(s: string): number {
+    let k = this.ids.get(s);
+    if (k === undefined) {
+      k = this.list.length;
+      this.list.push(s);
+      this.ids.set(s, k);
+    }
+    return k;
+  }
+}
+
 /** Open-addressing slots (a power of two, at least twice the count): id + 1, 0 for empty. */
 export function hashSlots(list: readonly string[]): Uint32Array {
   let size = 2;
@@ -312,12 +328,34 @@ export class StringTable {
 
   /** Position of the first string >= s in a table sorted by code unit order. */
   lowerBound(s: string): number {
+    // "prefix\uffff", the usual upper end of a prefix run: the end of the run, found without decoding
+    // (a string holding U+FFFF right after the prefix, which no code or stem does, would sort after it).
+    if (s.length > 1 && s.charCodeAt(s.length - 1) === 0xffff) {
+      const prefix = s.slice(0, -1);
+      if (ASCII.test(prefix)) return this.prefixEnd(prefix, this.lowerBound(prefix));
+    }
     let lo = 0;
     let hi = this.length;
     const ascii = ASCII.test(s);
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (ascii ? this.compareAscii(mid, s) < 0 : this.at(mid) < s) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * End of the run of strings starting with a prefix, the run beginning at
+   * `from` (its lowerBound): in a table sorted by code unit order the
+   * strings with a prefix are one run, so the end is found by bisection.
+   */
+  prefixEnd(prefix: string, from: number): number {
+    let lo = from;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.startsWith(mid, prefix)) lo = mid + 1;
       else hi = mid;
     }
     return lo;

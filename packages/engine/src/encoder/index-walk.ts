@@ -173,18 +173,79 @@ function stepsFrom(list: readonly WalkStep[], tail: Steps | undefined = undefine
   return s;
 }
 
+/**
+ * Phrase words by stem id of one book, as bit masks in arrays as long as the
+ * book's stem table: a title's stem is then matched by one array read. The
+ * arrays are kept per book and taken over by whichever phrase uses the book
+ * (walks run one at a time), clearing only the entries the last phrase set.
+ */
+class StemMasks {
+  /** Words with this stem. */
+  readonly stem: Int32Array;
+  /** Words with this stem, or whose number ("3" of "3a") it is. */
+  readonly any: Int32Array;
+  /** Words of six letters or more whose stem this stem extends, or that extend it ("myocardi"/"myocardium"). */
+  readonly partial: Int32Array;
+  /**
+   * Per entry, for the ranking of main terms: the stamp of the ranking that
+   * last counted it, the phrase words related to its title (count, summed
+   * weight, last word counted; -1 once taken as a candidate).
+   */
+  readonly seen: Int32Array;
+  readonly related: Uint8Array;
+  readonly relatedWeight: Float64Array;
+  readonly lastWord: Int8Array;
+  stamp = 0;
+  owner: BookWords | undefined;
+  private touched: number[] = [];
+
+  constructor(book: WalkBook) {
+    const n = book.stems.length;
+    this.stem = new Int32Array(n);
+    this.any = new Int32Array(n);
+    this.partial = new Int32Array(n);
+    this.seen = new Int32Array(book.size);
+    this.related = new Uint8Array(book.size);
+    this.relatedWeight = new Float64Array(book.size);
+    this.lastWord = new Int8Array(book.size);
+  }
+
+  /** Set the masks of a phrase's words (clearing those of the phrase before). */
+  take(owner: BookWords, set: (mark: (arr: Int32Array, id: number, bit: number) => void) => void): void {
+    for (const id of this.touched) {
+      this.stem[id] = 0;
+      this.any[id] = 0;
+      this.partial[id] = 0;
+    }
+    this.touched = [];
+    this.owner = owner;
+    set((arr, id, bit) => {
+      arr[id]! |= bit;
+      this.touched.push(id);
+    });
+  }
+
+  /** A new stamp for `seen`. */
+  nextStamp(): number {
+    if (this.stamp >= 0x7ffffffe) {
+      this.seen.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+}
+
+const masksOf = new WeakMap<WalkBook, StemMasks>();
+
 /** The words of a phrase as ids of one book's stems. */
 interface BookWords {
   stem: Int32Array;
   num: Int32Array;
-  /** Phrase words by stem id, as bit masks: words with that stem, and words with that stem or number. */
-  byStem: Map<number, number>;
-  byStemOrNumber: Map<number, number>;
-  /** Stems of the book that extend the word's stem (partial match), as an id range; and those it extends. */
+  /** Long words: their stems with their prefixes of six letters or more, and the range of stem ids they begin. */
   extLo: Int32Array;
   extHi: Int32Array;
   pre: number[][];
-  long: Uint8Array;
+  masks: StemMasks;
 }
 
 /** A phrase prepared for walking: weights, signature bits, and its words per book. */
@@ -212,41 +273,52 @@ class PhraseView {
     });
   }
 
+  /** The phrase's words in a book, with the book's stem masks set to them. */
   of(book: WalkBook): BookWords {
-    if (book === this.lastBook) return this.lastWords!;
-    let b = this.books.get(book);
-    if (b) {
-      this.lastBook = book;
-      this.lastWords = b;
-      return b;
-    }
-    const n = this.n;
-    b = { stem: new Int32Array(n), num: new Int32Array(n).fill(-1), byStem: new Map(), byStemOrNumber: new Map(), extLo: new Int32Array(n), extHi: new Int32Array(n), pre: [], long: new Uint8Array(n) };
-    const stems = book.stems;
-    for (let i = 0; i < n; i++) {
-      const w = this.p.words[i]!;
-      b.stem[i] = stems.find(w.stem);
-      if (w.number) b.num[i] = stems.find(w.number);
-      const bit = 1 << i;
-      if (b.stem[i]! >= 0) {
-        b.byStem.set(b.stem[i]!, (b.byStem.get(b.stem[i]!) ?? 0) | bit);
-        b.byStemOrNumber.set(b.stem[i]!, (b.byStemOrNumber.get(b.stem[i]!) ?? 0) | bit);
+    let b = book === this.lastBook ? this.lastWords! : this.books.get(book);
+    if (!b) {
+      const n = this.n;
+      let masks = masksOf.get(book);
+      if (!masks) masksOf.set(book, (masks = new StemMasks(book)));
+      b = { stem: new Int32Array(n), num: new Int32Array(n).fill(-1), extLo: new Int32Array(n), extHi: new Int32Array(n), pre: [], masks };
+      const stems = book.stems;
+      for (let i = 0; i < n; i++) {
+        const w = this.p.words[i]!;
+        b.stem[i] = stems.find(w.stem);
+        if (w.number) b.num[i] = stems.find(w.number);
+        const pre: number[] = [];
+        if (w.stem.length >= 6) {
+          b.extLo[i] = stems.lowerBound(w.stem);
+          b.extHi[i] = stems.prefixEnd(w.stem, b.extLo[i]!);
+          for (let len = 6; len <= w.stem.length; len++) {
+            const id = stems.find(w.stem.slice(0, len));
+            if (id >= 0) pre.push(id);
+          }
+        } else b.extLo[i] = b.extHi[i] = 0;
+        b.pre.push(pre);
       }
-      if (b.num[i]! >= 0) b.byStemOrNumber.set(b.num[i]!, (b.byStemOrNumber.get(b.num[i]!) ?? 0) | bit);
-      const pre: number[] = [];
-      if (w.stem.length >= 6) {
-        b.long[i] = 1;
-        b.extLo[i] = stems.lowerBound(w.stem);
-        b.extHi[i] = stems.lowerBound(`${w.stem}\uffff`);
-        for (let len = 6; len <= w.stem.length; len++) {
-          const id = stems.find(w.stem.slice(0, len));
-          if (id >= 0) pre.push(id);
-        }
-      }
-      b.pre.push(pre);
+      this.books.set(book, b);
     }
-    this.books.set(book, b);
+    this.lastBook = book;
+    this.lastWords = b;
+    if (b.masks.owner !== b) this.fill(b);
     return b;
+  }
+
+  private fill(b: BookWords): void {
+    b.masks.take(b, (mark) => {
+      const m = b.masks;
+      for (let i = 0; i < this.n; i++) {
+        const bit = 1 << i;
+        if (b.stem[i]! >= 0) {
+          mark(m.stem, b.stem[i]!, bit);
+          mark(m.any, b.stem[i]!, bit);
+        }
+        if (b.num[i]! >= 0) mark(m.any, b.num[i]!, bit);
+        for (let r = b.extLo[i]!; r < b.extHi[i]!; r++) mark(m.partial, r, bit);
+        for (const r of b.pre[i]!) mark(m.partial, r, bit);
+      }
+    });
   }
 
   /** Weight of the unused words that could match somewhere below an entry (or wherever its references lead). */
@@ -282,8 +354,10 @@ let matchedUsed = 0;
 
 /** Match an entry's title against the unused words of a phrase (see titleWords for what a title asks); the gain, with matchedUsed set. */
 function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): number {
-  const bw = pv.of(book);
-  const n = pv.n;
+  const masks = pv.of(book).masks;
+  const anyMask = masks.any;
+  const partialMask = masks.partial;
+  const stemMask = masks.stem;
   const tw = book.tw;
   const from = book.twStart[t]!;
   const reqEnd = from + book.twReq[t]!;
@@ -296,21 +370,15 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): nu
   for (let k = from; k < reqEnd; k++) {
     const r = tw[k]!;
     // The first unused word with this stem (or number): the lowest bit of the mask.
-    const avail = (bw.byStemOrNumber.get(r) ?? 0) & ~u;
-    let hit = avail ? 31 - Math.clz32(avail & -avail) : -1;
+    let avail = anyMask[r]! & ~u;
     // Stems that only differ in their ending ("myocardi"/"myocardium"): a weaker match.
     let partial = false;
-    if (hit < 0 && book.stems.byteLength(r) >= 6) {
-      for (let i = 0; i < n; i++) {
-        if (u & (1 << i)) continue;
-        if (bw.long[i] && ((r >= bw.extLo[i]! && r < bw.extHi[i]!) || bw.pre[i]!.includes(r))) {
-          hit = i;
-          partial = true;
-          break;
-        }
-      }
+    if (!avail) {
+      avail = partialMask[r]! & ~u;
+      partial = avail !== 0;
     }
-    if (hit >= 0) {
+    if (avail) {
+      const hit = 31 - Math.clz32(avail & -avail);
       // A number belongs to the word beside it in the phrase ("type 2", "stage 3a").
       const first = book.stems.firstByte(r);
       if (first >= 48 && first <= 57 && reqCount > 1 && !((u | (1 << hit)) & ~used & ~(1 << hit) & ((1 << (hit - 1)) | (1 << (hit + 1))))) {
@@ -331,7 +399,7 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): nu
     }
   }
   for (let k = reqEnd; k < to; k++) {
-    const avail = (bw.byStem.get(tw[k]!) ?? 0) & ~u;
+    const avail = stemMask[tw[k]!]! & ~u;
     if (avail) {
       const i = 31 - Math.clz32(avail & -avail);
       u |= 1 << i;
@@ -382,44 +450,93 @@ function candidateChildren(book: WalkBook, pv: PhraseView, t: number, used: numb
   return out;
 }
 
-/** Main terms sharing a stem with the unused words (words of weight 0.5 or more), in the order the words come. */
-function candidateMains(book: WalkBook, pv: PhraseView, used: number): number[] {
+/** Opt stems of a main term beyond this many are not in the main term postings (see buildWalkFile). */
+const POSTED_OPT = 3;
+
+/** Count word `i` (of weight `w`) as related to the main terms posted under stem `s`. */
+function relate(book: WalkBook, m: StemMasks, s: number, i: number, w: number, stamp: number): void {
+  const { seen, related, relatedWeight, lastWord } = m;
+  const mainNode = book.mainNode;
+  for (let k = book.mainStart[s]!, e = book.mainStart[s + 1]!; k < e; k++) {
+    const t = mainNode[k]!;
+    if (seen[t] !== stamp) {
+      seen[t] = stamp;
+      related[t] = 0;
+      relatedWeight[t] = 0;
+      lastWord[t] = -1;
+    }
+    if (lastWord[t] !== i) {
+      lastWord[t] = i;
+      related[t]!++;
+      relatedWeight[t]! += w;
+    }
+  }
+}
+
+/**
+ * Main terms with a positive match, best first, at most `cap`: the main terms
+ * sharing a stem with an unused word (of weight 0.5 or more), taken in the
+ * order the words come; equal gains keep that order.
+ *
+ * A main term's gain is at most the weight of the unused words related to
+ * its title (by stem, number or partial stem: what matchTitle can use) less
+ * MISS for each required stem beyond their count; the words are counted
+ * through the main term postings first, and a main term whose bound cannot
+ * enter the list is not matched. (Main terms with more optional stems than
+ * the postings hold are always matched.)
+ */
+function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number): Array<{ t: number; m: Match }> {
   const bw = pv.of(book);
-  const out: number[] = [];
-  const seen = new Set<number>();
+  const m = bw.masks;
+  const stamp = m.nextStamp();
+  for (let i = 0; i < pv.n; i++) {
+    if (used & (1 << i)) continue;
+    const w = pv.weight[i]!;
+    const s = bw.stem[i]!;
+    if (s >= 0) relate(book, m, s, i, w, stamp);
+    if (bw.num[i]! >= 0) relate(book, m, bw.num[i]!, i, w, stamp);
+    for (let r = bw.extLo[i]!; r < bw.extHi[i]!; r++) if (r !== s) relate(book, m, r, i, w, stamp);
+    for (const r of bw.pre[i]!) if (r !== s && (r < bw.extLo[i]! || r >= bw.extHi[i]!)) relate(book, m, r, i, w, stamp);
+  }
+  const { related, relatedWeight, lastWord } = m;
+  const out: Array<{ t: number; m: Match }> = [];
   for (let i = 0; i < pv.n; i++) {
     if (used & (1 << i)) continue;
     if (pv.weight[i]! < 0.5) continue;
     const s = bw.stem[i]!;
     if (s < 0) continue;
     for (let k = book.mainStart[s]!; k < book.mainStart[s + 1]!; k++) {
-      const m = book.mainNode[k]!;
-      if (!seen.has(m)) {
-        seen.add(m);
-        out.push(m);
+      const t = book.mainNode[k]!;
+      if (lastWord[t] === -2) continue;
+      lastWord[t] = -2;
+      const start = book.twStart[t]!;
+      const req = book.twReq[t]!;
+      if (book.twStart[t + 1]! - start - req <= POSTED_OPT) {
+        // Gains are sums of hundredths: a bound within EPS of the last kept gain is a tie, and a tie does not enter.
+        const bound = relatedWeight[t]! - MISS * Math.max(0, req - related[t]!);
+        if (bound + EPS <= 0 || (out.length >= cap && bound <= out[out.length - 1]!.m.gain + EPS)) continue;
       }
+      const gain = matchTitle(book, pv, t, used);
+      if (gain <= 0 || (out.length >= cap && gain <= out[out.length - 1]!.m.gain)) continue;
+      // Insert after every kept main term of at least this gain (they came first).
+      let at = out.length;
+      while (at > 0 && out[at - 1]!.m.gain < gain) at--;
+      if (out.length >= cap) out.pop();
+      out.splice(at, 0, { t, m: { gain, used: matchedUsed } });
     }
   }
   return out;
-}
-
-/** Main terms with a positive match, best first (stable), at most MAX_MAINS. */
-function rankedMains(book: WalkBook, pv: PhraseView, used: number): Array<{ t: number; m: Match }> {
-  const out: Array<{ t: number; m: Match }> = [];
-  for (const t of candidateMains(book, pv, used)) {
-    const gain = matchTitle(book, pv, t, used);
-    if (gain > 0) out.push({ t, m: { gain, used: matchedUsed } });
-  }
-  return out.sort((a, b) => b.m.gain - a.m.gain);
 }
 
 class Walk {
   /** Guards "see condition" loops: main terms already tried in this walk. */
   private readonly restarted = new Set<string>();
   /** Ways down already found, by book and (entry, depth, words used), with the floor they were found under. */
-  private readonly exploreMemo = new Map<WalkBook, Map<number, { floor: number; branch: Branch }>>();
+  private readonly exploreMemo = new Map<WalkBook, Map<number, Map<number, { floor: number; branch: Branch }>>>();
   /** Ranked main terms by book and words used: "see condition" restarts ask again and again. */
   private readonly mainsMemo = new Map<WalkBook, Map<number, Array<{ t: number; m: Match }>>>();
+  /** Table rows already found, by table, words used, site or use: many entries refer to the same row. */
+  private readonly rowMemo = new Map<string, Branch | undefined>();
   readonly pv: PhraseView;
   /** What references may add beyond the words: a table bonus, or no bound at all when tables refer to tables. */
   private readonly refBonus: number;
@@ -435,7 +552,7 @@ class Walk {
     let perBook = this.mainsMemo.get(book);
     if (!perBook) this.mainsMemo.set(book, (perBook = new Map()));
     let all = perBook.get(used);
-    if (!all) perBook.set(used, (all = rankedMains(book, this.pv, used)));
+    if (!all) perBook.set(used, (all = rankedMains(book, this.pv, used, MAX_MAINS + 1)));
     const out: Array<{ t: number; m: Match }> = [];
     for (const x of all) {
       if (x.t === exclude) continue;
@@ -457,9 +574,12 @@ class Walk {
    */
   explore(book: WalkBook, term: number, used: number, depth: number, floor = -Infinity): Branch {
     // References loop ("see also" back and forth): the same entry is reached again with the same words used.
-    let memo = this.exploreMemo.get(book);
-    if (!memo) this.exploreMemo.set(book, (memo = new Map()));
-    const key = (term * 16 + depth) * 2 ** 31 + used;
+    // Keyed by small integers (words used, then entry and depth), which maps hash fastest.
+    let perBook = this.exploreMemo.get(book);
+    if (!perBook) this.exploreMemo.set(book, (perBook = new Map()));
+    let memo = perBook.get(used);
+    if (!memo) perBook.set(used, (memo = new Map()));
+    const key = term * 16 + depth;
     const known = memo.get(key);
     if (known && known.floor <= floor) return known.branch;
     const branch = this.exploreOnce(book, term, used, depth, floor);
@@ -472,7 +592,7 @@ class Walk {
     if (depth >= MAX_DEPTH) return best;
     // Ways below the floor are cut with a margin (a "see also" must beat the best by FLOOR_MARGIN), and not at all
     // where a "see category" would stand in for a subterm that was not entered.
-    const f = book.seeCat(term) !== undefined && !book.hasCode(term) ? -Infinity : floor - FLOOR_MARGIN;
+    const f = book.hasSeeCat(term) && !book.hasCode(term) ? -Infinity : floor - FLOOR_MARGIN;
     // Subterms in the order of what they could score, so a good way is found early and the rest fall to the bound.
     // The best is the highest score; among equal scores the subterm met first, as in a walk in document order.
     const tries: Array<{ child: number; gain: number; mUsed: number; implicit: boolean; bound: number; at: number }> = [];
@@ -483,7 +603,10 @@ class Walk {
       const mUsed = matchedUsed;
       const implicit = book.connectorOnly(child) && !without;
       if (gain <= 0 && !implicit) return;
-      tries.push({ child, gain, mUsed, implicit, bound: gain - STEP_COST + this.bound(book, child, mUsed), at });
+      const bound = gain - STEP_COST + this.bound(book, child, mUsed);
+      // A subterm the loop below would stop at (best.score only grows) is not kept.
+      if (bound + EPS <= best.score || bound + EPS < f) return;
+      tries.push({ child, gain, mUsed, implicit, bound, at });
     };
     if (book.kids[term]! <= SMALL_FAMILY) {
       const end = book.end[term]!;
@@ -505,23 +628,21 @@ class Walk {
       }
     }
     // References: "see" replaces the entry; "see also" is another way to go on.
-    const see = book.see(term);
-    if (see !== undefined && !book.hasCode(term)) {
+    if (book.hasSee(term) && !book.hasCode(term)) {
       // A "see" entry has nothing of its own: the reference is the way on, even to an entry without a code.
       const bound = this.bound(book, term, used) + EPS;
       if (bound >= f && (best.steps === undefined || bound > best.score)) {
+        const see = book.see(term)!;
         const r = this.follow(book, term, see, 'see', used, depth, f);
         if (r && (r.score > best.score || best.steps === undefined)) best = r;
         else if (!r && best.steps === undefined) best = { ...best, unresolved: `see ${see}` };
       }
     }
-    const also = book.seeAlso(term);
-    if (also !== undefined && this.bound(book, term, used) + EPS > Math.max(best.score + SEE_ALSO_MARGIN, f)) {
-      const r = this.follow(book, term, also, 'see also', used, depth, f);
+    if (book.hasSeeAlso(term) && this.bound(book, term, used) + EPS > Math.max(best.score + SEE_ALSO_MARGIN, f)) {
+      const r = this.follow(book, term, book.seeAlso(term)!, 'see also', used, depth, f);
       if (r && r.score > best.score + SEE_ALSO_MARGIN) best = r;
     }
-    const seeCat = book.seeCat(term);
-    if (seeCat !== undefined && !book.hasCode(term) && best.steps === undefined) best = { ...best, code: `${seeCat.replace(/-$/, '')}-`, score: best.score + END_WITH_CODE };
+    if (book.hasSeeCat(term) && !book.hasCode(term) && best.steps === undefined) best = { ...best, code: `${book.seeCat(term)!.replace(/-$/, '')}-`, score: best.score + END_WITH_CODE };
     return best;
   }
 
@@ -535,10 +656,10 @@ class Walk {
         let u = used;
         let gain = 0;
         for (let t = ref.term; t >= 0; t = book.parent[t]!) {
-          const m = match(book, this.pv, t, u);
-          if (m.gain > 0) {
-            gain += m.gain * 0.5;
-            u = m.used;
+          const g = matchTitle(book, this.pv, t, u);
+          if (g > 0) {
+            gain += g * 0.5;
+            u = matchedUsed;
           }
         }
         const sub = this.explore(book, ref.term, u, depth + 1, floor - gain + 0.1);
@@ -605,13 +726,24 @@ class Walk {
     const done: Branch[] = [];
     for (const { t, m } of this.mains(book, 0)) {
       // What a main term must score to be kept: half the best, and more than the last of `limit` kept paths.
+      // (The first kept path is the best one; the paths kept are only worked out once `limit` could be kept.)
       let floor = -Infinity;
-      if (done.length) {
+      if (!done.length) {
+        // The first main term has no paths to measure against: a greedy way down from it scores at most
+        // what its walk finds, so half of it is a floor no kept path falls below (see greedy).
+        const low = m.gain + this.greedy(book, t, m.used, 1);
+        if (low > 0) floor = low * 0.5 - EPS;
+      } else {
         const u = m.gain + this.bound(book, t, m.used) + EPS;
-        const kept = keep(sorted(done), limit);
-        floor = kept[0]!.score * 0.5;
-        if (kept.length >= limit) floor = Math.max(floor, kept[kept.length - 1]!.score);
+        let best = -Infinity;
+        for (const d of done) if (d.score > best) best = d.score;
+        floor = best * 0.5;
         if (u < floor) continue;
+        if (done.length >= limit) {
+          const kept = keep(sorted(done), limit);
+          if (kept.length >= limit) floor = Math.max(floor, kept[kept.length - 1]!.score);
+          if (u < floor) continue;
+        }
       }
       const sub = this.explore(book, t, m.used, 1, floor - m.gain);
       done.push({ ...sub, score: m.gain + sub.score, steps: nodeStep(book, t, sub.steps) });
@@ -619,8 +751,48 @@ class Walk {
     return sorted(done);
   }
 
+  /**
+   * A score explore(book, term, used, depth) is sure to reach: that of one
+   * way down, taking at each level the subterm of highest gain among those
+   * explore considers, ending at the last entry with a code (-Infinity when
+   * it cannot tell: an entry whose "see" may replace what it finds).
+   */
+  private greedy(book: WalkBook, term: number, used: number, depth: number): number {
+    const own = book.hasCode(term) ? END_WITH_CODE : 0;
+    const seeMayReplace = book.hasSee(term) && !book.hasCode(term);
+    if (depth >= MAX_DEPTH) return own;
+    let child = -1;
+    let gain = 0;
+    let childUsed = used;
+    const look = (c: number) => {
+      if (book.without(c) && !this.p.negated) return;
+      const g = matchTitle(book, this.pv, c, used);
+      if (g > gain) {
+        gain = g;
+        child = c;
+        childUsed = matchedUsed;
+      }
+    };
+    if (book.kids[term]! <= SMALL_FAMILY) {
+      const end = book.end[term]!;
+      for (let c = term + 1; c < end; c = book.end[c]!) look(c);
+    } else for (const c of candidateChildren(book, this.pv, term, used)) look(c);
+    const below = child >= 0 ? gain - STEP_COST + this.greedy(book, child, childUsed, depth + 1) : -Infinity;
+    // With a way below, a "see" only replaces it by a better one; without, it may replace the entry by a worse one.
+    if (below > -Infinity) return Math.max(own, below);
+    return seeMayReplace ? -Infinity : own;
+  }
+
   /** A site row of the Table of Neoplasms and the cell of a behaviour. */
   neoplasmRow(table: WalkBook, used: number, sitePath: readonly string[], behavior: NeoplasmBehavior): Branch | undefined {
+    const key = `n${used}\u0000${behavior}\u0000${sitePath.join('\u0000')}`;
+    if (this.rowMemo.has(key)) return this.rowMemo.get(key);
+    const row = this.findNeoplasmRow(table, used, sitePath, behavior);
+    this.rowMemo.set(key, row);
+    return row;
+  }
+
+  private findNeoplasmRow(table: WalkBook, used: number, sitePath: readonly string[], behavior: NeoplasmBehavior): Branch | undefined {
     if (table.mains.length === 0) return undefined;
     const main = table.mains[0]!;
     let start = main;
@@ -658,6 +830,14 @@ class Walk {
 
   /** A substance row of the Table of Drugs and Chemicals and the cell of a use. */
   drugRow(table: WalkBook, used: number, use: DrugUse): Branch | undefined {
+    const key = `d${used}\u0000${use}`;
+    if (this.rowMemo.has(key)) return this.rowMemo.get(key);
+    const row = this.findDrugRow(table, used, use);
+    this.rowMemo.set(key, row);
+    return row;
+  }
+
+  private findDrugRow(table: WalkBook, used: number, use: DrugUse): Branch | undefined {
     const found = this.top(table, used, 1);
     if (!found || found.book !== table) return undefined;
     let row = found.end;

@@ -1,4 +1,4 @@
-import { SectionReader, SectionWriter, type FileHeader, type PieceTable, type StringTable } from './binary.js';
+import { SectionReader, SectionWriter, StringPool, type FileHeader, type PieceTable, type StringTable } from './binary.js';
 import { stem } from './stem.js';
 import { buildDeletionIndex, corrections as findCorrections, type Correction } from './spell.js';
 import { INSTRUCTION_WORDS, STOPWORDS, words as wordsOf } from './tokenize.js';
@@ -252,17 +252,8 @@ export class SearchIndexBuilder {
     const del = buildDeletionIndex(wordList);
 
     // Entry texts: a path node (shared leading parts) and a tail string; titles show their document's title.
-    const strs: string[] = [];
-    const strId = new Map<string, number>();
-    const str = (s: string): number => {
-      let k = strId.get(s);
-      if (k === undefined) {
-        k = strs.length;
-        strs.push(s);
-        strId.set(s, k);
-      }
-      return k;
-    };
+    const pool = new StringPool();
+    const str = (s: string): number => pool.id(s);
     const nodeParent: number[] = [];
     const nodeText: number[] = [];
     const nodeId = new Map<string, number>();
@@ -313,7 +304,7 @@ export class SearchIndexBuilder {
     w.add('textTail', textTail);
     w.add('nodeParent', Int32Array.from(nodeParent));
     w.add('nodeText', Uint32Array.from(nodeText));
-    w.addPieces('str', strs);
+    w.addPieces('str', pool.list);
     w.add('tokStart', tokStart);
     w.add('toks', toks);
     w.addStrings('vocab', vocab, true);

@@ -225,18 +225,29 @@ function choicesBelow(release: Icd10cmRelease, code: string, rest: ReadonlySet<s
 
 const CODE_RANGE = /\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\s*-\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?))?/g;
 
-/** Billable codes a note names (single codes, "N18.-", ranges "N18.1-N18.6") that share a word with the rest of the phrase. */
-function additionalFrom(release: Icd10cmRelease, notes: readonly CodeNote[], rest: ReadonlySet<string>, ix?: SearchIndex): CodeRef[] {
-  if (rest.size === 0 || notes.length === 0) return [];
-  const ranges: Array<[lo: string, upTo: string]> = [];
-  for (const note of notes) {
+/** Code ranges a note names, read once per note (notes are kept with the code details, see detailOf). */
+const rangeMemo = new WeakMap<CodeNote, Array<[lo: string, upTo: string]>>();
+
+function rangesOf(note: CodeNote): Array<[lo: string, upTo: string]> {
+  let out = rangeMemo.get(note);
+  if (!out) {
+    out = [];
     for (const m of note.text.matchAll(CODE_RANGE)) {
       const lo = m[1]!;
       const hi = m[2];
       // The codes named: from lo up to hi and the codes below hi, or the codes below lo.
-      ranges.push([lo, hi ? `${hi}\uffff` : `${lo}\uffff`]);
+      out.push([lo, hi ? `${hi}\uffff` : `${lo}\uffff`]);
     }
+    rangeMemo.set(note, out);
   }
+  return out;
+}
+
+/** Billable codes a note names (single codes, "N18.-", ranges "N18.1-N18.6") that share a word with the rest of the phrase. */
+function additionalFrom(release: Icd10cmRelease, notes: readonly CodeNote[], rest: ReadonlySet<string>, ix?: SearchIndex): CodeRef[] {
+  if (rest.size === 0 || notes.length === 0) return [];
+  const ranges: Array<[lo: string, upTo: string]> = [];
+  for (const note of notes) ranges.push(...rangesOf(note));
   if (ranges.length === 0) return [];
   if (ix) {
     const found = new Map<number, number>();

@@ -1,5 +1,5 @@
 import { normalizeTitle, openIndex, type CompiledIndexFile, type IndexKind, type IndexTerm } from '../icd10cm/alphabetic-index.js';
-import { hash32, SectionReader, SectionWriter, type FileHeader, type StringTable } from './binary.js';
+import { hash32, SectionReader, SectionWriter, StringPool, type FileHeader, type StringTable } from './binary.js';
 import { resolveReference, type DrugUse, type NeoplasmBehavior } from './references.js';
 import { titleWords } from './walker.js';
 
@@ -73,18 +73,8 @@ export function buildWalkFile(data: CompiledIndexFile, release: string): Uint8Ar
   nodes.forEach((t, i) => id.set(t, i));
 
   // Strings (titles, codes, references, cells) and stems, each deduplicated.
-  const strs: string[] = [];
-  const strId = new Map<string, number>();
-  const str = (s: string | undefined | null): number => {
-    if (s === undefined || s === null) return -1;
-    let k = strId.get(s);
-    if (k === undefined) {
-      k = strs.length;
-      strs.push(s);
-      strId.set(s, k);
-    }
-    return k;
-  };
+  const pool = new StringPool();
+  const str = (s: string | undefined | null): number => (s === undefined || s === null ? -1 : pool.id(s));
   const stemSet = new Set<string>();
   for (const t of nodes) {
     const tw = titleWords(t);
@@ -318,7 +308,7 @@ export function buildWalkFile(data: CompiledIndexFile, release: string): Uint8Ar
   w.add('refArg', Int32Array.from(refArg));
   w.add('refSiteStart', Uint32Array.from(refSiteStart));
   w.add('refSite', Int32Array.from(refSite));
-  w.addStrings('str', strs, true);
+  w.addStrings('str', pool.list, true);
   w.addStrings('stem', stems, true);
   const header: Omit<WalkHeader, 'sections'> = {
     format: WALK_FORMAT,
@@ -474,6 +464,16 @@ export class WalkBook {
   }
   seeCat(i: number): string | undefined {
     return this.s(this.seeCatId[i]!);
+  }
+  /** Whether an entry has a "see", "see also" or "see category" reference (without reading its text). */
+  hasSee(i: number): boolean {
+    return this.seeId[i]! >= 0;
+  }
+  hasSeeAlso(i: number): boolean {
+    return this.alsoId[i]! >= 0;
+  }
+  hasSeeCat(i: number): boolean {
+    return this.seeCatId[i]! >= 0;
   }
   hasCells(i: number): boolean {
     return (this.flags[i]! & FLAG_CELLS) !== 0;
