@@ -5,6 +5,7 @@ import { contextRules, type ContextCategory, type ContextRules, type ContextTrig
 import type { ConceptDictionary, ConceptMatch } from '../nlp/matcher.js';
 import { canonicalWord, isStopWord, termOf } from '../nlp/normalize.js';
 import { codeRefs, firstMatch, guidelineRules, hasPrefix, inRange, type GuidelineRules } from './rules.js';
+import { confidenceCalibration, type ConfidenceCalibration } from './calibration.js';
 import { refine, type SpecificityContext } from './specificity.js';
 import type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rationale, Suppression } from './types.js';
 
@@ -19,6 +20,8 @@ export interface CodeOptions extends ParseOptions {
   setting?: CodingSetting;
   /** Suggested codes below this confidence are left out (default 0.3). */
   minConfidence?: number;
+  /** Pull confidences toward each code's observed precision (data/coding/calibration.json; default true). */
+  calibrate?: boolean;
 }
 
 /** Base confidence of a match by where its key came from. */
@@ -133,6 +136,7 @@ export class DiagnosisCoder {
   private stamp = 0;
   readonly rules: GuidelineRules;
   readonly context: ContextRules;
+  readonly calibration: ConfidenceCalibration;
   private readonly excludesMemo = new Map<string, ReturnType<typeof codeRefs>>();
   private readonly codeFirstMemo = new Map<string, ReturnType<typeof codeRefs> | null>();
 
@@ -142,6 +146,7 @@ export class DiagnosisCoder {
   ) {
     this.rules = guidelineRules();
     this.context = contextRules();
+    this.calibration = confidenceCalibration();
   }
 
   code(text: string | Uint8Array, opts: CodeOptions = {}): DiagnosisCoding {
@@ -331,6 +336,10 @@ export class DiagnosisCoder {
       }
     }
 
+    if (opts.calibrate !== false && this.calibration.size) {
+      for (const c of suggested.values()) c.confidence = this.calibration.adjust(c.code, c.confidence);
+      for (const c of suppressed.values()) c.confidence = this.calibration.adjust(c.code, c.confidence);
+    }
     const min = opts.minConfidence ?? 0.3;
     const out: CodedDiagnosis[] = [];
     for (const c of suggested.values()) {
