@@ -336,8 +336,13 @@ export class DiagnosisCoder {
       }
     }
 
+    // The guideline sequencing reads the confidences the rules gave; the threshold and the ranking, the calibrated ones.
+    const ruleConfidence = new Map<string, number>();
     if (opts.calibrate !== false && this.calibration.size) {
-      for (const c of suggested.values()) c.confidence = this.calibration.adjust(c.code, c.confidence);
+      for (const c of suggested.values()) {
+        ruleConfidence.set(c.code, c.confidence);
+        c.confidence = this.calibration.adjust(c.code, c.confidence);
+      }
       for (const c of suppressed.values()) c.confidence = this.calibration.adjust(c.code, c.confidence);
     }
     const min = opts.minConfidence ?? 0.3;
@@ -346,7 +351,7 @@ export class DiagnosisCoder {
       if (c.confidence < min) continue;
       out.push(this.toOutput(c, 'suggested'));
     }
-    this.sequence(out, setting, pregnant !== undefined, doc.text);
+    this.sequence(out, setting, pregnant !== undefined, doc.text, ruleConfidence);
     const sup: CodedDiagnosis[] = [];
     for (const c of suppressed.values()) if (!suggested.has(c.code)) sup.push(this.toOutput(c, 'suppressed'));
     sup.sort((a, b) => (a.evidence[0]?.start ?? 0) - (b.evidence[0]?.start ?? 0) || a.code.localeCompare(b.code));
@@ -493,11 +498,11 @@ export class DiagnosisCoder {
   }
 
   /** First-listed (outpatient) or principal (inpatient) diagnosis first, then by confidence. */
-  private sequence(out: CodedDiagnosis[], setting: CodingSetting, pregnant: boolean, text: string): void {
+  private sequence(out: CodedDiagnosis[], setting: CodingSetting, pregnant: boolean, text: string, ruleConfidence: ReadonlyMap<string, number>): void {
     const priority = (c: CodedDiagnosis): number => {
       if (/^[VWXY]/.test(c.code) || c.code.startsWith('Z8') || c.code.startsWith('Z3A')) return -1;
       if (this.codeFirstMemo.get(c.code)) return -1;
-      let p = c.confidence;
+      let p = rule(c);
       if (pregnant && c.code.startsWith('O')) p += 1;
       if (c.evidence.some((e) => e.section === 'diagnoses' || e.section === 'assessment' || e.section === 'chief_complaint')) p += 0.15;
       if (!c.code.startsWith('R')) p += 0.1;
@@ -505,18 +510,21 @@ export class DiagnosisCoder {
       if (c.evidence.some((e) => DIAGNOSIS_CUE.test(text.slice(Math.max(0, e.start - 60), e.start)))) p += 0.3;
       return p;
     };
+    const rule = (c: CodedDiagnosis) => ruleConfidence.get(c.code) ?? c.confidence;
+    // Ties of priority go to the code the rules were surest of (the order before calibration).
+    const byRule = [...out].sort((a, b) => rule(b) - rule(a) || a.code.localeCompare(b.code));
     out.sort((a, b) => b.confidence - a.confidence || a.code.localeCompare(b.code));
-    let best = -1;
+    let best: CodedDiagnosis | undefined;
     let bestP = -0.5;
-    out.forEach((c, i) => {
+    for (const c of byRule) {
       const p = priority(c);
       if (p > bestP) {
         bestP = p;
-        best = i;
+        best = c;
       }
-    });
-    if (best >= 0) {
-      const [first] = out.splice(best, 1);
+    }
+    if (best) {
+      const [first] = out.splice(out.indexOf(best), 1);
       first!.sequence = setting === 'inpatient' ? 'principal' : 'first-listed';
       out.unshift(first!);
     }
