@@ -10,7 +10,7 @@
 // (together / (containing + 1)) is at least --min-precision. Only the train
 // split is read: dev stays unseen.
 //
-//   node scripts/mine-lexicon.mjs [--corpus DIR] [--min-support 3] [--min-precision 0.4] [--fold k/n] [--out FILE]
+//   node scripts/mine-lexicon.mjs [--corpus DIR] [--min-support 3] [--min-precision 0.4] [--fold k/n] [--skip IDS_FILE] [--out FILE]
 //
 // --fold k/n leaves out the training documents whose position modulo n is k
 // (to measure the lexicon on the documents it did not see).
@@ -31,6 +31,7 @@ const { values: args } = parseArgs({
     'min-lift': { type: 'string', default: '3' },
     'max-words': { type: 'string', default: '4' },
     fold: { type: 'string' },
+    skip: { type: 'string' },
     out: { type: 'string', default: join(root, 'packages', 'engine', 'data', 'coding', 'mined-lexicon.json') },
   },
 });
@@ -53,6 +54,9 @@ for (const line of readFileSync(join(args.corpus, 'train', 'trainD.tsv'), 'utf8'
 }
 let files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
 if (fold) files = files.filter((_, i) => i % fold[1] !== fold[0]);
+// --skip FILE: document ids (one a line) left out, for the cross-fitting of scripts/calibrate-coder.mjs.
+const skip = args.skip ? new Set(readFileSync(args.skip, 'utf8').split(/\r?\n/).filter(Boolean)) : undefined;
+if (skip) files = files.filter((f) => !skip.has(f.slice(0, -4)));
 
 const notAlone = wordFilters().notAlone;
 const docPhrases = []; // [codes, Set(phrase keys)] per document
@@ -173,7 +177,7 @@ for (const [key, tm] of t) {
 }
 entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
 const out = {
-  description: `Phrase to ICD-10-CM code associations mined from the CodiEsp training split by scripts/mine-lexicon.mjs (min support ${minSupport} documents, min smoothed precision ${minPrecision}, min lift ${minLift}${fold ? `, fold ${args.fold} left out` : ''}); not hand-edited. Each entry: [phrase, code, precision, supporting documents].`,
+  description: `Phrase to ICD-10-CM code associations mined from the CodiEsp training split by scripts/mine-lexicon.mjs (min support ${minSupport} documents, min smoothed precision ${minPrecision}, min lift ${minLift}${fold ? `, fold ${args.fold} left out` : ''}${skip ? `, ${skip.size} listed documents left out` : ''}); not hand-edited. Each entry: [phrase, code, precision, supporting documents].`,
   entries,
 };
 writeFileSync(args.out, `${JSON.stringify(out, null, 0).replace(/\],\[/g, '],\n[')}\n`);

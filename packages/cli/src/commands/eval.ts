@@ -10,6 +10,7 @@ import {
   MedcoderError,
   scoreCodiEsp,
   type CodingSetting,
+  type DiagnosisCoding,
   type CodiEspSplit,
   type PrecisionRecall,
 } from '@medcoder/engine';
@@ -50,7 +51,7 @@ export function evalCommand(): Command {
       .option('--fold <k/n>', 'only the documents whose position in the split modulo n is k (held-out fold of scripts/mine-lexicon.mjs --fold)')
       .option('--min-confidence <x>', 'leave out suggestions below this confidence')
       .option('--predictions <file>', 'also write the ranked predictions (doc_id<TAB>code)')
-      .option('--with-suppressed', 'task D: rank the mentions the guidelines suppress (negated, history, uncertain, combined, integral, excludes1) after the suggestions, as CodiEsp codes mentions')
+      .option('--with-suppressed', 'task D: also rank the mentions the guidelines suppress (negated, history, uncertain, combined, integral, excludes1), each at its confidence, as CodiEsp codes mentions')
       .option('--json', 'JSON output')
       .action(async (opts: EvalOptions) => {
         const corpus = opts.corpus ?? defaultCodiEspDir();
@@ -82,7 +83,7 @@ export function evalCommand(): Command {
         const t0 = performance.now();
         for (const d of docs) {
           const r = coder.code(readFileSync(d.path), { setting: opts.setting as CodingSetting, ...(minConfidence !== undefined ? { minConfidence } : {}) });
-          predictions.set(d.id, [...r.codes.map((c) => c.code), ...(opts.withSuppressed ? r.suppressed.filter((x) => MENTION_REASONS.has(x.suppression?.reason ?? '')).map((x) => x.code) : [])]);
+          predictions.set(d.id, rankForCodiEsp(r, opts.withSuppressed === true));
         }
         const secs = (performance.now() - t0) / 1000;
         const score = scoreCodiEsp(gold, predictions, new CodeMatcher(coder.release));
@@ -118,6 +119,20 @@ export function evalCommand(): Command {
       }),
   );
   return cmd;
+}
+
+/**
+ * The ranked list scored by MAP: codes by decreasing confidence (the coder's
+ * own order puts the principal diagnosis first, which is a sequencing rule,
+ * not a likelihood). With `mentions`, the suppressed mentions CodiEsp codes
+ * anyway join the list at their own confidence.
+ */
+export function rankForCodiEsp(r: DiagnosisCoding, mentions: boolean): string[] {
+  const list = r.codes.map((c) => ({ code: c.code, confidence: c.confidence }));
+  if (mentions) for (const x of r.suppressed) if (MENTION_REASONS.has(x.suppression?.reason ?? '')) list.push({ code: x.code, confidence: x.confidence });
+  // A stable sort: ties keep the coder's order, suggestions before suppressed mentions.
+  list.sort((a, b) => b.confidence - a.confidence);
+  return list.map((x) => x.code);
 }
 
 function round(x: number): number {

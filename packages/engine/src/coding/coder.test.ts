@@ -157,3 +157,13 @@ test('bad input: empty, binary, invalid UTF-8, one 100,000-character line', asyn
   assert.ok(performance.now() - t < 5000);
   assert.ok(codes(r).includes('R50.9'));
 });
+
+test('heart failure: acuity and type give I50.33; its edema is integral; diuresis is a treatment, not polyuria', async () => {
+  const c = await coder();
+  const r = c.code('Assessment: acute on chronic diastolic heart failure with bilateral lower extremity edema.\nPlan: IV furosemide for diuresis.', { setting: 'inpatient' });
+  assert.ok(codes(r).includes('I50.33'), codes(r).join(' '));
+  assert.ok(!codes(r).includes('I50.9'));
+  assert.ok(!codes(r).some((x) => x.startsWith('R60')), codes(r).join(' '));
+  assert.equal(r.suppressed.find((x) => x.code.startsWith('R60'))?.suppression?.reason, 'integral-symptom');
+  assert.ok(!codes(r).some((x) => x.startsWith('R35')), codes(r).join(' '));
+});

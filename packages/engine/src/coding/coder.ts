@@ -5,6 +5,7 @@ import { contextRules, type ContextCategory, type ContextRules, type ContextTrig
 import type { ConceptDictionary, ConceptMatch } from '../nlp/matcher.js';
 import { canonicalWord, isStopWord, termOf } from '../nlp/normalize.js';
 import { codeRefs, firstMatch, guidelineRules, hasPrefix, inRange, type GuidelineRules } from './rules.js';
+import { confidenceCalibration, type ConfidenceCalibration } from './calibration.js';
 import { refine, type SpecificityContext } from './specificity.js';
 import type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rationale, Suppression } from './types.js';
 
@@ -19,6 +20,8 @@ export interface CodeOptions extends ParseOptions {
   setting?: CodingSetting;
   /** Suggested codes below this confidence are left out (default 0.3). */
   minConfidence?: number;
+  /** Pull confidences toward each code's observed precision (data/coding/calibration.json; default true). */
+  calibrate?: boolean;
 }
 
 /** Base confidence of a match by where its key came from. */
@@ -133,6 +136,7 @@ export class DiagnosisCoder {
   private stamp = 0;
   readonly rules: GuidelineRules;
   readonly context: ContextRules;
+  readonly calibration: ConfidenceCalibration;
   private readonly excludesMemo = new Map<string, ReturnType<typeof codeRefs>>();
   private readonly codeFirstMemo = new Map<string, ReturnType<typeof codeRefs> | null>();
 
@@ -142,6 +146,7 @@ export class DiagnosisCoder {
   ) {
     this.rules = guidelineRules();
     this.context = contextRules();
+    this.calibration = confidenceCalibration();
   }
 
   code(text: string | Uint8Array, opts: CodeOptions = {}): DiagnosisCoding {
@@ -331,13 +336,22 @@ export class DiagnosisCoder {
       }
     }
 
+    // The guideline sequencing reads the confidences the rules gave; the threshold and the ranking, the calibrated ones.
+    const ruleConfidence = new Map<string, number>();
+    if (opts.calibrate !== false && this.calibration.size) {
+      for (const c of suggested.values()) {
+        ruleConfidence.set(c.code, c.confidence);
+        c.confidence = this.calibration.adjust(c.code, c.confidence);
+      }
+      for (const c of suppressed.values()) c.confidence = this.calibration.adjust(c.code, c.confidence);
+    }
     const min = opts.minConfidence ?? 0.3;
     const out: CodedDiagnosis[] = [];
     for (const c of suggested.values()) {
       if (c.confidence < min) continue;
       out.push(this.toOutput(c, 'suggested'));
     }
-    this.sequence(out, setting, pregnant !== undefined, doc.text);
+    this.sequence(out, setting, pregnant !== undefined, doc.text, ruleConfidence);
     const sup: CodedDiagnosis[] = [];
     for (const c of suppressed.values()) if (!suggested.has(c.code)) sup.push(this.toOutput(c, 'suppressed'));
     sup.sort((a, b) => (a.evidence[0]?.start ?? 0) - (b.evidence[0]?.start ?? 0) || a.code.localeCompare(b.code));
@@ -484,11 +498,11 @@ export class DiagnosisCoder {
   }
 
   /** First-listed (outpatient) or principal (inpatient) diagnosis first, then by confidence. */
-  private sequence(out: CodedDiagnosis[], setting: CodingSetting, pregnant: boolean, text: string): void {
+  private sequence(out: CodedDiagnosis[], setting: CodingSetting, pregnant: boolean, text: string, ruleConfidence: ReadonlyMap<string, number>): void {
     const priority = (c: CodedDiagnosis): number => {
       if (/^[VWXY]/.test(c.code) || c.code.startsWith('Z8') || c.code.startsWith('Z3A')) return -1;
       if (this.codeFirstMemo.get(c.code)) return -1;
-      let p = c.confidence;
+      let p = rule(c);
       if (pregnant && c.code.startsWith('O')) p += 1;
       if (c.evidence.some((e) => e.section === 'diagnoses' || e.section === 'assessment' || e.section === 'chief_complaint')) p += 0.15;
       if (!c.code.startsWith('R')) p += 0.1;
@@ -496,18 +510,21 @@ export class DiagnosisCoder {
       if (c.evidence.some((e) => DIAGNOSIS_CUE.test(text.slice(Math.max(0, e.start - 60), e.start)))) p += 0.3;
       return p;
     };
+    const rule = (c: CodedDiagnosis) => ruleConfidence.get(c.code) ?? c.confidence;
+    // Ties of priority go to the code the rules were surest of (the order before calibration).
+    const byRule = [...out].sort((a, b) => rule(b) - rule(a) || a.code.localeCompare(b.code));
     out.sort((a, b) => b.confidence - a.confidence || a.code.localeCompare(b.code));
-    let best = -1;
+    let best: CodedDiagnosis | undefined;
     let bestP = -0.5;
-    out.forEach((c, i) => {
+    for (const c of byRule) {
       const p = priority(c);
       if (p > bestP) {
         bestP = p;
-        best = i;
+        best = c;
       }
-    });
-    if (best >= 0) {
-      const [first] = out.splice(best, 1);
+    }
+    if (best) {
+      const [first] = out.splice(out.indexOf(best), 1);
       first!.sequence = setting === 'inpatient' ? 'principal' : 'first-listed';
       out.unshift(first!);
     }

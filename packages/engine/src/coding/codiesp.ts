@@ -111,8 +111,9 @@ export class CodeMatcher {
     let k = this.keyMemo.get(code);
     if (k !== undefined) return k;
     let c = code.toUpperCase();
-    const node = (this.release as { node?: (c: string) => { k: string; b: number } | undefined }).node?.(c);
-    if (node?.k === 'extension') c = c.slice(0, -1);
+    const nodeOf = (this.release as { node?: (c: string) => CodeNode | undefined }).node?.bind(this.release);
+    const node = nodeOf?.(c);
+    if (node?.k === 'extension' || (node && nodeOf && hasSeventhCharacter(node, nodeOf))) c = c.slice(0, -1);
     else if (node?.b === 1) {
       // billable as is
     } else if (node || !('node' in this.release)) {
@@ -133,6 +134,30 @@ export class CodeMatcher {
   valid(key: string): boolean {
     return this.keys.has(key);
   }
+}
+
+interface CodeNode {
+  c: string;
+  t: string;
+  k: string;
+  b: number;
+  p?: string;
+  x?: Array<[string, string]>;
+}
+
+/**
+ * A billable code whose last character is the 7th character of an ancestor's
+ * extension list (or whose title names the encounter): some releases store such codes ("T14.8XXA", "X58.XXXA")
+ * as plain codes rather than as extensions.
+ */
+function hasSeventhCharacter(node: CodeNode, nodeOf: (c: string) => CodeNode | undefined): boolean {
+  if (node.b !== 1 || node.c.replace('.', '').length !== 7) return false;
+  const last = node.c.slice(-1);
+  for (let n: CodeNode | undefined = node.p ? nodeOf(node.p) : undefined; n; n = n.p ? nodeOf(n.p) : undefined) {
+    if (n.x) return n.x.some(([ch]) => ch === last);
+  }
+  // Extension lists given only at chapter level (T14): the title names the encounter.
+  return /\b(initial|subsequent) encounter\b|\bsequela$/i.test(node.t);
 }
 
 /** Score ranked predictions against gold, the CodiEsp way. */

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * Confidence calibration: how often each code the coder suggests is right,
+ * counted on coded notes (data/coding/calibration.json, written by
+ * scripts/calibrate-coder.mjs from the CodiEsp training split with
+ * cross-fitted lexicons). A code's confidence is pulled toward its observed
+ * precision, the more so the more often it was seen: a code that is usually
+ * wrong (an external-cause code without its injury, a vague history code)
+ * sinks below the threshold, one that is usually right rises in the ranking.
+ */
+
+export interface CalibrationData {
+  description?: string;
+  /** Pseudo-count of the coder's own confidence against the observed counts. */
+  prior: number;
+  /** Code → [times suggested, times right]. */
+  codes: Record<string, [number, number]>;
+}
+
+const CALIBRATION_URL = new URL('../../data/coding/calibration.json', import.meta.url);
+
+export class ConfidenceCalibration {
+  private readonly codes: Map<string, [number, number]>;
+  private readonly prior: number;
+
+  constructor(data: CalibrationData | undefined) {
+    this.codes = new Map(Object.entries(data?.codes ?? {}));
+    this.prior = data?.prior ?? 4;
+  }
+
+  /** Number of codes with counts. */
+  get size(): number {
+    return this.codes.size;
+  }
+
+  /** The calibrated confidence of a code the coder gives with `confidence`. */
+  adjust(code: string, confidence: number): number {
+    const c = this.codes.get(code);
+    if (!c) return confidence;
+    const [n, right] = c;
+    return (right + this.prior * confidence) / (n + this.prior);
+  }
+}
+
+let loaded: ConfidenceCalibration | undefined;
+
+/** The calibration shipped with the engine (identity when the data file is absent). */
+export function confidenceCalibration(): ConfidenceCalibration {
+  if (!loaded) {
+    let data: CalibrationData | undefined;
+    try {
+      data = JSON.parse(readFileSync(CALIBRATION_URL, 'utf8')) as CalibrationData;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    loaded = new ConfidenceCalibration(data);
+  }
+  return loaded;
+}
