@@ -209,6 +209,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('encounters_setting_status').on('encounters').columns(['setting', 'status']).execute();
       },
     },
+    '0004_scrubber_and_claims': {
+      // findings of the claim scrubber keep their layer, advice and source; encounters keep the claim details for the 837 and CMS-1500
+      async up(db: Kysely<any>) {
+        for (const c of ['layer', 'advice', 'source']) await db.schema.alterTable('edit_findings').addColumn(c, 'text').execute();
+        await db.schema.alterTable('encounters').addColumn('claim_data', 'text').execute();
+      },
+    },
   };
 }
 

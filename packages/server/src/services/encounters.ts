@@ -50,6 +50,7 @@ export async function createEncounter(ctx: AppContext, user: SessionUser | null,
         external_id: body.externalId ?? null, patient_id: Number(patient.id), setting: body.setting, service_from: body.serviceFrom, service_to: body.serviceTo ?? body.serviceFrom,
         provider: body.provider ?? null, payer: body.payer ?? null, status: 'pending', assigned_to: null, version: 1,
         coded_at: null, coding_engine: null, coding_error: null, finalized_by: null, finalized_at: null, created_at: t, updated_at: t,
+        claim_data: body.claim ? JSON.stringify(body.claim) : null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -200,7 +201,7 @@ export async function encounterDetail(ctx: AppContext, user: SessionUser, id: nu
       rationale: s.rationale, evidence: parse(s.evidence, []), status: s.status, rejectReason: s.reject_reason, suppressReason: s.suppress_reason, poa: s.poa, details: parse(s.details, null),
     })),
     finalCodes: finalCodes.map((c) => ({ id: Number(c.id), system: c.system, code: c.code, title: c.title, kind: c.kind, sequence: Number(c.sequence), poa: c.poa, suggestionId: c.suggestion_id === null ? null : Number(c.suggestion_id) })),
-    edits: edits.map((x) => ({ id: Number(x.id), rule: x.rule, severity: x.severity, message: x.message, codes: parse(x.codes, []), fixes: parse(x.fixes, []), status: x.status })),
+    edits: edits.map((x) => ({ id: Number(x.id), rule: x.rule, severity: x.severity, message: x.message, codes: parse(x.codes, []), fixes: parse(x.fixes, []), status: x.status, layer: x.layer, advice: x.advice, source: x.source })),
     queries: queries.map((q) => ({ id: Number(q.id), encounterId: id, code: q.code, question: q.question, status: q.status, createdBy: q.creator, createdAt: q.created_at, answer: q.answer, answeredAt: q.answered_at, closedAt: q.closed_at })),
   };
 }
