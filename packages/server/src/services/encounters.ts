@@ -131,9 +131,24 @@ export async function worklist(ctx: AppContext, user: SessionUser, f: WorklistFi
       'e.assigned_to', 'a.display_name as assigned_name', 'e.finalized_by', 'fb.display_name as finalized_name', 'p.mrn', 'p.name as patient_name',
     ]);
   if (f.status) page = page.where('e.status', '=', f.status);
-  if (f.after) {
-    const c = decodeCursor(f.after);
-    page = page.where((eb) => eb.or([eb('e.service_from', '<', c.from), eb.and([eb('e.service_from', '=', c.from), eb('e.id', '<', c.id)])]));
+  const cursor = f.after ? decodeCursor(f.after) : undefined;
+  if (cursor) page = page.where((eb) => eb.or([eb('e.service_from', '<', cursor.from), eb.and([eb('e.service_from', '=', cursor.from), eb('e.id', '<', cursor.id)])]));
+  const coderId = f.coder === 'me' ? user.id : typeof f.coder === 'number' ? f.coder : undefined;
+  if (coderId !== undefined) {
+    // "assigned to or finalized by" is two index ranges in worklist order (the planner would
+    // otherwise walk the status index backwards through every encounter of a coder with few);
+    // the page is the newest of both
+    const branch = (column: 'e.assigned_to' | 'e.finalized_by') => {
+      let q = base().where(column, '=', coderId);
+      if (f.status) q = q.where('e.status', '=', f.status);
+      if (cursor) q = q.where((eb) => eb.or([eb('e.service_from', '<', cursor.from), eb.and([eb('e.service_from', '=', cursor.from), eb('e.id', '<', cursor.id)])]));
+      return q.select(['e.id', 'e.service_from']).orderBy('e.service_from', 'desc').orderBy('e.id', 'desc').limit(f.limit + 1).execute();
+    };
+    const [assigned, finalized] = await Promise.all([branch('e.assigned_to'), branch('e.finalized_by')]);
+    const newest = new Map<number, string>();
+    for (const r of [...assigned, ...finalized]) newest.set(Number(r.id), r.service_from);
+    const ids = [...newest].sort((a, b) => (a[1] === b[1] ? b[0] - a[0] : a[1] < b[1] ? 1 : -1)).slice(0, f.limit + 1).map(([id]) => id);
+    page = page.where('e.id', 'in', ids.length ? ids : [0]);
   }
   const rows = await page.orderBy('e.service_from', 'desc').orderBy('e.id', 'desc').limit(f.limit + 1).execute();
   const countRows = await base().select(['e.status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('e.status').execute();
