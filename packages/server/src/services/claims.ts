@@ -52,7 +52,7 @@ export async function encounterClaim(ctx: AppContext, id: number): Promise<Encou
   const inpatient = setting === 'inpatient';
   const dx = codes.filter((c) => c.system === 'icd10cm');
   const pointers = dx.slice(0, 4).map((_, i) => i + 1);
-  const lines = codes
+  const lines: Array<Record<string, unknown>> = codes
     .filter((c) => c.system === 'cpt' || c.system === 'hcpcs')
     .map((c) => ({
       system: c.system as 'cpt' | 'hcpcs', code: c.code, units: 1, date: enc.service_from, diagnosisPointers: pointers,
@@ -60,7 +60,7 @@ export async function encounterClaim(ctx: AppContext, id: number): Promise<Encou
       ...(data.revenueCodes?.[c.code] ? { revenueCode: data.revenueCodes[c.code] } : {}),
     }));
   for (const l of setting === 'professional' ? [] : (data.facilityLines ?? [])) {
-    lines.push({ revenueCode: l.revenueCode, units: l.units, ...(l.unitType ? { unitType: l.unitType } : {}), ...(l.charge !== undefined ? { charge: l.charge } : {}), date: enc.service_from, ...(enc.service_to > enc.service_from ? { dateTo: enc.service_to } : {}) } as never);
+    lines.push({ revenueCode: l.revenueCode, units: l.units, ...(l.unitType ? { unitType: l.unitType } : {}), ...(l.charge !== undefined ? { charge: l.charge } : {}), date: enc.service_from, ...(enc.service_to > enc.service_from ? { dateTo: enc.service_to } : {}) });
   }
   const claim = {
     id: enc.external_id ?? `ENC${enc.id}`,
