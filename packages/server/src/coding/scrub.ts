@@ -84,7 +84,7 @@ async function fixesFor(codeSets: CodeSets, f: Finding, date: string): Promise<B
     if (!code) continue;
     if (spec.kind === 'remove') out.push({ action: 'remove', code, label: `Remove ${code}` });
     else if (spec.kind === 'poa') {
-      out.push({ action: 'replace', code, replacement: `POA:${spec.value ?? ''}`, label: spec.value ? `Set POA of ${code} to ${FIX_DATA.poaLabels[spec.value] ?? spec.value}` : `Clear the POA indicator of ${code}` });
+      out.push({ action: 'replace', code, replacement: `POA:${spec.value ?? ''}`, label: spec.value ? `POA ${FIX_DATA.poaLabels[spec.value] ?? spec.value}` : `Clear the POA indicator of ${code}` });
     } else {
       const v = await codeSets.validate('icd10cm', code, { date }).catch(() => undefined);
       for (const r of [...(v?.billableChildren ?? []), ...(v?.suggestions ?? [])].slice(0, 4)) out.push({ action: 'replace', code, replacement: r.code, label: `Replace with ${r.code} ${r.title}` });

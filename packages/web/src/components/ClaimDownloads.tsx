@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
-import { Button, Group, HoverCard, List, Text } from '@mantine/core';
+import { Button, Group, List, Popover, Text } from '@mantine/core';
 import { api, type ClaimReadinessOut } from '../api';
 
 /**
  * The claim of a finalized encounter: download the X12 837 (P or I) and, for
  * professional claims, the CMS-1500. When claim details are missing the
- * buttons are off and a hover lists what the 837 pre-flight asks for.
+ * buttons are off and a click on the count lists what the 837 pre-flight asks for.
  */
 export function ClaimDownloads({ encounterId, version }: { encounterId: number; version: number }) {
   const [claim, setClaim] = useState<ClaimReadinessOut | null>(null);
@@ -29,17 +29,17 @@ export function ClaimDownloads({ encounterId, version }: { encounterId: number; 
         </Button>
       )}
       {!claim.ready && (
-        <HoverCard width={380} shadow="md" position="bottom-end">
-          <HoverCard.Target>
-            <Text size="xs" c="orange" fw={600} style={{ cursor: 'help' }} data-testid="claim-missing">{errors.length} claim detail{errors.length === 1 ? '' : 's'} missing</Text>
-          </HoverCard.Target>
-          <HoverCard.Dropdown>
+        <Popover width={380} shadow="md" position="bottom-end" withArrow>
+          <Popover.Target>
+            <Button size="compact-sm" variant="subtle" color="orange" data-testid="claim-missing">{errors.length} claim detail{errors.length === 1 ? '' : 's'} missing</Button>
+          </Popover.Target>
+          <Popover.Dropdown>
             <Text size="xs" fw={600} mb={4}>The {claim.guide} cannot be written yet:</Text>
             <List size="xs" spacing={2}>
               {errors.map((i) => <List.Item key={`${i.field}|${i.rule}`}><span className="mono">{i.field.replace(/^claim\./, '')}</span>: {i.message}</List.Item>)}
             </List>
-          </HoverCard.Dropdown>
-        </HoverCard>
+          </Popover.Dropdown>
+        </Popover>
       )}
     </Group>
   );

@@ -138,8 +138,13 @@ export function EncounterPage({ id, me }: { id: number; me: Me }) {
           </Group>
         </Group>
       </Paper>
-      {error && <Alert color="red" p="xs" withCloseButton onClose={() => setError(null)} data-testid="error">{error}</Alert>}
-      {notice && <Alert color="green" p="xs" withCloseButton onClose={() => setNotice(null)} data-testid="notice">{notice}</Alert>}
+      {/* messages float over the page: the documents and codes keep their place and height */}
+      {(error || notice) && (
+        <Stack gap={6} style={{ position: 'fixed', right: 16, bottom: 16, width: 460, zIndex: 300 }}>
+          {error && <Alert color="red" p="xs" withCloseButton onClose={() => setError(null)} data-testid="error" style={{ boxShadow: 'var(--mantine-shadow-md)' }}>{error}</Alert>}
+          {notice && <Alert color="green" p="xs" withCloseButton onClose={() => setNotice(null)} data-testid="notice" style={{ boxShadow: 'var(--mantine-shadow-md)' }}>{notice}</Alert>}
+        </Stack>
+      )}
       {enc.status === 'pending' && <Alert color="blue" p="xs">Coding is running in the background…</Alert>}
       <Grid gap="xs">
         <Grid.Col span={6}>
@@ -275,7 +280,7 @@ export function EncounterPage({ id, me }: { id: number; me: Me }) {
                   <Text size="xs" c="dimmed">The claim scrubber checks the final codes: code validity, ICD-10-CM instructions, MCE, POA, NCCI, MUE, add-on codes, medical necessity.</Text>
                   {editable && <Button variant="light" data-testid="run-edits" onClick={() => void act((version) => api.runEdits(id, { version }))}>Run edits</Button>}
                 </Group>
-                {d.edits.length === 0 && <Text size="xs" c="dimmed">No findings. Run the edits after changing codes.</Text>}
+                {d.edits.length === 0 && <Text size="xs" c="dimmed">{finalized ? 'No findings: the claim scrubber passed the final codes.' : 'No findings. Run the edits after changing codes.'}</Text>}
                 <Stack gap={6}>
                   {d.edits.map((f) => (
                     <Paper key={f.id} withBorder p={6} data-testid={`finding-${f.rule}`} opacity={f.status === 'open' ? 1 : 0.55}>
