@@ -54,6 +54,10 @@ const db = await connect({ url: dbUrl });
     }
   });
   console.log(`filled ${total} encounters in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // planner statistics and the visibility map as a running database has them (autovacuum, pragma optimize)
+  const { sql } = await import('kysely');
+  if (dbUrl.startsWith('postgres')) for (const t of ['encounters', 'patients', 'users']) await sql`vacuum analyze ${sql.table(t)}`.execute(k);
+  else await sql`analyze`.execute(k);
 }
 await db.close();
 

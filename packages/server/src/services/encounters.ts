@@ -150,8 +150,11 @@ export async function worklist(ctx: AppContext, user: SessionUser, f: WorklistFi
     const ids = [...newest].sort((a, b) => (a[1] === b[1] ? b[0] - a[0] : a[1] < b[1] ? 1 : -1)).slice(0, f.limit + 1).map(([id]) => id);
     page = page.where('e.id', 'in', ids.length ? ids : [0]);
   }
-  const rows = await page.orderBy('e.service_from', 'desc').orderBy('e.id', 'desc').limit(f.limit + 1).execute();
-  const countRows = await base().select(['e.status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('e.status').execute();
+  // the page and the counts on two connections at once (PostgreSQL); SQLite runs them one after the other
+  const [rows, countRows] = await Promise.all([
+    page.orderBy('e.service_from', 'desc').orderBy('e.id', 'desc').limit(f.limit + 1).execute(),
+    base().select(['e.status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('e.status').execute(),
+  ]);
   const counts: Record<string, number> = {};
   for (const r of countRows) counts[r.status] = Number(r.n);
   const total = f.status ? (counts[f.status] ?? 0) : Object.values(counts).reduce((a, b) => a + b, 0);
