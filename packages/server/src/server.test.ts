@@ -122,6 +122,30 @@ for (const kind of databaseKinds()) {
       assert.equal(bad.body.field, 'querystring.status');
     });
 
+    test('worklist for a coder: assigned to or finalized by them, newest first, in keyset pages without repeats', async () => {
+      const ids: number[] = [];
+      for (let i = 0; i < 5; i++) ids.push(await ingest(`ENC-K${i}`, { serviceFrom: `2025-12-0${i + 1}` }));
+      const k = h.testDb.db.kysely;
+      const coder = await k.selectFrom('users').select('id').where('username', '=', 'casey').executeTakeFirstOrThrow();
+      const cid = Number(coder.id);
+      // K0, K2 assigned; K1, K4 finalized by the coder (K4 also assigned: listed once); K3 someone else's
+      await k.updateTable('encounters').set({ assigned_to: cid }).where('id', 'in', [ids[0]!, ids[2]!, ids[4]!]).execute();
+      await k.updateTable('encounters').set({ finalized_by: cid, status: 'finalized' }).where('id', 'in', [ids[1]!, ids[4]!]).execute();
+      const c = await h.as('coder');
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const r: { status: number; body: any } = await c.get(`/api/encounters?coder=me&limit=2&from=2025-12-01&to=2025-12-31${after ? `&after=${after}` : ''}`);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        seen.push(...r.body.items.map((x: any) => x.externalId));
+        after = r.body.next;
+      } while (after);
+      assert.deepEqual(seen, ['ENC-K4', 'ENC-K2', 'ENC-K1', 'ENC-K0']);
+      const fin = await c.get(`/api/encounters?coder=${cid}&status=finalized&from=2025-12-01&to=2025-12-31`);
+      assert.deepEqual(fin.body.items.map((x: any) => x.externalId), ['ENC-K4', 'ENC-K1']);
+      assert.equal(fin.body.total, 2);
+    });
+
     test('review: accept, reject with reason, add, re-sequence, stale versions refused, finalize, reopen by a manager', async () => {
       const id = await ingest('ENC-R1');
       const c = await h.as('coder');

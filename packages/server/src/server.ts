@@ -18,6 +18,7 @@ import { CODING_JOB } from './services/encounters.js';
 import { ensureAdmin } from './services/users.js';
 import { closeOcr } from './documents/extract.js';
 import { codeDocuments, runEdits, warm, type CodingFn, type EditsFn } from './coding/engine-bridge.js';
+import { CodingPool, defaultCodingThreads } from './coding/pool.js';
 
 export interface ServerOptions {
   home?: string;
@@ -35,6 +36,12 @@ export interface ServerOptions {
   pollMs?: number;
   leaseMs?: number;
   loginLimit?: { max: number; windowMs: number };
+  /**
+   * Threads that run the engine's coding (coding/pool.ts); 0 codes on the
+   * main thread. Default: one per core when this server runs its workers and
+   * uses the engine's coding, else 0.
+   */
+  codingThreads?: number;
   /** Replace the engine's coding or edits (tests). */
   coding?: CodingFn;
   edits?: EditsFn;
@@ -56,13 +63,15 @@ export async function createServer(opts: ServerOptions = {}): Promise<RunningSer
   const home = opts.home ?? defaultHome();
   const db = opts.db ?? (await connect({ url: opts.databaseUrl ?? process.env['DATABASE_URL'], home }));
   const codeSets = opts.codeSets ?? (await CodeSets.open({ home }));
+  const threads = opts.codingThreads ?? (opts.coding || opts.runWorkers === false ? 0 : defaultCodingThreads());
+  const codingPool = threads > 0 ? new CodingPool({ home: codeSets.home, threads }) : undefined;
   const ctx: AppContext = {
     db,
     codeSets,
     limiter: new LoginLimiter(opts.loginLimit?.max ?? 5, opts.loginLimit?.windowMs ?? 15 * 60_000),
     config: { secureCookies: false, sessionHours: 10, webDir: defaultWebDir(), ...opts.config },
     pool: undefined as unknown as WorkerPool,
-    coding: opts.coding ?? codeDocuments,
+    coding: opts.coding ?? codingPool?.code ?? codeDocuments,
     edits: opts.edits ?? runEdits,
   };
   ctx.pool = new WorkerPool(db, { [CODING_JOB]: codingJob(ctx) }, { concurrency: opts.workers ?? 2, pollMs: opts.pollMs ?? 500, leaseMs: opts.leaseMs ?? 120_000 });
@@ -78,6 +87,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<RunningSer
       if (optimize) clearInterval(optimize);
       await ctx.pool.stop();
       await app.close();
+      await codingPool?.close();
       if (!opts.db) await db.close();
       await closeOcr();
     },

@@ -6,12 +6,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CodeSets } from '@medcoder/engine';
+import { CodeSets, parse837 } from '@medcoder/engine';
 import { connect, defaultWebDir, seedDemo, startServer, ensureAdmin, type RunningServer } from '@medcoder/server';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');
@@ -161,16 +161,29 @@ describe('coder workstation in the browser', { skip: !existsSync(CHROMIUM) && 'n
     await page.getByTestId('error').filter({ hasText: /edits to resolve/ }).waitFor();
     await page.getByRole('tab', { name: /Edits/ }).click();
     await page.getByTestId('run-edits').click();
-    const finding = page.locator('[data-testid="finding-INVALID_CODE:NOT_BILLABLE"]');
+    // the claim scrubber's finding, with its layer, advice and fixes
+    const finding = page.locator('[data-testid="finding-validity.dx-invalid"]').filter({ hasText: 'E11.2' });
     await finding.waitFor();
+    await finding.getByTestId('finding-advice').waitFor();
     await shot('05-edits');
     await finding.getByRole('button', { name: /Replace with E11\.22/ }).click();
-    await page.getByTestId('notice').filter({ hasText: /Fixed/ }).waitFor();
+    await page.getByTestId('notice').filter({ hasText: /Fixed: Replace with E11\.22/ }).waitFor();
+    // the other errors the scrubber finds on this stay (POA indicators, …): take each one's first fix
+    for (let i = 0; i < 25; i++) {
+      const open = page.locator('[data-testid^="finding-"]').filter({ has: page.locator('[data-testid^="fix-"]') }).filter({ hasText: 'error' });
+      if (!(await open.count())) break;
+      const fixes = await page.locator('[data-testid^="fix-"]').count();
+      await open.first().locator('[data-testid^="fix-"]').first().click();
+      // the finding is resolved and the edits run again: fewer fixes on offer
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="fix-"]').length < n, fixes);
+    }
     await page.getByRole('tab', { name: /Codes/ }).click();
     await page.getByTestId('final-E11.22').waitFor();
     await page.getByTestId('finalize').click();
     await page.getByTestId('notice').filter({ hasText: 'Finalized.' }).waitFor();
     await page.getByText('Finalized', { exact: true }).first().waitFor();
+    // no claim details were given for this stay: the 837I button is off and says what is missing
+    await page.getByTestId('claim-missing').waitFor();
     await shot('06-finalized');
   });
 
@@ -222,6 +235,33 @@ describe('coder workstation in the browser', { skip: !existsSync(CHROMIUM) && 'n
     await page.getByTestId('status-cards').waitFor();
     await page.locator('.recharts-bar-rectangle').first().waitFor();
     await shot('11-dashboard');
+    await logout();
+  });
+
+  step('a finalized professional visit: download its 837P and CMS-1500 from the encounter view', async () => {
+    await login('coder');
+    await page.goto(`${base}/worklist`);
+    await page.getByTestId('encounter-row-DEMO-004').click();
+    await page.locator('[data-testid^="accept-"]').first().waitFor();
+    while (await page.locator('[data-testid^="accept-"]').count()) {
+      const before = await page.locator('[data-testid^="final-"]').count();
+      await page.locator('[data-testid^="accept-"]').first().click();
+      await page.waitForFunction((b) => document.querySelectorAll('[data-testid^="final-"]').length === b + 1, before);
+    }
+    await page.getByTestId('finalize').click();
+    await page.getByTestId('notice').filter({ hasText: 'Finalized.' }).waitFor();
+    const button = page.getByTestId('download-837');
+    await button.filter({ hasText: '837P' }).waitFor();
+    await page.getByTestId('edits-tab').or(page.getByRole('tab', { name: /Edits/ })).first().click();
+    await shot('13-claim-download');
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    assert.match(download.suggestedFilename(), /^encounter-\d+-837P\.x12$/);
+    const parsed = parse837(readFileSync((await download.path())!, 'utf8'));
+    assert.equal(parsed.claims.length, 1);
+    assert.equal(parsed.claims[0]!.id, 'DEMO-004');
+    assert.ok(parsed.claims[0]!.lines.length >= 1);
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-cms1500').click()]);
+    assert.ok(readFileSync((await pdf.path())!).subarray(0, 5).toString() === '%PDF-');
     await logout();
   });
 

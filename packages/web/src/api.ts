@@ -4,10 +4,10 @@
  * cannot disagree about a field.
  */
 import type {
-  AccuracyOut, AuditOut, DashboardOut, EncounterDetail, Problem, QueryOut, SearchOut, SessionOut, UserOut, WorklistOut,
+  AccuracyOut, AuditOut, ClaimReadinessOut, DashboardOut, EncounterDetail, Problem, QueryOut, SearchOut, SessionOut, UserOut, WorklistOut,
 } from '@medcoder/server/api';
 
-export type { AccuracyOut, AuditOut, DashboardOut, EncounterDetail, QueryOut, SearchOut, SessionOut, UserOut, WorklistOut };
+export type { AccuracyOut, AuditOut, ClaimReadinessOut, DashboardOut, EncounterDetail, QueryOut, SearchOut, SessionOut, UserOut, WorklistOut };
 export type Suggestion = EncounterDetail['suggestions'][number];
 export type FinalCode = EncounterDetail['finalCodes'][number];
 export type EditFinding = EncounterDetail['edits'][number];
@@ -54,6 +54,9 @@ export const api = {
   worklist: (f: { status?: string | null; setting?: string | null; coder?: string | null; from?: string; to?: string; q?: string; after?: string | null; limit?: number }) =>
     call<WorklistOut>('GET', `/api/encounters${qs(f)}`),
   encounter: (id: number) => call<EncounterDetail>('GET', `/api/encounters/${id}`),
+  claim: (id: number) => call<ClaimReadinessOut>('GET', `/api/encounters/${id}/claim`),
+  /** download addresses (the browser sends the session cookie) */
+  claimFile: (id: number, form: '837' | 'cms1500') => `/api/encounters/${id}/claim/${form}`,
   accept: (id: number, sid: number, b: V & { poa?: string }) => call<V>('POST', `/api/encounters/${id}/suggestions/${sid}/accept`, b),
   reject: (id: number, sid: number, b: V & { reason: string }) => call<V>('POST', `/api/encounters/${id}/suggestions/${sid}/reject`, b),
   addCode: (id: number, b: V & { system: string; code: string; poa?: string }) => call<V>('POST', `/api/encounters/${id}/codes`, b),

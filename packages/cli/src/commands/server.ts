@@ -12,15 +12,17 @@ export function serveCommand(): Command {
     .description('start the coder workstation: compile code sets if needed, open the database, serve the API and web app')
     .option('--host <host>', 'address to listen on', process.env['HOST'] ?? '127.0.0.1')
     .option('--port <port>', 'port', process.env['PORT'] ?? '8080')
-    .option('--workers <n>', 'coding workers in this process', '2')
+    .option('--workers <n>', 'background jobs run at once in this process', '2')
+    .option('--coding-threads <n>', 'threads that run the engine\'s coding in each process (default: the cores divided among the instances)', process.env['MEDCODER_CODING_THREADS'])
     .option('--no-demo', 'do not add the demo users and encounters to an empty database')
     .option('--no-import', 'do not compile new or changed code-set releases before starting')
     .option('--instances <n>', 'server processes sharing the port and the database (node:cluster); use the cores', process.env['MEDCODER_INSTANCES'] ?? '1')
-    .action(async (opts: { host: string; port: string; workers: string; demo: boolean; import: boolean; instances: string }) => {
+    .action(async (opts: { host: string; port: string; workers: string; codingThreads?: string; demo: boolean; import: boolean; instances: string }) => {
       const home = defaultHome();
       const instances = Math.max(1, Number(opts.instances) || 1);
-      const { startServer, seedDemo, connect, ensureAdmin } = await import('@medcoder/server');
-      const listen = { home, host: opts.host, port: Number(opts.port), workers: Number(opts.workers), logger: { level: process.env['LOG_LEVEL'] ?? 'warn' } };
+      const { startServer, seedDemo, connect, ensureAdmin, defaultCodingThreads } = await import('@medcoder/server');
+      const codingThreads = opts.codingThreads !== undefined ? Math.max(0, Number(opts.codingThreads) || 0) : defaultCodingThreads(instances);
+      const listen = { home, host: opts.host, port: Number(opts.port), workers: Number(opts.workers), codingThreads, logger: { level: process.env['LOG_LEVEL'] ?? 'warn' } };
       if (cluster.isWorker) {
         // a worker of `--instances N`: the primary prepared the code sets, the database and the first users
         const s = await startServer(listen);

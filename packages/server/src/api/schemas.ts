@@ -53,6 +53,43 @@ export const DocumentIn = z.object({
   mime: z.string().optional(),
 });
 export const PatientIn = z.object({ mrn: z.string().min(1).max(40), name: z.string().min(1).max(200), birthDate: IsoDate.optional(), sex: z.enum(['F', 'M', 'U']).optional() });
+/**
+ * What a claim needs that the chart does not hold: the billing and other
+ * providers, the subscriber, the payer's ids, the patient's address, charges
+ * per code, institutional codes. Parties use the engine's claim model
+ * (packages/engine/src/claims/model.ts); the 837 pre-flight names what is missing.
+ */
+export const ClaimDataIn = z.object({
+  patient: z.object({ name: z.record(z.string(), z.unknown()).optional(), address: z.record(z.string(), z.unknown()).optional() }).optional(),
+  subscriber: z.record(z.string(), z.unknown()).optional(),
+  payer: z.record(z.string(), z.unknown()).optional(),
+  providers: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  /** professional claims: two-digit place of service */
+  placeOfService: z.string().regex(/^\d{2}$/).optional(),
+  /** institutional claims: type of bill, e.g. 0111 */
+  typeOfBill: z.string().regex(/^0?\d{3}$/).optional(),
+  admission: z.object({ type: z.string().optional(), source: z.string().optional(), hour: z.number().int().min(0).max(23).optional() }).optional(),
+  discharge: z.object({ status: z.string().optional(), hour: z.number().int().min(0).max(23).optional() }).optional(),
+  /** charge in dollars per CPT/HCPCS code (service lines) */
+  charges: z.record(z.string(), z.number().nonnegative()).optional(),
+  /** revenue code per CPT/HCPCS code (institutional lines) */
+  revenueCodes: z.record(z.string(), z.string().regex(/^\d{4}$/)).optional(),
+  /** institutional lines that are not coded services (room and board, supplies): revenue code, units, charge; dated over the stay */
+  facilityLines: z.array(z.object({ revenueCode: z.string().regex(/^\d{4}$/), units: z.number().positive(), unitType: z.enum(['UN', 'DA']).optional(), charge: z.number().nonnegative().optional() })).max(100).optional(),
+  indicators: z.record(z.string(), z.unknown()).optional(),
+});
+export type ClaimDataIn = z.infer<typeof ClaimDataIn>;
+
+export const ClaimReadinessOut = z.object({
+  /** 837P (professional) or 837I (institutional) */
+  guide: z.string(),
+  ready: z.boolean(),
+  /** a CMS-1500 exists for professional claims */
+  cms1500: z.boolean(),
+  issues: z.array(z.object({ field: z.string(), message: z.string(), severity: z.string(), rule: z.string() })),
+});
+export type ClaimReadinessOut = z.infer<typeof ClaimReadinessOut>;
+
 export const CreateEncounterBody = z.object({
   externalId: z.string().max(100).optional(),
   patient: PatientIn,
@@ -61,6 +98,8 @@ export const CreateEncounterBody = z.object({
   serviceTo: IsoDate.optional(),
   provider: z.string().max(200).optional(),
   payer: z.string().max(200).optional(),
+  /** claim details for the 837 and CMS-1500 of the finalized encounter */
+  claim: ClaimDataIn.optional(),
   documents: z.array(DocumentIn).min(1).max(50),
 });
 export type CreateEncounterBody = z.infer<typeof CreateEncounterBody>;
@@ -114,7 +153,15 @@ export type SuggestionOut = z.infer<typeof SuggestionOut>;
 export const FinalCodeOut = z.object({ id: z.number(), system: z.string(), code: z.string(), title: z.string(), kind: z.string(), sequence: z.number(), poa: z.string().nullable(), suggestionId: z.number().nullable() });
 export type FinalCodeOut = z.infer<typeof FinalCodeOut>;
 export const EditFix = z.object({ action: z.enum(['replace', 'remove', 'add', 'resequence']), code: z.string().optional(), replacement: z.string().optional(), label: z.string() });
-export const EditFindingOut = z.object({ id: z.number(), rule: z.string(), severity: z.string(), message: z.string(), codes: z.array(z.string()), fixes: z.array(EditFix), status: z.string() });
+export const EditFindingOut = z.object({
+  id: z.number(), rule: z.string(), severity: z.string(), message: z.string(), codes: z.array(z.string()), fixes: z.array(EditFix), status: z.string(),
+  /** the claim-scrubber layer: validity, icd10cm-instructions, mce, poa, ncci-ptp, mue, add-on, medical-necessity, or claim */
+  layer: z.string().nullable().optional(),
+  /** what to do about it */
+  advice: z.string().nullable().optional(),
+  /** the edit table or release it comes from */
+  source: z.string().nullable().optional(),
+});
 export type EditFindingOut = z.infer<typeof EditFindingOut>;
 export const QueryOut = z.object({
   id: z.number(), encounterId: z.number(), encounterExternalId: z.string().nullable().optional(), patientName: z.string().optional(), code: z.string().nullable(), question: z.string(), status: z.string(),

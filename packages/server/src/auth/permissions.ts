@@ -9,6 +9,8 @@ export const PERMISSIONS = {
   'encounter.read': ['coder', 'auditor', 'manager', 'admin'],
   /** accept, reject, add, re-sequence, run edits, finalize */
   'encounter.code': ['coder', 'manager'],
+  /** the 837 and CMS-1500 of a finalized encounter (every read is logged) */
+  'claim.read': ['coder', 'manager', 'admin'],
   /** ingest encounters and documents, re-run coding */
   'encounter.ingest': ['manager', 'admin'],
   /** reopen a finalized encounter */

@@ -13,6 +13,7 @@ import { ROLES, type Role } from '../db/schema.js';
 const PROBES: Record<Permission, { method: string; url: string; body?: unknown }> = {
   'encounter.read': { method: 'GET', url: '/api/encounters' },
   'encounter.code': { method: 'POST', url: '/api/encounters/999999/finalize', body: { version: 1 } },
+  'claim.read': { method: 'GET', url: '/api/encounters/999999/claim/837' },
   'encounter.ingest': { method: 'POST', url: '/api/encounters/999999/recode', body: {} },
   'encounter.reopen': { method: 'POST', url: '/api/encounters/999999/reopen', body: { version: 1, reason: 'x' } },
   'encounter.assign': { method: 'POST', url: '/api/encounters/999999/assign', body: { userId: null } },

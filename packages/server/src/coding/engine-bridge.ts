@@ -9,6 +9,7 @@
 import * as engine from '@medcoder/engine';
 import type { CodeSets, CodeSetRelease } from '@medcoder/engine';
 import type { Setting } from '../db/schema.js';
+import { scrubEdits } from './scrub.js';
 
 export interface BridgeEvidence {
   /** index into the documents passed in */
@@ -55,7 +56,7 @@ export function engineFeatures(): Record<string, string> {
   return {
     coding: exported('codeDiagnoses') ? 'engine:codeDiagnoses' : 'fallback:title-phrases',
     search: exported('searchCodes') ? 'engine:searchCodes' : 'fallback:title-index',
-    edits: exported('runEdits') ? 'engine:runEdits' : 'fallback:validation',
+    edits: 'engine:Scrubber',
   };
 }
 
@@ -458,24 +459,31 @@ export interface BridgeFinding {
   message: string;
   codes: string[];
   fixes: Array<{ action: 'replace' | 'remove' | 'add' | 'resequence'; code?: string; replacement?: string; label: string }>;
+  /** the scrubber layer (validity, icd10cm-instructions, mce, poa, ncci-ptp, mue, add-on, medical-necessity) or claim */
+  layer?: string;
+  /** what to do about it, in a coder's words */
+  advice?: string;
+  /** the table or release the edit comes from */
+  source?: string;
 }
 
 export interface EditInput {
   setting: Setting;
   date: string;
   codes: Array<{ system: string; code: string; sequence: number; kind: string; poa: string | null }>;
+  encounterId?: number;
+  /** last date of service (a stay's discharge) */
+  dateTo?: string;
+  /** age and sex edits (MCE) need them */
+  patient?: { birthDate: string | null; sex: string | null };
 }
 
 export type CodingFn = (codeSets: CodeSets, req: CodingRequest) => Promise<CodingAnswer>;
 export type EditsFn = (codeSets: CodeSets, input: EditInput) => Promise<{ engine: string; findings: BridgeFinding[] }>;
 
+/** The edits of the workstation: the engine's claim scrubber, every layer (see scrub.ts). */
 export async function runEdits(codeSets: CodeSets, input: EditInput): Promise<{ engine: string; findings: BridgeFinding[] }> {
-  const fn = exported('runEdits');
-  if (fn) {
-    const r = (await fn(codeSets, input)) as { findings?: BridgeFinding[] } | BridgeFinding[];
-    return { engine: 'engine:runEdits', findings: Array.isArray(r) ? r : (r.findings ?? []) };
-  }
-  return validationEdits(codeSets, input);
+  return scrubEdits(codeSets, input);
 }
 
 /** The built-in edits: validity on the date of service, duplicates, a diagnosis present, inpatient POA. */

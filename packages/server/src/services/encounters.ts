@@ -50,6 +50,7 @@ export async function createEncounter(ctx: AppContext, user: SessionUser | null,
         external_id: body.externalId ?? null, patient_id: Number(patient.id), setting: body.setting, service_from: body.serviceFrom, service_to: body.serviceTo ?? body.serviceFrom,
         provider: body.provider ?? null, payer: body.payer ?? null, status: 'pending', assigned_to: null, version: 1,
         coded_at: null, coding_engine: null, coding_error: null, finalized_by: null, finalized_at: null, created_at: t, updated_at: t,
+        claim_data: body.claim ? JSON.stringify(body.claim) : null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -130,12 +131,30 @@ export async function worklist(ctx: AppContext, user: SessionUser, f: WorklistFi
       'e.assigned_to', 'a.display_name as assigned_name', 'e.finalized_by', 'fb.display_name as finalized_name', 'p.mrn', 'p.name as patient_name',
     ]);
   if (f.status) page = page.where('e.status', '=', f.status);
-  if (f.after) {
-    const c = decodeCursor(f.after);
-    page = page.where((eb) => eb.or([eb('e.service_from', '<', c.from), eb.and([eb('e.service_from', '=', c.from), eb('e.id', '<', c.id)])]));
+  const cursor = f.after ? decodeCursor(f.after) : undefined;
+  if (cursor) page = page.where((eb) => eb.or([eb('e.service_from', '<', cursor.from), eb.and([eb('e.service_from', '=', cursor.from), eb('e.id', '<', cursor.id)])]));
+  const coderId = f.coder === 'me' ? user.id : typeof f.coder === 'number' ? f.coder : undefined;
+  if (coderId !== undefined) {
+    // "assigned to or finalized by" is two index ranges in worklist order (the planner would
+    // otherwise walk the status index backwards through every encounter of a coder with few);
+    // the page is the newest of both
+    const branch = (column: 'e.assigned_to' | 'e.finalized_by') => {
+      let q = base().where(column, '=', coderId);
+      if (f.status) q = q.where('e.status', '=', f.status);
+      if (cursor) q = q.where((eb) => eb.or([eb('e.service_from', '<', cursor.from), eb.and([eb('e.service_from', '=', cursor.from), eb('e.id', '<', cursor.id)])]));
+      return q.select(['e.id', 'e.service_from']).orderBy('e.service_from', 'desc').orderBy('e.id', 'desc').limit(f.limit + 1).execute();
+    };
+    const [assigned, finalized] = await Promise.all([branch('e.assigned_to'), branch('e.finalized_by')]);
+    const newest = new Map<number, string>();
+    for (const r of [...assigned, ...finalized]) newest.set(Number(r.id), r.service_from);
+    const ids = [...newest].sort((a, b) => (a[1] === b[1] ? b[0] - a[0] : a[1] < b[1] ? 1 : -1)).slice(0, f.limit + 1).map(([id]) => id);
+    page = page.where('e.id', 'in', ids.length ? ids : [0]);
   }
-  const rows = await page.orderBy('e.service_from', 'desc').orderBy('e.id', 'desc').limit(f.limit + 1).execute();
-  const countRows = await base().select(['e.status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('e.status').execute();
+  // the page and the counts on two connections at once (PostgreSQL); SQLite runs them one after the other
+  const [rows, countRows] = await Promise.all([
+    page.orderBy('e.service_from', 'desc').orderBy('e.id', 'desc').limit(f.limit + 1).execute(),
+    base().select(['e.status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('e.status').execute(),
+  ]);
   const counts: Record<string, number> = {};
   for (const r of countRows) counts[r.status] = Number(r.n);
   const total = f.status ? (counts[f.status] ?? 0) : Object.values(counts).reduce((a, b) => a + b, 0);
@@ -200,7 +219,7 @@ export async function encounterDetail(ctx: AppContext, user: SessionUser, id: nu
       rationale: s.rationale, evidence: parse(s.evidence, []), status: s.status, rejectReason: s.reject_reason, suppressReason: s.suppress_reason, poa: s.poa, details: parse(s.details, null),
     })),
     finalCodes: finalCodes.map((c) => ({ id: Number(c.id), system: c.system, code: c.code, title: c.title, kind: c.kind, sequence: Number(c.sequence), poa: c.poa, suggestionId: c.suggestion_id === null ? null : Number(c.suggestion_id) })),
-    edits: edits.map((x) => ({ id: Number(x.id), rule: x.rule, severity: x.severity, message: x.message, codes: parse(x.codes, []), fixes: parse(x.fixes, []), status: x.status })),
+    edits: edits.map((x) => ({ id: Number(x.id), rule: x.rule, severity: x.severity, message: x.message, codes: parse(x.codes, []), fixes: parse(x.fixes, []), status: x.status, layer: x.layer, advice: x.advice, source: x.source })),
     queries: queries.map((q) => ({ id: Number(q.id), encounterId: id, code: q.code, question: q.question, status: q.status, createdBy: q.creator, createdAt: q.created_at, answer: q.answer, answeredAt: q.answered_at, closedAt: q.closed_at })),
   };
 }

@@ -166,11 +166,19 @@ export function resequence(ctx: AppContext, user: SessionUser, id: number, body:
 
 async function computeEdits(ctx: AppContext, trx: Trx, enc: Enc) {
   const codes = await trx.selectFrom('final_codes').selectAll().where('encounter_id', '=', enc.id).orderBy('kind').orderBy('sequence').execute();
-  const r = await ctx.edits(ctx.codeSets, { setting: enc.setting, date: enc.service_from, codes: codes.map((c) => ({ system: c.system, code: c.code, sequence: Number(c.sequence), kind: c.kind, poa: c.poa })) });
+  const patient = await trx.selectFrom('patients').select(['birth_date', 'sex']).where('id', '=', enc.patient_id).executeTakeFirst();
+  const r = await ctx.edits(ctx.codeSets, {
+    setting: enc.setting, date: enc.service_from, dateTo: enc.service_to, encounterId: enc.id,
+    patient: { birthDate: patient?.birth_date ?? null, sex: patient?.sex ?? null },
+    codes: codes.map((c) => ({ system: c.system, code: c.code, sequence: Number(c.sequence), kind: c.kind, poa: c.poa })),
+  });
   await trx.deleteFrom('edit_findings').where('encounter_id', '=', enc.id).where('status', '=', 'open').execute();
   const t = now();
   for (const f of r.findings) {
-    await trx.insertInto('edit_findings').values({ encounter_id: enc.id, rule: f.rule, severity: f.severity, message: f.message, codes: JSON.stringify(f.codes), fixes: JSON.stringify(f.fixes), status: 'open', created_at: t }).execute();
+    await trx.insertInto('edit_findings').values({
+      encounter_id: enc.id, rule: f.rule, severity: f.severity, message: f.message, codes: JSON.stringify(f.codes), fixes: JSON.stringify(f.fixes), status: 'open', created_at: t,
+      layer: f.layer ?? null, advice: f.advice ?? null, source: f.source ?? null,
+    }).execute();
   }
   return r.findings;
 }
@@ -195,7 +203,7 @@ export function applyFix(ctx: AppContext, user: SessionUser, id: number, finding
       await trx.deleteFrom('final_codes').where('id', '=', target.id).execute();
       await renumber(trx, id);
     } else if (fix.action === 'replace' && target && fix.replacement?.startsWith('POA:')) {
-      await trx.updateTable('final_codes').set({ poa: fix.replacement.slice(4) }).where('id', '=', target.id).execute();
+      await trx.updateTable('final_codes').set({ poa: fix.replacement.slice(4) || null }).where('id', '=', target.id).execute();
     } else if (fix.action === 'replace' && target && fix.replacement) {
       const v = await ctx.codeSets.validate(target.system, fix.replacement, { date: enc.service_from });
       await trx.updateTable('final_codes').set({ code: v.code, title: v.title ?? v.code, suggestion_id: null }).where('id', '=', target.id).execute();

@@ -8,6 +8,8 @@ import { navigate } from '../router';
 import { DocumentView, type Mark } from '../components/DocumentView';
 import { SearchPanel } from '../components/SearchPanel';
 import { SETTING_LABEL, StatusBadge } from '../components/status';
+import { ClaimDownloads } from '../components/ClaimDownloads';
+import { LAYER_LABEL } from '../components/edit-layers';
 
 const KIND_LABEL: Record<string, string> = { diagnosis: 'Diagnoses', procedure: 'Procedures', service: 'Services' };
 const REJECT_REASONS = ['Not supported by documentation', 'Negated or ruled out', 'Historical / resolved', 'Integral to another condition', 'More specific code chosen'];
@@ -126,6 +128,7 @@ export function EncounterPage({ id, me }: { id: number; me: Me }) {
           </Group>
           <Group gap="xs" wrap="nowrap">
             <Text size="xs" c="dimmed">v{enc.version}</Text>
+            {finalized && me.role !== 'auditor' && <ClaimDownloads encounterId={id} version={enc.version} />}
             {finalized && me.role === 'manager' && (
               <Button variant="default" onClick={() => void act((version) => api.reopen(id, { version, reason: 'reopened from the workstation' }), 'Reopened.')}>Reopen</Button>
             )}
@@ -135,8 +138,13 @@ export function EncounterPage({ id, me }: { id: number; me: Me }) {
           </Group>
         </Group>
       </Paper>
-      {error && <Alert color="red" p="xs" withCloseButton onClose={() => setError(null)} data-testid="error">{error}</Alert>}
-      {notice && <Alert color="green" p="xs" withCloseButton onClose={() => setNotice(null)} data-testid="notice">{notice}</Alert>}
+      {/* messages float over the page: the documents and codes keep their place and height */}
+      {(error || notice) && (
+        <Stack gap={6} style={{ position: 'fixed', right: 16, bottom: 16, width: 460, zIndex: 300 }}>
+          {error && <Alert color="red" p="xs" withCloseButton onClose={() => setError(null)} data-testid="error" style={{ boxShadow: 'var(--mantine-shadow-md)' }}>{error}</Alert>}
+          {notice && <Alert color="green" p="xs" withCloseButton onClose={() => setNotice(null)} data-testid="notice" style={{ boxShadow: 'var(--mantine-shadow-md)' }}>{notice}</Alert>}
+        </Stack>
+      )}
       {enc.status === 'pending' && <Alert color="blue" p="xs">Coding is running in the background…</Alert>}
       <Grid gap="xs">
         <Grid.Col span={6}>
@@ -269,19 +277,22 @@ export function EncounterPage({ id, me }: { id: number; me: Me }) {
 
               <Tabs.Panel value="edits" pt="xs">
                 <Group justify="space-between" mb="xs">
-                  <Text size="xs" c="dimmed">Edits check the final codes: validity on the date of service, required characters, POA, duplicates{d.encounter.codingEngine ? '' : ''}.</Text>
+                  <Text size="xs" c="dimmed">The claim scrubber checks the final codes: code validity, ICD-10-CM instructions, MCE, POA, NCCI, MUE, add-on codes, medical necessity.</Text>
                   {editable && <Button variant="light" data-testid="run-edits" onClick={() => void act((version) => api.runEdits(id, { version }))}>Run edits</Button>}
                 </Group>
-                {d.edits.length === 0 && <Text size="xs" c="dimmed">No findings. Run the edits after changing codes.</Text>}
+                {d.edits.length === 0 && <Text size="xs" c="dimmed">{finalized ? 'No findings: the claim scrubber passed the final codes.' : 'No findings. Run the edits after changing codes.'}</Text>}
                 <Stack gap={6}>
                   {d.edits.map((f) => (
                     <Paper key={f.id} withBorder p={6} data-testid={`finding-${f.rule}`} opacity={f.status === 'open' ? 1 : 0.55}>
                       <Group gap={6} mb={4}>
                         <Badge size="xs" color={f.severity === 'error' ? 'red' : 'yellow'}>{f.severity}</Badge>
-                        <Text size="xs" className="mono">{f.rule}</Text>
+                        {f.layer && <Badge size="xs" variant="outline" color="gray">{LAYER_LABEL[f.layer] ?? f.layer}</Badge>}
+                        <Text size="xs" className="mono" c="dimmed">{f.rule}</Text>
                         {f.status !== 'open' && <Badge size="xs" color="green" variant="light">{f.status}</Badge>}
                       </Group>
                       <Text size="xs">{f.message}</Text>
+                      {f.advice && <Text size="xs" c="blue.8" mt={2} data-testid="finding-advice">{f.advice}</Text>}
+                      {f.source && <Text size="xs" c="dimmed" mt={2}>Source: {f.source}</Text>}
                       {f.status === 'open' && editable && (
                         <Group gap={4} mt={4}>
                           {f.fixes.map((x, i) => (

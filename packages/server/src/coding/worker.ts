@@ -1,0 +1,36 @@
+/**
+ * One coding thread of the pool (see pool.ts): opens the code sets of the
+ * server's home once, codes a small note so the releases and the concept
+ * dictionary are loaded before the first request, then codes documents on
+ * demand. Answers are plain data; engine errors travel as their stable code.
+ */
+import { workerData } from 'node:worker_threads';
+import { CodeSets, isMedcoderError } from '@medcoder/engine';
+import { codeDocuments, type CodingAnswer, type CodingRequest } from './engine-bridge.js';
+
+export interface WorkerInput {
+  home: string;
+  warmDate: string;
+}
+
+export type TaskResult = { ok: true; answer: CodingAnswer } | { ok: false; error: { message: string; code?: string; details?: Record<string, unknown> } };
+
+const input = workerData as WorkerInput;
+
+async function setUp(): Promise<(req: CodingRequest) => Promise<TaskResult>> {
+  const codeSets = await CodeSets.open({ home: input.home });
+  const run = async (req: CodingRequest): Promise<TaskResult> => {
+    try {
+      return { ok: true, answer: await codeDocuments(codeSets, req) };
+    } catch (e) {
+      if (isMedcoderError(e)) return { ok: false, error: { message: e.message, code: e.code, details: e.details } };
+      return { ok: false, error: { message: (e as Error)?.message ?? String(e) } };
+    }
+  };
+  // load the releases, the concept dictionary and the procedure tables now, not on a coder's request
+  await run({ documents: [{ text: 'Assessment: essential hypertension. Plan: office visit.' }], setting: 'outpatient', date: input.warmDate });
+  await run({ documents: [{ text: 'Assessment: pneumonia.' }], setting: 'inpatient', date: input.warmDate });
+  return run;
+}
+
+export default setUp();
