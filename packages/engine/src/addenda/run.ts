@@ -1,4 +1,5 @@
 import { MedcoderError } from '../errors.js';
+import { lowerBound } from '../util/sorted.js';
 import { INDEX_FILES, type CompiledIndexFile, type CompiledTerm, type IndexKind } from '../icd10cm/alphabetic-index.js';
 import { CM_CODES_FILE, fromFile, type CmCompiled } from '../icd10cm/compiled.js';
 import { readManifests, readReleaseFile } from '../releases/store.js';
@@ -64,13 +65,7 @@ function codeLookup(order: CmCompiled): (code: string) => boolean {
   return (raw: string) => {
     const code = raw.replace(/[-.]+$/, '');
     if (all.has(code)) return true;
-    let lo = 0;
-    let hi = billable.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (billable[mid]! < code) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(billable, code);
     return lo < billable.length && billable[lo]!.startsWith(code);
   };
 }

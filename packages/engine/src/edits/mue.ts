@@ -10,7 +10,7 @@
  * shared data. Practitioner values apply to professional claims, outpatient
  * hospital values to outpatient facility claims.
  */
-import { StringTable } from '../util/string-table.js';
+import { StringPool } from '../util/string-pool.js';
 import { MedcoderError } from '../errors.js';
 import { parseCsv } from '../cpt/csv.js';
 import type { ReleaseManifest } from '../releases/manifest.js';
@@ -111,7 +111,7 @@ export function parseMueCsv(text: string, path: string): { table: MueTableKind; 
 }
 
 export function compileMue(parts: Array<{ table: MueTableKind; rows: MueRow[] }>): { data: MueCompiled; counts: Record<string, number> } {
-  const rationales = new StringTable();
+  const rationales = new StringPool();
   const tables: MueCompiled['tables'] = {};
   const counts: Record<string, number> = {};
   for (const kind of MUE_TABLES) {
@@ -130,7 +130,7 @@ export function compileMue(parts: Array<{ table: MueTableKind; rows: MueRow[] }>
     tables[kind] = cols;
     counts[`${kind} codes`] = sorted.length;
   }
-  return { data: { tables, rationales: rationales.strings }, counts };
+  return { data: { tables, rationales: rationales.list }, counts };
 }
 
 /** A loaded MUE release. */

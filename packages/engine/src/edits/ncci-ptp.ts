@@ -9,7 +9,7 @@
  * Practitioner edits apply to professional claims, outpatient hospital edits
  * to outpatient facility claims; inpatient claims have none.
  */
-import { StringTable } from '../util/string-table.js';
+import { StringPool } from '../util/string-pool.js';
 import { readFileSync } from 'node:fs';
 import type { ReleaseManifest } from '../releases/manifest.js';
 import type { ClaimContext, LineItem } from './context.js';
@@ -42,7 +42,7 @@ export const PTP_FILE = 'ptp.json';
 
 /** Merge the parts of each table into the compiled form, sorted by column 1 then column 2. */
 export function compilePtp(parts: Array<{ table: PtpTableKind; rows: PtpRow[] }>): { data: PtpCompiled; counts: Record<string, number> } {
-  const rationales = new StringTable();
+  const rationales = new StringPool();
   const tables: PtpCompiled['tables'] = {};
   const counts: Record<string, number> = {};
   for (const kind of PTP_TABLES) {
@@ -64,7 +64,7 @@ export function compilePtp(parts: Array<{ table: PtpTableKind; rows: PtpRow[] }>
     counts[`${kind} edits`] = rows.length;
     counts[`${kind} active`] = rows.filter((r) => r.deleted === 0).length;
   }
-  return { data: { tables, rationales: rationales.strings }, counts };
+  return { data: { tables, rationales: rationales.list }, counts };
 }
 
 export interface PtpEdit {

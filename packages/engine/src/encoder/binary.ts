@@ -200,22 +200,7 @@ export function packUtf8(list: readonly string[]): { blob: Uint8Array; offsets: 
   }
   return { blob, offsets };
 }
-
-/** Strings numbered in the order first met, each kept once: the string table of a file being written. */
-export class StringPool {
-  readonly list: string[] = [];
-  private readonly ids = new Map<string, number>();
-
-  id(s: string): number {
-    let k = this.ids.get(s);
-    if (k === undefined) {
-      k = this.list.length;
-      this.list.push(s);
-      this.ids.set(s, k);
-    }
-    return k;
-  }
-}
+export { StringPool } from '../util/string-pool.js';
 
 /** Open-addressing slots (a power of two, at least twice the count): id + 1, 0 for empty. */
 export function hashSlots(list: readonly string[]): Uint32Array {
