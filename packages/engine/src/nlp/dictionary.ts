@@ -145,68 +145,26 @@ export class DictionaryBuilder {
 
   /** Every coded path of the Alphabetic Index (or External Cause Index). */
   addIndex(file: CompiledIndexFile, source: 'index' | 'eindex'): void {
-    const resolveSee = (see: string): CompiledTerm | undefined => findSee(file, see);
-    const skip = wordFilters().skipMainTerms;
-    const visit = (t: CompiledTerm, terms: string[], path: string[], depth: number) => {
-      if (depth === 0 && skip.has(t.t)) return;
-      const own = depth === 0 ? mainTermTerms(t.t) : subtermTerms(t.t);
-      if (own === null) return;
-      // A subterm of connecting words only ("His" read as a pronoun, "in") adds no words: its code is not the parent's concept.
-      const addSelf = !(depth > 0 && own.length === 0 && !/^(specified|unspecified|other|nec|nos)\b/i.test(t.t.trim()));
-      const all = [...terms];
-      for (const x of own) if (!all.includes(x)) all.push(x);
-      const p = [...path, t.t];
-      let code = t.c;
-      let manif = t.m;
-      if (!code && t.s) {
-        const target = resolveSee(t.s);
-        if (target?.c) {
-          code = target.c;
-          manif = target.m;
-        }
+    for (const c of indexCandidates(file)) {
+      const resolved = this.resolve(c.code);
+      if (!resolved) {
+        this.dropped++;
+        continue;
       }
-      const resolved = addSelf ? this.resolve(code) : undefined;
-      if (code && addSelf && !resolved) this.dropped++;
-      if (resolved) {
-        const m = this.resolve(manif);
-        this.add({ terms: all, code: resolved, ...(m ? { manif: m } : {}), source, label: p.join(' > '), priority: 10 + depth });
-        this.count(source);
-      }
-      for (const k of t.k ?? []) visit(k, all, p, depth + 1);
-    };
-    for (const letter of file.letters) for (const main of letter.k) visit(main, [], [], 0);
+      const m = this.resolve(c.manif);
+      this.add({ terms: c.terms, code: resolved, ...(m ? { manif: m } : {}), source, label: c.label, priority: c.priority });
+      this.count(source);
+    }
   }
 
   /** Rows of the Table of Neoplasms, each with the behaviour words of its columns. */
   addNeoplasms(file: CompiledIndexFile): void {
-    const words = JSON.parse(readFileSync(NEOPLASM_WORDS_URL, 'utf8')) as { columns: Record<string, string[]> };
-    const columns = file.columns ?? [];
-    const behaviours = Object.entries(words.columns).map(([name, list]) => ({ pos: columns.indexOf(name), name, keys: list.map((w) => phraseTerms(w)) }));
-    const visit = (t: CompiledTerm, site: string[], path: string[], depth: number) => {
-      const own = depth === 0 ? [] : mainTermTerms(t.t);
-      const all = [...site];
-      for (const x of own) if (!all.includes(x)) all.push(x);
-      const p = depth === 0 ? [] : [...path, t.t];
-      if (t.v && all.length > 0) {
-        // A site nested under another ("intestine > large > colon") is also written by its own name.
-        const leafAlone = depth >= 2 && own.length > 0 && own.some((x) => !GENERIC_SITE_WORDS.has(x));
-        for (const b of behaviours) {
-          if (b.pos < 0) continue;
-          const resolved = this.resolve(t.v[b.pos] ?? undefined);
-          if (!resolved) continue;
-          for (const k of b.keys) {
-            for (const site of leafAlone ? [all, own] : [all]) {
-              const terms = [...site];
-              for (const x of k) if (!terms.includes(x)) terms.push(x);
-              this.add({ terms, code: resolved, source: 'neoplasm', label: `Neoplasm > ${p.join(' > ')} > ${b.name}`, priority: site === all ? 20 + depth : 28 + depth });
-              this.count('neoplasm');
-            }
-          }
-        }
-      }
-      for (const k of t.k ?? []) visit(k, all, p, depth + 1);
-    };
-    for (const letter of file.letters) for (const main of letter.k) visit(main, [], [], 0);
+    for (const c of neoplasmCandidates(file)) {
+      const resolved = this.resolve(c.cell);
+      if (!resolved) continue;
+      this.add({ terms: c.terms, code: resolved, source: 'neoplasm', label: c.label, priority: c.priority });
+      this.count('neoplasm');
+    }
   }
 
   /** Titles of codes and headers, and inclusion terms, of the Tabular List (or order file). */
@@ -303,6 +261,91 @@ export class DictionaryBuilder {
       counts: { ...this.counts, keys: keys.length, entries: entries.code.length, nodes: order.length, terms: vocab.length, droppedCodes: this.dropped },
     };
   }
+}
+
+/**
+ * An entry an index file offers before the release's codes are checked. A
+ * file's candidates are the same for every release that reads it (releases
+ * from FY2018 on borrow the FY2017 Alphabetic Index), so they are found once
+ * per file and kept with it; a release only resolves their codes. Their term
+ * lists are shared and never changed.
+ */
+interface Candidate {
+  terms: string[];
+  label: string;
+  priority: number;
+}
+
+const indexCandidateCache = new WeakMap<CompiledIndexFile, Array<Candidate & { code: string; manif?: string }>>();
+
+/** The coded paths of an Alphabetic Index (or External Cause Index), in walk order. */
+function indexCandidates(file: CompiledIndexFile): ReadonlyArray<Candidate & { code: string; manif?: string }> {
+  let out = indexCandidateCache.get(file);
+  if (out) return out;
+  const list: Array<Candidate & { code: string; manif?: string }> = [];
+  const skip = wordFilters().skipMainTerms;
+  const visit = (t: CompiledTerm, terms: string[], path: string[], depth: number) => {
+    if (depth === 0 && skip.has(t.t)) return;
+    const own = depth === 0 ? mainTermTerms(t.t) : subtermTerms(t.t);
+    if (own === null) return;
+    // A subterm of connecting words only ("His" read as a pronoun, "in") adds no words: its code is not the parent's concept.
+    const addSelf = !(depth > 0 && own.length === 0 && !/^(specified|unspecified|other|nec|nos)\b/i.test(t.t.trim()));
+    const all = [...terms];
+    for (const x of own) if (!all.includes(x)) all.push(x);
+    const p = [...path, t.t];
+    let code = t.c;
+    let manif = t.m;
+    if (!code && t.s) {
+      const target = findSee(file, t.s);
+      if (target?.c) {
+        code = target.c;
+        manif = target.m;
+      }
+    }
+    if (code && addSelf) list.push({ terms: all, code, ...(manif ? { manif } : {}), label: p.join(' > '), priority: 10 + depth });
+    for (const k of t.k ?? []) visit(k, all, p, depth + 1);
+  };
+  for (const letter of file.letters) for (const main of letter.k) visit(main, [], [], 0);
+  indexCandidateCache.set(file, (out = list));
+  return out;
+}
+
+const neoplasmCandidateCache = new WeakMap<CompiledIndexFile, Array<Candidate & { cell: string }>>();
+
+/** The rows of a Table of Neoplasms with the behaviour words of each filled column, in walk order. */
+function neoplasmCandidates(file: CompiledIndexFile): ReadonlyArray<Candidate & { cell: string }> {
+  let out = neoplasmCandidateCache.get(file);
+  if (out) return out;
+  const list: Array<Candidate & { cell: string }> = [];
+  const words = JSON.parse(readFileSync(NEOPLASM_WORDS_URL, 'utf8')) as { columns: Record<string, string[]> };
+  const columns = file.columns ?? [];
+  const behaviours = Object.entries(words.columns).map(([name, list]) => ({ pos: columns.indexOf(name), name, keys: list.map((w) => phraseTerms(w)) }));
+  const visit = (t: CompiledTerm, site: string[], path: string[], depth: number) => {
+    const own = depth === 0 ? [] : mainTermTerms(t.t);
+    const all = [...site];
+    for (const x of own) if (!all.includes(x)) all.push(x);
+    const p = depth === 0 ? [] : [...path, t.t];
+    if (t.v && all.length > 0) {
+      // A site nested under another ("intestine > large > colon") is also written by its own name.
+      const leafAlone = depth >= 2 && own.length > 0 && own.some((x) => !GENERIC_SITE_WORDS.has(x));
+      for (const b of behaviours) {
+        if (b.pos < 0) continue;
+        const cell = t.v[b.pos];
+        if (!cell) continue;
+        for (const k of b.keys) {
+          for (const site of leafAlone ? [all, own] : [all]) {
+            const terms = [...site];
+            for (const x of k) if (!terms.includes(x)) terms.push(x);
+            list.push({ terms, cell, label: `Neoplasm > ${p.join(' > ')} > ${b.name}`, priority: site === all ? 20 + depth : 28 + depth });
+          }
+        }
+      }
+    }
+    for (const k of t.k ?? []) visit(k, all, p, depth + 1);
+  };
+  for (const letter of file.letters) for (const main of letter.k) visit(main, [], [], 0);
+  neoplasmCandidateCache.set(file, (out = list));
+  return out;
 }
 
 const mainByWord = new WeakMap<CompiledIndexFile, Map<string, CompiledTerm[]>>();
