@@ -241,7 +241,7 @@ async function findDonor(group: ReleaseGroup, ctx: CompileContext): Promise<{ id
   let best: { id: string; from: string; data?: CmCompiled } | undefined;
   for (const [key, value] of ctx.shared) {
     if (!key.startsWith('icd10cm:')) continue;
-    const v = value as { from: string; hasTabular: boolean; data: CmCompiled };
+    const v = value as { from: string; hasTabular: boolean; data?: CmCompiled };
     if (v.hasTabular && v.from < from && (!best || v.from > best.from)) best = { id: key.slice(8), from: v.from, data: v.data };
   }
   for (const m of ctx.existing) {
@@ -310,7 +310,8 @@ export const icd10cmCompiler: SystemCompiler = {
       }
       classifyOrderNodes(compiled, new Set());
     }
-    ctx.shared.set(sharedKey(group.id), { from: releaseSpan(group.key).from, hasTabular: Boolean(tabulars[0]), data: compiled });
+    // Only a release with a tabular lends its data (see findDonor); the others are not kept for the rest of the run.
+    ctx.shared.set(sharedKey(group.id), { from: releaseSpan(group.key).from, hasTabular: Boolean(tabulars[0]), ...(tabulars[0] ? { data: compiled } : {}) });
     const billable = compiled.nodes.filter((n) => n.b).map((n) => n.c);
     const files: Record<string, unknown> = { [CM_CODES_FILE]: packCm(compiled), [VALID_CODES_FILE]: billable };
     const out: CompiledOutput = {
