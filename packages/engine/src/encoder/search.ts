@@ -78,8 +78,8 @@ const JUNK_BUDGET = 500;
  * guard for queries of many common words, whose bounds stop late. Past them
  * the answer is the best of the heads of the lists (impact order).
  */
-const POSTING_BUDGET = 16_000;
-const SCORE_BUDGET = 300;
+const POSTING_BUDGET = 8_000;
+const SCORE_BUDGET = 200;
 /**
  * Once no new entry can matter, a word's list is still read for the entries
  * already met when it is at most this many times their number; a longer list
