@@ -203,8 +203,9 @@ export function searchLoaded(loaded: readonly LoadedSearch[], query: string, opt
   // Systems that could score highest first; a system whose bound is below the limit-th score found cannot place a hit.
   const scores: number[] = [];
   for (const r of [...resolved].sort((a, b) => b.bound - a.bound)) {
-    if (scores.length >= limit && r.bound < scores[limit - 1]!) continue;
-    r.hits = rank(r.l.index, r.terms, { limit, ...filters });
+    const floor = scores.length >= limit ? scores[limit - 1]! : 0;
+    if (r.bound < floor) continue;
+    r.hits = rank(r.l.index, r.terms, { limit, floor, ...filters });
     for (const h of r.hits) scores.push(h.score);
     scores.sort((a, b) => b - a);
   }

@@ -1,3 +1,4 @@
+import { MedcoderError } from '../errors.js';
 import { SectionReader, SectionWriter, StringPool, type FileHeader, type PieceTable, type StringTable } from './binary.js';
 import { stem } from './stem.js';
 import { buildDeletionIndex, corrections as findCorrections, type Correction } from './spell.js';
@@ -19,7 +20,7 @@ import { INSTRUCTION_WORDS, STOPWORDS, words as wordsOf } from './tokenize.js';
  */
 
 export const SEARCH_FILE = 'search.bin';
-export const SEARCH_FORMAT = 3;
+export const SEARCH_FORMAT = 4;
 const MAGIC = 0x4953434d; // "MCSI"
 
 /** Where an entry's text comes from. */
@@ -27,6 +28,21 @@ export const ENTRY_KINDS = ['title', 'short', 'inclusion', 'index', 'see', 'eind
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 const UNSPECIFIED = stem('unspecified');
+
+/** BM25 saturation and length normalisation (short fields, so a mild normalisation). */
+export const K1 = 1.2;
+export const B = 0.5;
+
+/**
+ * The BM25 factor of a term in an entry: tf (K1 + 1) / (tf + K1 (1 - B + B len / avg)), where
+ * tf is the term's required occurrences (0, an optional word only, counts half) and len the
+ * entry's required words. Postings are in the order of this factor, computed the same way at
+ * build and query time, so the factor at any point of a list bounds the rest of the list.
+ */
+export function termFactor(tf: number, len: number, avg: number): number {
+  const t = tf === 0 ? 0.5 : tf;
+  return (t * (K1 + 1)) / (t + K1 * (1 - B + (B * len) / avg));
+}
 
 export interface SearchDocInput {
   code: string;
@@ -74,6 +90,25 @@ interface TextTokens {
   req: readonly string[];
   opt: readonly string[];
   surface: readonly string[];
+}
+
+/** Entry ids of a posting's sort key (see build). */
+const ENTRY_SPAN = 2 ** 24;
+
+/**
+ * Rank of each (occurrences, length) pair, index (tf << 8) | len, by the term factor,
+ * largest first; equal factors share a rank.
+ */
+function factorRanks(avg: number): Uint16Array {
+  const pairs = Array.from({ length: 1 << 16 }, (_, i) => ({ i, f: termFactor(i >> 8, i & 255, avg) }));
+  pairs.sort((a, b) => b.f - a.f);
+  const rank = new Uint16Array(1 << 16);
+  let r = 0;
+  for (let k = 0; k < pairs.length; k++) {
+    if (k > 0 && pairs[k]!.f !== pairs[k - 1]!.f) r++;
+    rank[pairs[k]!.i] = r;
+  }
+  return rank;
 }
 
 /** Tokens of texts already read in this process (releases of one import share most of their texts). */
@@ -199,8 +234,11 @@ export class SearchIndexBuilder {
     const termMask = optionalBit - 1;
 
     // Postings: entry ids per term with the count of required occurrences (0: optional only), in impact
-    // order: entries where the term weighs most come first (more required occurrences, then shorter
-    // entries, then entry order), so a query may read only the head of a long list.
+    // order: by the term's BM25 factor in the entry, largest first (then entry order), so the head of a
+    // list holds its best entries and the factor where a reader stops bounds every entry after it.
+    // The factor depends only on (occurrences, length), both below 256: the pairs are ranked once.
+    const avg = m ? lengthSum / m : 1;
+    const pairRank = factorRanks(avg);
     const postStart = new Uint32Array(vocab.length + 1);
     let p = 0;
     for (let t = 0; t < vocab.length; t++) {
@@ -208,11 +246,11 @@ export class SearchIndexBuilder {
       p += df[t]!;
     }
     postStart[vocab.length] = p;
+    if (m > ENTRY_SPAN) throw new MedcoderError('IMPORT_FAILED', `${this.system} ${this.release}: ${m} search entries, at most ${ENTRY_SPAN}`, { entries: m });
     const sortKeys = new Float64Array(p);
     const fill = postStart.slice(0, vocab.length);
     seenInEntry.fill(-1);
     const tfTmp = new Uint16Array(vocab.length);
-    const ENTRY_SPAN = 2 ** 32;
     for (let i = 0; i < m; i++) {
       const s = tokStart[i]!;
       const end = tokStart[i + 1]!;
@@ -225,9 +263,8 @@ export class SearchIndexBuilder {
         if (seenInEntry[id] === i) continue;
         seenInEntry[id] = i;
         const tf = Math.min(255, tfTmp[id]!);
-        const impact = Math.min(15, tf);
-        // Impact, then entry (the count rides in the lowest bits: it is the same for one term and entry).
-        sortKeys[fill[id]!++] = ((((15 - impact) << 8) | entryLen[i]!) * ENTRY_SPAN + i) * 256 + tf;
+        // Factor rank, then entry (the count rides in the lowest bits: it is the same for one term and entry).
+        sortKeys[fill[id]!++] = (pairRank[(tf << 8) | entryLen[i]!]! * ENTRY_SPAN + i) * 256 + tf;
       }
       for (let k = s; k < end; k++) tfTmp[toks[k]! & termMask] = 0;
     }
@@ -326,7 +363,7 @@ export class SearchIndexBuilder {
       terms: vocab.length,
       words: wordList.length,
       postings: p,
-      avgLength: m ? lengthSum / m : 1,
+      avgLength: avg,
       tokenBits,
       kinds,
       chapters,

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { queryRewriter } from './abbreviations.js';
+import { entryScore, rank, resolveTerms, type QueryTerm } from './search.js';
+import { SearchIndex, SearchIndexBuilder } from './search-index.js';
+
+// A seeded synthetic index: ranking with bounds must give what scoring every entry gives.
+const WORDS = ['fracture', 'femur', 'left', 'right', 'with', 'open', 'closed', 'burn', 'hand', 'wrist', 'degree', 'first', 'second', 'multiple', 'sites', 'ulcer', 'foot', 'diabetes', 'type', 'specified', 'unspecified', 'chronic', 'acute', 'kidney', 'disease', 'stage', 'corrosion', 'injury', 'vessel', 'artery'];
+
+function seeded(seed: number): () => number {
+  let s = seed;
+  return () => ((s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff);
+}
+
+function syntheticIndex(): SearchIndex {
+  const rnd = seeded(7);
+  // Skewed word frequencies, so that lists differ in length as in the code sets.
+  const word = () => WORDS[Math.floor(rnd() ** 2 * WORDS.length)]!;
+  const phrase = (n: number) => Array.from({ length: n }, word).join(' ');
+  const b = new SearchIndexBuilder('icd10cm', 'test');
+  for (let d = 0; d < 300; d++) {
+    const code = `A${String(d).padStart(3, '0')}`;
+    b.doc({ code, title: phrase(1 + Math.floor(rnd() * 6)), billable: rnd() < 0.6, kind: 'code', chapter: String(1 + (d % 3)) });
+    const extra = Math.floor(rnd() * 3);
+    for (let k = 0; k < extra; k++) {
+      const kind = (['index', 'inclusion', 'drug', 'see'] as const)[Math.floor(rnd() * 4)]!;
+      b.entry({ code, kind, text: phrase(1 + Math.floor(rnd() * 8)), optional: rnd() < 0.3 ? phrase(2) : '' });
+    }
+  }
+  return new SearchIndex(b.build());
+}
+
+/** The best documents by scoring every entry: score, then document order. */
+function exhaustive(ix: SearchIndex, terms: QueryTerm[], keep: (doc: number) => boolean = () => true): Array<{ doc: number; score: number }> {
+  const best = new Map<number, number>();
+  for (let e = 0; e < ix.entryCount; e++) {
+    const doc = ix.entryDoc[e]!;
+    if (!keep(doc)) continue;
+    const s = entryScore(ix, terms, e);
+    if (s > 0 && s > (best.get(doc) ?? 0)) best.set(doc, s);
+  }
+  return [...best].map(([doc, score]) => ({ doc, score })).sort((a, b) => b.score - a.score || a.doc - b.doc);
+}
+
+test('rank gives the documents that scoring every entry gives (bounds, junk share, filters, floor)', () => {
+  const ix = syntheticIndex();
+  const rnd = seeded(11);
+  let compared = 0;
+  for (let i = 0; i < 150; i++) {
+    const n = 1 + Math.floor(rnd() * 6);
+    const words = Array.from({ length: n }, () => WORDS[Math.floor(rnd() * WORDS.length)]!);
+    // Some queries with a typo and type-ahead, so that words have several alternatives.
+    if (i % 5 === 0) words[0] = words[0]!.slice(0, 1) + words[0]!.slice(2);
+    const query = words.join(' ');
+    const prefixLast = i % 7 === 0;
+    const q = prefixLast ? query.slice(0, -2) : query;
+    const terms = resolveTerms(ix, queryRewriter().rewrite(q), prefixLast);
+    const limit = [1, 5, 20][i % 3]!;
+    const billableOnly = i % 4 === 0;
+    const expected = exhaustive(ix, terms, (d) => !billableOnly || ix.billable(d));
+    const got = rank(ix, terms, { limit, billableOnly });
+    const top = expected[0]?.score ?? 0;
+    // Exact down to the junk share (5% of the best); below it the answer may be approximate.
+    const exact = expected.slice(0, limit).filter((x) => x.score >= 0.05 * top);
+    assert.ok(got.length >= exact.length, `${q}: ${got.length} hits, expected at least ${exact.length}`);
+    exact.forEach((x, k) => {
+      assert.equal(got[k]!.doc, x.doc, `${q}: hit ${k}`);
+      assert.ok(Math.abs(got[k]!.score - x.score) < 1e-9 * x.score, `${q}: score of hit ${k}`);
+      assert.equal(entryScore(ix, terms, got[k]!.entry), got[k]!.score, `${q}: the entry given scores the hit`);
+    });
+    // A floor from another system leaves out only documents below it.
+    if (exact.length >= 2) {
+      const floor = exact[1]!.score;
+      const floored = rank(ix, terms, { limit, billableOnly, floor });
+      assert.deepEqual(floored.slice(0, 2).map((h) => h.doc), exact.slice(0, 2).map((x) => x.doc), `${q}: with a floor`);
+    }
+    compared += exact.length;
+  }
+  assert.ok(compared > 500, `only ${compared} hits compared`);
+});
+
+test('rank: no words of the index, no hits; a limit of 0 gives none', () => {
+  const ix = syntheticIndex();
+  assert.deepEqual(rank(ix, resolveTerms(ix, queryRewriter().rewrite('qqqqqqqq zzzz'), false), { limit: 20 }), []);
+  assert.deepEqual(rank(ix, resolveTerms(ix, queryRewriter().rewrite('fracture femur'), false), { limit: 0 }), []);
+});
