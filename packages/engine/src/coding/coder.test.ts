@@ -121,6 +121,15 @@ test('history of: personal-history codes for past conditions, chronic conditions
   assert.equal(r.suppressed.find((x) => x.code.startsWith('C18'))?.suppression?.reason, 'historical');
 });
 
+test('history of: a duration ("a 2-month history of") is a present complaint; a persisting condition stays current', async () => {
+  const c = await coder();
+  const r = c.code('A 40-year-old man came with a 2-month history of fever. History of hiatal hernia.', { setting: 'inpatient' });
+  assert.ok(codes(r).includes('R50.9'), codes(r).join(' '));
+  assert.ok(codes(r).includes('K44.9'), codes(r).join(' '));
+  const past = c.code('A 40-year-old man with a history of fever in childhood.', { setting: 'inpatient' });
+  assert.ok(!codes(past).includes('R50.9'), codes(past).join(' '));
+});
+
 test('specificity: laterality and acuity from the words of the note', async () => {
   const c = await coder();
   const r = c.code('Acute on chronic systolic heart failure. Cataract of the right eye.');
