@@ -130,6 +130,15 @@ test('history of: a duration ("a 2-month history of") is a present complaint; a 
   assert.ok(!codes(past).includes('R50.9'), codes(past).join(' '));
 });
 
+test('ill-defined: "the disease" gives Illness, unspecified (R69) only when the note names no condition', async () => {
+  const c = await coder();
+  const alone = c.code('The disease progressed despite treatment.', { setting: 'inpatient' });
+  assert.ok(codes(alone).includes('R69'), codes(alone).join(' '));
+  const r = c.code('A 60-year-old man with pneumonia. The disease progressed despite treatment.', { setting: 'inpatient' });
+  assert.ok(codes(r).includes('J18.9') && !codes(r).includes('R69'), codes(r).join(' '));
+  assert.equal(r.suppressed.find((x) => x.code === 'R69')?.suppression?.reason, 'redundant');
+});
+
 test('specificity: laterality and acuity from the words of the note', async () => {
   const c = await coder();
   const r = c.code('Acute on chronic systolic heart failure. Cataract of the right eye.');
