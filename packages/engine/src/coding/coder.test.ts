@@ -139,6 +139,18 @@ test('ill-defined: "the disease" gives Illness, unspecified (R69) only when the 
   assert.equal(r.suppressed.find((x) => x.code === 'R69')?.suppression?.reason, 'redundant');
 });
 
+test('both sides: right and left codes where the code set has no bilateral code, the bilateral code where it has one', async () => {
+  const c = await coder();
+  const r = c.code('She had pain in both lower limbs.');
+  assert.ok(codes(r).includes('M79.604') && codes(r).includes('M79.605'), codes(r).join(' '));
+  assert.ok(!codes(r).includes('M79.606'), codes(r).join(' '));
+  assert.match(r.codes.find((x) => x.code === 'M79.605')!.rationale.map((x) => x.text).join(' '), /I\.B\.13/);
+  const one = c.code('She had pain in the lower limb.');
+  assert.ok(codes(one).includes('M79.606') && !codes(one).includes('M79.605'), codes(one).join(' '));
+  const otitis = c.code('Bilateral otitis media.');
+  assert.ok(!codes(otitis).some((x) => x === 'H66.91' || x === 'H66.92'), codes(otitis).join(' '));
+});
+
 test('specificity: laterality and acuity from the words of the note', async () => {
   const c = await coder();
   const r = c.code('Acute on chronic systolic heart failure. Cataract of the right eye.');
