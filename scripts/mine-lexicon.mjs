@@ -10,7 +10,7 @@
 // (together / (containing + 1)) is at least --min-precision. Only the train
 // split is read: dev stays unseen.
 //
-//   node scripts/mine-lexicon.mjs [--corpus DIR] [--min-support 3] [--min-precision 0.4] [--fold k/n] [--skip IDS_FILE] [--out FILE]
+//   node scripts/mine-lexicon.mjs [--corpus DIR] [--min-support 4] [--min-precision 0.2] [--fold k/n] [--skip IDS_FILE] [--out FILE]
 //
 // --fold k/n leaves out the training documents whose position modulo n is k
 // (to measure the lexicon on the documents it did not see).
@@ -26,8 +26,8 @@ const { termOf, isStopWord, wordFilters } = await import(dist('nlp/normalize.js'
 const { values: args } = parseArgs({
   options: {
     corpus: { type: 'string', default: join(root, '..', 'shared', 'corpora', 'codiesp') },
-    'min-support': { type: 'string', default: '3' },
-    'min-precision': { type: 'string', default: '0.4' },
+    'min-support': { type: 'string', default: '4' },
+    'min-precision': { type: 'string', default: '0.2' },
     'min-lift': { type: 'string', default: '3' },
     'max-words': { type: 'string', default: '4' },
     fold: { type: 'string' },

@@ -121,6 +121,36 @@ test('history of: personal-history codes for past conditions, chronic conditions
   assert.equal(r.suppressed.find((x) => x.code.startsWith('C18'))?.suppression?.reason, 'historical');
 });
 
+test('history of: a duration ("a 2-month history of") is a present complaint; a persisting condition stays current', async () => {
+  const c = await coder();
+  const r = c.code('A 40-year-old man came with a 2-month history of fever. History of hiatal hernia.', { setting: 'inpatient' });
+  assert.ok(codes(r).includes('R50.9'), codes(r).join(' '));
+  assert.ok(codes(r).includes('K44.9'), codes(r).join(' '));
+  const past = c.code('A 40-year-old man with a history of fever in childhood.', { setting: 'inpatient' });
+  assert.ok(!codes(past).includes('R50.9'), codes(past).join(' '));
+});
+
+test('ill-defined: "the disease" gives Illness, unspecified (R69) only when the note names no condition', async () => {
+  const c = await coder();
+  const alone = c.code('The disease progressed despite treatment.', { setting: 'inpatient' });
+  assert.ok(codes(alone).includes('R69'), codes(alone).join(' '));
+  const r = c.code('A 60-year-old man with pneumonia. The disease progressed despite treatment.', { setting: 'inpatient' });
+  assert.ok(codes(r).includes('J18.9') && !codes(r).includes('R69'), codes(r).join(' '));
+  assert.equal(r.suppressed.find((x) => x.code === 'R69')?.suppression?.reason, 'redundant');
+});
+
+test('both sides: right and left codes where the code set has no bilateral code, the bilateral code where it has one', async () => {
+  const c = await coder();
+  const r = c.code('She had pain in both lower limbs.');
+  assert.ok(codes(r).includes('M79.604') && codes(r).includes('M79.605'), codes(r).join(' '));
+  assert.ok(!codes(r).includes('M79.606'), codes(r).join(' '));
+  assert.match(r.codes.find((x) => x.code === 'M79.605')!.rationale.map((x) => x.text).join(' '), /I\.B\.13/);
+  const one = c.code('She had pain in the lower limb.');
+  assert.ok(codes(one).includes('M79.606') && !codes(one).includes('M79.605'), codes(one).join(' '));
+  const otitis = c.code('Bilateral otitis media.');
+  assert.ok(!codes(otitis).some((x) => x === 'H66.91' || x === 'H66.92'), codes(otitis).join(' '));
+});
+
 test('specificity: laterality and acuity from the words of the note', async () => {
   const c = await coder();
   const r = c.code('Acute on chronic systolic heart failure. Cataract of the right eye.');

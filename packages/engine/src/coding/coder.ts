@@ -6,7 +6,7 @@ import type { ConceptDictionary, ConceptMatch } from '../nlp/matcher.js';
 import { canonicalWord, isStopWord, termOf } from '../nlp/normalize.js';
 import { codeRefs, firstMatch, guidelineRules, hasPrefix, inRange, type GuidelineRules } from './rules.js';
 import { confidenceCalibration, type ConfidenceCalibration } from './calibration.js';
-import { refine, type SpecificityContext } from './specificity.js';
+import { bothSidesCodes, refine, type SpecificityContext } from './specificity.js';
 import type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rationale, Suppression } from './types.js';
 
 /**
@@ -139,6 +139,7 @@ export class DiagnosisCoder {
   readonly calibration: ConfidenceCalibration;
   private readonly excludesMemo = new Map<string, ReturnType<typeof codeRefs>>();
   private readonly codeFirstMemo = new Map<string, ReturnType<typeof codeRefs> | null>();
+  private readonly bothSidesMemo = new Map<string, [string, string] | null>();
 
   constructor(
     readonly release: Icd10cmRelease,
@@ -198,6 +199,7 @@ export class DiagnosisCoder {
       const ctx: SpecificityContext = { near, doc: docTerms };
       const sectionContext: ContextCategory | undefined = section === 'fh' ? 'family' : section === 'pmh' ? 'historical' : undefined;
       const evidence: Evidence = { start: m.start, end: m.end, text: doc.text.slice(m.start, m.end), section };
+      const bothSides = this.saysBothSides(doc, m.tokens, sentence.firstToken);
       for (const [code, manifest] of [[m.code, false], ...(m.manif ? [[m.manif, true] as const] : [])] as Array<[string, boolean]>) {
         const r = refine(this.release, code, ctx);
         if (!r) continue;
@@ -206,6 +208,14 @@ export class DiagnosisCoder {
           path: m.label,
           text: `${SOURCE_TEXT[m.source]}: ${m.label}${manifest ? ' (manifestation code printed in brackets)' : ''}${r.steps.length ? `; ${r.steps.join('; ')}` : ''}`,
         };
+        const pair = bothSides ? this.bothSides(r.code) : undefined;
+        if (pair) {
+          for (const c of pair) {
+            const why: Rationale = { ...rationale, text: `${rationale.text}; both sides, and ${this.release.ref.label} has no bilateral code: ${pair.join(' and ')} (guideline I.B.13)` };
+            mentions.push({ code: c, confidence: this.confidence(m, section), evidence, rationale: why, contexts: governing, ...(sectionContext ? { sectionContext } : {}) });
+          }
+          continue;
+        }
         mentions.push({ code: r.code, confidence: this.confidence(m, section), evidence, rationale, contexts: governing, ...(sectionContext ? { sectionContext } : {}) });
       }
     }
@@ -356,6 +366,31 @@ export class DiagnosisCoder {
     for (const c of suppressed.values()) if (!suggested.has(c.code)) sup.push(this.toOutput(c, 'suppressed'));
     sup.sort((a, b) => (a.evidence[0]?.start ?? 0) - (b.evidence[0]?.start ?? 0) || a.code.localeCompare(b.code));
     return { system: 'icd10cm', setting, release: this.release.ref, codes: out, suppressed: sup, warnings: [] };
+  }
+
+  /** "Both" or "bilateral" inside the mention or just before it. */
+  private saysBothSides(doc: ClinicalDocument, tokens: readonly number[], sentenceStart: number): boolean {
+    let first = tokens[0]!;
+    let last = first;
+    for (const t of tokens) {
+      if (t < first) first = t;
+      if (t > last) last = t;
+    }
+    for (let i = Math.max(sentenceStart, first - 2); i <= last; i++) {
+      const w = doc.tokens[i]!.norm;
+      if (w === 'both' || w === 'bilateral' || w === 'bilaterally') return true;
+    }
+    return false;
+  }
+
+  /** The right and left codes standing for the unspecified-side code on both sides (memoised). */
+  private bothSides(code: string): [string, string] | undefined {
+    let v = this.bothSidesMemo.get(code);
+    if (v === undefined) {
+      v = bothSidesCodes(this.release, code) ?? null;
+      this.bothSidesMemo.set(code, v);
+    }
+    return v ?? undefined;
   }
 
   private newTermMarks(): TermMarks {

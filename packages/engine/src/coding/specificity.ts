@@ -127,3 +127,50 @@ export function refine(release: Icd10cmRelease, code: string, ctx: SpecificityCo
   }
   return node?.b ? { code: node.c, steps } : undefined;
 }
+
+const SIDE_NOISE = new Set(['unspecified', 'in', 'of', 'the', 'and']);
+
+function sideWords(title: string): Set<string> {
+  return new Set(title.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w && !SIDE_NOISE.has(w)));
+}
+
+function sameWords(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const w of a) if (!b.has(w)) return false;
+  return true;
+}
+
+/**
+ * The right and left codes that together stand for a condition on both sides,
+ * when `code` is the unspecified-side code of a family with right and left
+ * codes and no bilateral one (guideline I.B.13: with no bilateral code, the
+ * right and the left code are both assigned). An extension code (7th
+ * character) keeps its 7th character. Undefined when the family has a
+ * bilateral code or no right and left pair.
+ */
+export function bothSidesCodes(release: Icd10cmRelease, code: string): [string, string] | undefined {
+  const node = release.node(code);
+  if (!node?.b) return undefined;
+  const base = node.k === 'extension' && node.p ? release.node(node.p) : node;
+  if (!base?.p || !/\bunspecified\b/i.test(base.t)) return undefined;
+  const suffix = base === node ? '' : node.c.slice(base.c.length);
+  const siblings = release.childrenOf(base.p).map((c) => release.node(c)!).filter(Boolean);
+  const parent = release.node(base.p);
+  const around = parent?.p ? release.childrenOf(parent.p).map((c) => release.node(c)!).filter(Boolean) : [];
+  if ([...siblings, ...around].some((s) => /\bbilateral\b/i.test(s.t))) return undefined;
+  const own = sideWords(base.t);
+  const pick = (side: 'right' | 'left'): string | undefined => {
+    for (const s of siblings) {
+      const w = sideWords(s.t);
+      if (!w.has(side)) continue;
+      w.delete(side);
+      if (!sameWords(w, own)) continue;
+      const c = `${s.c}${suffix}`;
+      return release.node(c)?.b ? c : undefined;
+    }
+    return undefined;
+  };
+  const right = pick('right');
+  const left = pick('left');
+  return right && left ? [right, left] : undefined;
+}

@@ -63,6 +63,17 @@ test('a required partner missing: E11.22 without the CKD stage, D63.1 without th
   assert.deepEqual(rules(await findings(['N18.4', 'D63.1'])), []);
 });
 
+test('a list of code-first notes is about order only: heart failure alone owes no abortion code', async () => {
+  const cs = await testCodeSets();
+  const cm = (await cs.release('icd10cm', { date: '2026-08-03' })).release as Icd10cmRelease;
+  const i509 = instructionIndex(cm).of('I50.9')!;
+  assert.ok(i509.codeFirst.some((n) => n.from === 'I50' && n.refs.some((r) => r.from.startsWith('O0'))), 'I50.9 inherits the code-first list of I50');
+  assert.ok(i509.codeFirst.every((n) => !n.required));
+  assert.deepEqual(rules(await findings(['I50.9'])), []);
+  const seq = (await findings(['I50.9', 'I11.0'])).find((x) => x.rule === 'instructions.code-first-sequence');
+  assert.equal(seq?.codes.join(' '), 'I50.9 I11.0', 'the order is still checked');
+});
+
 test('manifestation and external cause codes are never first', async () => {
   const g63 = (await findings(['G63', 'E85.4'])).find((x) => x.rule === 'instructions.manifestation-first')!;
   assert.equal(g63.severity, 'error');

@@ -128,10 +128,15 @@ function isOptional(text: string, optional: readonly string[]): boolean {
 /**
  * Turn a code's notes of one kind into partner notes. A note ending in ":" is
  * a heading; the notes after it (same kind, same owner) are its alternatives
- * and never required on their own.
+ * and never required on their own. So are the notes of an owner that gives
+ * several of one kind (I50's "code first" list names the circumstances —
+ * complicating abortion, due to hypertension, following surgery — in which
+ * another code goes first; none of them is owed by every heart failure).
  */
 function partnerNotes(notes: readonly CodeNote[], kind: CodeNote['kind'], selfBare: string, r: InstructionRules): PartnerNote[] {
   const out: PartnerNote[] = [];
+  const perOwner = new Map<string, number>();
+  for (const n of notes) if (n.kind === kind) perOwner.set(n.from, (perOwner.get(n.from) ?? 0) + 1);
   let heading: { from: string; optional: boolean } | undefined;
   for (const n of notes) {
     if (n.kind !== kind) continue;
@@ -143,7 +148,7 @@ function partnerNotes(notes: readonly CodeNote[], kind: CodeNote['kind'], selfBa
     }
     const refs = parseRefs(text).filter((ref) => !(ref.to === undefined && selfBare.startsWith(ref.from)));
     if (!refs.length) continue;
-    const required = !heading && CODE_ID.test(n.from) && !isOptional(text, r.optionalPhrases);
+    const required = !heading && perOwner.get(n.from) === 1 && CODE_ID.test(n.from) && !isOptional(text, r.optionalPhrases);
     out.push({ refs, text, from: n.from, required });
   }
   return out;

@@ -27,6 +27,14 @@ test('context triggers: direction, scope, terminators and pseudo-triggers from d
   assert.deepEqual(contextOf('Her husband has tuberculosis.', 'tuberculosis'), ['other']);
   // "no increase" is a pseudo-trigger: it negates nothing.
   assert.deepEqual(contextOf('No increase in abdominal pain.', 'abdominal pain'), []);
+  // "A 2-month history of fever" gives the duration of a present complaint, not a past condition.
+  assert.deepEqual(contextOf('She came with a 2-month history of fever.', 'fever'), []);
+  assert.deepEqual(contextOf('A man with a 10 years history of diabetes.', 'diabetes'), []);
+  assert.deepEqual(contextOf('A woman with a history of breast cancer.', 'breast cancer'), ['historical']);
+  // "non-" negates the word it is joined to, not the rest of the sentence.
+  assert.deepEqual(contextOf('History of non-insulin-dependent diabetes mellitus, hypertension and dyslipidemia.', 'hypertension'), ['historical']);
+  assert.deepEqual(contextOf('He presented with non-irradiated low back pain.', 'low back pain'), []);
+  assert.deepEqual(contextOf('A hard, non-painful tumor.', 'painful'), ['negated']);
   // A trigger between the words of a mention governs the words after it.
   assert.deepEqual(contextOf('Abdomen soft, without masses.', 'masses'), ['negated']);
 });
