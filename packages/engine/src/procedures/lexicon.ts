@@ -132,9 +132,13 @@ function keysOf(src: string, depth = 0): string[] | undefined {
 /** The starts (2 to 6 letters) of every word of a lower-case text, and its short words whole ("=ct"), for mayMatch. */
 export function sortedWords(lower: string): Set<string> {
   const out = new Set<string>();
+  // Notes repeat their words: the starts of each distinct word are added once.
+  const seen = new Set<string>();
   const re = /[a-z0-9]{2,}/g;
   for (let m = re.exec(lower); m; m = re.exec(lower)) {
     const w = m[0];
+    if (seen.has(w)) continue;
+    seen.add(w);
     if (w.length <= 4) out.add(`=${w}`);
     const n = Math.min(w.length, KEY_MAX);
     for (let i = 2; i <= n; i++) out.add(w.slice(0, i));

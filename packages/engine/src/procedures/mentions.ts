@@ -72,6 +72,10 @@ export class MentionFinder {
       if (triggers.length === 0) continue;
       this.mergeBiopsies(triggers, lower);
       let leftFloor = s.start;
+      // What the sentence says of every procedure in it, once per sentence.
+      const sentenceText = lower.slice(s.start, s.end);
+      const historical = s.section === 'psh' || HISTORY.test(sentenceText);
+      const plannedSentence = s.section === 'plan' ? PLANNED.test(sentenceText) || /\bwill\b/.test(sentenceText) : undefined;
       for (let i = 0; i < triggers.length; i++) {
         const t = triggers[i]!;
         const next = triggers[i + 1];
@@ -88,14 +92,13 @@ export class MentionFinder {
         };
         const before = lower.slice(Math.max(s.start, t.start - 60), t.start);
         const after = lower.slice(t.end, Math.min(s.end, t.end + 50));
-        const sentenceText = lower.slice(s.start, s.end);
         out.push({
           request: t.request,
           context,
           ...(s.section ? { section: s.section } : {}),
           negated: NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after),
-          historical: s.section === 'psh' || HISTORY.test(sentenceText),
-          planned: s.section === 'plan' ? PLANNED.test(sentenceText) || /\bwill\b/.test(sentenceText) : PLANNED.test(before),
+          historical,
+          planned: plannedSentence ?? PLANNED.test(before),
         });
       }
     }

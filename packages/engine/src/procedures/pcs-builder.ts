@@ -104,7 +104,7 @@ export class PcsBuilder {
   private readonly headCache = new Map<string, string[]>();
   private readonly nextCache = new Map<string, ReturnType<Icd10pcsRelease['nextValues']>>();
   /** Per list of tables: body-part values by the words of their labels and included terms. */
-  private readonly wordIndex = new Map<string, Map<string, Array<{ key: string; value: PcsValueInfo }>>>();
+  private readonly wordIndex = new WeakMap<readonly string[], Map<string, Array<{ key: string; value: PcsValueInfo; order: number }>>>();
 
   constructor(readonly release: Icd10pcsRelease, lex?: PcsLexicon) {
     this.lex = lex ?? pcsLexicon();
@@ -268,9 +268,9 @@ export class PcsBuilder {
     // Only values sharing a word with the mention can match.
     const index = this.bodyIndex(tables);
     const seen = new Set<PcsValueInfo>();
-    const candidates: Array<{ key: string; value: PcsValueInfo }> = [];
+    const candidates: Array<{ key: string; value: PcsValueInfo; order: number }> = [];
     for (const w of bag.words.keys()) for (const c of index.get(w) ?? []) if (!seen.has(c.value)) (seen.add(c.value), candidates.push(c));
-    candidates.sort((a, b) => tables.indexOf(a.key) - tables.indexOf(b.key));
+    candidates.sort((a, b) => a.order - b.order);
     for (const { key: k, value: v } of candidates) {
       {
         let s = scoreLabel(this.lex, bag, v.label, v.includes);
@@ -322,23 +322,24 @@ export class PcsBuilder {
     return ev ? { kind: 'one', key: pick.key, value: pick.value, evidence: ev } : { kind: 'one', key: pick.key, value: pick.value };
   }
 
-  private bodyIndex(tables: string[]): Map<string, Array<{ key: string; value: PcsValueInfo }>> {
-    const id = tables.join(',');
-    let index = this.wordIndex.get(id);
+  private bodyIndex(tables: string[]): Map<string, Array<{ key: string; value: PcsValueInfo; order: number }>> {
+    // Keyed by the list itself: tablesFor gives the same list for the same head.
+    let index = this.wordIndex.get(tables);
     if (index) return index;
     index = new Map();
-    const add = (w: string, key: string, value: PcsValueInfo) => {
+    const add = (w: string, key: string, value: PcsValueInfo, order: number) => {
       const list = index!.get(w);
-      if (!list) index!.set(w, [{ key, value }]);
-      else if (!list.some((x) => x.value === value)) list.push({ key, value });
+      if (!list) index!.set(w, [{ key, value, order }]);
+      else if (!list.some((x) => x.value === value)) list.push({ key, value, order });
     };
-    for (const key of tables) {
+    for (let order = 0; order < tables.length; order++) {
+      const key = tables[order]!;
       for (const value of this.next(key)?.values ?? []) {
-        for (const label of [value.label, ...(value.otherLabels ?? [])]) for (const w of labelWords(this.lex, label).words) add(w, key, value);
-        for (const p of value.includes ? includePhrases(value.includes) : []) for (const w of p.split(' ')) add(w, key, value);
+        for (const label of [value.label, ...(value.otherLabels ?? [])]) for (const w of labelWords(this.lex, label).words) add(w, key, value, order);
+        for (const p of value.includes ? includePhrases(value.includes) : []) for (const w of p.split(' ')) add(w, key, value, order);
       }
     }
-    this.wordIndex.set(id, index);
+    this.wordIndex.set(tables, index);
     return index;
   }
 
