@@ -129,19 +129,31 @@ function keysOf(src: string, depth = 0): string[] | undefined {
   return lit ? [lit] : undefined;
 }
 
-/** The starts (2 to 6 letters) of every word of a lower-case text, and its short words whole ("=ct"), for mayMatch. */
+/** Every key of every pattern, and every start of one (so a word whose start begins no key is dropped early). */
+const ALL_KEYS = new Set<string>();
+const KEY_STARTS = new Set<string>();
+
+/**
+ * The starts (2 to 6 letters) of the words of a lower-case text, and its
+ * short words whole ("=ct"), for mayMatch: only those that are some
+ * pattern's key (the others cannot change an answer of mayMatch).
+ */
 export function sortedWords(lower: string): Set<string> {
   const out = new Set<string>();
-  // Notes repeat their words: the starts of each distinct word are added once.
+  // Notes repeat their words: the starts of each distinct word are looked up once.
   const seen = new Set<string>();
   const re = /[a-z0-9]{2,}/g;
   for (let m = re.exec(lower); m; m = re.exec(lower)) {
     const w = m[0];
     if (seen.has(w)) continue;
     seen.add(w);
-    if (w.length <= 4) out.add(`=${w}`);
+    if (w.length <= 4 && ALL_KEYS.has(`=${w}`)) out.add(`=${w}`);
     const n = Math.min(w.length, KEY_MAX);
-    for (let i = 2; i <= n; i++) out.add(w.slice(0, i));
+    for (let i = 2; i <= n; i++) {
+      const k = w.slice(0, i);
+      if (!KEY_STARTS.has(k)) break;
+      if (ALL_KEYS.has(k)) out.add(k);
+    }
   }
   return out;
 }
@@ -172,6 +184,10 @@ function compile(patterns: readonly string[], file: string, what: string): RegEx
     }
   }
   KEYS.set(re, [...new Set(keys)]);
+  for (const k of keys) {
+    ALL_KEYS.add(k);
+    if (!k.startsWith('=')) for (let i = 2; i <= k.length; i++) KEY_STARTS.add(k.slice(0, i));
+  }
   return re;
 }
 
