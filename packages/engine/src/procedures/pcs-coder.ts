@@ -1,6 +1,7 @@
 import type { Icd10pcsRelease } from '../icd10pcs/release.js';
 import { pcsLexicon } from './lexicon.js';
 import { lowerSameLength, MentionFinder, type NoteSpans, type ProcedureMention } from './mentions.js';
+import type { ProcedureRationale } from './rationale.js';
 import { PcsBuilder, type Evidence, type PcsAxisChoice, type PcsBuild, type PcsMissingAxis } from './pcs-builder.js';
 
 /**
@@ -16,7 +17,8 @@ export interface PcsSuggestion {
   title: string;
   confidence: number;
   evidence: Evidence[];
-  rationale: string[];
+  /** One entry per character chosen (the table path through it, what chose it, why), and why a prefix stops. */
+  rationale: ProcedureRationale[];
   axes: PcsAxisChoice[];
   missing?: PcsMissingAxis[];
   query?: string;
@@ -74,8 +76,12 @@ export class PcsCoder {
 
   private suggestion(build: PcsBuild, m: ProcedureMention, status: PcsSuggestion['status']): PcsSuggestion {
     const ev: Evidence = { start: m.context.trigger.start, end: m.context.trigger.end, text: m.context.text.slice(m.context.trigger.start, m.context.trigger.end) };
-    const rationale = build.axes.map((a) => `${a.pos} ${a.title} ${a.value} (${a.label}): ${a.reason}`);
-    if (!build.complete) rationale.push(`stops at ${build.code}: the note does not decide the ${build.missing[0]?.title.toLowerCase() ?? 'next axis'}`);
+    let path = '';
+    const rationale: ProcedureRationale[] = build.axes.map((a) => {
+      path += a.value;
+      return { kind: 'pcs-axis', path, rule: a.source === 'procedure' ? `procedure:${build.procedure}` : a.source, text: `${a.pos} ${a.title} ${a.value} (${a.label}): ${a.reason}` };
+    });
+    if (!build.complete) rationale.push({ kind: 'pcs-incomplete', path: build.code, text: `stops at ${build.code}: the note does not decide the ${build.missing[0]?.title.toLowerCase() ?? 'next axis'}` });
     const s: PcsSuggestion = {
       system: 'icd10pcs',
       code: build.code,

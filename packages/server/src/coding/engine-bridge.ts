@@ -96,7 +96,8 @@ async function proceduresFromEngine(codeSets: CodeSets, req: CodingRequest, fn: 
       const end = Number(e['end'] ?? -1);
       return start >= 0 && end > start && end <= joined.text.length ? [joined.locate(start, end)] : [];
     });
-  const text = (x: unknown) => (Array.isArray(x) ? x.map(String).join(' ') : String(x ?? ''));
+  // Rationale entries are objects ({ rule, text }) like the diagnosis coder's; older answers were strings.
+  const text = (x: unknown) => (Array.isArray(x) ? x.map((r) => (typeof r === 'string' ? r : String((r as Record<string, unknown>)?.['text'] ?? ''))).filter(Boolean).join(' ') : String(x ?? ''));
   const codes: BridgeCode[] = [];
   const pcs = r['pcs'] as { codes?: Array<Record<string, unknown>> } | undefined;
   (pcs?.codes ?? []).forEach((c, i) => {
