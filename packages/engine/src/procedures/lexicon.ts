@@ -227,6 +227,8 @@ export interface NamedProcedure {
   code: string;
   defaults: Record<string, string>;
   biopsy?: { code: string; fallback: string };
+  /** Words of a sentence that make the mention a treatment course over several encounters (cycles of chemotherapy). */
+  course?: RegExp;
 }
 
 export interface ImagingModality {
@@ -252,6 +254,8 @@ export interface PcsLexicon {
   procedures: NamedProcedure[];
   imaging: ImagingModality[];
   imagingOrder: string[];
+  /** Tables (three characters) of inspections that are the way in to another procedure of the same sentence and approach (B3.11a). */
+  accessInspections: Set<string>;
   /** Single words and phrases → the label words they stand for. */
   synonyms: Map<string, string[]>;
   sides: Map<string, string>;
@@ -271,7 +275,8 @@ interface RootsFile {
   roots: RootEntry[];
 }
 interface ProceduresFile {
-  procedures: Array<{ id: string; patterns: string[]; code: string; defaults?: Record<string, string>; biopsy?: { code: string; fallback: string } }>;
+  procedures: Array<{ id: string; patterns: string[]; code: string; defaults?: Record<string, string>; biopsy?: { code: string; fallback: string }; course?: string[] }>;
+  accessInspections?: string[];
   imaging: { modalities: Array<{ type: string; label: string; patterns: string[] }>; order: string[] };
 }
 interface BodyPartsFile {
@@ -336,9 +341,11 @@ export function pcsLexicon(): PcsLexicon {
       code: p.code.toUpperCase(),
       defaults: p.defaults ?? {},
       ...(p.biopsy ? { biopsy: { code: p.biopsy.code.toUpperCase(), fallback: p.biopsy.fallback.toUpperCase() } } : {}),
+      ...(p.course ? { course: compileOnly(p.course, 'procedures.json', `${p.id} course`) } : {}),
     })),
     imaging: procs.imaging.modalities.map((m) => ({ type: m.type, label: m.label, pattern: compile(m.patterns, 'procedures.json', `imaging ${m.label}`) })),
     imagingOrder: procs.imaging.order,
+    accessInspections: new Set((procs.accessInspections ?? []).map((t) => t.toUpperCase())),
     synonyms,
     sides: new Map(Object.entries(body.sides)),
     ignore: new Set(body.ignore),

@@ -23,6 +23,8 @@ export interface ProcedureMention {
   negated: boolean;
   historical: boolean;
   planned: boolean;
+  /** The sentence describes a treatment course over several encounters (cycles of chemotherapy). */
+  course: boolean;
 }
 
 interface Trigger {
@@ -33,6 +35,7 @@ interface Trigger {
   /** For named endoscopies: how a biopsy changes the code. */
   biopsy?: { code: string; fallback: string };
   opId?: string;
+  course?: RegExp;
 }
 
 /** Lower case with the same length as the input (so offsets carry over). */
@@ -99,6 +102,7 @@ export class MentionFinder {
           negated: NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after),
           historical,
           planned: plannedSentence ?? PLANNED.test(before),
+          course: !!t.course && (t.course.lastIndex = 0, t.course.test(sentenceText)),
         });
       }
     }
@@ -154,6 +158,7 @@ export class MentionFinder {
           kind: 'named',
           request: { template: p.code, procedure: p.id, label: m[0], defaults: p.defaults },
           ...(p.biopsy ? { biopsy: p.biopsy } : {}),
+          ...(p.course ? { course: p.course } : {}),
         });
       }
     }

@@ -101,6 +101,10 @@ function findCue(re: RegExp, ctx: PcsMentionContext, from: number, to: number): 
 
 export class PcsBuilder {
   private readonly lex: PcsLexicon;
+  /** The procedure lexicons the builder reads. */
+  get lexicon(): PcsLexicon {
+    return this.lex;
+  }
   private readonly headCache = new Map<string, string[]>();
   private readonly nextCache = new Map<string, ReturnType<Icd10pcsRelease['nextValues']>>();
   /** Per list of tables: body-part values by the words of their labels and included terms. */
