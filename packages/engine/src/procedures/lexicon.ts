@@ -229,6 +229,10 @@ export interface NamedProcedure {
   biopsy?: { code: string; fallback: string };
   /** Words of a sentence that make the mention a treatment course over several encounters (cycles of chemotherapy). */
   course?: RegExp;
+  /** Body-part words the procedure implies when the note names none (funduscopy → eye). */
+  body?: string;
+  /** Each side of a paired organ when the note states no side (an eye examination looks at both eyes). */
+  bothSides?: boolean;
 }
 
 export interface ImagingModality {
@@ -275,7 +279,7 @@ interface RootsFile {
   roots: RootEntry[];
 }
 interface ProceduresFile {
-  procedures: Array<{ id: string; patterns: string[]; code: string; defaults?: Record<string, string>; biopsy?: { code: string; fallback: string }; course?: string[] }>;
+  procedures: Array<{ id: string; patterns: string[]; code: string; defaults?: Record<string, string>; biopsy?: { code: string; fallback: string }; course?: string[]; body?: string; bothSides?: boolean }>;
   accessInspections?: string[];
   imaging: { modalities: Array<{ type: string; label: string; patterns: string[] }>; order: string[] };
 }
@@ -342,6 +346,8 @@ export function pcsLexicon(): PcsLexicon {
       defaults: p.defaults ?? {},
       ...(p.biopsy ? { biopsy: { code: p.biopsy.code.toUpperCase(), fallback: p.biopsy.fallback.toUpperCase() } } : {}),
       ...(p.course ? { course: compileOnly(p.course, 'procedures.json', `${p.id} course`) } : {}),
+      ...(p.body ? { body: p.body } : {}),
+      ...(p.bothSides ? { bothSides: true } : {}),
     })),
     imaging: procs.imaging.modalities.map((m) => ({ type: m.type, label: m.label, pattern: compile(m.patterns, 'procedures.json', `imaging ${m.label}`) })),
     imagingOrder: procs.imaging.order,

@@ -156,7 +156,7 @@ export class MentionFinder {
           start: start + m.index!,
           end: start + m.index! + m[0].length,
           kind: 'named',
-          request: { template: p.code, procedure: p.id, label: m[0], defaults: p.defaults },
+          request: { template: p.code, procedure: p.id, label: m[0], defaults: p.defaults, ...(p.body ? { bodyWords: p.body } : {}), ...(p.bothSides ? { bothSides: true } : {}) },
           ...(p.biopsy ? { biopsy: p.biopsy } : {}),
           ...(p.course ? { course: p.course } : {}),
         });

@@ -82,6 +82,8 @@ export interface PcsRequest {
   bodyWords?: string;
   /** Body-part character to use when the note names none (colonoscopic biopsy → large intestine). */
   bodyFallback?: string;
+  /** Code each side of a paired organ when the note states no side (an eye examination looks at both eyes). */
+  bothSides?: boolean;
 }
 
 const HOURS: Record<string, number> = { h: 1, hr: 1, hrs: 1, hour: 1, hours: 1, d: 24, day: 24, days: 24, week: 168, weeks: 168, wk: 168, wks: 168 };
@@ -157,11 +159,14 @@ export class PcsBuilder {
     const tables = this.tablesFor(template.slice(0, 3));
     if (tables.length === 0) return [];
     const bag = this.bodyBag(ctx, req.bodyWords);
+    // No side stated for a procedure that looks at both sides: one code per side.
+    const bothByDefault = !!req.bothSides && bag.sides.size === 0;
+    if (bothByDefault) bag.sides.add('bilateral');
     const found = this.matchBodyPart(tables, bag, ctx);
     if (found.kind === 'pair') {
       const out: PcsBuild[] = [];
       for (const v of found.values) {
-        const b = this.build({ ...req, template: found.key + v.value + template.slice(4) }, ctx, 'body-part', bag);
+        const b = this.build({ ...req, template: found.key + v.value + template.slice(4) }, ctx, bothByDefault ? 'default' : 'body-part', bag);
         if (b) out.push(b);
       }
       return out;
@@ -189,7 +194,7 @@ export class PcsBuilder {
         const v = this.next(k)?.values.find((x) => x.value === fixed4);
         if (v) {
           key = k;
-          part = { value: v, source: fixedPartSource, reason: fixedPartSource === 'body-part' ? `the note names ${v.label}` : `${req.label} is coded to ${v.label}` };
+          part = { value: v, source: fixedPartSource, reason: fixedPartSource === 'body-part' ? `the note names ${v.label}` : fixedPartSource === 'default' ? `${req.label} with no side stated looks at both sides: ${v.label}` : `${req.label} is coded to ${v.label}` };
           break;
         }
       }

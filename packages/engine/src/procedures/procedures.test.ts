@@ -209,3 +209,13 @@ test('one parse serves diagnoses and procedures: the diagnosis coder given the p
   // The shared document wins over the text argument (the text is not parsed again).
   assert.deepEqual(dx.code('', { setting: 'inpatient', document }).codes.map((c) => c.code), fromText.codes.map((c) => c.code));
 });
+
+test('PCS build: an eye fundus examination is an inspection of each eye it looks at; both when no side is stated', async () => {
+  assert.deepEqual(await codesOf('Fundus examination was normal.'), ['08J0XZZ', '08J1XZZ']);
+  assert.deepEqual(await codesOf('The left eye fundus showed drusen.'), ['08J1XZZ']);
+  assert.deepEqual(await codesOf('Funduscopy of the right eye: papilledema.'), ['08J0XZZ']);
+  const c = await coder();
+  const [right] = c.phrase('Fundus examination was normal.');
+  assert.equal(right?.rationale[3]?.rule, 'default');
+  assert.match(right!.rationale[3]!.text, /no side stated looks at both sides/);
+});
