@@ -75,6 +75,7 @@ export { codeProcedures, openPcsCoder, pcsCoderFor, PROCEDURE_SETTINGS, type Pro
 export { PcsCoder, type PcsSuggestion, type PcsCodingOptions } from './procedures/pcs-coder.js';
 export { PcsBuilder, type PcsBuild, type PcsAxisChoice, type PcsMissingAxis, type PcsRequest, type PcsMentionContext } from './procedures/pcs-builder.js';
 export { type NoteSpans, type ProcedureMention } from './procedures/mentions.js';
+export { type ProcedureRationale } from './procedures/rationale.js';
 export { analyzeEm, emCategory, type EmAnalysis, type EmOptions, type EmPayer } from './em/em.js';
 export { EM_CATEGORIES, type EmCategory } from './em/rules.js';
 export { type Mdm, type MdmElement, type MdmFinding } from './em/mdm.js';

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import { CodeSets, codeProcedures, diagnosisCoder, isMedcoderError, type CodingSetting, type ProcedureCodingOptions } from '@medcoder/engine';
+import { CodeSets, codeProcedures, diagnosisCoder, isMedcoderError, parseDocument, type CodingSetting, type ProcedureCodingOptions } from '@medcoder/engine';
 
 /**
  * A batch-coding worker thread: loads the release and its dictionary once,
@@ -22,9 +22,11 @@ parentPort!.on('message', async (job: Job | null) => {
   }
   try {
     const bytes = readFileSync(job.path);
-    const result = coder.code(bytes, { setting: data.setting, ...(data.minConfidence !== undefined ? { minConfidence: data.minConfidence } : {}) });
+    // One parse of the note serves diagnoses and procedures.
+    const document = parseDocument(bytes);
+    const result = coder.code(bytes, { document, setting: data.setting, ...(data.minConfidence !== undefined ? { minConfidence: data.minConfidence } : {}) });
     // Batch --kind procedures|all: procedures and services beside the diagnoses.
-    const procedures = data.procedures && data.kind !== 'diagnoses' ? await codeProcedures(cs, bytes.toString('utf8').replace(/^\uFEFF/, ''), data.procedures) : undefined;
+    const procedures = data.procedures && data.kind !== 'diagnoses' ? await codeProcedures(cs, document, data.procedures) : undefined;
     parentPort!.postMessage({ index: job.index, result, ...(procedures ? { procedures } : {}) });
   } catch (e) {
     parentPort!.postMessage({ index: job.index, error: isMedcoderError(e) ? e.message : (e as Error).message });

@@ -3,7 +3,7 @@ import { createWriteStream, readdirSync, readFileSync, statSync, type WriteStrea
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { isMedcoderError, CodeSets, codeDiagnoses, codeProcedures, defaultHome, MedcoderError, type CodingSetting, type DiagnosisCoding, type ProcedureCoding, type ProcedureCodingOptions } from '@medcoder/engine';
+import { isMedcoderError, CodeSets, codeDiagnoses, codeProcedures, defaultHome, MedcoderError, parseDocument, type CodingSetting, type DiagnosisCoding, type ProcedureCoding, type ProcedureCodingOptions } from '@medcoder/engine';
 import { EXIT_INVALID, printJson } from '../output.js';
 import { setExit } from '../program.js';
 import { printCoding } from './code-format.js';
@@ -64,8 +64,11 @@ export function codeCommand(): Command {
         throw new MedcoderError('INVALID_ARGUMENT', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
       }
       const cs = await CodeSets.open();
+      // One parse of the note serves diagnoses and procedures.
+      const document = parseDocument(bytes);
       const result = await codeDiagnoses(bytes, {
         codeSets: cs,
+        document,
         setting: diagnosisSetting(opts.setting),
         ...(opts.date ? { date: opts.date } : {}),
         ...(minConfidence !== undefined ? { minConfidence } : {}),
@@ -74,14 +77,14 @@ export function codeCommand(): Command {
       // A home without the procedure code sets still codes diagnoses; the answer says why procedures are missing.
       let procedures: Awaited<ReturnType<typeof codeProcedures>> | undefined;
       try {
-        procedures = await codeProcedures(cs, bytes.toString('utf8').replace(/^\uFEFF/, ''), procedureOptions(opts, opts.date ?? new Date().toISOString().slice(0, 10)));
+        procedures = await codeProcedures(cs, document, procedureOptions(opts, opts.date ?? new Date().toISOString().slice(0, 10)));
       } catch (e) {
         if (!(isMedcoderError(e) && (e.code === 'NO_RELEASE_FOR_DATE' || e.code === 'RELEASE_NOT_FOUND'))) throw e;
         result.warnings.push(`procedures not coded: ${e.message.split('\n')[0]}`);
       }
       if (opts.json) printJson({ ...result, ...(procedures ? { procedures } : {}) });
       else {
-        printCoding(result, new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''));
+        printCoding(result, document.text);
         if (procedures) printProcedureCoding(procedures);
       }
     });

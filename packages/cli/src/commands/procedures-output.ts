@@ -1,4 +1,4 @@
-import type { EmAnalysis, PcsSuggestion, ProcedureCoding, ServiceLine } from '@medcoder/engine';
+import type { EmAnalysis, PcsSuggestion, ProcedureCoding, ProcedureRationale, ServiceLine } from '@medcoder/engine';
 import { println } from '../output.js';
 
 /**
@@ -7,6 +7,9 @@ import { println } from '../output.js';
  */
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/** A rationale entry as the diagnosis output shows one: "why: [rule] sentence". */
+export const rationaleLine = (r: ProcedureRationale) => `why: ${r.rule ? `[${r.rule}] ` : ''}${r.text}`;
 
 export function printEm(em: EmAnalysis, opts: { heading?: boolean } = {}): void {
   if (opts.heading !== false) println(`E/M ${em.code}  ${em.categoryLabel}  (by ${em.basis === 'mdm' ? 'medical decision making' : em.basis === 'time' ? 'total time' : 'nurse visit'}, confidence ${pct(em.confidence)})`);
@@ -30,7 +33,7 @@ export function printPcs(codes: readonly PcsSuggestion[]): void {
     const ev = s.evidence.map((e) => `"${e.text}" [${e.start}-${e.end}]`).join(', ');
     println(`  ${s.code.padEnd(7)}  ${s.title}  (${pct(s.confidence)}${s.complete ? '' : ', incomplete'}${s.status !== 'performed' ? `, ${s.status}` : ''})`);
     println(`           evidence: ${ev}`);
-    for (const r of s.rationale) println(`           ${r}`);
+    for (const r of s.rationale) println(`           ${rationaleLine(r)}`);
     if (s.query) println(`           query: ${s.query}`);
   }
 }
@@ -48,7 +51,7 @@ export function printServices(lines: readonly ServiceLine[]): void {
   for (const l of lines) {
     println(`  ${serviceLineText(l)}  (${l.kind}, ${pct(l.confidence)})`);
     if (l.evidence.length) println(`           evidence: ${l.evidence.map((e) => `"${e.text}" [${e.start}-${e.end}]`).join(', ')}`);
-    if (l.kind !== 'em') for (const r of l.rationale) println(`           ${r}`);
+    if (l.kind !== 'em') for (const r of l.rationale) println(`           ${rationaleLine(r)}`);
     for (const m of l.modifiers) println(`           modifier ${m.code}: ${m.reason}`);
     if (l.query) println(`           query: ${l.query}`);
     if (l.valid === false) println(`           not valid: ${l.validation}`);

@@ -22,6 +22,8 @@ export interface CodeOptions extends ParseOptions {
   minConfidence?: number;
   /** Pull confidences toward each code's observed precision (data/coding/calibration.json; default true). */
   calibrate?: boolean;
+  /** The note already parsed (parseDocument), so a caller that also codes procedures parses it once; the text argument is then ignored. */
+  document?: ClinicalDocument;
 }
 
 /** Base confidence of a match by where its key came from. */
@@ -152,7 +154,7 @@ export class DiagnosisCoder {
 
   code(text: string | Uint8Array, opts: CodeOptions = {}): DiagnosisCoding {
     const setting = opts.setting ?? 'outpatient';
-    const doc = parseDocument(text, opts);
+    const doc = opts.document ?? parseDocument(text, opts);
     const termIds = this.dictionary.termsOf(doc);
     const matches = this.dictionary.match(doc, termIds).filter((m) => m.subsumedBy === undefined);
     // The matching term of each token, once per note (undefined for punctuation and stop words).

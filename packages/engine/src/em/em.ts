@@ -3,6 +3,7 @@ import { MedcoderError } from '../errors.js';
 import { analyzeMdm, ELEMENT_LEVEL_NAMES, MDM_LEVEL_NAMES, type EmEvidence, type Mdm, type MdmElement } from './mdm.js';
 import { emRules, EM_CATEGORIES, type EmCategory, type EmCategoryRules, type EmLevelCode } from './rules.js';
 import { totalTime, type EmTime } from './time.js';
+import type { ProcedureRationale } from '../procedures/rationale.js';
 
 /**
  * The E/M level of a visit from its note: the level medical decision making
@@ -39,6 +40,8 @@ export interface EmAnalysis {
   explanation: string[];
   /** Why the next level up is not supported. */
   notHigher: string[];
+  /** The explanation and notHigher as rationale entries (the step of each: mdm-problems, mdm-data, mdm-risk, mdm, time, level, not-higher-mdm …). */
+  rationale: ProcedureRationale[];
   warnings: string[];
 }
 
@@ -79,12 +82,21 @@ export function analyzeEm(note: string | ClinicalDocument, opts: EmOptions): EmA
   const time = cat.mdmOnly ? undefined : totalTime(doc.text);
   const explanation: string[] = [];
   const notHigher: string[] = [];
+  const rationale: ProcedureRationale[] = [];
+  const explain = (rule: string, text: string) => {
+    explanation.push(text);
+    rationale.push({ kind: 'em', rule, text });
+  };
+  const notUp = (rule: string, text: string) => {
+    notHigher.push(text);
+    rationale.push({ kind: 'em-not-higher', rule, text });
+  };
   const warnings: string[] = [];
 
-  explanation.push(elementLine('Problems addressed', mdm.problems, ELEMENT_LEVEL_NAMES.problems));
-  explanation.push(elementLine('Data reviewed and analysed', mdm.data, ELEMENT_LEVEL_NAMES.data));
-  explanation.push(elementLine('Risk of patient management', mdm.risk, ELEMENT_LEVEL_NAMES.risk));
-  explanation.push(`MDM is ${mdm.name}: two of the three elements (problems ${mdm.problems.name}, data ${mdm.data.name}, risk ${mdm.risk.name}) meet or exceed ${mdm.name}`);
+  explain('mdm-problems', elementLine('Problems addressed', mdm.problems, ELEMENT_LEVEL_NAMES.problems));
+  explain('mdm-data', elementLine('Data reviewed and analysed', mdm.data, ELEMENT_LEVEL_NAMES.data));
+  explain('mdm-risk', elementLine('Risk of patient management', mdm.risk, ELEMENT_LEVEL_NAMES.risk));
+  explain('mdm', `MDM is ${mdm.name}: two of the three elements (problems ${mdm.problems.name}, data ${mdm.data.name}, risk ${mdm.risk.name}) meet or exceed ${mdm.name}`);
 
   let code: string;
   let basis: EmAnalysis['basis'] = 'mdm';
@@ -94,7 +106,7 @@ export function analyzeEm(note: string | ClinicalDocument, opts: EmOptions): EmA
     tCode = time ? timeCode(cat, time.minutes) : undefined;
     code = tCode?.code ?? cat.codes[0]!.code;
     basis = 'time';
-    if (time) explanation.push(`Discharge day management of ${time.minutes} minutes ${quote(time.evidence)}: ${code}`);
+    if (time) explain('time', `Discharge day management of ${time.minutes} minutes ${quote(time.evidence)}: ${code}`);
     else warnings.push('no discharge time is documented; 99238 (30 minutes or less) is the level without it');
   } else {
     const nurse = opts.category === 'office-established' && rules.nurseVisit.test(doc.text.toLowerCase());
@@ -104,7 +116,7 @@ export function analyzeEm(note: string | ClinicalDocument, opts: EmOptions): EmA
     code = byMdm.code;
     if (nurse) {
       basis = 'nurse-visit';
-      explanation.push(`${code}: a visit that may not require a physician or other qualified health care professional (nurse visit)`);
+      explain('nurse-visit', `${code}: a visit that may not require a physician or other qualified health care professional (nurse visit)`);
     }
     if (time && !nurse) {
       tCode = timeCode(cat, time.minutes);
@@ -112,15 +124,15 @@ export function analyzeEm(note: string | ClinicalDocument, opts: EmOptions): EmA
         code = tCode.code;
         basis = 'time';
       }
-      explanation.push(`Total time on the date of the encounter: ${time.minutes} minutes ${quote(time.evidence)}${tCode ? `, which supports ${tCode.code} (${tCode.time} minutes or more)` : ', below the time of the lowest level'}`);
+      explain('time', `Total time on the date of the encounter: ${time.minutes} minutes ${quote(time.evidence)}${tCode ? `, which supports ${tCode.code} (${tCode.time} minutes or more)` : ', below the time of the lowest level'}`);
     }
-    explanation.push(basis === 'time' ? `${code} is chosen by time: it is higher than the ${mdmCode} that MDM supports` : `${code} is chosen by MDM (${mdm.name})${time && tCode ? `; time supports ${tCode.code}, not higher` : ''}`);
+    explain('level', basis === 'time' ? `${code} is chosen by time: it is higher than the ${mdmCode} that MDM supports` : `${code} is chosen by MDM (${mdm.name})${time && tCode ? `; time supports ${tCode.code}, not higher` : ''}`);
   }
 
   // Why not one higher.
   const i = rank(cat, code);
   const up = cat.codes[i + 1];
-  if (!up) notHigher.push(`${code} is the highest level of ${cat.label.toLowerCase()}`);
+  if (!up) notUp('highest-level', `${code} is the highest level of ${cat.label.toLowerCase()}`);
   else {
     if (up.mdm !== undefined && !cat.timeOnly) {
       const need = up.mdm;
@@ -132,10 +144,10 @@ export function analyzeEm(note: string | ClinicalDocument, opts: EmOptions): EmA
       ];
       const met = els.filter(([, el]) => el.level >= need).map(([n]) => n);
       for (const [n, el, names] of els) if (el.level < need) short.push(`${n} ${names[el.level]} (needs ${names[need]})`);
-      notHigher.push(`${up.code} needs ${MDM_LEVEL_NAMES[need]} MDM, two of three elements at ${MDM_LEVEL_NAMES[need]}: ${met.length ? `only ${met.join(' and ')} ${met.length === 1 ? 'meets' : 'meet'} it` : 'none meets it'}; short: ${short.join(', ')}`);
+      notUp('not-higher-mdm', `${up.code} needs ${MDM_LEVEL_NAMES[need]} MDM, two of three elements at ${MDM_LEVEL_NAMES[need]}: ${met.length ? `only ${met.join(' and ')} ${met.length === 1 ? 'meets' : 'meet'} it` : 'none meets it'}; short: ${short.join(', ')}`);
     }
     if (up.time !== undefined && !cat.mdmOnly) {
-      notHigher.push(time ? `${up.code} by time needs ${up.time} minutes; ${time.minutes} are documented` : `${up.code} by time needs ${up.time} minutes; no total time is documented`);
+      notUp('not-higher-time', time ? `${up.code} by time needs ${up.time} minutes; ${time.minutes} are documented` : `${up.code} by time needs ${up.time} minutes; no total time is documented`);
     }
   }
 
@@ -152,7 +164,7 @@ export function analyzeEm(note: string | ClinicalDocument, opts: EmOptions): EmA
   if (cat.mdmOnly && totalTime(doc.text)) warnings.push('emergency department levels are chosen by MDM only; the documented time is not used');
 
   const confidence = basis === 'time' ? 0.9 : mdm.problems.findings.length === 0 ? 0.5 : 0.8;
-  const out: EmAnalysis = { category: opts.category, categoryLabel: cat.label, code, basis, mdm, confidence, explanation, notHigher, warnings };
+  const out: EmAnalysis = { category: opts.category, categoryLabel: cat.label, code, basis, mdm, confidence, explanation, notHigher, rationale, warnings };
   if (mdmCode) out.mdmCode = mdmCode;
   if (time) out.time = tCode ? { ...time, code: tCode.code } : { ...time };
   if (prolonged) out.prolonged = prolonged;

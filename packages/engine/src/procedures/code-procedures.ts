@@ -58,6 +58,7 @@ export async function codeProcedures(codeSets: CodeSets, note: string | Clinical
     const pcsOpts: PcsCodingOptions = {};
     if (opts.includeHistory !== undefined) pcsOpts.includeHistory = opts.includeHistory;
     if (opts.includePlanned !== undefined) pcsOpts.includePlanned = opts.includePlanned;
+    if (opts.includeCourses !== undefined) pcsOpts.includeCourses = opts.includeCourses;
     if (opts.minPrefix !== undefined) pcsOpts.minPrefix = opts.minPrefix;
     out.pcs = { release: coder.release.ref, codes: coder.code(spans, pcsOpts), warnings };
   } else {

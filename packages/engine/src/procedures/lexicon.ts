@@ -129,15 +129,31 @@ function keysOf(src: string, depth = 0): string[] | undefined {
   return lit ? [lit] : undefined;
 }
 
-/** The starts (2 to 6 letters) of every word of a lower-case text, and its short words whole ("=ct"), for mayMatch. */
+/** Every key of every pattern, and every start of one (so a word whose start begins no key is dropped early). */
+const ALL_KEYS = new Set<string>();
+const KEY_STARTS = new Set<string>();
+
+/**
+ * The starts (2 to 6 letters) of the words of a lower-case text, and its
+ * short words whole ("=ct"), for mayMatch: only those that are some
+ * pattern's key (the others cannot change an answer of mayMatch).
+ */
 export function sortedWords(lower: string): Set<string> {
   const out = new Set<string>();
+  // Notes repeat their words: the starts of each distinct word are looked up once.
+  const seen = new Set<string>();
   const re = /[a-z0-9]{2,}/g;
   for (let m = re.exec(lower); m; m = re.exec(lower)) {
     const w = m[0];
-    if (w.length <= 4) out.add(`=${w}`);
+    if (seen.has(w)) continue;
+    seen.add(w);
+    if (w.length <= 4 && ALL_KEYS.has(`=${w}`)) out.add(`=${w}`);
     const n = Math.min(w.length, KEY_MAX);
-    for (let i = 2; i <= n; i++) out.add(w.slice(0, i));
+    for (let i = 2; i <= n; i++) {
+      const k = w.slice(0, i);
+      if (!KEY_STARTS.has(k)) break;
+      if (ALL_KEYS.has(k)) out.add(k);
+    }
   }
   return out;
 }
@@ -168,6 +184,10 @@ function compile(patterns: readonly string[], file: string, what: string): RegEx
     }
   }
   KEYS.set(re, [...new Set(keys)]);
+  for (const k of keys) {
+    ALL_KEYS.add(k);
+    if (!k.startsWith('=')) for (let i = 2; i <= k.length; i++) KEY_STARTS.add(k.slice(0, i));
+  }
   return re;
 }
 
@@ -207,6 +227,12 @@ export interface NamedProcedure {
   code: string;
   defaults: Record<string, string>;
   biopsy?: { code: string; fallback: string };
+  /** Words of a sentence that make the mention a treatment course over several encounters (cycles of chemotherapy). */
+  course?: RegExp;
+  /** Body-part words the procedure implies when the note names none (funduscopy → eye). */
+  body?: string;
+  /** Each side of a paired organ when the note states no side (an eye examination looks at both eyes). */
+  bothSides?: boolean;
 }
 
 export interface ImagingModality {
@@ -232,6 +258,8 @@ export interface PcsLexicon {
   procedures: NamedProcedure[];
   imaging: ImagingModality[];
   imagingOrder: string[];
+  /** Tables (three characters) of inspections that are the way in to another procedure of the same sentence and approach (B3.11a). */
+  accessInspections: Set<string>;
   /** Single words and phrases → the label words they stand for. */
   synonyms: Map<string, string[]>;
   sides: Map<string, string>;
@@ -251,7 +279,8 @@ interface RootsFile {
   roots: RootEntry[];
 }
 interface ProceduresFile {
-  procedures: Array<{ id: string; patterns: string[]; code: string; defaults?: Record<string, string>; biopsy?: { code: string; fallback: string } }>;
+  procedures: Array<{ id: string; patterns: string[]; code: string; defaults?: Record<string, string>; biopsy?: { code: string; fallback: string }; course?: string[]; body?: string; bothSides?: boolean }>;
+  accessInspections?: string[];
   imaging: { modalities: Array<{ type: string; label: string; patterns: string[] }>; order: string[] };
 }
 interface BodyPartsFile {
@@ -316,9 +345,13 @@ export function pcsLexicon(): PcsLexicon {
       code: p.code.toUpperCase(),
       defaults: p.defaults ?? {},
       ...(p.biopsy ? { biopsy: { code: p.biopsy.code.toUpperCase(), fallback: p.biopsy.fallback.toUpperCase() } } : {}),
+      ...(p.course ? { course: compileOnly(p.course, 'procedures.json', `${p.id} course`) } : {}),
+      ...(p.body ? { body: p.body } : {}),
+      ...(p.bothSides ? { bothSides: true } : {}),
     })),
     imaging: procs.imaging.modalities.map((m) => ({ type: m.type, label: m.label, pattern: compile(m.patterns, 'procedures.json', `imaging ${m.label}`) })),
     imagingOrder: procs.imaging.order,
+    accessInspections: new Set((procs.accessInspections ?? []).map((t) => t.toUpperCase())),
     synonyms,
     sides: new Map(Object.entries(body.sides)),
     ignore: new Set(body.ignore),

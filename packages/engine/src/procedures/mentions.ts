@@ -23,6 +23,8 @@ export interface ProcedureMention {
   negated: boolean;
   historical: boolean;
   planned: boolean;
+  /** The sentence describes a treatment course over several encounters (cycles of chemotherapy). */
+  course: boolean;
 }
 
 interface Trigger {
@@ -33,6 +35,7 @@ interface Trigger {
   /** For named endoscopies: how a biopsy changes the code. */
   biopsy?: { code: string; fallback: string };
   opId?: string;
+  course?: RegExp;
 }
 
 /** Lower case with the same length as the input (so offsets carry over). */
@@ -72,6 +75,10 @@ export class MentionFinder {
       if (triggers.length === 0) continue;
       this.mergeBiopsies(triggers, lower);
       let leftFloor = s.start;
+      // What the sentence says of every procedure in it, once per sentence.
+      const sentenceText = lower.slice(s.start, s.end);
+      const historical = s.section === 'psh' || HISTORY.test(sentenceText);
+      const plannedSentence = s.section === 'plan' ? PLANNED.test(sentenceText) || /\bwill\b/.test(sentenceText) : undefined;
       for (let i = 0; i < triggers.length; i++) {
         const t = triggers[i]!;
         const next = triggers[i + 1];
@@ -88,14 +95,14 @@ export class MentionFinder {
         };
         const before = lower.slice(Math.max(s.start, t.start - 60), t.start);
         const after = lower.slice(t.end, Math.min(s.end, t.end + 50));
-        const sentenceText = lower.slice(s.start, s.end);
         out.push({
           request: t.request,
           context,
           ...(s.section ? { section: s.section } : {}),
           negated: NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after),
-          historical: s.section === 'psh' || HISTORY.test(sentenceText),
-          planned: s.section === 'plan' ? PLANNED.test(sentenceText) || /\bwill\b/.test(sentenceText) : PLANNED.test(before),
+          historical,
+          planned: plannedSentence ?? PLANNED.test(before),
+          course: !!t.course && (t.course.lastIndex = 0, t.course.test(sentenceText)),
         });
       }
     }
@@ -149,8 +156,9 @@ export class MentionFinder {
           start: start + m.index!,
           end: start + m.index! + m[0].length,
           kind: 'named',
-          request: { template: p.code, procedure: p.id, label: m[0], defaults: p.defaults },
+          request: { template: p.code, procedure: p.id, label: m[0], defaults: p.defaults, ...(p.body ? { bodyWords: p.body } : {}), ...(p.bothSides ? { bothSides: true } : {}) },
           ...(p.biopsy ? { biopsy: p.biopsy } : {}),
+          ...(p.course ? { course: p.course } : {}),
         });
       }
     }

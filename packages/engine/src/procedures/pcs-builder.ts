@@ -82,6 +82,8 @@ export interface PcsRequest {
   bodyWords?: string;
   /** Body-part character to use when the note names none (colonoscopic biopsy → large intestine). */
   bodyFallback?: string;
+  /** Code each side of a paired organ when the note states no side (an eye examination looks at both eyes). */
+  bothSides?: boolean;
 }
 
 const HOURS: Record<string, number> = { h: 1, hr: 1, hrs: 1, hour: 1, hours: 1, d: 24, day: 24, days: 24, week: 168, weeks: 168, wk: 168, wks: 168 };
@@ -101,10 +103,14 @@ function findCue(re: RegExp, ctx: PcsMentionContext, from: number, to: number): 
 
 export class PcsBuilder {
   private readonly lex: PcsLexicon;
+  /** The procedure lexicons the builder reads. */
+  get lexicon(): PcsLexicon {
+    return this.lex;
+  }
   private readonly headCache = new Map<string, string[]>();
   private readonly nextCache = new Map<string, ReturnType<Icd10pcsRelease['nextValues']>>();
   /** Per list of tables: body-part values by the words of their labels and included terms. */
-  private readonly wordIndex = new Map<string, Map<string, Array<{ key: string; value: PcsValueInfo }>>>();
+  private readonly wordIndex = new WeakMap<readonly string[], Map<string, Array<{ key: string; value: PcsValueInfo; order: number }>>>();
 
   constructor(readonly release: Icd10pcsRelease, lex?: PcsLexicon) {
     this.lex = lex ?? pcsLexicon();
@@ -153,11 +159,14 @@ export class PcsBuilder {
     const tables = this.tablesFor(template.slice(0, 3));
     if (tables.length === 0) return [];
     const bag = this.bodyBag(ctx, req.bodyWords);
+    // No side stated for a procedure that looks at both sides: one code per side.
+    const bothByDefault = !!req.bothSides && bag.sides.size === 0;
+    if (bothByDefault) bag.sides.add('bilateral');
     const found = this.matchBodyPart(tables, bag, ctx);
     if (found.kind === 'pair') {
       const out: PcsBuild[] = [];
       for (const v of found.values) {
-        const b = this.build({ ...req, template: found.key + v.value + template.slice(4) }, ctx, 'body-part', bag);
+        const b = this.build({ ...req, template: found.key + v.value + template.slice(4) }, ctx, bothByDefault ? 'default' : 'body-part', bag);
         if (b) out.push(b);
       }
       return out;
@@ -185,7 +194,7 @@ export class PcsBuilder {
         const v = this.next(k)?.values.find((x) => x.value === fixed4);
         if (v) {
           key = k;
-          part = { value: v, source: fixedPartSource, reason: fixedPartSource === 'body-part' ? `the note names ${v.label}` : `${req.label} is coded to ${v.label}` };
+          part = { value: v, source: fixedPartSource, reason: fixedPartSource === 'body-part' ? `the note names ${v.label}` : fixedPartSource === 'default' ? `${req.label} with no side stated looks at both sides: ${v.label}` : `${req.label} is coded to ${v.label}` };
           break;
         }
       }
@@ -268,9 +277,9 @@ export class PcsBuilder {
     // Only values sharing a word with the mention can match.
     const index = this.bodyIndex(tables);
     const seen = new Set<PcsValueInfo>();
-    const candidates: Array<{ key: string; value: PcsValueInfo }> = [];
+    const candidates: Array<{ key: string; value: PcsValueInfo; order: number }> = [];
     for (const w of bag.words.keys()) for (const c of index.get(w) ?? []) if (!seen.has(c.value)) (seen.add(c.value), candidates.push(c));
-    candidates.sort((a, b) => tables.indexOf(a.key) - tables.indexOf(b.key));
+    candidates.sort((a, b) => a.order - b.order);
     for (const { key: k, value: v } of candidates) {
       {
         let s = scoreLabel(this.lex, bag, v.label, v.includes);
@@ -322,23 +331,24 @@ export class PcsBuilder {
     return ev ? { kind: 'one', key: pick.key, value: pick.value, evidence: ev } : { kind: 'one', key: pick.key, value: pick.value };
   }
 
-  private bodyIndex(tables: string[]): Map<string, Array<{ key: string; value: PcsValueInfo }>> {
-    const id = tables.join(',');
-    let index = this.wordIndex.get(id);
+  private bodyIndex(tables: string[]): Map<string, Array<{ key: string; value: PcsValueInfo; order: number }>> {
+    // Keyed by the list itself: tablesFor gives the same list for the same head.
+    let index = this.wordIndex.get(tables);
     if (index) return index;
     index = new Map();
-    const add = (w: string, key: string, value: PcsValueInfo) => {
+    const add = (w: string, key: string, value: PcsValueInfo, order: number) => {
       const list = index!.get(w);
-      if (!list) index!.set(w, [{ key, value }]);
-      else if (!list.some((x) => x.value === value)) list.push({ key, value });
+      if (!list) index!.set(w, [{ key, value, order }]);
+      else if (!list.some((x) => x.value === value)) list.push({ key, value, order });
     };
-    for (const key of tables) {
+    for (let order = 0; order < tables.length; order++) {
+      const key = tables[order]!;
       for (const value of this.next(key)?.values ?? []) {
-        for (const label of [value.label, ...(value.otherLabels ?? [])]) for (const w of labelWords(this.lex, label).words) add(w, key, value);
-        for (const p of value.includes ? includePhrases(value.includes) : []) for (const w of p.split(' ')) add(w, key, value);
+        for (const label of [value.label, ...(value.otherLabels ?? [])]) for (const w of labelWords(this.lex, label).words) add(w, key, value, order);
+        for (const p of value.includes ? includePhrases(value.includes) : []) for (const w of p.split(' ')) add(w, key, value, order);
       }
     }
-    this.wordIndex.set(id, index);
+    this.wordIndex.set(tables, index);
     return index;
   }
 

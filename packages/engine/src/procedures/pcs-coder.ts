@@ -1,6 +1,7 @@
 import type { Icd10pcsRelease } from '../icd10pcs/release.js';
 import { pcsLexicon } from './lexicon.js';
 import { lowerSameLength, MentionFinder, type NoteSpans, type ProcedureMention } from './mentions.js';
+import type { ProcedureRationale } from './rationale.js';
 import { PcsBuilder, type Evidence, type PcsAxisChoice, type PcsBuild, type PcsMissingAxis } from './pcs-builder.js';
 
 /**
@@ -16,12 +17,13 @@ export interface PcsSuggestion {
   title: string;
   confidence: number;
   evidence: Evidence[];
-  rationale: string[];
+  /** One entry per character chosen (the table path through it, what chose it, why), and why a prefix stops. */
+  rationale: ProcedureRationale[];
   axes: PcsAxisChoice[];
   missing?: PcsMissingAxis[];
   query?: string;
-  /** The mention was about an earlier procedure (history), or one planned but not yet done. */
-  status: 'performed' | 'historical' | 'planned';
+  /** The mention was about an earlier procedure (history), one planned but not yet done, or a treatment course over several encounters (cycles of chemotherapy). */
+  status: 'performed' | 'historical' | 'planned' | 'course';
 }
 
 export interface PcsCodingOptions {
@@ -29,6 +31,8 @@ export interface PcsCodingOptions {
   includeHistory?: boolean;
   /** Keep planned or recommended procedures; default false. */
   includePlanned?: boolean;
+  /** Keep treatment courses summarised over several encounters ("6 cycles of chemotherapy"); default false. */
+  includeCourses?: boolean;
   /** Drop prefixes shorter than this (default 4: table and body part). */
   minPrefix?: number;
 }
@@ -50,32 +54,56 @@ export class PcsCoder {
 
   /** Code one procedure phrase ("laparoscopic appendectomy"): the builds of its mentions. */
   phrase(text: string): PcsSuggestion[] {
-    return this.code({ text, sentences: [{ start: 0, end: text.length }] }, { includeHistory: true, includePlanned: true, minPrefix: 3 });
+    return this.code({ text, sentences: [{ start: 0, end: text.length }] }, { includeHistory: true, includePlanned: true, includeCourses: true, minPrefix: 3 });
   }
 
   code(note: NoteSpans, opts: PcsCodingOptions = {}): PcsSuggestion[] {
     const lower = lowerSameLength(note.text);
     const minPrefix = opts.minPrefix ?? 4;
     const out: PcsSuggestion[] = [];
+    const sentenceOf = new Map<PcsSuggestion, number>();
     for (const m of this.finder.find(note, lower)) {
       if (m.negated) continue;
-      const status = m.historical ? 'historical' : m.planned ? 'planned' : 'performed';
+      const status = m.course ? 'course' : m.historical ? 'historical' : m.planned ? 'planned' : 'performed';
+      if (status === 'course' && !opts.includeCourses) continue;
       if (status === 'historical' && !opts.includeHistory) continue;
       if (status === 'planned' && !opts.includePlanned) continue;
       for (const build of this.builder.buildAll(m.request, m.context)) {
         if (build.code.length < minPrefix) continue;
         // Operation words alone ("repair", "drainage") need a body part the note names.
         if (isGeneric(m) && !build.axes.some((a) => a.pos === 4 && a.source === 'body-part')) continue;
-        out.push(this.suggestion(build, m, status));
+        const s = this.suggestion(build, m, status);
+        sentenceOf.set(s, m.context.sentence.start);
+        out.push(s);
       }
     }
-    return merge(out);
+    return merge(this.withoutAccessInspections(out, sentenceOf));
+  }
+
+  /**
+   * B3.11a: an inspection done to reach another procedure is not coded
+   * separately (the subcostal laparotomy of a radical nephrectomy): an
+   * inspection of an access table (accessInspections) is dropped when its
+   * sentence documents another Medical and Surgical procedure done by the
+   * same approach, or whose approach the note leaves open.
+   */
+  private withoutAccessInspections(list: PcsSuggestion[], sentenceOf: Map<PcsSuggestion, number>): PcsSuggestion[] {
+    const access = this.builder.lexicon.accessInspections;
+    return list.filter((s) => {
+      if (!access.has(s.code.slice(0, 3))) return true;
+      const approach = s.code[4];
+      return !list.some((o) => o !== s && o.code[0] === '0' && o.code[2] !== 'J' && sentenceOf.get(o) === sentenceOf.get(s) && (o.code.length < 5 || approach === undefined || o.code[4] === approach));
+    });
   }
 
   private suggestion(build: PcsBuild, m: ProcedureMention, status: PcsSuggestion['status']): PcsSuggestion {
     const ev: Evidence = { start: m.context.trigger.start, end: m.context.trigger.end, text: m.context.text.slice(m.context.trigger.start, m.context.trigger.end) };
-    const rationale = build.axes.map((a) => `${a.pos} ${a.title} ${a.value} (${a.label}): ${a.reason}`);
-    if (!build.complete) rationale.push(`stops at ${build.code}: the note does not decide the ${build.missing[0]?.title.toLowerCase() ?? 'next axis'}`);
+    let path = '';
+    const rationale: ProcedureRationale[] = build.axes.map((a) => {
+      path += a.value;
+      return { kind: 'pcs-axis', path, rule: a.source === 'procedure' ? `procedure:${build.procedure}` : a.source, text: `${a.pos} ${a.title} ${a.value} (${a.label}): ${a.reason}` };
+    });
+    if (!build.complete) rationale.push({ kind: 'pcs-incomplete', path: build.code, text: `stops at ${build.code}: the note does not decide the ${build.missing[0]?.title.toLowerCase() ?? 'next axis'}` });
     const s: PcsSuggestion = {
       system: 'icd10pcs',
       code: build.code,

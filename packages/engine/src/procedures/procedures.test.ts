@@ -151,3 +151,71 @@ test('PCS coding: random text never produces a code outside the tables', async (
     for (const s of c.phrase(text)) assertValid(c.release, s.code);
   }
 });
+
+test('PCS coding: a course of chemotherapy summarised over several encounters is not coded from the summary; one given in the stay is', async () => {
+  const cs = await testCodeSets();
+  const course = 'After surgery she received 6 cycles of adjuvant chemotherapy with carboplatin and paclitaxel.';
+  const r = await codeProcedures(cs, course, { setting: 'inpatient', date: DATE });
+  assert.deepEqual(r.pcs?.codes.map((c) => c.code), []);
+  const kept = await codeProcedures(cs, course, { setting: 'inpatient', date: DATE, includeCourses: true });
+  assert.equal(kept.pcs?.codes[0]?.status, 'course');
+  assert.match(kept.pcs!.codes[0]!.code, /^3E0/);
+  const given = await codeProcedures(cs, 'On hospital day 2 chemotherapy with cisplatin was administered through a peripheral IV.', { setting: 'inpatient', date: DATE });
+  assert.deepEqual(given.pcs?.codes.map((c) => [c.code, c.status]), [['3E03305', 'performed']]);
+});
+
+test('PCS coding: the laparotomy that is the way in to another open procedure is not coded separately (B3.11a); an exploratory one alone is', async () => {
+  const cs = await testCodeSets();
+  const r = await codeProcedures(cs, 'Right radical nephrectomy was performed by subcostal laparotomy.', { setting: 'inpatient', date: DATE });
+  const codes = r.pcs!.codes.map((c) => c.code);
+  assert.ok(codes.includes('0TT00ZZ'), codes.join(', '));
+  assert.ok(!codes.some((c) => c.startsWith('0WJ')), codes.join(', '));
+  const alone = await codeProcedures(cs, 'Exploratory laparotomy was performed. No lesion was found.', { setting: 'inpatient', date: DATE });
+  assert.deepEqual(alone.pcs!.codes.map((c) => c.code), ['0WJG0ZZ']);
+  // A laparoscopy in the sentence of an open procedure is another approach: it stays.
+  const other = await codeProcedures(cs, 'Diagnostic laparoscopy, then open right nephrectomy.', { setting: 'inpatient', date: DATE });
+  assert.ok(other.pcs!.codes.some((c) => c.code === '0WJG4ZZ'), other.pcs!.codes.map((c) => c.code).join(', '));
+});
+
+test('PCS rationale: one entry per character with the code path through it, what chose it and a sentence, like the diagnosis rationale', async () => {
+  const c = await coder();
+  const [s] = c.phrase('Procedure: Laparoscopic appendectomy.');
+  assert.equal(s?.code, '0DTJ4ZZ');
+  assert.deepEqual(s!.rationale.map((r) => r.path), ['0', '0D', '0DT', '0DTJ', '0DTJ4', '0DTJ4Z', '0DTJ4ZZ']);
+  for (const r of s!.rationale) {
+    assert.equal(r.kind, 'pcs-axis');
+    assert.ok(r.rule && r.text.length > 10, JSON.stringify(r));
+  }
+  assert.equal(s!.rationale[2]!.rule, 'procedure:appendectomy');
+  assert.match(s!.rationale[4]!.text, /^5 Approach 4 \(Percutaneous Endoscopic\)/);
+  const [open] = c.phrase('Resection of the bladder.');
+  assert.equal(open?.complete, false);
+  assert.equal(open!.rationale.at(-1)!.kind, 'pcs-incomplete');
+});
+
+test('one parse serves diagnoses and procedures: the diagnosis coder given the parsed document answers as from the text', async () => {
+  const cs = await testCodeSets();
+  const { diagnosisCoder } = await import('../coding/module.js');
+  const { coder: dx } = await diagnosisCoder(cs, { date: DATE });
+  const note = 'Assessment: acute appendicitis with localized peritonitis.\nProcedure: Laparoscopic appendectomy.';
+  const document = parseDocument(note);
+  const fromText = dx.code(note, { setting: 'inpatient' });
+  const shared = dx.code(note, { setting: 'inpatient', document });
+  assert.deepEqual(shared, fromText);
+  assert.ok(fromText.codes.length > 0);
+  // The document is not changed by coding: procedures read the same one afterwards.
+  const again = await codeProcedures(cs, document, { setting: 'inpatient', date: DATE });
+  assert.deepEqual(again.pcs?.codes.map((c) => c.code), ['0DTJ4ZZ']);
+  // The shared document wins over the text argument (the text is not parsed again).
+  assert.deepEqual(dx.code('', { setting: 'inpatient', document }).codes.map((c) => c.code), fromText.codes.map((c) => c.code));
+});
+
+test('PCS build: an eye fundus examination is an inspection of each eye it looks at; both when no side is stated', async () => {
+  assert.deepEqual(await codesOf('Fundus examination was normal.'), ['08J0XZZ', '08J1XZZ']);
+  assert.deepEqual(await codesOf('The left eye fundus showed drusen.'), ['08J1XZZ']);
+  assert.deepEqual(await codesOf('Funduscopy of the right eye: papilledema.'), ['08J0XZZ']);
+  const c = await coder();
+  const [right] = c.phrase('Fundus examination was normal.');
+  assert.equal(right?.rationale[3]?.rule, 'default');
+  assert.match(right!.rationale[3]!.text, /no side stated looks at both sides/);
+});

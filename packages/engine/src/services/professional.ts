@@ -6,6 +6,7 @@ import type { CodeSets } from '../releases/registry.js';
 import { distinctModifier, modifierRules, sideModifiers, sideOf, type ModifierSuggestion } from '../modifiers/modifiers.js';
 import { serviceRules, type LengthRow, type ServiceRule, type ServiceRules } from './rules.js';
 import { doseUnits, type DoseUnits } from './units.js';
+import type { ProcedureRationale } from '../procedures/rationale.js';
 
 /**
  * Professional (CPT/HCPCS) coding of an outpatient note: the E/M level, the
@@ -33,7 +34,8 @@ export interface ServiceLine {
   modifiers: ModifierSuggestion[];
   confidence: number;
   evidence: ServiceEvidence[];
-  rationale: string[];
+  /** Why the line: the services.json rule (or E/M step) that chose it, with a sentence; the units when counted. */
+  rationale: ProcedureRationale[];
   /** A question for the provider when the note leaves the code or units open. */
   query?: string;
   /** False when the code is not valid in the release in force (with the reason). */
@@ -179,20 +181,20 @@ export class ProfessionalCoder {
     const vaccineLines: ServiceLine[] = [];
     for (const v of vaccines) {
       const code = variantCode(v.rule, contextOf(lower, v));
-      vaccineLines.push(this.line('cpt', code, 'vaccine', 1, mentionsOf(v).map((m) => evidence(doc, m)), [`${v.rule.id} vaccine product documented as given`], 0.85));
+      vaccineLines.push(this.line('cpt', code, 'vaccine', 1, mentionsOf(v).map((m) => evidence(doc, m)), [why(`vaccine:${v.rule.id}`, `${v.rule.id} vaccine product documented as given`)], 0.85));
     }
     lines.push(...vaccineLines);
     let adminCount = 0;
     const cptAdmins = vaccines.filter((v) => !(payer === 'medicare' && v.rule.admin && r.vaccineAdmin.medicare[v.rule.admin]));
     for (const v of vaccines) {
       const g = payer === 'medicare' && v.rule.admin ? r.vaccineAdmin.medicare[v.rule.admin] : undefined;
-      if (g) lines.push(this.line('hcpcs', g, 'vaccine-admin', 1, [evidence(doc, v)], [`Medicare pays the administration of the ${v.rule.id} vaccine with ${g}, not 90471`], 0.85));
+      if (g) lines.push(this.line('hcpcs', g, 'vaccine-admin', 1, [evidence(doc, v)], [why('vaccine-admin:medicare', `Medicare pays the administration of the ${v.rule.id} vaccine with ${g}, not 90471`)], 0.85));
     }
     if (cptAdmins.length) {
       adminCount = cptAdmins.length;
-      lines.push(this.line('cpt', r.vaccineAdmin.first, 'vaccine-admin', 1, [evidence(doc, cptAdmins[0]!)], ['administration of the first vaccine (injection)'], 0.85));
+      lines.push(this.line('cpt', r.vaccineAdmin.first, 'vaccine-admin', 1, [evidence(doc, cptAdmins[0]!)], [why('vaccine-admin:first', 'administration of the first vaccine (injection)')], 0.85));
       if (adminCount > 1) {
-        lines.push(this.line('cpt', r.vaccineAdmin.additional, 'vaccine-admin', adminCount - 1, cptAdmins.slice(1).map((v) => evidence(doc, v)), [`each additional vaccine: ${adminCount - 1} ${adminCount - 1 === 1 ? 'unit' : 'units'}`], 0.85));
+        lines.push(this.line('cpt', r.vaccineAdmin.additional, 'vaccine-admin', adminCount - 1, cptAdmins.slice(1).map((v) => evidence(doc, v)), [why('vaccine-admin:additional', `each additional vaccine: ${adminCount - 1} ${adminCount - 1 === 1 ? 'unit' : 'units'}`, 'units')], 0.85));
       }
     }
 
@@ -204,7 +206,7 @@ export class ProfessionalCoder {
       const group = mentionsOf(found).map((d) => ({ d, units: doseUnits(lower, d, this.hcpcs?.item(d.rule.code)?.t) as DoseUnits }));
       const { d, units } = group.find((g) => g.units.dose) ?? group[0]!;
       const others = group.filter((g) => g.d !== d).map((g) => evidence(doc, g.d));
-      const ln = this.line('hcpcs', d.rule.code, 'drug', units.units, [evidence(doc, d), ...(units.evidence ? [units.evidence(doc.text)] : []), ...others].sort((a, b) => a.start - b.start), [units.reason], units.dose ? 0.85 : 0.6);
+      const ln = this.line('hcpcs', d.rule.code, 'drug', units.units, [evidence(doc, d), ...(units.evidence ? [units.evidence(doc.text)] : []), ...others].sort((a, b) => a.start - b.start), [why(`drug:${d.rule.id}`, units.reason, 'units')], units.dose ? 0.85 : 0.6);
       if (!units.dose) ln.query = `Please document the dose of ${d.rule.id} given (the code is billed per ${units.per ?? 'dosage unit'}).`;
       lines.push(ln);
       const ctx = contextOf(lower, found);
@@ -215,7 +217,7 @@ export class ProfessionalCoder {
     }
     for (const [route, evs] of routes) {
       const admin = r.injectionAdmin[route];
-      lines.push(this.line('cpt', admin.code, 'injection-admin', route === 'im' ? evs.length : 1, evs, [route === 'im' ? `subcutaneous or intramuscular injection of a drug: one unit per injection (${evs.length})` : 'intravenous push of a drug'], 0.8));
+      lines.push(this.line('cpt', admin.code, 'injection-admin', route === 'im' ? evs.length : 1, evs, [route === 'im' ? why('injection-admin:im', `subcutaneous or intramuscular injection of a drug: one unit per injection (${evs.length})`, 'units') : why('injection-admin:iv', 'intravenous push of a drug')], 0.8));
     }
 
     // Office procedures and tests.
@@ -229,7 +231,7 @@ export class ProfessionalCoder {
       const mods: ModifierSuggestion[] = [];
       if (p.rule.sided) mods.push(...sideModifiers(sideOf(ctx), `the ${p.rule.id.replace(/-/g, ' ')}`));
       if (p.rule.clia === 'waived' && payer === 'medicare') mods.push({ code: 'QW', reason: 'a CLIA-waived test billed to Medicare' });
-      const ln = this.line('cpt', code, p.rule.test ? 'test' : 'procedure', 1, mentionsOf(p).map((m) => evidence(doc, m)), [`${p.rule.id.replace(/-/g, ' ')} documented as performed`], 0.8, mods);
+      const ln = this.line('cpt', code, p.rule.test ? 'test' : 'procedure', 1, mentionsOf(p).map((m) => evidence(doc, m)), [why(p.rule.id, `${p.rule.id.replace(/-/g, ' ')} documented as performed`)], 0.8, mods);
       if (p.rule.sided && !mods.length) ln.query = `Please document the side (right, left or both) of the ${p.rule.id.replace(/-/g, ' ')}.`;
       lines.push(ln);
     }
@@ -283,9 +285,9 @@ export class ProfessionalCoder {
       }
     }
     if (!emNotBilled) {
-      const emLine = this.line('cpt', em.code, 'em', 1, [], [...em.explanation, ...em.notHigher.map((n) => `not higher: ${n}`)], em.confidence, emMods);
+      const emLine = this.line('cpt', em.code, 'em', 1, [], em.rationale.map((x) => (x.kind === 'em-not-higher' ? { ...x, text: `not higher: ${x.text}` } : x)), em.confidence, emMods);
       lines.unshift(emLine);
-      if (em.prolonged) lines.splice(1, 0, this.line(em.prolonged.code.startsWith('G') ? 'hcpcs' : 'cpt', em.prolonged.code, 'prolonged', em.prolonged.units, em.time ? [em.time.evidence] : [], [em.prolonged.reason], 0.8));
+      if (em.prolonged) lines.splice(1, 0, this.line(em.prolonged.code.startsWith('G') ? 'hcpcs' : 'cpt', em.prolonged.code, 'prolonged', em.prolonged.units, em.time ? [em.time.evidence] : [], [why(`prolonged:${em.prolonged.code}`, em.prolonged.reason, 'units')], 0.8));
     }
     if (teleMod) for (const l of lines) if (l.kind === 'em' || l.kind === 'preventive' || l.kind === 'prolonged') l.modifiers.push(teleMod);
 
@@ -311,7 +313,7 @@ export class ProfessionalCoder {
     return false;
   }
 
-  private line(system: 'cpt' | 'hcpcs', code: string, kind: ServiceKind, units: number, evidence: ServiceEvidence[], rationale: string[], confidence: number, modifiers: ModifierSuggestion[] = []): ServiceLine {
+  private line(system: 'cpt' | 'hcpcs', code: string, kind: ServiceKind, units: number, evidence: ServiceEvidence[], rationale: ProcedureRationale[], confidence: number, modifiers: ModifierSuggestion[] = []): ServiceLine {
     const l: ServiceLine = { system, code, kind, units, modifiers, confidence, evidence, rationale };
     const title = system === 'hcpcs' ? this.hcpcs?.item(code)?.t : this.cptTitles?.(code);
     if (title) l.title = title;
@@ -362,7 +364,7 @@ export class ProfessionalCoder {
       const table: LengthRow[] = r.lengthTables[cls][group] ?? r.lengthTables[cls]['trunk-extremities']!;
       const cm = Math.round(g.cm * 10) / 10;
       const row = table.find((x) => cm <= x.max + 1e-9) ?? table[table.length - 1]!;
-      const ln = this.line('cpt', row.code, 'procedure', 1, g.evidence, [`${cls} repair, ${group.replace(/-/g, ', ')} group: ${g.unknown ? 'length not documented' : `${cm} cm in total`} → ${row.code} (up to ${row.max >= 9999 ? 'any length' : `${row.max} cm`})`], g.unknown ? 0.4 : 0.85);
+      const ln = this.line('cpt', row.code, 'procedure', 1, g.evidence, [why(`repair:${cls}:${group}`, `${cls} repair, ${group.replace(/-/g, ', ')} group: ${g.unknown ? 'length not documented' : `${cm} cm in total`} → ${row.code} (up to ${row.max >= 9999 ? 'any length' : `${row.max} cm`})`)], g.unknown ? 0.4 : 0.85);
       if (g.unknown) ln.query = 'Please document the length of each wound repaired (cm) and whether the closure was layered.';
       out.push(ln);
     }
@@ -395,7 +397,7 @@ export class ProfessionalCoder {
           : mr.anotherPhysician.test(ctx)
             ? { code: '77', reason: 'the same service was repeated the same day by another physician' }
             : { code: '76', reason: 'the same service was repeated the same day by the same physician' };
-      lines.push(this.line(l.system, l.code, l.kind, 1, [{ start: m.index!, end: m.index! + m[0].length, text: doc.text.slice(m.index!, m.index! + m[0].length) }], [`repeat ${rule.id.replace(/-/g, ' ')} on the same day`], 0.75, [mod]));
+      lines.push(this.line(l.system, l.code, l.kind, 1, [{ start: m.index!, end: m.index! + m[0].length, text: doc.text.slice(m.index!, m.index! + m[0].length) }], [why(`repeat:${rule.id}`, `repeat ${rule.id.replace(/-/g, ' ')} on the same day`)], 0.75, [mod]));
     }
   }
 
@@ -411,21 +413,26 @@ export class ProfessionalCoder {
       p.medicare.ippePattern.lastIndex = 0;
       p.medicare.initial.lastIndex = 0;
       p.medicare.awv.lastIndex = 0;
-      if (p.medicare.ippePattern.test(lower)) return this.line('hcpcs', p.medicare.ippe, 'preventive', 1, [ev], ['initial preventive physical examination (Medicare)'], 0.8);
+      if (p.medicare.ippePattern.test(lower)) return this.line('hcpcs', p.medicare.ippe, 'preventive', 1, [ev], [why('preventive:ippe', 'initial preventive physical examination (Medicare)')], 0.8);
       if (p.medicare.awv.test(lower) || opts.age === undefined || (opts.age ?? ageOf(doc.text) ?? 0) >= 65) {
         const initial = p.medicare.initial.test(lower);
-        return this.line('hcpcs', initial ? p.medicare.awvInitial : p.medicare.awvSubsequent, 'preventive', 1, [ev], [`Medicare annual wellness visit, ${initial ? 'initial' : 'subsequent'}`], 0.75);
+        return this.line('hcpcs', initial ? p.medicare.awvInitial : p.medicare.awvSubsequent, 'preventive', 1, [ev], [why(`preventive:awv-${initial ? 'initial' : 'subsequent'}`, `Medicare annual wellness visit, ${initial ? 'initial' : 'subsequent'}`)], 0.75);
       }
     }
     const age = opts.age ?? ageOf(doc.text);
     const table = opts.patient === 'new' ? p.new : p.established;
     if (age === undefined) {
-      const ln = this.line('cpt', table[table.length - 3]!.code.slice(0, 4), 'preventive', 1, [ev], ['preventive visit; the age band is not known'], 0.4);
+      const ln = this.line('cpt', table[table.length - 3]!.code.slice(0, 4), 'preventive', 1, [ev], [why('preventive:age-unknown', 'preventive visit; the age band is not known')], 0.4);
       ln.code = `${table[0]!.code.slice(0, 4)}?`;
       ln.query = "Please document the patient's age (preventive visit codes go by age band).";
       return ln;
     }
     const row = table.find((x) => age <= x.maxAge) ?? table[table.length - 1]!;
-    return this.line('cpt', row.code, 'preventive', 1, [ev], [`preventive visit, ${opts.patient === 'new' ? 'new' : 'established'} patient, age ${age}`], 0.8);
+    return this.line('cpt', row.code, 'preventive', 1, [ev], [why(`preventive:${opts.patient === 'new' ? 'new' : 'established'}`, `preventive visit, ${opts.patient === 'new' ? 'new' : 'established'} patient, age ${age}`)], 0.8);
   }
+}
+
+/** A rationale entry of a service line: the rule (services.json id, or what counted the units) and its sentence. */
+function why(rule: string, text: string, kind: ProcedureRationale['kind'] = 'service'): ProcedureRationale {
+  return { kind, rule, text };
 }

@@ -181,3 +181,19 @@ test('HCPCS titles and validity come from the release in force on the date', asy
   const offline = ProfessionalCoder.offline().code('Cyanocobalamin 1000 mcg IM given.', { date: DATE });
   assert.equal(offline.lines.find((x) => x.code === 'J3420')?.title, undefined);
 });
+
+test('service rationales are objects like the diagnosis rationale: the services.json rule and a sentence; the E/M line carries each MDM step', async () => {
+  const r = await code(FLU_AND_B12_WITH_PROBLEM);
+  for (const l of r.lines) {
+    assert.ok(l.rationale.length > 0, l.code);
+    for (const x of l.rationale) assert.ok(typeof x.rule === 'string' && x.text.length > 5, JSON.stringify(x));
+  }
+  assert.equal(line(r, '90686')!.rationale[0]!.rule, 'vaccine:influenza');
+  assert.deepEqual(line(r, 'J3420')!.rationale.map((x) => [x.kind, x.rule]), [['units', 'drug:b12']]);
+  const em = r.lines.find((l) => l.kind === 'em')!;
+  assert.deepEqual(em.rationale.filter((x) => x.kind === 'em').map((x) => x.rule).slice(0, 4), ['mdm-problems', 'mdm-data', 'mdm-risk', 'mdm']);
+  assert.ok(em.rationale.some((x) => x.kind === 'em-not-higher' && /^not higher: 99215/.test(x.text)));
+  // The E/M analysis keeps its explanation and gives the same steps as rationale entries.
+  assert.deepEqual(r.em!.rationale.filter((x) => x.kind === 'em').map((x) => x.text), r.em!.explanation);
+  assert.deepEqual(r.em!.rationale.filter((x) => x.kind === 'em-not-higher').map((x) => x.text), r.em!.notHigher);
+});

@@ -64,10 +64,13 @@ export function engineFeatures(): Record<string, string> {
 
 export async function codeDocuments(codeSets: CodeSets, req: CodingRequest): Promise<CodingAnswer> {
   const codeDiagnoses = exported('codeDiagnoses');
-  const dx = codeDiagnoses ? await fromEngine(codeSets, req, codeDiagnoses) : await fallbackCoding(codeSets, req);
   const codeProcedures = exported('codeProcedures');
+  const joined = joinDocuments(req.documents);
+  // One parse of the documents serves diagnoses and procedures.
+  const document = engine.parseDocument(joined.text);
+  const dx = codeDiagnoses ? await fromEngine(codeSets, req, codeDiagnoses, joined, document) : await fallbackCoding(codeSets, req);
   if (!codeProcedures) return dx;
-  const px = await proceduresFromEngine(codeSets, req, codeProcedures);
+  const px = await proceduresFromEngine(codeSets, req, codeProcedures, joined, document);
   return { engine: `${dx.engine}${px.engine ? ` + ${px.engine}` : ''}`, codes: [...dx.codes, ...px.codes] };
 }
 
@@ -77,12 +80,11 @@ export async function codeDocuments(codeSets: CodeSets, req: CodingRequest): Pro
  * lines (with the E/M level and its explanation) otherwise. A system without
  * a compiled release is skipped with a note, never an error.
  */
-async function proceduresFromEngine(codeSets: CodeSets, req: CodingRequest, fn: AnyFn): Promise<{ engine: string; codes: BridgeCode[] }> {
-  const joined = joinDocuments(req.documents);
+async function proceduresFromEngine(codeSets: CodeSets, req: CodingRequest, fn: AnyFn, joined: JoinedDocuments, document: engine.ClinicalDocument): Promise<{ engine: string; codes: BridgeCode[] }> {
   const setting = req.setting === 'inpatient' ? 'inpatient' : req.setting === 'professional' ? 'professional' : 'outpatient';
   let r: Record<string, unknown>;
   try {
-    r = (await fn(codeSets, joined.text, { setting, date: req.date })) as Record<string, unknown>;
+    r = (await fn(codeSets, document, { setting, date: req.date })) as Record<string, unknown>;
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'NO_RELEASE_FOR_DATE' || code === 'RELEASE_NOT_FOUND' || code === 'RELEASE_CORRUPT') return { engine: `codeProcedures skipped (${code})`, codes: [] };
@@ -94,7 +96,8 @@ async function proceduresFromEngine(codeSets: CodeSets, req: CodingRequest, fn: 
       const end = Number(e['end'] ?? -1);
       return start >= 0 && end > start && end <= joined.text.length ? [joined.locate(start, end)] : [];
     });
-  const text = (x: unknown) => (Array.isArray(x) ? x.map(String).join(' ') : String(x ?? ''));
+  // Rationale entries are objects ({ rule, text }) like the diagnosis coder's; older answers were strings.
+  const text = (x: unknown) => (Array.isArray(x) ? x.map((r) => (typeof r === 'string' ? r : String((r as Record<string, unknown>)?.['text'] ?? ''))).filter(Boolean).join(' ') : String(x ?? ''));
   const codes: BridgeCode[] = [];
   const pcs = r['pcs'] as { codes?: Array<Record<string, unknown>> } | undefined;
   (pcs?.codes ?? []).forEach((c, i) => {
@@ -132,12 +135,11 @@ async function proceduresFromEngine(codeSets: CodeSets, req: CodingRequest, fn: 
  * documents are coded as one text; evidence offsets are mapped back to each
  * document. Read defensively: the engine's answer is still evolving.
  */
-async function fromEngine(codeSets: CodeSets, req: CodingRequest, fn: AnyFn): Promise<CodingAnswer> {
-  const joined = joinDocuments(req.documents);
+async function fromEngine(codeSets: CodeSets, req: CodingRequest, fn: AnyFn, joined: JoinedDocuments, document: engine.ClinicalDocument): Promise<CodingAnswer> {
   const setting = req.setting === 'inpatient' ? 'inpatient' : 'outpatient';
   let result: Record<string, unknown>;
   try {
-    result = (await fn(joined.text, { codeSets, date: req.date, setting })) as Record<string, unknown>;
+    result = (await fn(joined.text, { codeSets, date: req.date, setting, document })) as Record<string, unknown>;
   } catch (e) {
     // a release compiled before the engine had its concept dictionary: keep working, say so
     if ((e as { code?: string }).code === 'RELEASE_CORRUPT') {
@@ -187,6 +189,7 @@ async function fromEngine(codeSets: CodeSets, req: CodingRequest, fn: AnyFn): Pr
 }
 
 const SEPARATOR = '\n\n';
+type JoinedDocuments = ReturnType<typeof joinDocuments>;
 function joinDocuments(docs: Array<{ text: string }>) {
   const starts: number[] = [];
   let text = '';
