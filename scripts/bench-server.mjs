@@ -10,7 +10,8 @@
 // Options (env): BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 16), BENCH_ENCOUNTERS (default 100000),
 // BENCH_INSTANCES (server processes, default one per core: `medcoder serve --instances`),
 // BENCH_CODING_THREADS (coding threads per process, `--coding-threads`; default the cores divided among the instances),
-// BENCH_ONLY (comma list of coding, search, worklist: run only these).
+// BENCH_ONLY (comma list of coding, search, worklist: run only these),
+// BENCH_NODE_ARGS (node options for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": each process and thread writes a profile when it stops).
 // Each line also gives the server's CPU time per request (all its processes and threads, from /proc):
 // on a loaded machine that number moves much less than req/s and latency.
 import { spawn } from 'node:child_process';
@@ -65,7 +66,8 @@ await db.close();
 const instances = process.env.BENCH_INSTANCES ?? String(cpus().length);
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const threadArgs = process.env.BENCH_CODING_THREADS ? ['--coding-threads', process.env.BENCH_CODING_THREADS] : [];
-const server = spawn(process.execPath, [join(root, 'packages/cli/dist/main.js'), 'serve', '--port', String(port), '--no-demo', '--no-import', '--instances', instances, ...threadArgs], {
+const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean) : [];
+const server = spawn(process.execPath, [...nodeArgs, join(root, 'packages/cli/dist/main.js'), 'serve', '--port', String(port), '--no-demo', '--no-import', '--instances', instances, ...threadArgs], {
   env: { ...process.env, MEDCODER_HOME: home, DATABASE_URL: dbUrl, MEDCODER_ADMIN_USER: 'bench', MEDCODER_ADMIN_PASSWORD: password, LOG_LEVEL: 'error' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
@@ -161,6 +163,7 @@ console.log('\ntargets:');
 console.log(`  coding ≥ 300 req/s, p99 < 100 ms:  ${ok(results.coding.requests.average >= 300 && results.coding.latency.p99 < 100)}`);
 console.log(`  search ≥ 3000 req/s, p99 < 20 ms:  ${ok(results.search.requests.average >= 3000 && results.search.latency.p99 < 20)}`);
 console.log(`  worklist page < 50 ms:             ${ok(single[49] < 50)}`);
-stop();
+// let the server stop by itself (profiles asked for by BENCH_NODE_ARGS are written as it exits)
+await new Promise((res) => { server.once('exit', res); stop(); setTimeout(res, 15_000).unref(); });
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);

@@ -30,11 +30,11 @@ export async function buildApp(ctx: AppContext, opts: { logger?: FastifyServerOp
   await app.register(swaggerUi, { routePrefix: '/docs' });
   installAuth(app, ctx);
   // security headers for every answer
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'same-origin');
-    return payload;
+    done(null, payload);
   });
   apiRoutes(app, ctx);
 

@@ -7,6 +7,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import { z } from 'zod';
+import * as S from './api/schemas.js';
 import { databaseKinds, encounterBody, harness, type Harness } from './testing/harness.js';
 import { verifyTrail } from './audit/trail.js';
 
@@ -322,6 +324,11 @@ for (const kind of databaseKinds()) {
       const s = await c.get('/api/codes/search?q=diabetes%20chronic%20kidney&date=2026-03-01');
       assert.equal(s.status, 200);
       assert.ok(s.body.hits.some((x: any) => x.code === 'E11.22'));
+      // these two routes write their JSON themselves: it is exactly their response schema, nothing more
+      assert.deepEqual(S.SearchOut.strict().parse(s.body), s.body);
+      assert.match(String(s.headers['content-type']), /^application\/json/);
+      const again = await c.get('/api/codes/search?q=diabetes%20chronic%20kidney&date=2026-03-01');
+      assert.deepEqual(again.body, s.body);
       const l = await c.get('/api/codes/E11.22?date=2026-03-01');
       assert.equal(l.status, 200);
       assert.equal(l.body.detail.code, 'E11.22');
@@ -333,6 +340,7 @@ for (const kind of databaseKinds()) {
       const t = await c.post('/api/code-text', { text: 'Assessment: essential hypertension.', date: '2026-03-01' });
       assert.equal(t.status, 200);
       assert.ok(t.body.codes.some((x: any) => x.code === 'I10'));
+      assert.deepEqual(S.CodingOut.extend({ codes: z.array(S.CodingOut.shape.codes.element.strict()) }).strict().parse(t.body), t.body);
     });
 
     test('the audit trail is append-only and hash-chained; tampering is detected', async () => {

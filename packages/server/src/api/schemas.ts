@@ -205,6 +205,7 @@ export const CodingOut = z.object({ engine: z.string(), codes: z.array(z.object(
   system: z.string(), code: z.string(), title: z.string(), kind: z.string(), sequence: z.number().nullable(), confidence: z.number(),
   rationale: z.string(), evidence: z.array(z.object({ start: z.number(), end: z.number(), text: z.string() })), suppressReason: z.string().nullable(),
 })) });
+export type CodingOut = z.infer<typeof CodingOut>;
 
 // ---- audits
 export const SampleBody = z.object({

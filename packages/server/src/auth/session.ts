@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CompiledQuery, type InferResult } from 'kysely';
 import type { AppContext } from '../context.js';
 import { now } from '../db/connect.js';
 import type { Role } from '../db/schema.js';
@@ -65,17 +66,22 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
     if (!cfg.public && !cfg.permission) throw new Error(`route ${route.method} ${route.url} declares no permission`);
   });
 
+  // every /api request reads its session: the query is built and compiled once
+  const sessionSelect = ctx.db.kysely
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.id as sid', 'sessions.csrf_token', 'sessions.expires_at', 'users.id', 'users.username', 'users.display_name', 'users.role', 'users.active'])
+    .where('sessions.id', '=', '');
+  type SessionRow = InferResult<typeof sessionSelect>[number];
+  const sessionQuery = sessionSelect.compile();
+  if (sessionQuery.parameters.length !== 1) throw new Error('the session query takes one parameter, the token hash');
+
   app.addHook('onRequest', async (req: FastifyRequest) => {
     if (!req.url.startsWith('/api/')) return;
     const token = req.cookies[SESSION_COOKIE];
     if (!token) return;
-    const id = tokenHash(token);
-    const row = await ctx.db.kysely
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select(['sessions.id as sid', 'sessions.csrf_token', 'sessions.expires_at', 'users.id', 'users.username', 'users.display_name', 'users.role', 'users.active'])
-      .where('sessions.id', '=', id)
-      .executeTakeFirst();
+    const { rows } = await ctx.db.kysely.executeQuery(CompiledQuery.raw(sessionQuery.sql, [tokenHash(token)]) as CompiledQuery<SessionRow>);
+    const row = rows[0];
     if (!row || row.expires_at < now() || !row.active) return;
     req.user = { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role };
     req.sessionId = row.sid;

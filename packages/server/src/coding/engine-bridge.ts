@@ -443,11 +443,12 @@ async function titleSearch(codeSets: CodeSets, q: string, opts: { system: string
   return { release: index.release, engine: 'fallback:title-index', hits: scored.slice(0, opts.limit) };
 }
 
-/** Warm the indexes used by search and fallback coding (server start). */
+/** Warm the indexes used by search and fallback coding (server start): the title index only where the engine's entry point is missing. */
 export async function warm(codeSets: CodeSets, date: string): Promise<void> {
   for (const s of ['icd10cm', 'icd10pcs']) {
     try {
-      await titleIndex(codeSets, s, date);
+      if (exported('searchCodes')) await searchCodes(codeSets, 'pneumonia', { system: s, date, limit: 20 });
+      if (!exported('searchCodes') || (s === 'icd10cm' && !exported('codeDiagnoses'))) await titleIndex(codeSets, s, date);
     } catch {
       // a system without a compiled release
     }

@@ -48,7 +48,7 @@ export class CodingPool {
 
   async run(req: CodingRequest): Promise<CodingAnswer> {
     const r = await this.piscina.run({ documents: req.documents.map((d) => ({ text: d.text, ...(d.title !== undefined ? { title: d.title } : {}) })), setting: req.setting, date: req.date });
-    if (r.ok) return r.answer;
+    if (r.ok) return JSON.parse(r.answerJson) as CodingAnswer;
     if (r.error.code) throw new MedcoderError(r.error.code as ErrorCode, r.error.message, r.error.details ?? {});
     throw new Error(r.error.message);
   }

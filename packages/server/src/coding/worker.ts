@@ -13,7 +13,12 @@ export interface WorkerInput {
   warmDate: string;
 }
 
-export type TaskResult = { ok: true; answer: CodingAnswer } | { ok: false; error: { message: string; code?: string; details?: Record<string, unknown> } };
+/**
+ * The answer travels as its JSON: a string crosses to the main thread as one
+ * copy, where the structured clone of the answer's many small objects cost
+ * more than the JSON on both sides.
+ */
+export type TaskResult = { ok: true; answerJson: string } | { ok: false; error: { message: string; code?: string; details?: Record<string, unknown> } };
 
 const input = workerData as WorkerInput;
 
@@ -21,7 +26,8 @@ async function setUp(): Promise<(req: CodingRequest) => Promise<TaskResult>> {
   const codeSets = await CodeSets.open({ home: input.home });
   const run = async (req: CodingRequest): Promise<TaskResult> => {
     try {
-      return { ok: true, answer: await codeDocuments(codeSets, req) };
+      const answer: CodingAnswer = await codeDocuments(codeSets, req);
+      return { ok: true, answerJson: JSON.stringify(answer) };
     } catch (e) {
       if (isMedcoderError(e)) return { ok: false, error: { message: e.message, code: e.code, details: e.details } };
       return { ok: false, error: { message: (e as Error)?.message ?? String(e) } };

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDialectConfig } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema.js';
@@ -52,13 +52,44 @@ export async function connect(opts: ConnectOptions = {}): Promise<Db> {
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
     db = { kysely, dialect: 'sqlite', where: file, close: () => kysely.destroy() };
   }
   if (opts.migrate !== false) await migrate(db);
   // let SQLite refresh its planner statistics where they are missing or stale
   if (db.dialect === 'sqlite') await sql`pragma optimize=0x10002`.execute(db.kysely);
   return db;
+}
+
+/** Prepared statements kept per SQL text (most recently used first out last). */
+const STATEMENT_CACHE_MAX = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query anew; compiling the SQL costs
+ * more than running the small queries of a request (session, worklist page).
+ * This keeps the prepared statements by SQL text. A statement is never used
+ * twice at once: the driver runs one query at a time on its connection, and
+ * SQLite re-prepares a statement by itself after a schema change.
+ */
+export function withStatementCache(database: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText);
+      if (stmt) {
+        cache.delete(sqlText);
+      } else {
+        stmt = database.prepare(sqlText);
+        if (cache.size >= STATEMENT_CACHE_MAX) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sqlText, stmt);
+      return stmt;
+    },
+    close() {
+      cache.clear();
+      database.close();
+    },
+  };
 }
 
 /** Current time as an ISO string (all timestamps are stored as text). */

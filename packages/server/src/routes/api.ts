@@ -1,5 +1,5 @@
 /** Every /api route: its schema, its permission, its handler. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as S from '../api/schemas.js';
@@ -82,10 +82,17 @@ export function apiRoutes(server: FastifyInstance, ctx: AppContext): void {
     updateUser(ctx, currentUser(req), idOf(req.params), req.body));
 
   // ------------------------------------------------------- codes (engine)
-  app.get('/api/codes/search', { config: { permission: 'encounter.read' }, schema: { tags: ['codes'], summary: 'Search codes by words or code prefix', querystring: S.SearchQuery, response: { 200: S.SearchOut } } }, async (req) => {
+  // type-ahead asks the same prefixes again and again: searchCodes answers them from its cache, and the JSON of a cached answer is kept with it
+  const searchJson = new WeakMap<object, string>();
+  app.get('/api/codes/search', { config: { permission: 'encounter.read' }, schema: { tags: ['codes'], summary: 'Search codes by words or code prefix', querystring: S.SearchQuery, response: { 200: S.SearchOut } } }, async (req, reply) => {
     const date = req.query.date ?? new Date().toISOString().slice(0, 10);
     const r = await searchCodes(ctx.codeSets, req.query.q, { system: req.query.system, date, limit: req.query.limit });
-    return { system: req.query.system, ...r };
+    let json = searchJson.get(r);
+    if (json === undefined) {
+      const out: S.SearchOut = { system: req.query.system, release: r.release, engine: r.engine, hits: r.hits };
+      searchJson.set(r, (json = JSON.stringify(out)));
+    }
+    return sendJson(reply, json);
   });
   app.get('/api/codes/:code', { config: { permission: 'encounter.read' }, schema: { tags: ['codes'], summary: 'Everything about one code on a date', params: z.object({ code: z.string().min(1).max(10) }), querystring: S.CodeQuery } }, async (req) => {
     const system = req.query.system ?? guessSystem(req.params.code);
@@ -97,10 +104,11 @@ export function apiRoutes(server: FastifyInstance, ctx: AppContext): void {
     const system = req.query.system ?? guessSystem(req.params.code);
     return ctx.codeSets.validate(system, req.params.code, req.query.date ? { date: req.query.date } : {});
   });
-  app.post('/api/code-text', { config: { permission: 'encounter.read' }, schema: { tags: ['codes'], summary: 'Code a note synchronously (nothing is stored)', body: S.CodeTextBody, response: { 200: S.CodingOut } } }, async (req) => {
+  app.post('/api/code-text', { config: { permission: 'encounter.read' }, schema: { tags: ['codes'], summary: 'Code a note synchronously (nothing is stored)', body: S.CodeTextBody, response: { 200: S.CodingOut } } }, async (req, reply) => {
     const date = req.body.date ?? new Date().toISOString().slice(0, 10);
     const r = await ctx.coding(ctx.codeSets, { documents: [{ text: req.body.text }], setting: req.body.setting, date });
-    return { engine: r.engine, codes: r.codes.map((c) => ({ system: c.system, code: c.code, title: c.title, kind: c.kind, sequence: c.sequence, confidence: c.confidence, rationale: c.rationale, evidence: c.evidence.map((e) => ({ start: e.start, end: e.end, text: e.text })), suppressReason: c.suppressReason })) };
+    // the answer is built field by field here (the type is the response schema's), so it is written without checking it again
+    return sendJson<S.CodingOut>(reply, { engine: r.engine, codes: r.codes.map((c) => ({ system: c.system, code: c.code, title: c.title, kind: c.kind, sequence: c.sequence, confidence: c.confidence, rationale: c.rationale, evidence: c.evidence.map((e) => ({ start: e.start, end: e.end, text: e.text })), suppressReason: c.suppressReason })) });
   });
 
   // -------------------------------------------------------------- encounters
@@ -234,6 +242,15 @@ export function apiRoutes(server: FastifyInstance, ctx: AppContext): void {
   app.all('/api/*', { config: { public: true }, schema: { hide: true } }, async (req) => {
     throw notFound(`${req.method} ${req.url.split('?')[0]}`, 'url');
   });
+}
+
+/**
+ * Sends JSON the handler has built to the shape of its response schema (the
+ * type says so) or already serialised: Fastify skips the schema's serializer,
+ * which would check every field of it again.
+ */
+function sendJson<T>(reply: FastifyReply, body: T | string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
 function guessSystem(code: string): string {

@@ -35,7 +35,7 @@ export function AuditsPage({ me }: { me: Me }) {
       {(me.role === 'manager' || me.role === 'auditor') && (
         <Paper withBorder p="xs">
           <Group gap="xs" align="end">
-            <NumberInput label="Sample of each coder's finalized encounters (%)" w={260} min={1} max={100} value={percent} onChange={setPercent} size="xs" data-testid="sample-percent" />
+            <NumberInput label="Sample of each coder's finalized encounters (%)" w={320} min={1} max={100} value={percent} onChange={setPercent} size="xs" data-testid="sample-percent" />
             <Button data-testid="draw-sample" onClick={() => void api.sample({ percent: Number(percent) }).then((r) => { setNotice(`${r.created} encounters sampled for audit.`); load(); }, (e: Error) => setError(e.message))}>Draw sample</Button>
             <Text size="xs" c="dimmed">Encounters already audited are not drawn again.</Text>
           </Group>
@@ -97,7 +97,17 @@ function AuditReview({ audit, me, onDone }: { audit: AuditOut; me: Me; onDone: (
     api.encounter(audit.encounterId).then(setEnc, (e: Error) => setError(e.message));
   }, [audit.encounterId]);
   const blind = audit.status === 'assigned' && me.role === 'auditor';
-  const add = (system: string, c: string) => !codes.some((x) => x.code === c) && setCodes([...codes, { system, code: c.toUpperCase() }]);
+  // the title of each listed code (shown to the auditor, not sent): looked up on the encounter's date
+  const [titles, setTitles] = useState<Record<string, string>>({});
+  const add = (system: string, c: string) => {
+    const upper = c.toUpperCase();
+    if (codes.some((x) => x.code === upper)) return;
+    setCodes([...codes, { system, code: upper }]);
+    api.lookup(upper, system, enc?.encounter.serviceFrom).then(
+      (r) => setTitles((t) => ({ ...t, [`${system}|${upper}`]: r.detail?.title ?? 'not found on the date of service' })),
+      () => setTitles((t) => ({ ...t, [`${system}|${upper}`]: 'not found on the date of service' })),
+    );
+  };
   return (
     <Stack gap="xs">
       <Group justify="space-between">
@@ -119,7 +129,7 @@ function AuditReview({ audit, me, onDone }: { audit: AuditOut; me: Me; onDone: (
                 <Table data-testid="auditor-codes">
                   <Table.Tbody>
                     {codes.map((c, i) => (
-                      <Table.Tr key={c.code}><Table.Td w={24}>{i + 1}</Table.Td><Table.Td className="mono">{c.code}</Table.Td><Table.Td><Button size="compact-xs" variant="subtle" color="red" onClick={() => setCodes(codes.filter((x) => x !== c))}>Remove</Button></Table.Td></Table.Tr>
+                      <Table.Tr key={c.code}><Table.Td w={24}>{i + 1}</Table.Td><Table.Td className="mono" w={90}>{c.code}</Table.Td><Table.Td><Text size="xs">{titles[`${c.system}|${c.code}`] ?? ''}</Text></Table.Td><Table.Td w={80} ta="right"><Button size="compact-xs" variant="subtle" color="red" onClick={() => setCodes(codes.filter((x) => x !== c))}>Remove</Button></Table.Td></Table.Tr>
                     ))}
                   </Table.Tbody>
                 </Table>
@@ -127,9 +137,9 @@ function AuditReview({ audit, me, onDone }: { audit: AuditOut; me: Me; onDone: (
                   <TextInput placeholder="ICD-10-CM code" value={code} onChange={(e) => setCode(e.currentTarget.value.toUpperCase())} data-testid="audit-code-input" />
                   <Button variant="light" disabled={!code} data-testid="audit-add-code" onClick={() => { add('icd10cm', code); setCode(''); }}>Add</Button>
                 </Group>
+                <SearchPanel date={enc?.encounter.serviceFrom ?? new Date().toISOString().slice(0, 10)} onAdd={add} />
                 <Textarea label="Comments to the coder" autosize minRows={2} value={comments} onChange={(e) => setComments(e.currentTarget.value)} />
                 <Button color="green" disabled={!codes.length} data-testid="submit-audit" onClick={() => void api.review(audit.id, { codes, comments }).then((r) => onDone(`Audit ${r.id} recorded: precision ${pct(r.precision)}, recall ${pct(r.recall)}${r.principalChanged ? ', principal changed' : ''}.`), (e: Error) => setError(e.message))}>Submit review</Button>
-                <SearchPanel date={enc?.encounter.serviceFrom ?? new Date().toISOString().slice(0, 10)} onAdd={add} />
               </Stack>
             ) : (
               <Stack gap="xs">

@@ -155,7 +155,7 @@ export function EncounterPage({ id, me }: { id: number; me: Me }) {
           </ScrollArea>
         </Grid.Col>
         <Grid.Col span={6}>
-          <Paper withBorder p="xs" h="calc(100vh - 150px)" style={{ overflow: 'auto' }}>
+          <Paper withBorder p="xs" mah="calc(100vh - 150px)" style={{ overflow: 'auto' }}>
             <Tabs value={tab} onChange={setTab}>
               <Tabs.List>
                 <Tabs.Tab value="codes">Codes</Tabs.Tab>
