@@ -19,16 +19,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { openTrainingKit } from './codiesp-training.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-const dist = (p) => new URL(`../packages/engine/dist/${p}`, import.meta.url).href;
-const E = await import(dist('index.js'));
-const { buildConcepts, curatedLexicon } = await import(dist('nlp/compile.js'));
-const { ConceptDictionary } = await import(dist('nlp/matcher.js'));
-const { fromFile } = await import(dist('icd10cm/compiled.js'));
-const { DiagnosisCoder } = await import(dist('coding/coder.js'));
-const { readReleaseFile } = await import(dist('releases/store.js'));
-
 const { values: args } = parseArgs({
   options: {
     corpus: { type: 'string', default: join(root, '..', 'shared', 'corpora', 'codiesp') },
@@ -41,19 +34,7 @@ const { values: args } = parseArgs({
 const folds = Number(args.folds);
 const holdout = args.holdout ? args.holdout.split('/').map(Number) : undefined;
 
-const codeSets = await E.CodeSets.open();
-const { coder: base } = await E.diagnosisCoder(codeSets, { date: '2018-06-01' });
-const manifest = base.release.manifest;
-const fileOf = async (kind, file) => {
-  const id = manifest.files.includes(file) ? manifest.id : manifest.provenance?.[kind];
-  return id ? readReleaseFile(codeSets.home, id, file) : undefined;
-};
-const cm = fromFile(await readReleaseFile(codeSets.home, manifest.id, 'icd10cm.json'));
-const indexFiles = {};
-for (const kind of ['index', 'neoplasm', 'eindex']) {
-  const f = await fileOf(kind, `${kind}.json`);
-  if (f) indexFiles[kind] = f;
-}
+const { E, buildConcepts, curatedLexicon, ConceptDictionary, DiagnosisCoder, base, cm, indexFiles } = await openTrainingKit();
 const matcher = new E.CodeMatcher(base.release);
 
 let docs = E.codiEspDocuments(args.corpus, 'train');
