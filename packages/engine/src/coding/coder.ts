@@ -372,12 +372,9 @@ export class DiagnosisCoder {
 
   /** "Both" or "bilateral" inside the mention or just before it. */
   private saysBothSides(doc: ClinicalDocument, tokens: readonly number[], sentenceStart: number): boolean {
-    let first = tokens[0]!;
-    let last = first;
-    for (const t of tokens) {
-      if (t < first) first = t;
-      if (t > last) last = t;
-    }
+    // A match's tokens are ascending (ConceptMatch.tokens).
+    const first = tokens[0]!;
+    const last = tokens[tokens.length - 1]!;
     for (let i = Math.max(sentenceStart, first - 2); i <= last; i++) {
       const w = doc.tokens[i]!.norm;
       if (w === 'both' || w === 'bilateral' || w === 'bilaterally') return true;

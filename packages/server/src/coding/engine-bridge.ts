@@ -65,6 +65,7 @@ export function engineFeatures(): Record<string, string> {
 export async function codeDocuments(codeSets: CodeSets, req: CodingRequest): Promise<CodingAnswer> {
   const codeDiagnoses = exported('codeDiagnoses');
   const codeProcedures = exported('codeProcedures');
+  if (!codeDiagnoses && !codeProcedures) return fallbackCoding(codeSets, req);
   const joined = joinDocuments(req.documents);
   // One parse of the documents serves diagnoses and procedures.
   const document = engine.parseDocument(joined.text);
