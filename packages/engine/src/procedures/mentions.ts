@@ -1,4 +1,5 @@
-import { mayMatch, rootOf, sortedWords, type PcsLexicon, type RootEntry } from './lexicon.js';
+import { NoteWords } from '../nlp/keyed-patterns.js';
+import { rootOf, type PcsLexicon, type OperationEntry, type RootEntry } from './lexicon.js';
 import type { PcsMentionContext, PcsRequest } from './pcs-builder.js';
 
 /**
@@ -59,12 +60,14 @@ const PLANNED = /\b(?:scheduled for|will undergo|will be|to be performed|plan(?:
 const CONJUNCTION = /\b(?:and|or|then|followed by|plus|as well as)\b|,/g;
 
 export class MentionFinder {
+  private readonly suffixCache = new Map<string, { stem: string; suffix: string; op: OperationEntry } | null>();
+
   constructor(private readonly lex: PcsLexicon) {}
 
   find(note: NoteSpans, lower = lowerSameLength(note.text)): ProcedureMention[] {
     const out: ProcedureMention[] = [];
-    // Patterns run once over the whole note; their matches are then shared out to sentences.
-    const raw = this.rawTriggers(lower, 0, lower.length).sort((a, b) => a.start - b.start);
+    // Each pattern runs only in the sentences holding its words; the matches are then shared out to sentences.
+    const raw = this.rawTriggers(new NoteWords(lower, note.sentences)).sort((a, b) => a.start - b.start);
     let r0 = 0;
     for (const s of note.sentences) {
       while (r0 < raw.length && raw[r0]!.start < s.start) r0++;
@@ -143,46 +146,38 @@ export class MentionFinder {
     return from + end;
   }
 
-  private rawTriggers(lower: string, start: number, end: number): Trigger[] {
-    const hay = lower.slice(start, end);
-    const prefixes = sortedWords(hay);
+  private rawTriggers(words: NoteWords): Trigger[] {
+    const lower = words.lower;
     const found: Trigger[] = [];
     for (const p of this.lex.procedures) {
-      if (!mayMatch(p.pattern, prefixes)) continue;
-      p.pattern.lastIndex = 0;
-      for (const m of hay.matchAll(p.pattern)) {
-        if (!m[0]) continue;
+      if (!words.has(p.pattern)) continue;
+      for (const m of words.matches(p.pattern)) {
         found.push({
-          start: start + m.index!,
-          end: start + m.index! + m[0].length,
+          start: m.start,
+          end: m.end,
           kind: 'named',
-          request: { template: p.code, procedure: p.id, label: m[0], defaults: p.defaults, ...(p.body ? { bodyWords: p.body } : {}), ...(p.bothSides ? { bothSides: true } : {}) },
+          request: { template: p.code, procedure: p.id, label: m.text, defaults: p.defaults, ...(p.body ? { bodyWords: p.body } : {}), ...(p.bothSides ? { bothSides: true } : {}) },
           ...(p.biopsy ? { biopsy: p.biopsy } : {}),
           ...(p.course ? { course: p.course } : {}),
         });
       }
     }
     for (const mod of this.lex.imaging) {
-      if (!mayMatch(mod.pattern, prefixes)) continue;
-      for (const m of hay.matchAll(mod.pattern)) {
-        if (!m[0]) continue;
-        found.push({ start: start + m.index!, end: start + m.index! + m[0].length, kind: 'imaging', request: { template: `B?${mod.type}`, procedure: `imaging-${mod.type}`, label: m[0] } });
-      }
+      if (!words.has(mod.pattern)) continue;
+      for (const m of words.matches(mod.pattern)) found.push({ start: m.start, end: m.end, kind: 'imaging', request: { template: `B?${mod.type}`, procedure: `imaging-${mod.type}`, label: m.text } });
     }
     for (const op of this.lex.operations) {
-      if (!mayMatch(op.words, prefixes)) continue;
-      for (const m of hay.matchAll(op.words)) {
-        if (!m[0]) continue;
-        const s0 = start + m.index!;
-        const req: PcsRequest = { template: `0?${op.op}`, procedure: op.id, label: m[0], ...(op.qualifier ? { qualifier: op.qualifier } : {}) };
-        found.push({ start: s0, end: s0 + m[0].length, kind: 'op', request: this.partialOrTotal(lower, s0, req, m[0]), opId: op.id });
+      if (!words.has(op.words)) continue;
+      for (const m of words.matches(op.words)) {
+        const req: PcsRequest = { template: `0?${op.op}`, procedure: op.id, label: m.text, ...(op.qualifier ? { qualifier: op.qualifier } : {}) };
+        found.push({ start: m.start, end: m.end, kind: 'op', request: this.partialOrTotal(lower, m.start, req, m.text), opId: op.id });
       }
     }
-    for (const m of this.suffixWords(hay)) {
-      const stem = m.stem;
-      const suffix = m.suffix;
-      const op = this.lex.suffixes.find((s) => s.suffix === suffix)?.op;
-      if (!op || NOT_PROCEDURES.has(m.word)) continue;
+    for (let i = 0; i < words.words.length; i++) {
+      const word = words.words[i]!;
+      const split = this.suffixSplit(word);
+      if (!split) continue;
+      const { stem, op } = split;
       // A compound word removes each organ it names: cysto-prostat-ectomy.
       const roots = op.op === 'T' || op.op === 'B' ? rootsOf(this.lex, stem) : [];
       if (roots.length < 2) {
@@ -190,31 +185,30 @@ export class MentionFinder {
         roots.length = 0;
         if (r) roots.push(r);
       }
-      const s0 = start + m.index;
+      const s0 = words.wordStarts[i]!;
       for (const root of roots) {
-        let req: PcsRequest = { template: `0?${op.op}`, procedure: `${op.id}-${root.form}`, label: m.word, bodyWords: root.body };
-        if (op.op === 'J' && /scop/.test(suffix) && root.scopyApproach) req.approach = root.scopyApproach;
-        if (op.op === 'J' && /otom/.test(suffix)) req.approach = '0';
-        req = this.partialOrTotal(lower, s0, req, m.word);
-        found.push({ start: s0, end: s0 + m.word.length, kind: 'suffix', request: req, opId: op.id });
+        let req: PcsRequest = { template: `0?${op.op}`, procedure: `${op.id}-${root.form}`, label: word, bodyWords: root.body };
+        if (op.op === 'J' && /scop/.test(split.suffix) && root.scopyApproach) req.approach = root.scopyApproach;
+        if (op.op === 'J' && /otom/.test(split.suffix)) req.approach = '0';
+        req = this.partialOrTotal(lower, s0, req, word);
+        found.push({ start: s0, end: s0 + word.length, kind: 'suffix', request: req, opId: op.id });
       }
     }
     return found;
   }
 
-  /** Words ending in an operation ending (chole-cyst-ectomy), with every place they occur. */
-  private *suffixWords(hay: string): Generator<{ word: string; stem: string; suffix: string; index: number }> {
-    const words = new Set(hay.match(/[a-z]{6,}/g) ?? []);
-    for (const word of words) {
+  /** A word of six letters or more ending in an operation ending (chole-cyst-ectomy): its stem and operation, remembered per word. */
+  private suffixSplit(word: string): { stem: string; suffix: string; op: OperationEntry } | undefined {
+    let out = this.suffixCache.get(word);
+    if (out !== undefined) return out ?? undefined;
+    out = null;
+    if (word.length >= 6 && /^[a-z]+$/.test(word) && !NOT_PROCEDURES.has(word)) {
       const sfx = this.lex.suffixes.find((x) => word.length - x.suffix.length >= 2 && word.endsWith(x.suffix));
-      if (!sfx) continue;
-      for (let at = hay.indexOf(word); at >= 0; at = hay.indexOf(word, at + 1)) {
-        const before = at > 0 ? hay.charCodeAt(at - 1) : 32;
-        const after = at + word.length < hay.length ? hay.charCodeAt(at + word.length) : 32;
-        if (isWordCode(before) || isWordCode(after)) continue;
-        yield { word, stem: word.slice(0, word.length - sfx.suffix.length), suffix: sfx.suffix, index: at };
-      }
+      if (sfx) out = { stem: word.slice(0, word.length - sfx.suffix.length), suffix: sfx.suffix, op: sfx.op };
     }
+    if (this.suffixCache.size > 50_000) this.suffixCache.clear();
+    this.suffixCache.set(word, out);
+    return out ?? undefined;
   }
 
   /** Resection of part of an organ is an excision; "-ectomy" words are resections unless qualified. */
@@ -287,8 +281,4 @@ function resolveOverlaps(found: Trigger[]): Trigger[] {
   // Triggers on exactly the same words from one compound word are all kept (cystoprostatectomy).
   for (const t of found) if (!kept.some((k) => t.start < k.end && k.start < t.end && !(k.kind === 'suffix' && t.kind === 'suffix' && k.start === t.start && k.end === t.end))) kept.push(t);
   return kept.sort((a, b) => a.start - b.start);
-}
-
-function isWordCode(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 }

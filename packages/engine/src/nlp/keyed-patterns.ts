@@ -1,0 +1,493 @@
+import { MedcoderError } from '../errors.js';
+
+/**
+ * Regular expressions of the rule lexicons (procedures, E/M, services) with
+ * the words their matches hold, and the index of a note's words that lets a
+ * pattern run only in the sentences holding one of them.
+ *
+ * A pattern's keys are word starts: every match of the pattern holds, at the
+ * start of a word (a run of [a-z0-9] of the lower-case text), a word that
+ * begins with one of the keys ("tomogr" for "tomograph(?:y|ies)"), or that is
+ * exactly one of its whole keys ("=ct" for "\bct\b"). They are read from the
+ * compiled expression itself, conservatively: where the reading is not sure
+ * that a word is whole, or starts a word, it does not use it, and a pattern
+ * with no sure key runs everywhere.
+ */
+
+/** Longest key kept (a note's words are indexed by their first letters up to this length). */
+export const KEY_MAX = 6;
+
+/** The word boundaries put around the plain patterns of a list. */
+const LEFT = '(?<![a-z0-9])';
+const RIGHT = '(?![a-z0-9])';
+
+const KEYS = new WeakMap<RegExp, readonly string[]>();
+/** Every key of every pattern, and every start of one (a word whose start begins no key is dropped early). */
+const ALL_KEYS = new Set<string>();
+const KEY_STARTS = new Set<string>();
+/** The keys each word of the notes carries, remembered across notes (notes repeat their words). */
+const WORD_KEYS = new Map<string, readonly string[]>();
+const NO_KEYS: readonly string[] = [];
+
+/** A pattern that sets its own left boundary (`\b…`, a look-behind) keeps it; the others get [a-z0-9] boundaries. */
+function ownBoundary(src: string): boolean {
+  return src.startsWith('\\b') || src.startsWith('(?<');
+}
+
+/**
+ * One expression for a list of patterns: consecutive plain patterns share
+ * one pair of word boundaries (much faster to scan than a pair each) and the
+ * patterns that set their own keep them. At one place of the text the first
+ * alternative that matches wins: in the order of the list, or with
+ * `plainFirst` every plain pattern before those with their own boundaries
+ * (the procedure lexicons: "ct angiography" before "\\bct\\b"). The
+ * expression's keys are recorded for NoteWords.
+ */
+export function compilePatterns(patterns: readonly string[], where: { file: string; entry: string }, opts: { plainFirst?: boolean } = {}): RegExp {
+  const parts: string[] = [];
+  let plain: string[] = [];
+  const flush = () => {
+    if (plain.length) parts.push(`${LEFT}(?:${plain.join('|')})${RIGHT}`);
+    plain = [];
+  };
+  const own: string[] = [];
+  for (const p of patterns) {
+    if (!ownBoundary(p)) {
+      plain.push(p);
+      continue;
+    }
+    if (opts.plainFirst) {
+      own.push(p);
+      continue;
+    }
+    flush();
+    parts.push(`(?:${p})${p.endsWith('\\b') ? '' : RIGHT}`);
+  }
+  flush();
+  for (const p of own) parts.push(`(?:${p})${p.endsWith('\\b') ? '' : RIGHT}`);
+  let re: RegExp;
+  try {
+    re = new RegExp(parts.join('|'), 'g');
+  } catch (e) {
+    throw new MedcoderError('SOURCE_MALFORMED', `${where.file}: a pattern of ${where.entry} is not a valid regular expression: ${(e as Error).message}`, { file: where.file, entry: where.entry });
+  }
+  registerKeys(re);
+  return re;
+}
+
+/** Reads and records the keys of an expression compiled elsewhere (a pattern used as written). */
+export function registerKeys(re: RegExp): RegExp {
+  if (KEYS.has(re)) return re;
+  const keys = patternKeys(re.source);
+  if (!keys) return re;
+  KEYS.set(re, keys);
+  let added = false;
+  for (const k of keys) {
+    if (ALL_KEYS.has(k)) continue;
+    ALL_KEYS.add(k);
+    added = true;
+    if (!k.startsWith('=')) for (let i = 2; i <= k.length; i++) KEY_STARTS.add(k.slice(0, i));
+  }
+  if (added) WORD_KEYS.clear();
+  return re;
+}
+
+/** The keys recorded for an expression (undefined: it may match anywhere). */
+export function keysOf(re: RegExp): readonly string[] | undefined {
+  return KEYS.get(re);
+}
+
+// ---------------------------------------------------------------------------
+// Reading the keys of an expression source.
+
+type Node =
+  | { kind: 'char'; ch: string; min: number; max: number }
+  /** A set of characters (class, escape, dot): whether it can match a word character, and whether it matches only word characters. */
+  | { kind: 'set'; word: 'never' | 'always' | 'maybe'; min: number; max: number }
+  | { kind: 'group'; alts: Node[][]; min: number; max: number }
+  /** Zero-width: boundary (\b before a word, or a look-behind that no [a-z0-9] precedes), or another assertion. */
+  | { kind: 'assert'; boundary: boolean; endBoundary: boolean };
+
+const isWordChar = (ch: string) => (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+
+class Parser {
+  i = 0;
+  constructor(private readonly s: string) {}
+
+  alternation(): Node[][] {
+    const alts: Node[][] = [this.sequence()];
+    while (this.s[this.i] === '|') {
+      this.i++;
+      alts.push(this.sequence());
+    }
+    return alts;
+  }
+
+  private sequence(): Node[] {
+    const out: Node[] = [];
+    while (this.i < this.s.length && this.s[this.i] !== '|' && this.s[this.i] !== ')') {
+      const atom = this.atom();
+      if (atom.kind === 'assert') {
+        out.push(atom);
+        continue;
+      }
+      const [min, max] = this.quantifier();
+      out.push({ ...atom, min, max } as Node);
+    }
+    return out;
+  }
+
+  private quantifier(): [number, number] {
+    const c = this.s[this.i];
+    let q: [number, number] = [1, 1];
+    if (c === '?') q = [0, 1];
+    else if (c === '*') q = [0, Infinity];
+    else if (c === '+') q = [1, Infinity];
+    else if (c === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.s.slice(this.i));
+      if (!m) return q;
+      this.i += m[0].length;
+      if (this.s[this.i] === '?') this.i++;
+      return [Number(m[1]), m[2] ? (m[3] ? Number(m[3]) : Infinity) : Number(m[1])];
+    } else return q;
+    this.i++;
+    if (this.s[this.i] === '?') this.i++;
+    return q;
+  }
+
+  private atom(): Node | { kind: 'char'; ch: string } | { kind: 'set'; word: 'never' | 'always' | 'maybe' } | { kind: 'group'; alts: Node[][] } {
+    const c = this.s[this.i]!;
+    if (c === '(') return this.group();
+    if (c === '[') return this.charClass();
+    if (c === '.') {
+      this.i++;
+      return { kind: 'set', word: 'maybe' };
+    }
+    if (c === '^' || c === '$') {
+      this.i++;
+      return { kind: 'assert', boundary: false, endBoundary: false };
+    }
+    if (c === '\\') return this.escape();
+    this.i++;
+    return { kind: 'char', ch: c };
+  }
+
+  private escape(): Node | { kind: 'char'; ch: string } | { kind: 'set'; word: 'never' | 'always' | 'maybe' } {
+    const e = this.s[this.i + 1] ?? '';
+    this.i += 2;
+    if (e === 'b') return { kind: 'assert', boundary: true, endBoundary: true };
+    if (e === 'B') return { kind: 'assert', boundary: false, endBoundary: false };
+    if (e === 'd') return { kind: 'set', word: 'always' };
+    if (e === 'w' || e === 'D' || e === 'S' || e === 'W' || /[0-9]/.test(e)) return { kind: 'set', word: 'maybe' };
+    if (e === 's') return { kind: 'set', word: 'never' };
+    if (e === 'n' || e === 't' || e === 'r' || e === 'f' || e === 'v') return { kind: 'char', ch: ' ' };
+    if (e === 'u' || e === 'x') {
+      const m = (e === 'u' ? /^[0-9a-fA-F]{4}/ : /^[0-9a-fA-F]{2}/).exec(this.s.slice(this.i));
+      if (!m) return { kind: 'set', word: 'maybe' };
+      this.i += m[0].length;
+      return { kind: 'char', ch: String.fromCharCode(parseInt(m[0], 16)) };
+    }
+    if (e === 'p' || e === 'P' || e === 'k' || e === 'c') return { kind: 'set', word: 'maybe' };
+    return { kind: 'char', ch: e };
+  }
+
+  private charClass(): { kind: 'set'; word: 'never' | 'always' | 'maybe' } {
+    let j = this.i + 1;
+    const negated = this.s[j] === '^';
+    if (negated) j++;
+    let word = false;
+    let other = false;
+    let first = true;
+    while (j < this.s.length && (this.s[j] !== ']' || first)) {
+      first = false;
+      const ch = this.s[j]!;
+      if (ch === '\\') {
+        const e = this.s[j + 1] ?? '';
+        j += 2;
+        if (e === 'd') word = true;
+        else if (e === 's') other = true;
+        else {
+          // \w, \S, \p… and anything unusual: may be a word character or not.
+          word = true;
+          other = true;
+        }
+        continue;
+      }
+      if (this.s[j + 1] === '-' && this.s[j + 2] !== undefined && this.s[j + 2] !== ']') {
+        const to = this.s[j + 2]!;
+        // A range: word characters when it overlaps a-z or 0-9, others when it reaches outside them.
+        for (let c = ch.charCodeAt(0); c <= to.charCodeAt(0) && c < 0x250; c++) {
+          if (isWordChar(String.fromCharCode(c))) word = true;
+          else other = true;
+        }
+        if (to.charCodeAt(0) >= 0x250) other = true;
+        j += 3;
+        continue;
+      }
+      if (isWordChar(ch)) word = true;
+      else other = true;
+      j++;
+    }
+    this.i = j + 1;
+    if (negated) return { kind: 'set', word: 'maybe' };
+    return { kind: 'set', word: word && other ? 'maybe' : word ? 'always' : 'never' };
+  }
+
+  private group(): Node | { kind: 'group'; alts: Node[][] } {
+    const s = this.s;
+    let look: 'behind-not' | 'behind' | 'ahead-not' | 'ahead' | undefined;
+    if (s.startsWith('(?:', this.i)) this.i += 3;
+    else if (s.startsWith('(?<!', this.i)) (look = 'behind-not'), (this.i += 4);
+    else if (s.startsWith('(?<=', this.i)) (look = 'behind'), (this.i += 4);
+    else if (s.startsWith('(?!', this.i)) (look = 'ahead-not'), (this.i += 3);
+    else if (s.startsWith('(?=', this.i)) (look = 'ahead'), (this.i += 3);
+    else if (s.startsWith('(?<', this.i)) this.i = s.indexOf('>', this.i) + 1;
+    else this.i += 1;
+    const from = this.i;
+    const alts = this.alternation();
+    const inner = s.slice(from, this.i);
+    this.i++; // ')'
+    if (!look) return { kind: 'group', alts };
+    // (?<![a-z0-9]) and the like: no word character precedes, so the next word starts here.
+    const coversWord = (x: string) => /^\[(?:a-z0-9|0-9a-z|\\w|a-z\\d|\\da-z)[^\]]*\]$/.test(x);
+    return { kind: 'assert', boundary: look === 'behind-not' && coversWord(inner), endBoundary: look === 'ahead-not' && coversWord(inner) };
+  }
+}
+
+/** Whether every way an element can end consumes a non-word character last (or nothing of its own: `undefined`). */
+function endsNonWord(n: Node): boolean {
+  if (n.kind === 'char') return !isWordChar(n.ch);
+  if (n.kind === 'set') return n.word === 'never';
+  if (n.kind === 'group') return n.alts.every((alt) => alt.length > 0 && seqEndsNonWord(alt, alt.length, false));
+  return false;
+}
+
+/** Whether the text just before position `at` of a sequence is sure to end in a non-word character (or be the start of a word). */
+function seqEndsNonWord(seq: Node[], at: number, startIsBoundary: boolean): boolean {
+  for (let k = at - 1; k >= 0; k--) {
+    const n = seq[k]!;
+    if (n.kind === 'assert') {
+      if (n.boundary) return true;
+      continue;
+    }
+    if (!endsNonWord(n)) return false;
+    if (n.min >= 1) return true;
+    // Optional: both with it (a non-word end) and without it (look further back).
+  }
+  return startIsBoundary;
+}
+
+/** Whether what follows position `at` of a sequence is sure not to continue a word. */
+function seqStartsNonWord(seq: Node[], at: number): boolean {
+  for (let k = at; k < seq.length; k++) {
+    const n = seq[k]!;
+    if (n.kind === 'assert') {
+      if (n.endBoundary) return true;
+      continue;
+    }
+    if (n.kind === 'char') return n.min >= 1 && !isWordChar(n.ch);
+    if (n.kind === 'set') return n.min >= 1 && n.word === 'never';
+    return false;
+  }
+  return false;
+}
+
+/** Candidate key sets of a sequence: each is a set one of whose words every match holds at a word start. */
+function sequenceKeys(seq: Node[], startIsBoundary: boolean): string[][] {
+  const out: string[][] = [];
+  let k = 0;
+  while (k < seq.length) {
+    const n = seq[k]!;
+    if (n.kind === 'group') {
+      if (n.min >= 1) {
+        const atStart = seqEndsNonWord(seq, k, startIsBoundary);
+        const keys = alternationKeys(n.alts, atStart);
+        if (keys) out.push(keys);
+      }
+      k++;
+      continue;
+    }
+    if (n.kind !== 'char' || !isWordChar(n.ch) || n.min < 1) {
+      k++;
+      continue;
+    }
+    // A run of literal word characters.
+    const begin = k;
+    let word = '';
+    let whole = true;
+    while (k < seq.length) {
+      const c = seq[k]!;
+      if (c.kind !== 'char' || !isWordChar(c.ch)) break;
+      if (c.min < 1) {
+        whole = false;
+        break;
+      }
+      word += c.ch;
+      k++;
+      if (c.max !== 1) {
+        whole = false;
+        break;
+      }
+    }
+    if (word.length >= 2 && seqEndsNonWord(seq, begin, startIsBoundary)) {
+      if (whole && word.length <= 4 && seqStartsNonWord(seq, k)) out.push([`=${word}`]);
+      else out.push([word.slice(0, KEY_MAX)]);
+    }
+    // Skip the rest of this word (its letters are not a word start).
+    while (k < seq.length && seq[k]!.kind !== 'assert' && !endsNonWord(seq[k]!)) k++;
+  }
+  return out;
+}
+
+/** Keys of a choice between alternatives: one set from each (undefined when one has none). */
+function alternationKeys(alts: Node[][], startIsBoundary: boolean): string[] | undefined {
+  const all = new Set<string>();
+  for (const alt of alts) {
+    const best = bestSet(sequenceKeys(alt, startIsBoundary));
+    if (!best) return undefined;
+    for (const k of best) all.add(k);
+  }
+  return [...all];
+}
+
+/** How selective a key is: longer words are rarer; a whole short word is rarer than a start. */
+const strength = (k: string) => (k.startsWith('=') ? k.length + 1 : k.length);
+
+function bestSet(sets: string[][]): string[] | undefined {
+  let best: string[] | undefined;
+  let bestScore = -1;
+  for (const s of sets) {
+    const score = Math.min(...s.map(strength)) * 100 - s.length;
+    if (score > bestScore) (best = s), (bestScore = score);
+  }
+  return best;
+}
+
+/** The keys of an expression source, or undefined when some match need not hold any sure key. */
+export function patternKeys(source: string): string[] | undefined {
+  try {
+    const p = new Parser(source);
+    const alts = p.alternation();
+    if (p.i < source.length) return undefined;
+    return alternationKeys(alts, false);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// A note's words.
+
+/** Sentence spans of a note (offsets into its text). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A match inside one sentence: offsets into the note, and the match as the sentence gave it. */
+export interface SentenceMatch {
+  start: number;
+  end: number;
+  text: string;
+  sentence: number;
+  match: RegExpMatchArray;
+}
+
+/**
+ * The words of a lower-case note that are some pattern's key, by sentence.
+ * `has` tells whether a pattern may match the note at all, `sentences`
+ * which sentences may hold a match, and `matches` finds the matches of a
+ * pattern inside the sentences that hold its words.
+ */
+export class NoteWords {
+  /** Key → indices of the sentences holding it, ascending, each once. */
+  private readonly keySentences = new Map<string, number[]>();
+  /** Keys of every word of the note, in a sentence or not (headers, list markers). */
+  private readonly noteKeys = new Set<string>();
+  /** Every word of the note (runs of two or more [a-z0-9]) and where it starts. */
+  readonly words: string[] = [];
+  readonly wordStarts: number[] = [];
+  private readonly bySentence = new Map<RegExp, number[] | null>();
+
+  constructor(
+    readonly lower: string,
+    readonly sentences: readonly Span[],
+  ) {
+    const re = /[a-z0-9]{2,}/g;
+    let si = 0;
+    for (let m = re.exec(lower); m; m = re.exec(lower)) {
+      this.words.push(m[0]);
+      this.wordStarts.push(m.index);
+      const keys = wordKeys(m[0]);
+      if (keys.length === 0) continue;
+      for (const k of keys) this.noteKeys.add(k);
+      while (si < sentences.length && sentences[si]!.end <= m.index) si++;
+      // Words outside every sentence (headers, list markers) hold no match of a sentence.
+      if (si >= sentences.length || sentences[si]!.start > m.index) continue;
+      for (const k of keys) {
+        let list = this.keySentences.get(k);
+        if (!list) this.keySentences.set(k, (list = []));
+        if (list[list.length - 1] !== si) list.push(si);
+      }
+    }
+  }
+
+  /** False when the pattern cannot match anywhere in the note. */
+  has(re: RegExp): boolean {
+    const keys = KEYS.get(re);
+    if (!keys) return true;
+    for (const k of keys) if (this.noteKeys.has(k)) return true;
+    return false;
+  }
+
+  /** Indices of the sentences that may hold a match, ascending; null when every sentence may. */
+  sentencesOf(re: RegExp): readonly number[] | null {
+    let out = this.bySentence.get(re);
+    if (out !== undefined) return out;
+    const keys = KEYS.get(re);
+    if (!keys) out = null;
+    else {
+      const lists = keys.map((k) => this.keySentences.get(k)).filter((l): l is number[] => !!l);
+      out = lists.length === 1 ? lists[0]! : [...new Set(lists.flat())].sort((a, b) => a - b);
+    }
+    this.bySentence.set(re, out);
+    return out;
+  }
+
+  /**
+   * The matches of a global pattern that lie inside a sentence (each sentence
+   * is searched on its own), in order. A pattern without keys searches every
+   * sentence.
+   */
+  matches(re: RegExp): SentenceMatch[] {
+    const list = this.sentencesOf(re);
+    const out: SentenceMatch[] = [];
+    const n = list ? list.length : this.sentences.length;
+    for (let i = 0; i < n; i++) {
+      const si = list ? list[i]! : i;
+      const s = this.sentences[si]!;
+      const hay = this.lower.slice(s.start, s.end);
+      re.lastIndex = 0;
+      for (const m of hay.matchAll(re)) if (m[0]) out.push({ start: s.start + m.index!, end: s.start + m.index! + m[0].length, text: m[0], sentence: si, match: m });
+    }
+    return out;
+  }
+}
+
+/** The keys a word of a note starts with (or is, for whole keys), remembered. */
+function wordKeys(w: string): readonly string[] {
+  let out = WORD_KEYS.get(w);
+  if (out) return out;
+  let list: string[] | undefined;
+  if (w.length <= 4 && ALL_KEYS.has(`=${w}`)) (list ??= []).push(`=${w}`);
+  const n = Math.min(w.length, KEY_MAX);
+  for (let i = 2; i <= n; i++) {
+    const k = w.slice(0, i);
+    if (!KEY_STARTS.has(k)) break;
+    if (ALL_KEYS.has(k)) (list ??= []).push(k);
+  }
+  out = list ?? NO_KEYS;
+  if (WORD_KEYS.size > 100_000) WORD_KEYS.clear();
+  WORD_KEYS.set(w, out);
+  return out;
+}
