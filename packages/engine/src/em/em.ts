@@ -3,6 +3,7 @@ import { MedcoderError } from '../errors.js';
 import { analyzeMdm, ELEMENT_LEVEL_NAMES, MDM_LEVEL_NAMES, type EmEvidence, type Mdm, type MdmElement } from './mdm.js';
 import { emRules, EM_CATEGORIES, type EmCategory, type EmCategoryRules, type EmLevelCode } from './rules.js';
 import { totalTime, type EmTime } from './time.js';
+import { documentWords } from '../nlp/keyed-patterns.js';
 import type { ProcedureRationale } from '../procedures/rationale.js';
 
 /**
@@ -109,7 +110,8 @@ export function analyzeEm(note: string | ClinicalDocument, opts: EmOptions): EmA
     if (time) explain('time', `Discharge day management of ${time.minutes} minutes ${quote(time.evidence)}: ${code}`);
     else warnings.push('no discharge time is documented; 99238 (30 minutes or less) is the level without it');
   } else {
-    const nurse = opts.category === 'office-established' && rules.nurseVisit.test(doc.text.toLowerCase());
+    const words = documentWords(doc);
+    const nurse = opts.category === 'office-established' && words.has(rules.nurseVisit) && rules.nurseVisit.test(words.lower);
     rules.nurseVisit.lastIndex = 0;
     const byMdm = nurse ? cat.codes[0]! : levelCode(cat, mdm.level);
     mdmCode = byMdm.code;

@@ -1,4 +1,5 @@
 import type { ClinicalDocument } from '../document/document.js';
+import { documentWords, type NoteWords } from '../nlp/keyed-patterns.js';
 import { emRules, type EmRules, type KindRule } from './rules.js';
 
 /**
@@ -49,6 +50,11 @@ const HISTORY_SECTIONS = new Set(['pmh', 'psh', 'fh', 'sh', 'medications', 'alle
 function firstMatch(re: RegExp, text: string): RegExpExecArray | null {
   re.lastIndex = 0;
   return re.exec(text);
+}
+
+/** The first match in sentence `si` (text `t`), skipping sentences that hold none of the pattern's words. */
+function matchIn(words: NoteWords, re: RegExp, si: number, t: string): RegExpExecArray | null {
+  return words.mayHold(re, si) ? firstMatch(re, t) : null;
 }
 
 function ev(text: string, start: number, end: number): EmEvidence {
@@ -138,17 +144,19 @@ export function analyzeProblems(doc: ClinicalDocument, rules: EmRules = emRules(
 
 export function analyzeData(doc: ClinicalDocument, rules: EmRules = emRules(), billedTests: readonly string[] = []): MdmElement {
   const text = doc.text;
-  const lower = text.toLowerCase();
+  const words = documentWords(doc);
+  const lower = words.lower;
   const findings: MdmFinding[] = [];
   const tests = new Map<string, MdmFinding>();
   const billed = new Set(billedTests.map(testKey));
   for (const s of doc.sentences) {
     const section = doc.sections[s.section]?.kind ?? 'body';
     if (HISTORY_SECTIONS.has(section)) continue;
+    const si = s.index;
     const t = lower.slice(s.start, s.end);
-    const ordered = section === 'plan' || !!firstMatch(rules.ordered, t);
-    const reviewed = section === 'results' || !!firstMatch(rules.reviewed, t);
-    if (ordered || reviewed) {
+    const ordered = section === 'plan' || !!matchIn(words, rules.ordered, si, t);
+    const reviewed = section === 'results' || !!matchIn(words, rules.reviewed, si, t);
+    if ((ordered || reviewed) && words.mayHold(rules.tests, si)) {
       rules.tests.lastIndex = 0;
       for (const m of t.matchAll(rules.tests)) {
         const key = testKey(m[0]);
@@ -165,7 +173,7 @@ export function analyzeData(doc: ClinicalDocument, rules: EmRules = emRules(), b
       ['interpretation', rules.interpretation, 'independent interpretation of a test performed by another physician'],
       ['discussion', rules.discussion, 'discussion of management or test interpretation with an external physician'],
     ] as const) {
-      const m = firstMatch(re, t);
+      const m = matchIn(words, re, si, t);
       if (m && !findings.some((f) => f.kind === kind)) findings.push({ kind, label, level: 0, evidence: ev(text, s.start + m.index, s.start + m.index + m[0].length) });
     }
   }
@@ -197,7 +205,8 @@ export function testKey(s: string): string {
 }
 
 export function analyzeRisk(doc: ClinicalDocument, rules: EmRules = emRules()): MdmElement {
-  const lower = doc.text.toLowerCase();
+  const words = documentWords(doc);
+  const lower = words.lower;
   const findings: MdmFinding[] = [];
   for (const s of doc.sentences) {
     const section = doc.sections[s.section]?.kind ?? 'body';
@@ -205,7 +214,7 @@ export function analyzeRisk(doc: ClinicalDocument, rules: EmRules = emRules()): 
     const t = lower.slice(s.start, s.end);
     for (const k of rules.risk) {
       if (findings.some((f) => f.kind === k.id)) continue;
-      const m = firstMatch(k.pattern, t);
+      const m = matchIn(words, k.pattern, s.index, t);
       if (m) findings.push({ kind: k.id, label: k.label, level: k.level, evidence: ev(doc.text, s.start + m.index, s.start + m.index + m[0].length) });
     }
   }

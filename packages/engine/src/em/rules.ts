@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { MedcoderError } from '../errors.js';
+import { compilePatterns, registerKeys } from '../nlp/keyed-patterns.js';
 
 /**
  * The E/M rules as data (data/em/levels.json and data/em/mdm.json): the MDM
@@ -73,10 +74,9 @@ function read<T>(name: string): T {
   }
 }
 
-/** One expression from a list of patterns, each held to word boundaries. */
-export function anyOf(patterns: readonly string[], flags = 'g'): RegExp {
-  const parts = patterns.map((p) => `${/^\\b|^\(\?</.test(p) ? '' : '(?<![a-z0-9])'}(?:${p})${/\\b$/.test(p) ? '' : '(?![a-z0-9])'}`);
-  return new RegExp(parts.join('|'), flags);
+/** One expression from a list of patterns of a rules file, each held to word boundaries (first listed wins at a place). */
+export function anyOf(patterns: readonly string[], file: string, entry: string): RegExp {
+  return compilePatterns(patterns, { file, entry });
 }
 
 interface LevelsFile {
@@ -101,26 +101,26 @@ export function emRules(): EmRules {
     id: k.id,
     level: k.level,
     label: k.label,
-    pattern: anyOf(k.patterns),
+    pattern: anyOf(k.patterns, 'mdm.json', k.id),
     ...(k.chronic ? { chronic: true } : {}),
   });
   cached = {
     mdmLevels: levels.mdmLevels,
     categories: levels.categories,
     problemKinds: mdm.problems.kinds.map(kind),
-    chronic: anyOf(mdm.problems.chronicConditions),
-    notProblems: anyOf(mdm.problems.notProblems),
-    tests: anyOf(mdm.data.tests),
-    ordered: anyOf(mdm.data.ordered),
-    reviewed: anyOf(mdm.data.reviewed),
-    externalNotes: anyOf(mdm.data.externalNotes),
-    historian: anyOf(mdm.data.historian),
-    interpretation: anyOf(mdm.data.interpretation),
-    discussion: anyOf(mdm.data.discussion),
+    chronic: anyOf(mdm.problems.chronicConditions, 'mdm.json', 'problems.chronicConditions'),
+    notProblems: anyOf(mdm.problems.notProblems, 'mdm.json', 'problems.notProblems'),
+    tests: anyOf(mdm.data.tests, 'mdm.json', 'data.tests'),
+    ordered: anyOf(mdm.data.ordered, 'mdm.json', 'data.ordered'),
+    reviewed: anyOf(mdm.data.reviewed, 'mdm.json', 'data.reviewed'),
+    externalNotes: anyOf(mdm.data.externalNotes, 'mdm.json', 'data.externalNotes'),
+    historian: anyOf(mdm.data.historian, 'mdm.json', 'data.historian'),
+    interpretation: anyOf(mdm.data.interpretation, 'mdm.json', 'data.interpretation'),
+    discussion: anyOf(mdm.data.discussion, 'mdm.json', 'data.discussion'),
     risk: mdm.risk.map(kind),
-    time: mdm.time.patterns.map((p) => new RegExp(p, 'g')),
-    timeExclude: anyOf(mdm.time.exclude),
-    nurseVisit: anyOf(mdm.nurseVisit),
+    time: mdm.time.patterns.map((p) => registerKeys(new RegExp(p, 'g'))),
+    timeExclude: anyOf(mdm.time.exclude, 'mdm.json', 'time.exclude'),
+    nurseVisit: anyOf(mdm.nurseVisit, 'mdm.json', 'nurseVisit'),
   };
   return cached;
 }

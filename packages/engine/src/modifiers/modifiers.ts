@@ -36,10 +36,10 @@ export function modifierRules(): ModifierRules {
   cached = {
     meanings: f.modifiers,
     pairs: f.pairs,
-    separateSite: anyOf(f.separateSite),
-    separateEncounter: anyOf(f.separateEncounter),
-    anotherPhysician: anyOf(f.anotherPhysician),
-    repeat: anyOf(f.repeat),
+    separateSite: anyOf(f.separateSite, 'modifiers.json', 'separateSite'),
+    separateEncounter: anyOf(f.separateEncounter, 'modifiers.json', 'separateEncounter'),
+    anotherPhysician: anyOf(f.anotherPhysician, 'modifiers.json', 'anotherPhysician'),
+    repeat: anyOf(f.repeat, 'modifiers.json', 'repeat'),
   };
   return cached;
 }

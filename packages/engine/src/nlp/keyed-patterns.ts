@@ -22,12 +22,43 @@ const LEFT = '(?<![a-z0-9])';
 const RIGHT = '(?![a-z0-9])';
 
 const KEYS = new WeakMap<RegExp, readonly string[]>();
-/** Every key of every pattern, and every start of one (a word whose start begins no key is dropped early). */
-const ALL_KEYS = new Set<string>();
-const KEY_STARTS = new Set<string>();
-/** The keys each word of the notes carries, remembered across notes (notes repeat their words). */
-const WORD_KEYS = new Map<string, readonly string[]>();
-const NO_KEYS: readonly string[] = [];
+/** Each key's number, and the patterns each key (by number) belongs to. */
+const KEY_IDS = new Map<string, number>();
+const PATTERNS_OF_KEY: RegExp[][] = [];
+
+/**
+ * The keys as a trie over the characters [a-z0-9] (36 branches a node), so a
+ * note's words are looked up letter by letter without making strings: a
+ * node's prefix key is a key the words through it start with, its whole key
+ * a key a word ending there is.
+ */
+const BRANCHES = 36;
+const trieNext: number[] = new Array<number>(BRANCHES).fill(-1);
+const triePrefixKey: number[] = [-1];
+const trieWholeKey: number[] = [-1];
+/** Bumped when new keys are recorded: a note indexed before then is indexed again. */
+let keyVersion = 0;
+
+function branch(code: number): number {
+  return code >= 97 ? code - 97 : code - 48 + 26;
+}
+
+function trieNode(word: string): number {
+  let node = 0;
+  for (let i = 0; i < word.length; i++) {
+    const at = node * BRANCHES + branch(word.charCodeAt(i));
+    let child = trieNext[at]!;
+    if (child < 0) {
+      child = triePrefixKey.length;
+      triePrefixKey.push(-1);
+      trieWholeKey.push(-1);
+      for (let b = 0; b < BRANCHES; b++) trieNext.push(-1);
+      trieNext[at] = child;
+    }
+    node = child;
+  }
+  return node;
+}
 
 /** A pattern that sets its own left boundary (`\b…`, a look-behind) keeps it; the others get [a-z0-9] boundaries. */
 function ownBoundary(src: string): boolean {
@@ -81,14 +112,18 @@ export function registerKeys(re: RegExp): RegExp {
   const keys = patternKeys(re.source);
   if (!keys) return re;
   KEYS.set(re, keys);
-  let added = false;
   for (const k of keys) {
-    if (ALL_KEYS.has(k)) continue;
-    ALL_KEYS.add(k);
-    added = true;
-    if (!k.startsWith('=')) for (let i = 2; i <= k.length; i++) KEY_STARTS.add(k.slice(0, i));
+    let id = KEY_IDS.get(k);
+    if (id === undefined) {
+      id = PATTERNS_OF_KEY.length;
+      KEY_IDS.set(k, id);
+      PATTERNS_OF_KEY.push([]);
+      if (k.startsWith('=')) trieWholeKey[trieNode(k.slice(1))] = id;
+      else triePrefixKey[trieNode(k)] = id;
+      keyVersion++;
+    }
+    PATTERNS_OF_KEY[id]!.push(re);
   }
-  if (added) WORD_KEYS.clear();
   return re;
 }
 
@@ -400,30 +435,77 @@ export interface SentenceMatch {
  * pattern inside the sentences that hold its words.
  */
 export class NoteWords {
-  /** Key → indices of the sentences holding it, ascending, each once. */
-  private readonly keySentences = new Map<string, number[]>();
-  /** Keys of every word of the note, in a sentence or not (headers, list markers). */
-  private readonly noteKeys = new Set<string>();
-  /** Every word of the note (runs of two or more [a-z0-9]) and where it starts. */
-  readonly words: string[] = [];
+  /** Every word of the note (runs of two or more [a-z0-9]): where it starts and ends. */
   readonly wordStarts: number[] = [];
+  readonly wordEnds: number[] = [];
+  /** Key (by number) → indices of the sentences holding it, ascending, each once. */
+  private readonly keySentences = new Map<number, number[]>();
+  /** The keyed patterns some word of the note (in a sentence or not: headers, list markers) may start a match of. */
+  private readonly hit = new Set<RegExp>();
   private readonly bySentence = new Map<RegExp, number[] | null>();
+  private version = -1;
 
   constructor(
     readonly lower: string,
     readonly sentences: readonly Span[],
   ) {
-    const re = /[a-z0-9]{2,}/g;
+    const n = lower.length;
+    let i = 0;
+    while (i < n) {
+      let c = lower.charCodeAt(i);
+      if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) {
+        i++;
+        continue;
+      }
+      const start = i;
+      do c = lower.charCodeAt(++i);
+      while (i < n && ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)));
+      if (i - start >= 2) {
+        this.wordStarts.push(start);
+        this.wordEnds.push(i);
+      }
+    }
+    this.index();
+  }
+
+  /** The i-th word. */
+  word(i: number): string {
+    return this.lower.slice(this.wordStarts[i]!, this.wordEnds[i]!);
+  }
+
+  /** Index the words by the keys recorded so far (again when rules compiled later add keys). */
+  private index(): void {
+    this.keySentences.clear();
+    this.hit.clear();
+    this.bySentence.clear();
+    this.version = keyVersion;
+    const { sentences, lower } = this;
+    const seen = new Set<number>();
+    const keys: number[] = [];
     let si = 0;
-    for (let m = re.exec(lower); m; m = re.exec(lower)) {
-      this.words.push(m[0]);
-      this.wordStarts.push(m.index);
-      const keys = wordKeys(m[0]);
+    for (let i = 0; i < this.wordStarts.length; i++) {
+      const at = this.wordStarts[i]!;
+      const end = this.wordEnds[i]!;
+      // Walk the trie with the word's letters: the keys it starts with, and the key it is.
+      keys.length = 0;
+      let node = 0;
+      let j = at;
+      for (; j < end && j - at < KEY_MAX; j++) {
+        node = trieNext[node * BRANCHES + branch(lower.charCodeAt(j))]!;
+        if (node < 0) break;
+        const k = triePrefixKey[node]!;
+        if (k >= 0) keys.push(k);
+      }
+      if (j === end && node >= 0 && trieWholeKey[node]! >= 0) keys.push(trieWholeKey[node]!);
       if (keys.length === 0) continue;
-      for (const k of keys) this.noteKeys.add(k);
-      while (si < sentences.length && sentences[si]!.end <= m.index) si++;
+      for (const k of keys) {
+        if (seen.has(k)) continue;
+        seen.add(k);
+        for (const re of PATTERNS_OF_KEY[k]!) this.hit.add(re);
+      }
+      while (si < sentences.length && sentences[si]!.end <= at) si++;
       // Words outside every sentence (headers, list markers) hold no match of a sentence.
-      if (si >= sentences.length || sentences[si]!.start > m.index) continue;
+      if (si >= sentences.length || sentences[si]!.start > at) continue;
       for (const k of keys) {
         let list = this.keySentences.get(k);
         if (!list) this.keySentences.set(k, (list = []));
@@ -434,24 +516,44 @@ export class NoteWords {
 
   /** False when the pattern cannot match anywhere in the note. */
   has(re: RegExp): boolean {
-    const keys = KEYS.get(re);
-    if (!keys) return true;
-    for (const k of keys) if (this.noteKeys.has(k)) return true;
-    return false;
+    if (this.version !== keyVersion) this.index();
+    return this.hit.has(re) || !KEYS.has(re);
   }
 
   /** Indices of the sentences that may hold a match, ascending; null when every sentence may. */
   sentencesOf(re: RegExp): readonly number[] | null {
+    if (this.version !== keyVersion) this.index();
     let out = this.bySentence.get(re);
     if (out !== undefined) return out;
     const keys = KEYS.get(re);
     if (!keys) out = null;
+    else if (!this.hit.has(re)) out = [];
     else {
-      const lists = keys.map((k) => this.keySentences.get(k)).filter((l): l is number[] => !!l);
+      const lists: number[][] = [];
+      for (const k of keys) {
+        const l = this.keySentences.get(KEY_IDS.get(k)!);
+        if (l) lists.push(l);
+      }
       out = lists.length === 1 ? lists[0]! : [...new Set(lists.flat())].sort((a, b) => a - b);
     }
     this.bySentence.set(re, out);
     return out;
+  }
+
+  /** False when sentence `si` holds none of the pattern's words (so the pattern cannot match in it). */
+  mayHold(re: RegExp, si: number): boolean {
+    const list = this.sentencesOf(re);
+    if (list === null) return true;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = list[mid]!;
+      if (v === si) return true;
+      if (v < si) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
   }
 
   /**
@@ -474,20 +576,14 @@ export class NoteWords {
   }
 }
 
-/** The keys a word of a note starts with (or is, for whole keys), remembered. */
-function wordKeys(w: string): readonly string[] {
-  let out = WORD_KEYS.get(w);
-  if (out) return out;
-  let list: string[] | undefined;
-  if (w.length <= 4 && ALL_KEYS.has(`=${w}`)) (list ??= []).push(`=${w}`);
-  const n = Math.min(w.length, KEY_MAX);
-  for (let i = 2; i <= n; i++) {
-    const k = w.slice(0, i);
-    if (!KEY_STARTS.has(k)) break;
-    if (ALL_KEYS.has(k)) (list ??= []).push(k);
-  }
-  out = list ?? NO_KEYS;
-  if (WORD_KEYS.size > 100_000) WORD_KEYS.clear();
-  WORD_KEYS.set(w, out);
-  return out;
+const byDocument = new WeakMap<object, NoteWords>();
+
+/**
+ * The NoteWords of a parsed document (its text in lower case, its
+ * sentences), built once per document: E/M and services read the same note.
+ */
+export function documentWords(doc: { text: string; sentences: readonly Span[] }): NoteWords {
+  let w = byDocument.get(doc);
+  if (!w) byDocument.set(doc, (w = new NoteWords(doc.text.toLowerCase(), doc.sentences)));
+  return w;
 }

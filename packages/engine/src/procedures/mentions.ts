@@ -62,7 +62,12 @@ const CONJUNCTION = /\b(?:and|or|then|followed by|plus|as well as)\b|,/g;
 export class MentionFinder {
   private readonly suffixCache = new Map<string, { stem: string; suffix: string; op: OperationEntry } | null>();
 
-  constructor(private readonly lex: PcsLexicon) {}
+  /** Last letters of the operation endings (a word ending otherwise is not an operation word). */
+  private readonly suffixLast: Set<number>;
+
+  constructor(private readonly lex: PcsLexicon) {
+    this.suffixLast = new Set(lex.suffixes.map((s) => s.suffix.charCodeAt(s.suffix.length - 1)));
+  }
 
   find(note: NoteSpans, lower = lowerSameLength(note.text)): ProcedureMention[] {
     const out: ProcedureMention[] = [];
@@ -173,8 +178,11 @@ export class MentionFinder {
         found.push({ start: m.start, end: m.end, kind: 'op', request: this.partialOrTotal(lower, m.start, req, m.text), opId: op.id });
       }
     }
-    for (let i = 0; i < words.words.length; i++) {
-      const word = words.words[i]!;
+    for (let i = 0; i < words.wordStarts.length; i++) {
+      // Only words of six letters or more whose last letter ends some operation ending.
+      const end = words.wordEnds[i]!;
+      if (end - words.wordStarts[i]! < 6 || !this.suffixLast.has(lower.charCodeAt(end - 1))) continue;
+      const word = words.word(i);
       const split = this.suffixSplit(word);
       if (!split) continue;
       const { stem, op } = split;

@@ -6,6 +6,7 @@ import type { CodeSets } from '../releases/registry.js';
 import { distinctModifier, modifierRules, sideModifiers, sideOf, type ModifierSuggestion } from '../modifiers/modifiers.js';
 import { serviceRules, type LengthRow, type ServiceRule, type ServiceRules } from './rules.js';
 import { doseUnits, type DoseUnits } from './units.js';
+import { documentWords, type NoteWords } from '../nlp/keyed-patterns.js';
 import type { ProcedureRationale } from '../procedures/rationale.js';
 
 /**
@@ -85,17 +86,18 @@ function sentenceOf(doc: ClinicalDocument, at: number): { start: number; end: nu
 
 const HISTORY_SECTIONS = new Set(['pmh', 'psh', 'fh', 'sh', 'medications', 'allergies']);
 
-function findAll(doc: ClinicalDocument, lower: string, rules: readonly ServiceRule[]): Found[] {
+/** Mentions of services, each inside one sentence (a pattern runs only in the sentences holding its words). */
+function findAll(doc: ClinicalDocument, words: NoteWords, rules: readonly ServiceRule[]): Found[] {
+  const lower = words.lower;
   const out: Found[] = [];
   for (const r of rules) {
-    r.pattern.lastIndex = 0;
-    for (const m of lower.matchAll(r.pattern)) {
-      const at = m.index!;
-      const section = doc.sections.find((s) => s.start <= at && at < s.end)?.kind ?? 'body';
-      if (HISTORY_SECTIONS.has(section)) continue;
-      const sent = sentenceOf(doc, at);
-      if (NEGATED.test(lower.slice(Math.max(sent.start, at - 50), at)) || NEGATED_AFTER.test(lower.slice(at + m[0].length, sent.end))) continue;
-      out.push({ rule: r, start: at, end: at + m[0].length, sentence: sent });
+    if (!words.has(r.pattern)) continue;
+    for (const m of words.matches(r.pattern)) {
+      const s = doc.sentences[m.sentence]!;
+      if (HISTORY_SECTIONS.has(doc.sections[s.section]?.kind ?? 'body')) continue;
+      const at = m.start;
+      if (NEGATED.test(lower.slice(Math.max(s.start, at - 50), at)) || NEGATED_AFTER.test(lower.slice(m.end, s.end))) continue;
+      out.push({ rule: r, start: at, end: m.end, sentence: { start: s.start, end: s.end } });
     }
   }
   // Overlapping findings of different rules keep the longer; a service named again later in the note is the same
@@ -170,14 +172,15 @@ export class ProfessionalCoder {
 
   code(note: string | ClinicalDocument, opts: ProfessionalOptions): ProfessionalCoding {
     const doc = typeof note === 'string' ? parseDocument(note) : note;
-    const lower = doc.text.toLowerCase();
+    const words = documentWords(doc);
+    const lower = words.lower;
     const payer = opts.payer ?? 'commercial';
     const warnings = [...this.hcpcsWarnings];
     const lines: ServiceLine[] = [];
     const r = this.rules;
 
     // Vaccines and their administration.
-    const vaccines = findAll(doc, lower, r.vaccines);
+    const vaccines = findAll(doc, words, r.vaccines);
     const vaccineLines: ServiceLine[] = [];
     for (const v of vaccines) {
       const code = variantCode(v.rule, contextOf(lower, v));
@@ -199,7 +202,7 @@ export class ProfessionalCoder {
     }
 
     // Injected drugs, with units from the dose and the code's dosage descriptor, and their administration.
-    const drugs = findAll(doc, lower, r.drugs).filter((d) => !vaccines.some((v) => d.start < v.end && v.start < d.end));
+    const drugs = findAll(doc, words, r.drugs).filter((d) => !vaccines.some((v) => d.start < v.end && v.start < d.end));
     const routes = new Map<'im' | 'iv', ServiceEvidence[]>();
     // One administration per drug: several mentions of one drug are one line, dosed from the mention that states a dose.
     for (const found of drugs) {
@@ -221,7 +224,7 @@ export class ProfessionalCoder {
     }
 
     // Office procedures and tests.
-    const procs = findAll(doc, lower, r.procedures);
+    const procs = findAll(doc, words, r.procedures);
     const lacerations = procs.filter((p) => p.rule.unit === 'length');
     lines.push(...this.woundRepairs(doc, lower, lacerations));
     for (const p of procs) {
@@ -238,7 +241,7 @@ export class ProfessionalCoder {
     this.repeats(doc, lower, lines);
 
     // Preventive visit.
-    const preventive = this.preventive(doc, lower, opts, payer);
+    const preventive = this.preventive(doc, words, opts, payer);
     if (preventive) lines.unshift(preventive);
 
     // Telehealth: place of service and modifier.
@@ -248,8 +251,8 @@ export class ProfessionalCoder {
     t.audioOnly.lastIndex = 0;
     t.video.lastIndex = 0;
     t.patientHome.lastIndex = 0;
-    const audio = t.audioOnly.exec(lower);
-    const video = t.video.exec(lower);
+    const audio = words.has(t.audioOnly) ? t.audioOnly.exec(lower) : null;
+    const video = words.has(t.video) ? t.video.exec(lower) : null;
     if (audio || video) {
       const home = t.patientHome.exec(lower);
       pos = home ? '10' : '02';
@@ -401,8 +404,10 @@ export class ProfessionalCoder {
     }
   }
 
-  private preventive(doc: ClinicalDocument, lower: string, opts: ProfessionalOptions, payer: EmPayer): ServiceLine | undefined {
+  private preventive(doc: ClinicalDocument, words: NoteWords, opts: ProfessionalOptions, payer: EmPayer): ServiceLine | undefined {
     const p = this.rules.preventive;
+    const lower = words.lower;
+    if (!words.has(p.pattern) && !words.has(p.medicare.awv) && !words.has(p.medicare.ippePattern)) return undefined;
     p.pattern.lastIndex = 0;
     p.medicare.awv.lastIndex = 0;
     p.medicare.ippePattern.lastIndex = 0;

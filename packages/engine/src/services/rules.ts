@@ -96,8 +96,8 @@ function rule(r: RuleJson, kind: 'vaccine' | 'drug' | 'procedure'): ServiceRule 
     id: r.id,
     code: r.code,
     system: r.system ?? (kind === 'drug' ? 'hcpcs' : 'cpt'),
-    pattern: anyOf(r.patterns),
-    variants: (r.variants ?? []).map((v) => ({ code: v.code, pattern: anyOf(v.patterns) })),
+    pattern: anyOf(r.patterns, 'services.json', r.id),
+    variants: (r.variants ?? []).map((v) => ({ code: v.code, pattern: anyOf(v.patterns, 'services.json', `${r.id} variant ${v.code}`) })),
     unit: r.unit ?? (kind === 'drug' ? 'dose' : 'one'),
     needs25: r.needs25 ?? false,
     ...(r.clia ? { clia: r.clia } : {}),
@@ -105,7 +105,7 @@ function rule(r: RuleJson, kind: 'vaccine' | 'drug' | 'procedure'): ServiceRule 
     ...(r.admin ? { admin: r.admin } : {}),
     ...(r.defaultRoute ? { defaultRoute: r.defaultRoute } : {}),
     ...(r.test ? { test: r.test } : {}),
-    ...(r.treats ? { treats: anyOf(r.treats) } : {}),
+    ...(r.treats ? { treats: anyOf(r.treats, 'services.json', `${r.id} treats`) } : {}),
   };
 }
 
@@ -124,28 +124,28 @@ export function serviceRules(): ServiceRules {
     vaccineAdmin: f.vaccineAdministration,
     drugs: f.drugs.map((r) => rule(r, 'drug')),
     injectionAdmin: {
-      im: { code: f.injectionAdministration.im.code, pattern: anyOf(f.injectionAdministration.im.patterns) },
-      iv: { code: f.injectionAdministration.iv.code, pattern: anyOf(f.injectionAdministration.iv.patterns) },
+      im: { code: f.injectionAdministration.im.code, pattern: anyOf(f.injectionAdministration.im.patterns, 'services.json', 'injectionAdministration.im') },
+      iv: { code: f.injectionAdministration.iv.code, pattern: anyOf(f.injectionAdministration.iv.patterns, 'services.json', 'injectionAdministration.iv') },
       needs25: f.injectionAdministration.needs25,
     },
     procedures: f.procedures.map((r) => rule(r, 'procedure')),
     lengthTables: { simple: lt.simple, intermediate: lt.intermediate },
-    lengthGroups: Object.entries(lt.groups).map(([group, words]) => ({ group, pattern: anyOf(words.map((w) => `${w}s?`)) })),
-    intermediate: anyOf(lt.intermediateWords),
+    lengthGroups: Object.entries(lt.groups).map(([group, words]) => ({ group, pattern: anyOf(words.map((w) => `${w}s?`), 'services.json', `lengthTables.groups.${group}`) })),
+    intermediate: anyOf(lt.intermediateWords, 'services.json', 'lengthTables.intermediateWords'),
     preventive: {
-      pattern: anyOf(f.preventive.patterns),
+      pattern: anyOf(f.preventive.patterns, 'services.json', 'preventive.patterns'),
       new: f.preventive.new,
       established: f.preventive.established,
       medicare: {
         awvInitial: f.preventive.medicare.awvInitial,
         awvSubsequent: f.preventive.medicare.awvSubsequent,
         ippe: f.preventive.medicare.ippe,
-        awv: anyOf(f.preventive.medicare.awvPatterns),
-        initial: anyOf(f.preventive.medicare.initialPatterns),
-        ippePattern: anyOf(f.preventive.medicare.ippePatterns),
+        awv: anyOf(f.preventive.medicare.awvPatterns, 'services.json', 'preventive.medicare.awvPatterns'),
+        initial: anyOf(f.preventive.medicare.initialPatterns, 'services.json', 'preventive.medicare.initialPatterns'),
+        ippePattern: anyOf(f.preventive.medicare.ippePatterns, 'services.json', 'preventive.medicare.ippePatterns'),
       },
     },
-    telehealth: { video: anyOf(f.telehealth.video), audioOnly: anyOf(f.telehealth.audioOnly), patientHome: anyOf(f.telehealth.patientHome) },
+    telehealth: { video: anyOf(f.telehealth.video, 'services.json', 'telehealth.video'), audioOnly: anyOf(f.telehealth.audioOnly, 'services.json', 'telehealth.audioOnly'), patientHome: anyOf(f.telehealth.patientHome, 'services.json', 'telehealth.patientHome') },
   };
   return cached;
 }
