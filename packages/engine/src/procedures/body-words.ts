@@ -47,9 +47,13 @@ export function mentionWords(lex: PcsLexicon, lower: string): WordBag {
     const s = singular(t);
     add(words, t, DIRECT);
     add(words, s, DIRECT);
-    for (const syn of [lex.synonyms.get(t), lex.synonyms.get(s)]) if (syn) for (const w of syn) add(words, w, w === s ? DIRECT : ADDED);
+    const synT = lex.synonyms.get(t);
+    if (synT) for (const w of synT) add(words, w, w === s ? DIRECT : ADDED);
+    const synS = s === t ? undefined : lex.synonyms.get(s);
+    if (synS) for (const w of synS) add(words, w, w === s ? DIRECT : ADDED);
     const next = tokens[i + 1];
-    if (next) {
+    // Two-word synonyms ("renal pelvis") are looked up only from a word that starts one.
+    if (next && lex.synonymPairStarts.has(t)) {
       const pair = lex.synonyms.get(`${t} ${next}`) ?? lex.synonyms.get(`${t} ${singular(next)}`);
       if (pair) for (const w of pair) add(words, w, ADDED);
     }

@@ -77,6 +77,8 @@ export interface PcsLexicon {
   accessInspections: Set<string>;
   /** Single words and phrases → the label words they stand for. */
   synonyms: Map<string, string[]>;
+  /** First words of the two-word synonyms. */
+  synonymPairStarts: Set<string>;
   sides: Map<string, string>;
   ignore: Set<string>;
   axes: Map<string, AxisCue[]>;
@@ -170,6 +172,7 @@ export function pcsLexicon(): PcsLexicon {
     imagingOrder: procs.imaging.order,
     accessInspections: new Set((procs.accessInspections ?? []).map((t) => t.toUpperCase())),
     synonyms,
+    synonymPairStarts: new Set([...synonyms.keys()].filter((k) => k.includes(' ')).map((k) => k.split(' ')[0]!)),
     sides: new Map(Object.entries(body.sides)),
     ignore: new Set(body.ignore),
     axes,

@@ -101,6 +101,16 @@ function findCue(re: RegExp, ctx: PcsMentionContext, from: number, to: number): 
   return m ? { start: from + m.index, end: from + m.index + m[0].length } : undefined;
 }
 
+/** A body-part value of a table, with the words that name it (label words and included-term words). */
+interface BodyCandidate {
+  key: string;
+  value: PcsValueInfo;
+  /** Position of the table in the head's list, and of the value among all values of the list. */
+  order: number;
+  seq: number;
+  words: string[];
+}
+
 export class PcsBuilder {
   private readonly lex: PcsLexicon;
   /** The procedure lexicons the builder reads. */
@@ -110,7 +120,7 @@ export class PcsBuilder {
   private readonly headCache = new Map<string, string[]>();
   private readonly nextCache = new Map<string, ReturnType<Icd10pcsRelease['nextValues']>>();
   /** Per list of tables: body-part values by the words of their labels and included terms. */
-  private readonly wordIndex = new WeakMap<readonly string[], Map<string, Array<{ key: string; value: PcsValueInfo; order: number }>>>();
+  private readonly wordIndex = new WeakMap<readonly string[], Map<string, BodyCandidate[]>>();
 
   constructor(readonly release: Icd10pcsRelease, lex?: PcsLexicon) {
     this.lex = lex ?? pcsLexicon();
@@ -277,9 +287,23 @@ export class PcsBuilder {
     // Only values sharing a word with the mention can match.
     const index = this.bodyIndex(tables);
     const seen = new Set<PcsValueInfo>();
-    const candidates: Array<{ key: string; value: PcsValueInfo; order: number }> = [];
+    const candidates: BodyCandidate[] = [];
     for (const w of bag.words.keys()) for (const c of index.get(w) ?? []) if (!seen.has(c.value)) (seen.add(c.value), candidates.push(c));
-    candidates.sort((a, b) => a.order - b.order);
+    // In table order; within a table, by the first word of the mention the value has, then in the table's order.
+    const firstWord = new Map<BodyCandidate, number>();
+    if (candidates.length > 1) {
+      const at = new Map<string, number>();
+      for (const w of bag.words.keys()) at.set(w, at.size);
+      for (const c of candidates) {
+        let first = Infinity;
+        for (const w of c.words) {
+          const i = at.get(w);
+          if (i !== undefined && i < first) first = i;
+        }
+        firstWord.set(c, first);
+      }
+      candidates.sort((a, b) => a.order - b.order || firstWord.get(a)! - firstWord.get(b)! || a.seq - b.seq);
+    }
     for (const { key: k, value: v } of candidates) {
       {
         let s = scoreLabel(this.lex, bag, v.label, v.includes);
@@ -331,21 +355,47 @@ export class PcsBuilder {
     return ev ? { kind: 'one', key: pick.key, value: pick.value, evidence: ev } : { kind: 'one', key: pick.key, value: pick.value };
   }
 
-  private bodyIndex(tables: string[]): Map<string, Array<{ key: string; value: PcsValueInfo; order: number }>> {
+  /**
+   * Body-part values by word, for the tables of a head. A label matches only
+   * when the mention holds every content word of it, and an included term
+   * only as a whole phrase, so each is listed under one of its words: the one
+   * fewest values share (the mention's words then reach few candidates).
+   */
+  private bodyIndex(tables: string[]): Map<string, BodyCandidate[]> {
     // Keyed by the list itself: tablesFor gives the same list for the same head.
     let index = this.wordIndex.get(tables);
     if (index) return index;
-    index = new Map();
-    const add = (w: string, key: string, value: PcsValueInfo, order: number) => {
-      const list = index!.get(w);
-      if (!list) index!.set(w, [{ key, value, order }]);
-      else if (!list.some((x) => x.value === value)) list.push({ key, value, order });
-    };
+    const entries: Array<{ key: string; value: PcsValueInfo; order: number; seq: number; words: string[][]; all: string[] }> = [];
+    const uses = new Map<string, number>();
     for (let order = 0; order < tables.length; order++) {
       const key = tables[order]!;
       for (const value of this.next(key)?.values ?? []) {
-        for (const label of [value.label, ...(value.otherLabels ?? [])]) for (const w of labelWords(this.lex, label).words) add(w, key, value, order);
-        for (const p of value.includes ? includePhrases(value.includes) : []) for (const w of p.split(' ')) add(w, key, value, order);
+        const words: string[][] = [];
+        const all = new Set<string>();
+        for (const label of [value.label, ...(value.otherLabels ?? [])]) words.push(labelWords(this.lex, label).words);
+        for (const ws of words) for (const w of ws) all.add(w);
+        for (const p of value.includes ? includePhrases(value.includes) : []) {
+          const phrase = p.split(' ');
+          const content = phrase.filter((w) => !this.lex.ignore.has(w));
+          words.push(content.length ? content : phrase);
+          for (const w of phrase) all.add(w);
+        }
+        for (const w of all) uses.set(w, (uses.get(w) ?? 0) + 1);
+        entries.push({ key, value, order, seq: entries.length, words, all: [...all] });
+      }
+    }
+    index = new Map();
+    for (const e of entries) {
+      const listed = new Set<string>();
+      for (const ws of e.words) {
+        if (ws.length === 0) continue;
+        const w = ws.reduce((a, b) => (uses.get(b)! < uses.get(a)! ? b : a));
+        if (listed.has(w)) continue;
+        listed.add(w);
+        const list = index.get(w);
+        const entry = { key: e.key, value: e.value, order: e.order, seq: e.seq, words: e.all };
+        if (!list) index.set(w, [entry]);
+        else list.push(entry);
       }
     }
     this.wordIndex.set(tables, index);
