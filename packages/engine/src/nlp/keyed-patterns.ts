@@ -43,6 +43,14 @@ function branch(code: number): number {
   return code >= 97 ? code - 97 : code - 48 + 26;
 }
 
+let frozen: { version: number; next: Int32Array; prefixKey: Int32Array; wholeKey: Int32Array } | undefined;
+
+/** The trie as typed arrays (made again when keys were added since). */
+function frozenTrie(): { next: Int32Array; prefixKey: Int32Array; wholeKey: Int32Array } {
+  if (!frozen || frozen.version !== keyVersion) frozen = { version: keyVersion, next: Int32Array.from(trieNext), prefixKey: Int32Array.from(triePrefixKey), wholeKey: Int32Array.from(trieWholeKey) };
+  return frozen;
+}
+
 function trieNode(word: string): number {
   let node = 0;
   for (let i = 0; i < word.length; i++) {
@@ -480,25 +488,28 @@ export class NoteWords {
     this.bySentence.clear();
     this.version = keyVersion;
     const { sentences, lower } = this;
+    const { next, prefixKey, wholeKey } = frozenTrie();
     const seen = new Set<number>();
-    const keys: number[] = [];
+    const keys = new Int32Array(KEY_MAX + 1);
     let si = 0;
     for (let i = 0; i < this.wordStarts.length; i++) {
       const at = this.wordStarts[i]!;
       const end = this.wordEnds[i]!;
       // Walk the trie with the word's letters: the keys it starts with, and the key it is.
-      keys.length = 0;
+      let count = 0;
       let node = 0;
       let j = at;
       for (; j < end && j - at < KEY_MAX; j++) {
-        node = trieNext[node * BRANCHES + branch(lower.charCodeAt(j))]!;
+        const c = lower.charCodeAt(j);
+        node = next[node * BRANCHES + (c >= 97 ? c - 97 : c - 22)]!;
         if (node < 0) break;
-        const k = triePrefixKey[node]!;
-        if (k >= 0) keys.push(k);
+        const k = prefixKey[node]!;
+        if (k >= 0) keys[count++] = k;
       }
-      if (j === end && node >= 0 && trieWholeKey[node]! >= 0) keys.push(trieWholeKey[node]!);
-      if (keys.length === 0) continue;
-      for (const k of keys) {
+      if (j === end && node >= 0 && wholeKey[node]! >= 0) keys[count++] = wholeKey[node]!;
+      if (count === 0) continue;
+      for (let x = 0; x < count; x++) {
+        const k = keys[x]!;
         if (seen.has(k)) continue;
         seen.add(k);
         for (const re of PATTERNS_OF_KEY[k]!) this.hit.add(re);
@@ -506,7 +517,8 @@ export class NoteWords {
       while (si < sentences.length && sentences[si]!.end <= at) si++;
       // Words outside every sentence (headers, list markers) hold no match of a sentence.
       if (si >= sentences.length || sentences[si]!.start > at) continue;
-      for (const k of keys) {
+      for (let x = 0; x < count; x++) {
+        const k = keys[x]!;
         let list = this.keySentences.get(k);
         if (!list) this.keySentences.set(k, (list = []));
         if (list[list.length - 1] !== si) list.push(si);
@@ -534,7 +546,11 @@ export class NoteWords {
         const l = this.keySentences.get(KEY_IDS.get(k)!);
         if (l) lists.push(l);
       }
-      out = lists.length === 1 ? lists[0]! : [...new Set(lists.flat())].sort((a, b) => a - b);
+      if (lists.length === 1) out = lists[0]!;
+      else {
+        const all = lists.flat().sort((a, b) => a - b);
+        out = all.filter((v, i) => i === 0 || v !== all[i - 1]);
+      }
     }
     this.bySentence.set(re, out);
     return out;
