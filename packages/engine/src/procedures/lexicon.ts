@@ -45,6 +45,13 @@ export interface NamedProcedure {
   biopsy?: { code: string; fallback: string };
   /** Words of a sentence that make the mention a treatment course over several encounters (cycles of chemotherapy). */
   course?: RegExp;
+  /**
+   * Words of a sentence that show one administration in this stay (a dose, a
+   * route, an infusion); when an entry lists them and the sentence has none,
+   * the mention summarises treatment given over time ("she received
+   * chemotherapy") and counts as a course too.
+   */
+  administration?: RegExp;
   /** Body-part words the procedure implies when the note names none (funduscopy → eye). */
   body?: string;
   /** Each side of a paired organ when the note states no side (an eye examination looks at both eyes). */
@@ -96,7 +103,7 @@ interface RootsFile {
   roots: RootEntry[];
 }
 interface ProceduresFile {
-  procedures: Array<{ id: string; patterns: string[]; code: string; defaults?: Record<string, string>; biopsy?: { code: string; fallback: string }; course?: string[]; body?: string; bothSides?: boolean }>;
+  procedures: Array<{ id: string; patterns: string[]; code: string; defaults?: Record<string, string>; biopsy?: { code: string; fallback: string }; course?: string[]; administration?: string[]; body?: string; bothSides?: boolean }>;
   accessInspections?: string[];
   imaging: { modalities: Array<{ type: string; label: string; patterns: string[] }>; order: string[] };
 }
@@ -165,6 +172,7 @@ export function pcsLexicon(): PcsLexicon {
       defaults: p.defaults ?? {},
       ...(p.biopsy ? { biopsy: { code: p.biopsy.code.toUpperCase(), fallback: p.biopsy.fallback.toUpperCase() } } : {}),
       ...(p.course ? { course: compile(p.course, 'procedures.json', `${p.id} course`) } : {}),
+      ...(p.administration ? { administration: compile(p.administration, 'procedures.json', `${p.id} administration`) } : {}),
       ...(p.body ? { body: p.body } : {}),
       ...(p.bothSides ? { bothSides: true } : {}),
     })),

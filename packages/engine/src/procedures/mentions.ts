@@ -37,6 +37,7 @@ interface Trigger {
   biopsy?: { code: string; fallback: string };
   opId?: string;
   course?: RegExp;
+  administration?: RegExp;
 }
 
 /** Lower case with the same length as the input (so offsets carry over). */
@@ -110,7 +111,7 @@ export class MentionFinder {
           negated: NEGATION_BEFORE.test(before) || NEGATION_AFTER.test(after),
           historical,
           planned: plannedSentence ?? PLANNED.test(before),
-          course: !!t.course && (t.course.lastIndex = 0, t.course.test(sentenceText)),
+          course: (!!t.course && (t.course.lastIndex = 0, t.course.test(sentenceText))) || (!!t.administration && !(t.administration.lastIndex = 0, t.administration.test(sentenceText))),
         });
       }
     }
@@ -164,6 +165,7 @@ export class MentionFinder {
           request: { template: p.code, procedure: p.id, label: m.text, defaults: p.defaults, ...(p.body ? { bodyWords: p.body } : {}), ...(p.bothSides ? { bothSides: true } : {}) },
           ...(p.biopsy ? { biopsy: p.biopsy } : {}),
           ...(p.course ? { course: p.course } : {}),
+          ...(p.administration ? { administration: p.administration } : {}),
         });
       }
     }
