@@ -5,6 +5,8 @@ import type { Icd10pcsRelease } from '../icd10pcs/release.js';
 import { parseDocument } from '../document/document.js';
 import { codeProcedures, openPcsCoder } from './code-procedures.js';
 import type { PcsCoder } from './pcs-coder.js';
+import { defaultCodiEspDir } from '../coding/codiesp.js';
+import { readCodiespDocs } from '../eval/codiesp.js';
 
 const DATE = '2026-03-01';
 
@@ -218,4 +220,72 @@ test('PCS build: an eye fundus examination is an inspection of each eye it looks
   const [right] = c.phrase('Fundus examination was normal.');
   assert.equal(right?.rationale[3]?.rule, 'default');
   assert.match(right!.rationale[3]!.text, /no side stated looks at both sides/);
+});
+
+/** The CodiEsp dev notes with the sentence spans the product gives the PCS coder. */
+function devNotes(): Array<{ id: string; spans: { text: string; sentences: Array<{ start: number; end: number; section: string }> } }> {
+  const corpus = defaultCodiEspDir();
+  assert.ok(corpus, '../shared/corpora/codiesp beside the project');
+  return readCodiespDocs(corpus, 'dev').map((d) => {
+    const doc = parseDocument(d.text);
+    return { id: d.id, spans: { text: doc.text, sentences: doc.sentences.map((s) => ({ start: s.start, end: s.end, section: doc.sections[s.section]?.kind ?? 'body' })) } };
+  });
+}
+
+test('PCS builds on the CodiEsp dev notes: every code or prefix any mention builds (negated, historical, planned and courses too) is made by a table row', async () => {
+  const c = await coder();
+  let builds = 0;
+  let complete = 0;
+  for (const { id, spans } of devNotes()) {
+    for (const m of c.mentions(spans)) {
+      for (const b of c.builder.buildAll(m.request, m.context)) {
+        builds++;
+        if (b.complete) complete++;
+        assert.doesNotThrow(() => assertValid(c.release, b.code), `${id}: ${m.request.procedure} built ${b.code}`);
+      }
+    }
+  }
+  // The notes hold hundreds of procedures: the check is not vacuous.
+  assert.ok(builds > 500 && complete > 200, `${builds} builds, ${complete} complete`);
+});
+
+test('PCS lexicon: every named procedure code (and biopsy code) can be completed to a code the tables allow', async () => {
+  const c = await coder();
+  const r = c.release;
+  const lex = c.builder.lexicon;
+  // Some complete code matches a template whose unknown characters are '?'.
+  const completes = (template: string, prefix = ''): boolean => {
+    if (prefix.length === 7) return r.isValid(prefix);
+    const next = prefix.length < 3 ? undefined : r.nextValues(prefix);
+    if (prefix.length < 3) {
+      const head = template.slice(0, 3);
+      return c.builder.tablesFor(head).some((k) => completes(template, k));
+    }
+    if (!next) return false;
+    const want = template[prefix.length] ?? '?';
+    return next.values.some((v) => (want === '?' || v.value === want) && completes(template, prefix + v.value));
+  };
+  for (const p of lex.procedures) {
+    assert.ok(completes(p.code.padEnd(7, '?')), `${p.id}: ${p.code} is not made by any row of the tables`);
+    if (p.biopsy) assert.ok(completes(p.biopsy.code.padEnd(7, '?')), `${p.id}: biopsy ${p.biopsy.code}`);
+  }
+  // The check fails on a code the release does not allow (3E0T3CZ: substance C is gone from table 3E0).
+  assert.equal(completes('3E0T3CZ'), false);
+  assert.equal(completes('3E0T3BZ'), true);
+});
+
+test('PCS radionuclide: a bone scan takes the radionuclide the note names, and asks when it names none', async () => {
+  assert.deepEqual(await codesOf('Bone scintigraphy with technetium-99m MDP showed no metastases.'), ['CP1Z1ZZ']);
+  const c = await coder();
+  const open = c.phrase('Bone scan showed no metastases.');
+  assert.equal(open[0]?.code, 'CP1Z');
+  assert.match(open[0]?.query ?? '', /radionuclide/i);
+});
+
+test('PCS coding: chemotherapy named without an administration in the stay (no dose, route or infusion) is treatment given over time, not coded', async () => {
+  const cs = await testCodeSets();
+  const r = await codeProcedures(cs, 'She was treated with chemotherapy and the disease progressed.', { setting: 'inpatient', date: DATE });
+  assert.deepEqual(r.pcs?.codes.map((c) => c.code), []);
+  const given = await codeProcedures(cs, 'Chemotherapy with cisplatin 75 mg/m2 was given intravenously.', { setting: 'inpatient', date: DATE });
+  assert.deepEqual(given.pcs?.codes.map((c) => [c.code, c.status]), [['3E03305', 'performed']]);
 });
