@@ -558,18 +558,9 @@ export class NoteWords {
 
   /** False when sentence `si` holds none of the pattern's words (so the pattern cannot match in it). */
   mayHold(re: RegExp, si: number): boolean {
+    // The lists are short: the few sentences that name a pattern's words.
     const list = this.sentencesOf(re);
-    if (list === null) return true;
-    let lo = 0;
-    let hi = list.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = list[mid]!;
-      if (v === si) return true;
-      if (v < si) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
+    return list === null || list.includes(si);
   }
 
   /**
