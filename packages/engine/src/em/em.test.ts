@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeEm } from './em.js';
 import { totalTime } from './time.js';
+import { emRules } from './rules.js';
 
 /*
  * Visit notes written for these tests. Each E/M level boundary is checked by
@@ -172,4 +173,12 @@ test('total time: statements of time and what is not total time', () => {
   assert.equal(totalTime('Total time: 45 min')?.minutes, 45);
   assert.equal(totalTime('Pain for 30 minutes after meals.'), undefined);
   assert.equal(totalTime('Time spent on the separately reported procedure: 20 minutes.'), undefined);
+});
+
+test('time: every time pattern states a number of minutes, so a note without one skips them all', () => {
+  const rules = emRules();
+  for (const re of rules.time) assert.match(re.source, /\(\\d\{1,3\}\) \?\(\?:minutes\|min\|mins\)/, re.source);
+  assert.equal(rules.timeMinutes.test('spent 35 minutes'), true);
+  assert.equal(totalTime('Total time: thirty minutes.'), undefined);
+  assert.equal(totalTime('I spent 35 minutes with the patient.')?.minutes, 35);
 });

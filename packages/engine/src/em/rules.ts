@@ -60,6 +60,8 @@ export interface EmRules {
   discussion: RegExp;
   risk: KindRule[];
   time: RegExp[];
+  /** What every time pattern holds (a number of minutes): without it no time pattern can match. */
+  timeMinutes: RegExp;
   timeExclude: RegExp;
   nurseVisit: RegExp;
 }
@@ -87,7 +89,7 @@ interface MdmFile {
   problems: { kinds: Array<{ id: string; level: number; label: string; patterns: string[]; chronic?: boolean }>; chronicConditions: string[]; notProblems: string[] };
   data: { tests: string[]; ordered: string[]; reviewed: string[]; externalNotes: string[]; historian: string[]; interpretation: string[]; discussion: string[] };
   risk: Array<{ id: string; level: number; label: string; patterns: string[] }>;
-  time: { patterns: string[]; exclude: string[] };
+  time: { patterns: string[]; exclude: string[]; minutes: string };
   nurseVisit: string[];
 }
 
@@ -119,6 +121,7 @@ export function emRules(): EmRules {
     discussion: anyOf(mdm.data.discussion, 'mdm.json', 'data.discussion'),
     risk: mdm.risk.map(kind),
     time: mdm.time.patterns.map((p) => registerKeys(new RegExp(p, 'g'))),
+    timeMinutes: new RegExp(mdm.time.minutes),
     timeExclude: anyOf(mdm.time.exclude, 'mdm.json', 'time.exclude'),
     nurseVisit: anyOf(mdm.nurseVisit, 'mdm.json', 'nurseVisit'),
   };

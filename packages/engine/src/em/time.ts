@@ -15,6 +15,7 @@ export interface EmTime {
 export function totalTime(text: string): EmTime | undefined {
   const rules = emRules();
   const lower = text.toLowerCase();
+  if (!rules.timeMinutes.test(lower)) return undefined;
   let best: EmTime | undefined;
   for (const re of rules.time) {
     re.lastIndex = 0;

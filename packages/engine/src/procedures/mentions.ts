@@ -63,11 +63,11 @@ const CONJUNCTION = /\b(?:and|or|then|followed by|plus|as well as)\b|,/g;
 export class MentionFinder {
   private readonly suffixCache = new Map<string, { stem: string; suffix: string; op: OperationEntry } | null>();
 
-  /** Last letters of the operation endings (a word ending otherwise is not an operation word). */
-  private readonly suffixLast: Set<number>;
+  /** The last three letters of each operation ending, as one number (a word ending otherwise is not an operation word). */
+  private readonly suffixEnds: Set<number>;
 
   constructor(private readonly lex: PcsLexicon) {
-    this.suffixLast = new Set(lex.suffixes.map((s) => s.suffix.charCodeAt(s.suffix.length - 1)));
+    this.suffixEnds = new Set(lex.suffixes.map(({ suffix: x }) => x.charCodeAt(x.length - 3) * 16384 + x.charCodeAt(x.length - 2) * 128 + x.charCodeAt(x.length - 1)));
   }
 
   find(note: NoteSpans, lower = lowerSameLength(note.text)): ProcedureMention[] {
@@ -183,7 +183,7 @@ export class MentionFinder {
     for (let i = 0; i < words.wordStarts.length; i++) {
       // Only words of six letters or more whose last letter ends some operation ending.
       const end = words.wordEnds[i]!;
-      if (end - words.wordStarts[i]! < 6 || !this.suffixLast.has(lower.charCodeAt(end - 1))) continue;
+      if (end - words.wordStarts[i]! < 6 || !this.suffixEnds.has(lower.charCodeAt(end - 3) * 16384 + lower.charCodeAt(end - 2) * 128 + lower.charCodeAt(end - 1))) continue;
       const word = words.word(i);
       const split = this.suffixSplit(word);
       if (!split) continue;
