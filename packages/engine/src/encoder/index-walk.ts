@@ -110,6 +110,12 @@ interface Steps {
   length: number;
 }
 
+/** An entry reached with some words used: the ways down found from it (by depth), and the level of the explore in it under way (-1: none). */
+interface EntryState {
+  active: number;
+  byDepth: Array<{ floor: number; branch: Branch } | undefined>;
+}
+
 interface Branch {
   score: number;
   used: number;
@@ -531,8 +537,12 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
 class Walk {
   /** Guards "see condition" loops: main terms already tried in this walk. */
   private readonly restarted = new Set<string>();
-  /** Ways down already found, by book and (entry, depth, words used), with the floor they were found under. */
-  private readonly exploreMemo = new Map<WalkBook, Map<number, Map<number, { floor: number; branch: Branch }>>>();
+  /** Entries with the words used, by book, words used and entry: the ways down already found, and whether a walk is in them now. */
+  private readonly states = new Map<WalkBook, Map<number, Map<number, EntryState>>>();
+  /** How many explores are under way (the level of the next one). */
+  private level = 0;
+  /** The lowest level of an explore under way that a reference led back to, since the innermost explore began. */
+  private cutAt = Infinity;
   /** Ranked main terms by book and words used: "see condition" restarts ask again and again. */
   private readonly mainsMemo = new Map<WalkBook, Map<number, Array<{ t: number; m: Match }>>>();
   /** Table rows already found, by table, words used, site or use: many entries refer to the same row. */
@@ -573,17 +583,33 @@ class Walk {
    * exactly: when the best scores less, some lower score is returned.
    */
   explore(book: WalkBook, term: number, used: number, depth: number, floor = -Infinity): Branch {
-    // References loop ("see also" back and forth): the same entry is reached again with the same words used.
-    // Keyed by small integers (words used, then entry and depth), which maps hash fastest.
-    let perBook = this.exploreMemo.get(book);
-    if (!perBook) this.exploreMemo.set(book, (perBook = new Map()));
-    let memo = perBook.get(used);
-    if (!memo) perBook.set(used, (memo = new Map()));
-    const key = term * 16 + depth;
-    const known = memo.get(key);
+    // Keyed by small integers (words used, then entry), which maps hash fastest.
+    let perBook = this.states.get(book);
+    if (!perBook) this.states.set(book, (perBook = new Map()));
+    let perUsed = perBook.get(used);
+    if (!perUsed) perBook.set(used, (perUsed = new Map()));
+    let state = perUsed.get(term);
+    if (!state) perUsed.set(term, (state = { active: -1, byDepth: [] }));
+    // References loop ("see also" back and forth, "see" to a main term whose subterms refer back): reaching an
+    // entry again with the same words used, while the walk is still in it, adds steps and no words, so the way
+    // round the loop scores less than the way on without it, which the entry weighs anyway. It is not walked.
+    if (state.active >= 0) {
+      if (state.active < this.cutAt) this.cutAt = state.active;
+      return { score: -Infinity, used, steps: undefined, book, end: term };
+    }
+    const known = state.byDepth[depth];
     if (known && known.floor <= floor) return known.branch;
+    const outerCut = this.cutAt;
+    const level = this.level++;
+    this.cutAt = Infinity;
+    state.active = level;
     const branch = this.exploreOnce(book, term, used, depth, floor);
-    memo.set(key, { floor, branch });
+    state.active = -1;
+    this.level--;
+    // A way found with a loop cut at an entry further up holds only while the walk is in that entry: not kept.
+    const cut = this.cutAt < level ? this.cutAt : Infinity;
+    if (cut === Infinity) state.byDepth[depth] = { floor, branch };
+    this.cutAt = Math.min(outerCut, cut);
     return branch;
   }
 
@@ -785,10 +811,17 @@ class Walk {
 
   /** A site row of the Table of Neoplasms and the cell of a behaviour. */
   neoplasmRow(table: WalkBook, used: number, sitePath: readonly string[], behavior: NeoplasmBehavior): Branch | undefined {
-    const key = `n${used}\u0000${behavior}\u0000${sitePath.join('\u0000')}`;
+    return this.row(`n${used}\u0000${behavior}\u0000${sitePath.join('\u0000')}`, () => this.findNeoplasmRow(table, used, sitePath, behavior));
+  }
+
+  /** A table row found once per walk (unless a loop was cut on the way to it: it then holds only where it was found). */
+  private row(key: string, find: () => Branch | undefined): Branch | undefined {
     if (this.rowMemo.has(key)) return this.rowMemo.get(key);
-    const row = this.findNeoplasmRow(table, used, sitePath, behavior);
-    this.rowMemo.set(key, row);
+    const outerCut = this.cutAt;
+    this.cutAt = Infinity;
+    const row = find();
+    if (this.cutAt === Infinity) this.rowMemo.set(key, row);
+    this.cutAt = Math.min(outerCut, this.cutAt);
     return row;
   }
 
@@ -830,11 +863,7 @@ class Walk {
 
   /** A substance row of the Table of Drugs and Chemicals and the cell of a use. */
   drugRow(table: WalkBook, used: number, use: DrugUse): Branch | undefined {
-    const key = `d${used}\u0000${use}`;
-    if (this.rowMemo.has(key)) return this.rowMemo.get(key);
-    const row = this.findDrugRow(table, used, use);
-    this.rowMemo.set(key, row);
-    return row;
+    return this.row(`d${used}\u0000${use}`, () => this.findDrugRow(table, used, use));
   }
 
   private findDrugRow(table: WalkBook, used: number, use: DrugUse): Branch | undefined {
