@@ -110,10 +110,24 @@ interface Steps {
   length: number;
 }
 
-/** An entry reached with some words used: the ways down found from it (by depth), and the level of the explore in it under way (-1: none). */
+/**
+ * A way down found from an entry, with the floor it was found under and the
+ * depths it holds at: depth only matters where a limit is met (MAX_DEPTH,
+ * the depth of "see condition"), so the same walk happens when every depth
+ * it met is shifted by any amount from `lo` to `hi`.
+ */
+interface Found {
+  depth: number;
+  lo: number;
+  hi: number;
+  floor: number;
+  branch: Branch;
+}
+
+/** An entry reached with some words used: the ways down found from it, and the level of the explore in it under way (-1: none). */
 interface EntryState {
   active: number;
-  byDepth: Array<{ floor: number; branch: Branch } | undefined>;
+  found: Found[];
 }
 
 interface Branch {
@@ -133,6 +147,8 @@ const END_WITH_CODE = 0.5;
 /** What a table reference adds (see follow). */
 const TABLE_BONUS = 0.3;
 const MAX_DEPTH = 12;
+/** Deepest entry whose "see condition" is followed. */
+const MAX_CONDITION_DEPTH = 3;
 const MAX_MAINS = 40;
 /** Slack for the bound's arithmetic (sums taken in another order). */
 const EPS = 1e-9;
@@ -543,6 +559,9 @@ class Walk {
   private level = 0;
   /** The lowest level of an explore under way that a reference led back to, since the innermost explore began. */
   private cutAt = Infinity;
+  /** The shifts of depth the innermost explore under way holds at so far (see Found). */
+  private shiftLo = -Infinity;
+  private shiftHi = Infinity;
   /** Ranked main terms by book and words used: "see condition" restarts ask again and again. */
   private readonly mainsMemo = new Map<WalkBook, Map<number, Array<{ t: number; m: Match }>>>();
   /** Table rows already found, by table, words used, site or use: many entries refer to the same row. */
@@ -589,7 +608,7 @@ class Walk {
     let perUsed = perBook.get(used);
     if (!perUsed) perBook.set(used, (perUsed = new Map()));
     let state = perUsed.get(term);
-    if (!state) perUsed.set(term, (state = { active: -1, byDepth: [] }));
+    if (!state) perUsed.set(term, (state = { active: -1, found: [] }));
     // References loop ("see also" back and forth, "see" to a main term whose subterms refer back): reaching an
     // entry again with the same words used, while the walk is still in it, adds steps and no words, so the way
     // round the loop scores less than the way on without it, which the entry weighs anyway. It is not walked.
@@ -597,25 +616,55 @@ class Walk {
       if (state.active < this.cutAt) this.cutAt = state.active;
       return { score: -Infinity, used, steps: undefined, book, end: term };
     }
-    const known = state.byDepth[depth];
-    if (known && known.floor <= floor) return known.branch;
+    for (const f of state.found) {
+      const shift = depth - f.depth;
+      if (f.floor <= floor && shift >= f.lo && shift <= f.hi) {
+        this.holdsFor(f.lo - shift, f.hi - shift);
+        return f.branch;
+      }
+    }
     const outerCut = this.cutAt;
+    const outerLo = this.shiftLo;
+    const outerHi = this.shiftHi;
     const level = this.level++;
     this.cutAt = Infinity;
+    this.shiftLo = -Infinity;
+    this.shiftHi = Infinity;
     state.active = level;
     const branch = this.exploreOnce(book, term, used, depth, floor);
     state.active = -1;
     this.level--;
     // A way found with a loop cut at an entry further up holds only while the walk is in that entry: not kept.
     const cut = this.cutAt < level ? this.cutAt : Infinity;
-    if (cut === Infinity) state.byDepth[depth] = { floor, branch };
+    const lo = this.shiftLo;
+    const hi = this.shiftHi;
+    if (cut === Infinity) state.found.push({ depth, lo, hi, floor, branch });
     this.cutAt = Math.min(outerCut, cut);
+    this.shiftLo = outerLo;
+    this.shiftHi = outerHi;
+    this.holdsFor(lo, hi);
     return branch;
+  }
+
+  /** Narrow the shifts of depth the explore under way holds at. */
+  private holdsFor(lo: number, hi: number): void {
+    if (lo > this.shiftLo) this.shiftLo = lo;
+    if (hi < this.shiftHi) this.shiftHi = hi;
+  }
+
+  /** Whether a depth is at least a limit (noting that the walk so far holds only at shifts that keep the answer). */
+  private atLeast(depth: number, limit: number): boolean {
+    if (depth >= limit) {
+      this.holdsFor(limit - depth, Infinity);
+      return true;
+    }
+    this.holdsFor(-Infinity, limit - 1 - depth);
+    return false;
   }
 
   private exploreOnce(book: WalkBook, term: number, used: number, depth: number, floor: number): Branch {
     let best: Branch = { score: book.hasCode(term) ? END_WITH_CODE : 0, used, steps: undefined, book, end: term };
-    if (depth >= MAX_DEPTH) return best;
+    if (this.atLeast(depth, MAX_DEPTH)) return best;
     // Ways below the floor are cut with a margin (a "see also" must beat the best by FLOOR_MARGIN), and not at all
     // where a "see category" would stand in for a subterm that was not entered.
     const f = book.hasSeeCat(term) && !book.hasCode(term) ? -Infinity : floor - FLOOR_MARGIN;
@@ -708,7 +757,7 @@ class Walk {
         return { ...r, score: r.score + TABLE_BONUS, steps: textStep(step(`see ${text}`), r.steps) };
       }
       case 'condition': {
-        if (depth > 3) return undefined;
+        if (this.atLeast(depth, MAX_CONDITION_DEPTH + 1)) return undefined;
         const main = book.mainOf(from);
         const key = `${book.kind}:${main}`;
         if (this.restarted.has(key)) return undefined;
@@ -814,14 +863,22 @@ class Walk {
     return this.row(`n${used}\u0000${behavior}\u0000${sitePath.join('\u0000')}`, () => this.findNeoplasmRow(table, used, sitePath, behavior));
   }
 
-  /** A table row found once per walk (unless a loop was cut on the way to it: it then holds only where it was found). */
+  /**
+   * A table row found once per walk (unless a loop was cut on the way to it:
+   * it then holds only where it was found). A table is walked from its own
+   * first level, so the row is the same at any depth of the reference.
+   */
   private row(key: string, find: () => Branch | undefined): Branch | undefined {
     if (this.rowMemo.has(key)) return this.rowMemo.get(key);
     const outerCut = this.cutAt;
+    const outerLo = this.shiftLo;
+    const outerHi = this.shiftHi;
     this.cutAt = Infinity;
     const row = find();
     if (this.cutAt === Infinity) this.rowMemo.set(key, row);
     this.cutAt = Math.min(outerCut, this.cutAt);
+    this.shiftLo = outerLo;
+    this.shiftHi = outerHi;
     return row;
   }
 
