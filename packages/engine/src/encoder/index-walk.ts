@@ -130,17 +130,24 @@ interface EntryState {
   found: Found[];
 }
 
+/** A way down: where it ends, what it scored, the words it used (every field always set, so branches share one shape). */
 interface Branch {
   score: number;
   used: number;
   steps: Steps | undefined;
   book: WalkBook;
   end: number;
-  table?: TableUse;
-  code?: string;
-  manifestation?: string;
-  unresolved?: string;
+  table: TableUse | undefined;
+  /** The code a reference or table gives (else the end entry's). */
+  code: string | undefined;
+  unresolved: string | undefined;
 }
+
+/** A branch that ends at an entry, with nothing from a reference or table. */
+const endAt = (book: WalkBook, end: number, score: number, used: number): Branch => ({ score, used, steps: undefined, book, end, table: undefined, code: undefined, unresolved: undefined });
+
+/** A branch as it was, with another score and steps. */
+const rescored = (b: Branch, score: number, steps: Steps | undefined): Branch => ({ score, used: b.used, steps, book: b.book, end: b.end, table: b.table, code: b.code, unresolved: b.unresolved });
 
 const STEP_COST = 0.02;
 const END_WITH_CODE = 0.5;
@@ -614,7 +621,7 @@ class Walk {
     // round the loop scores less than the way on without it, which the entry weighs anyway. It is not walked.
     if (state.active >= 0) {
       if (state.active < this.cutAt) this.cutAt = state.active;
-      return { score: -Infinity, used, steps: undefined, book, end: term };
+      return endAt(book, term, -Infinity, used);
     }
     for (const f of state.found) {
       const shift = depth - f.depth;
@@ -663,7 +670,7 @@ class Walk {
   }
 
   private exploreOnce(book: WalkBook, term: number, used: number, depth: number, floor: number): Branch {
-    let best: Branch = { score: book.hasCode(term) ? END_WITH_CODE : 0, used, steps: undefined, book, end: term };
+    let best = endAt(book, term, book.hasCode(term) ? END_WITH_CODE : 0, used);
     if (this.atLeast(depth, MAX_DEPTH)) return best;
     // Ways below the floor are cut with a margin (a "see also" must beat the best by FLOOR_MARGIN), and not at all
     // where a "see category" would stand in for a subterm that was not entered.
@@ -698,7 +705,7 @@ class Walk {
       if (implicit && gain <= 0 && sub.steps === undefined && sub.used === mUsed) continue;
       const score = gain + sub.score - STEP_COST;
       if (score > best.score || (score === best.score && bestAt >= 0 && at < bestAt)) {
-        best = { ...sub, score, steps: nodeStep(book, child, sub.steps) };
+        best = rescored(sub, score, nodeStep(book, child, sub.steps));
         bestAt = at;
       }
     }
@@ -738,7 +745,7 @@ class Walk {
           }
         }
         const sub = this.explore(book, ref.term, u, depth + 1, floor - gain + 0.1);
-        return { ...sub, score: sub.score + gain - 0.1, steps: targetStep(book, ref.term, via, text, sub.steps) };
+        return rescored(sub, sub.score + gain - 0.1, targetStep(book, ref.term, via, text, sub.steps));
       }
       case 'neoplasm': {
         const table = this.ctx.neoplasm;
@@ -746,7 +753,7 @@ class Walk {
         const behavior = ref.behavior ?? behaviorOf(unusedWords(this.p, used).join(' ')) ?? 'malignant';
         const r = this.neoplasmRow(table, used, ref.site, behavior);
         if (!r) return undefined;
-        return { ...r, score: r.score + TABLE_BONUS, steps: textStep(step(`see ${text}`), r.steps) };
+        return rescored(r, r.score + TABLE_BONUS, textStep(step(`see ${text}`), r.steps));
       }
       case 'drug': {
         const table = this.ctx.drug;
@@ -754,7 +761,7 @@ class Walk {
         const use = drugUseOf(unusedWords(this.p, used).join(' ')) ?? ref.column ?? 'accidental';
         const r = this.drugRow(table, used, use);
         if (!r) return undefined;
-        return { ...r, score: r.score + TABLE_BONUS, steps: textStep(step(`see ${text}`), r.steps) };
+        return rescored(r, r.score + TABLE_BONUS, textStep(step(`see ${text}`), r.steps));
       }
       case 'condition': {
         if (this.atLeast(depth, MAX_CONDITION_DEPTH + 1)) return undefined;
@@ -765,10 +772,10 @@ class Walk {
         const found = this.top(book, used, depth + 1, main, floor + 0.8);
         if (!found) return undefined;
         // The words of the term that sent us here named no condition: they count for little.
-        return { ...found, score: found.score - 0.8, steps: textStep({ ...step(`see ${text}`), via: 'see condition' }, found.steps) };
+        return rescored(found, found.score - 0.8, textStep({ ...step(`see ${text}`), via: 'see condition' }, found.steps));
       }
       case 'category':
-        return { score: END_WITH_CODE, used, steps: textStep(step(`see ${text}`), undefined), book, end: from, code: ref.code.endsWith('-') ? ref.code : `${ref.code}-` };
+        return { ...endAt(book, from, END_WITH_CODE, used), steps: textStep(step(`see ${text}`), undefined), code: ref.code.endsWith('-') ? ref.code : `${ref.code}-` };
       default:
         return undefined;
     }
@@ -786,7 +793,7 @@ class Walk {
       const sub = this.explore(book, t, m.used, depth, floor - m.gain);
       const score = m.gain + sub.score;
       if (!best || score > best.score || (score === best.score && at < bestAt)) {
-        best = { ...sub, score, steps: nodeStep(book, t, sub.steps) };
+        best = rescored(sub, score, nodeStep(book, t, sub.steps));
         bestAt = at;
       }
     }
@@ -821,7 +828,7 @@ class Walk {
         }
       }
       const sub = this.explore(book, t, m.used, 1, floor - m.gain);
-      done.push({ ...sub, score: m.gain + sub.score, steps: nodeStep(book, t, sub.steps) });
+      done.push(rescored(sub, m.gain + sub.score, nodeStep(book, t, sub.steps)));
     }
     return sorted(done);
   }
@@ -889,11 +896,7 @@ class Walk {
     const steps: WalkStep[] = [];
     // A reference may name a site ("Neoplasm, skin, benign"): start from it.
     if (sitePath.length) {
-      let at = table.find(main, sitePath);
-      if (at < 0) {
-        const prefix = sitePath[0]!.toLowerCase();
-        at = table.children(main).find((c) => table.keyStartsWith(c, prefix)) ?? -1;
-      }
+      const at = table.named(main, sitePath);
       if (at >= 0) {
         start = at;
         for (const t of table.path(at).slice(1)) steps.push({ title: t, printed: t, level: 1, via: 'table' });
@@ -910,11 +913,9 @@ class Walk {
     const head: WalkStep = { title: table.title(main), printed: table.printed(main), level: 0, via: 'table' };
     const below = stepsArray(sub.steps).map((s) => ({ ...s, via: s.via ?? ('table' as const) }));
     return {
-      ...sub,
-      score: sub.score + Math.max(0, m.gain),
-      steps: stepsFrom([head, ...steps, ...below]),
+      ...rescored(sub, sub.score + Math.max(0, m.gain), stepsFrom([head, ...steps, ...below])),
       table: { table: 'neoplasm', row: table.path(row), column, cells },
-      ...(code ? { code } : {}),
+      code: code || sub.code,
     };
   }
 
@@ -934,10 +935,9 @@ class Walk {
     const cells = table.cells(row);
     const code = cells[column] ?? undefined;
     return {
-      ...found,
-      steps: stepsFrom(stepsArray(found.steps).map((s) => ({ ...s, via: s.via ?? ('table' as const) }))),
+      ...rescored(found, found.score, stepsFrom(stepsArray(found.steps).map((s) => ({ ...s, via: s.via ?? ('table' as const) })))),
       table: { table: 'drug', row: table.path(row), column, cells },
-      ...(code ? { code } : {}),
+      code: code || found.code,
     };
   }
 }
@@ -980,7 +980,7 @@ function keep(all: readonly Branch[], limit: number): Branch[] {
 
 function finish(ctx: WalkContext, p: Phrase, source: IndexPath['source'], r: Branch): IndexPath {
   const code = codeOf(r);
-  const manifestation = r.manifestation ?? (r.code ? undefined : r.book.manif(r.end));
+  const manifestation = r.code ? undefined : r.book.manif(r.end);
   const unused = unusedWords(p, r.used);
   const rest = new Set(p.words.filter((_, i) => !(r.used & (1 << i))).flatMap((w) => [w.stem, w.word]));
   const checks: CodeCheck[] = [];
