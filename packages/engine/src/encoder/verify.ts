@@ -78,44 +78,18 @@ function termsOf(ix: SearchIndex, stems: ReadonlySet<string>): number[] {
   return [...terms];
 }
 
-const marks = new WeakMap<SearchIndex, Uint8Array>();
-
 /**
  * Documents in [from, to) of the release's search index whose title may
- * share a word with `stems`: titles holding one of the terms (title entries
- * are entries 0 to docs - 1), and the titles with NEC or NOS when those are
- * asked for (the tokens leave them out). Sorted; a superset of the titles
- * with an overlap, which the caller counts exactly. Reads the range's title
- * tokens or the terms' postings, whichever is shorter.
+ * share a word with `stems`: titles holding one of the terms (found by
+ * bisection in the titles by term, which are in code order), and the titles
+ * with NEC or NOS when those are asked for (the tokens leave them out).
+ * Sorted; a superset of the titles with an overlap, which the caller counts
+ * exactly.
  */
 function titlesSharing(ix: SearchIndex, stems: ReadonlySet<string>, terms: readonly number[], from: number, to: number): number[] {
   const out: number[] = [];
   if (to <= from) return out;
-  let postings = 0;
-  for (const t of terms) postings += ix.postStart[t + 1]! - ix.postStart[t]!;
-  const tokens = ix.tokStart[to]! - ix.tokStart[from]!;
-  if (tokens <= postings) {
-    let mark = marks.get(ix);
-    if (!mark) marks.set(ix, (mark = new Uint8Array(ix.termCount)));
-    for (const t of terms) mark[t] = 1;
-    const mask = ix.termMask;
-    for (let d = from; d < to; d++) {
-      for (let k = ix.tokStart[d]!; k < ix.tokStart[d + 1]!; k++) {
-        if (mark[ix.toks[k]! & mask]) {
-          out.push(d);
-          break;
-        }
-      }
-    }
-    for (const t of terms) mark[t] = 0;
-  } else {
-    for (const t of terms) {
-      for (let k = ix.postStart[t]!; k < ix.postStart[t + 1]!; k++) {
-        const e = ix.postEntry[k]!;
-        if (e >= from && e < to) out.push(e);
-      }
-    }
-  }
+  for (const t of terms) ix.titlesWith(t, from, to, out);
   if (stems.has('nec') || stems.has('nos')) for (const d of ix.instructionDocs) if (d >= from && d < to) out.push(d);
   out.sort((a, b) => a - b);
   let n = 0;
