@@ -227,6 +227,8 @@ class StemMasks {
   stamp = 0;
   owner: BookWords | undefined;
   private touched: number[] = [];
+  /** Stem ids by phrase stem: the same words come back phrase after phrase. */
+  private readonly ids = new Map<string, StemIds>();
 
   constructor(book: WalkBook) {
     const n = book.stems.length;
@@ -254,6 +256,26 @@ class StemMasks {
     });
   }
 
+  /** The ids of a phrase stem in the book's stem table (see BookWords). */
+  idsOf(book: WalkBook, s: string): StemIds {
+    let out = this.ids.get(s);
+    if (!out) {
+      const stems = book.stems;
+      out = { id: stems.find(s), extLo: 0, extHi: 0, pre: [] };
+      if (s.length >= 6) {
+        out.extLo = stems.lowerBound(s);
+        out.extHi = stems.prefixEnd(s, out.extLo);
+        for (let len = 6; len <= s.length; len++) {
+          const id = stems.find(s.slice(0, len));
+          if (id >= 0) out.pre.push(id);
+        }
+      }
+      if (this.ids.size >= STEM_IDS_LIMIT) this.ids.clear();
+      this.ids.set(s, out);
+    }
+    return out;
+  }
+
   /** A new stamp for `seen`. */
   nextStamp(): number {
     if (this.stamp >= 0x7ffffffe) {
@@ -265,6 +287,15 @@ class StemMasks {
 }
 
 const masksOf = new WeakMap<WalkBook, StemMasks>();
+
+/** A phrase stem in a book: its id (-1 when no title has it), the run of stems extending it, its prefixes of six letters or more that are stems. */
+interface StemIds {
+  id: number;
+  extLo: number;
+  extHi: number;
+  pre: number[];
+}
+const STEM_IDS_LIMIT = 50_000;
 
 /** The words of a phrase as ids of one book's stems. */
 interface BookWords {
@@ -310,21 +341,14 @@ class PhraseView {
       let masks = masksOf.get(book);
       if (!masks) masksOf.set(book, (masks = new StemMasks(book)));
       b = { stem: new Int32Array(n), num: new Int32Array(n).fill(-1), extLo: new Int32Array(n), extHi: new Int32Array(n), pre: [], masks };
-      const stems = book.stems;
       for (let i = 0; i < n; i++) {
         const w = this.p.words[i]!;
-        b.stem[i] = stems.find(w.stem);
-        if (w.number) b.num[i] = stems.find(w.number);
-        const pre: number[] = [];
-        if (w.stem.length >= 6) {
-          b.extLo[i] = stems.lowerBound(w.stem);
-          b.extHi[i] = stems.prefixEnd(w.stem, b.extLo[i]!);
-          for (let len = 6; len <= w.stem.length; len++) {
-            const id = stems.find(w.stem.slice(0, len));
-            if (id >= 0) pre.push(id);
-          }
-        } else b.extLo[i] = b.extHi[i] = 0;
-        b.pre.push(pre);
+        const ids = masks.idsOf(book, w.stem);
+        b.stem[i] = ids.id;
+        if (w.number) b.num[i] = masks.idsOf(book, w.number).id;
+        b.extLo[i] = ids.extLo;
+        b.extHi[i] = ids.extHi;
+        b.pre.push(ids.pre);
       }
       this.books.set(book, b);
     }
