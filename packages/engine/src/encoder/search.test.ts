@@ -110,3 +110,10 @@ test('titlesWith gives the documents in a range whose title holds a term, as rea
   }
   assert.ok(found > 500, `only ${found} titles found`);
 });
+
+test('each posting carries its entry\'s length, as the entry has it', () => {
+  const ix = syntheticIndex();
+  assert.equal(ix.postLen.length, ix.postEntry.length);
+  for (let p = 0; p < ix.postEntry.length; p++) assert.equal(ix.postLen[p], ix.entryLen[ix.postEntry[p]!], `posting ${p}`);
+  assert.ok(ix.postEntry.length > 1000);
+});
