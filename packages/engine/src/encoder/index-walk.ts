@@ -110,23 +110,52 @@ interface Steps {
   length: number;
 }
 
+/**
+ * A way down found from an entry, with the floor it was found under and the
+ * depths it holds at: depth only matters where a limit is met (MAX_DEPTH,
+ * the depth of "see condition"), so the same walk happens when every depth
+ * it met is shifted by any amount from `lo` to `hi`.
+ */
+interface Found {
+  depth: number;
+  lo: number;
+  hi: number;
+  floor: number;
+  branch: Branch;
+}
+
+/** An entry reached with some words used: the ways down found from it, and the level of the explore in it under way (-1: none). */
+interface EntryState {
+  active: number;
+  found: Found[];
+}
+
+/** A way down: where it ends, what it scored, the words it used (every field always set, so branches share one shape). */
 interface Branch {
   score: number;
   used: number;
   steps: Steps | undefined;
   book: WalkBook;
   end: number;
-  table?: TableUse;
-  code?: string;
-  manifestation?: string;
-  unresolved?: string;
+  table: TableUse | undefined;
+  /** The code a reference or table gives (else the end entry's). */
+  code: string | undefined;
+  unresolved: string | undefined;
 }
+
+/** A branch that ends at an entry, with nothing from a reference or table. */
+const endAt = (book: WalkBook, end: number, score: number, used: number): Branch => ({ score, used, steps: undefined, book, end, table: undefined, code: undefined, unresolved: undefined });
+
+/** A branch as it was, with another score and steps. */
+const rescored = (b: Branch, score: number, steps: Steps | undefined): Branch => ({ score, used: b.used, steps, book: b.book, end: b.end, table: b.table, code: b.code, unresolved: b.unresolved });
 
 const STEP_COST = 0.02;
 const END_WITH_CODE = 0.5;
 /** What a table reference adds (see follow). */
 const TABLE_BONUS = 0.3;
 const MAX_DEPTH = 12;
+/** Deepest entry whose "see condition" is followed. */
+const MAX_CONDITION_DEPTH = 3;
 const MAX_MAINS = 40;
 /** Slack for the bound's arithmetic (sums taken in another order). */
 const EPS = 1e-9;
@@ -198,6 +227,8 @@ class StemMasks {
   stamp = 0;
   owner: BookWords | undefined;
   private touched: number[] = [];
+  /** Stem ids by phrase stem: the same words come back phrase after phrase. */
+  private readonly ids = new Map<string, StemIds>();
 
   constructor(book: WalkBook) {
     const n = book.stems.length;
@@ -225,6 +256,26 @@ class StemMasks {
     });
   }
 
+  /** The ids of a phrase stem in the book's stem table (see BookWords). */
+  idsOf(book: WalkBook, s: string): StemIds {
+    let out = this.ids.get(s);
+    if (!out) {
+      const stems = book.stems;
+      out = { id: stems.find(s), extLo: 0, extHi: 0, pre: [] };
+      if (s.length >= 6) {
+        out.extLo = stems.lowerBound(s);
+        out.extHi = stems.prefixEnd(s, out.extLo);
+        for (let len = 6; len <= s.length; len++) {
+          const id = stems.find(s.slice(0, len));
+          if (id >= 0) out.pre.push(id);
+        }
+      }
+      if (this.ids.size >= STEM_IDS_LIMIT) this.ids.clear();
+      this.ids.set(s, out);
+    }
+    return out;
+  }
+
   /** A new stamp for `seen`. */
   nextStamp(): number {
     if (this.stamp >= 0x7ffffffe) {
@@ -236,6 +287,15 @@ class StemMasks {
 }
 
 const masksOf = new WeakMap<WalkBook, StemMasks>();
+
+/** A phrase stem in a book: its id (-1 when no title has it), the run of stems extending it, its prefixes of six letters or more that are stems. */
+interface StemIds {
+  id: number;
+  extLo: number;
+  extHi: number;
+  pre: number[];
+}
+const STEM_IDS_LIMIT = 50_000;
 
 /** The words of a phrase as ids of one book's stems. */
 interface BookWords {
@@ -281,21 +341,14 @@ class PhraseView {
       let masks = masksOf.get(book);
       if (!masks) masksOf.set(book, (masks = new StemMasks(book)));
       b = { stem: new Int32Array(n), num: new Int32Array(n).fill(-1), extLo: new Int32Array(n), extHi: new Int32Array(n), pre: [], masks };
-      const stems = book.stems;
       for (let i = 0; i < n; i++) {
         const w = this.p.words[i]!;
-        b.stem[i] = stems.find(w.stem);
-        if (w.number) b.num[i] = stems.find(w.number);
-        const pre: number[] = [];
-        if (w.stem.length >= 6) {
-          b.extLo[i] = stems.lowerBound(w.stem);
-          b.extHi[i] = stems.prefixEnd(w.stem, b.extLo[i]!);
-          for (let len = 6; len <= w.stem.length; len++) {
-            const id = stems.find(w.stem.slice(0, len));
-            if (id >= 0) pre.push(id);
-          }
-        } else b.extLo[i] = b.extHi[i] = 0;
-        b.pre.push(pre);
+        const ids = masks.idsOf(book, w.stem);
+        b.stem[i] = ids.id;
+        if (w.number) b.num[i] = masks.idsOf(book, w.number).id;
+        b.extLo[i] = ids.extLo;
+        b.extHi[i] = ids.extHi;
+        b.pre.push(ids.pre);
       }
       this.books.set(book, b);
     }
@@ -531,8 +584,15 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
 class Walk {
   /** Guards "see condition" loops: main terms already tried in this walk. */
   private readonly restarted = new Set<string>();
-  /** Ways down already found, by book and (entry, depth, words used), with the floor they were found under. */
-  private readonly exploreMemo = new Map<WalkBook, Map<number, Map<number, { floor: number; branch: Branch }>>>();
+  /** Entries with the words used, by book, words used and entry: the ways down already found, and whether a walk is in them now. */
+  private readonly states = new Map<WalkBook, Map<number, Map<number, EntryState>>>();
+  /** How many explores are under way (the level of the next one). */
+  private level = 0;
+  /** The lowest level of an explore under way that a reference led back to, since the innermost explore began. */
+  private cutAt = Infinity;
+  /** The shifts of depth the innermost explore under way holds at so far (see Found). */
+  private shiftLo = -Infinity;
+  private shiftHi = Infinity;
   /** Ranked main terms by book and words used: "see condition" restarts ask again and again. */
   private readonly mainsMemo = new Map<WalkBook, Map<number, Array<{ t: number; m: Match }>>>();
   /** Table rows already found, by table, words used, site or use: many entries refer to the same row. */
@@ -573,23 +633,69 @@ class Walk {
    * exactly: when the best scores less, some lower score is returned.
    */
   explore(book: WalkBook, term: number, used: number, depth: number, floor = -Infinity): Branch {
-    // References loop ("see also" back and forth): the same entry is reached again with the same words used.
-    // Keyed by small integers (words used, then entry and depth), which maps hash fastest.
-    let perBook = this.exploreMemo.get(book);
-    if (!perBook) this.exploreMemo.set(book, (perBook = new Map()));
-    let memo = perBook.get(used);
-    if (!memo) perBook.set(used, (memo = new Map()));
-    const key = term * 16 + depth;
-    const known = memo.get(key);
-    if (known && known.floor <= floor) return known.branch;
+    // Keyed by small integers (words used, then entry), which maps hash fastest.
+    let perBook = this.states.get(book);
+    if (!perBook) this.states.set(book, (perBook = new Map()));
+    let perUsed = perBook.get(used);
+    if (!perUsed) perBook.set(used, (perUsed = new Map()));
+    let state = perUsed.get(term);
+    if (!state) perUsed.set(term, (state = { active: -1, found: [] }));
+    // References loop ("see also" back and forth, "see" to a main term whose subterms refer back): reaching an
+    // entry again with the same words used, while the walk is still in it, adds steps and no words, so the way
+    // round the loop scores less than the way on without it, which the entry weighs anyway. It is not walked.
+    if (state.active >= 0) {
+      if (state.active < this.cutAt) this.cutAt = state.active;
+      return endAt(book, term, -Infinity, used);
+    }
+    for (const f of state.found) {
+      const shift = depth - f.depth;
+      if (f.floor <= floor && shift >= f.lo && shift <= f.hi) {
+        this.holdsFor(f.lo - shift, f.hi - shift);
+        return f.branch;
+      }
+    }
+    const outerCut = this.cutAt;
+    const outerLo = this.shiftLo;
+    const outerHi = this.shiftHi;
+    const level = this.level++;
+    this.cutAt = Infinity;
+    this.shiftLo = -Infinity;
+    this.shiftHi = Infinity;
+    state.active = level;
     const branch = this.exploreOnce(book, term, used, depth, floor);
-    memo.set(key, { floor, branch });
+    state.active = -1;
+    this.level--;
+    // A way found with a loop cut at an entry further up holds only while the walk is in that entry: not kept.
+    const cut = this.cutAt < level ? this.cutAt : Infinity;
+    const lo = this.shiftLo;
+    const hi = this.shiftHi;
+    if (cut === Infinity) state.found.push({ depth, lo, hi, floor, branch });
+    this.cutAt = Math.min(outerCut, cut);
+    this.shiftLo = outerLo;
+    this.shiftHi = outerHi;
+    this.holdsFor(lo, hi);
     return branch;
   }
 
+  /** Narrow the shifts of depth the explore under way holds at. */
+  private holdsFor(lo: number, hi: number): void {
+    if (lo > this.shiftLo) this.shiftLo = lo;
+    if (hi < this.shiftHi) this.shiftHi = hi;
+  }
+
+  /** Whether a depth is at least a limit (noting that the walk so far holds only at shifts that keep the answer). */
+  private atLeast(depth: number, limit: number): boolean {
+    if (depth >= limit) {
+      this.holdsFor(limit - depth, Infinity);
+      return true;
+    }
+    this.holdsFor(-Infinity, limit - 1 - depth);
+    return false;
+  }
+
   private exploreOnce(book: WalkBook, term: number, used: number, depth: number, floor: number): Branch {
-    let best: Branch = { score: book.hasCode(term) ? END_WITH_CODE : 0, used, steps: undefined, book, end: term };
-    if (depth >= MAX_DEPTH) return best;
+    let best = endAt(book, term, book.hasCode(term) ? END_WITH_CODE : 0, used);
+    if (this.atLeast(depth, MAX_DEPTH)) return best;
     // Ways below the floor are cut with a margin (a "see also" must beat the best by FLOOR_MARGIN), and not at all
     // where a "see category" would stand in for a subterm that was not entered.
     const f = book.hasSeeCat(term) && !book.hasCode(term) ? -Infinity : floor - FLOOR_MARGIN;
@@ -623,7 +729,7 @@ class Walk {
       if (implicit && gain <= 0 && sub.steps === undefined && sub.used === mUsed) continue;
       const score = gain + sub.score - STEP_COST;
       if (score > best.score || (score === best.score && bestAt >= 0 && at < bestAt)) {
-        best = { ...sub, score, steps: nodeStep(book, child, sub.steps) };
+        best = rescored(sub, score, nodeStep(book, child, sub.steps));
         bestAt = at;
       }
     }
@@ -663,7 +769,7 @@ class Walk {
           }
         }
         const sub = this.explore(book, ref.term, u, depth + 1, floor - gain + 0.1);
-        return { ...sub, score: sub.score + gain - 0.1, steps: targetStep(book, ref.term, via, text, sub.steps) };
+        return rescored(sub, sub.score + gain - 0.1, targetStep(book, ref.term, via, text, sub.steps));
       }
       case 'neoplasm': {
         const table = this.ctx.neoplasm;
@@ -671,7 +777,7 @@ class Walk {
         const behavior = ref.behavior ?? behaviorOf(unusedWords(this.p, used).join(' ')) ?? 'malignant';
         const r = this.neoplasmRow(table, used, ref.site, behavior);
         if (!r) return undefined;
-        return { ...r, score: r.score + TABLE_BONUS, steps: textStep(step(`see ${text}`), r.steps) };
+        return rescored(r, r.score + TABLE_BONUS, textStep(step(`see ${text}`), r.steps));
       }
       case 'drug': {
         const table = this.ctx.drug;
@@ -679,10 +785,10 @@ class Walk {
         const use = drugUseOf(unusedWords(this.p, used).join(' ')) ?? ref.column ?? 'accidental';
         const r = this.drugRow(table, used, use);
         if (!r) return undefined;
-        return { ...r, score: r.score + TABLE_BONUS, steps: textStep(step(`see ${text}`), r.steps) };
+        return rescored(r, r.score + TABLE_BONUS, textStep(step(`see ${text}`), r.steps));
       }
       case 'condition': {
-        if (depth > 3) return undefined;
+        if (this.atLeast(depth, MAX_CONDITION_DEPTH + 1)) return undefined;
         const main = book.mainOf(from);
         const key = `${book.kind}:${main}`;
         if (this.restarted.has(key)) return undefined;
@@ -690,10 +796,10 @@ class Walk {
         const found = this.top(book, used, depth + 1, main, floor + 0.8);
         if (!found) return undefined;
         // The words of the term that sent us here named no condition: they count for little.
-        return { ...found, score: found.score - 0.8, steps: textStep({ ...step(`see ${text}`), via: 'see condition' }, found.steps) };
+        return rescored(found, found.score - 0.8, textStep({ ...step(`see ${text}`), via: 'see condition' }, found.steps));
       }
       case 'category':
-        return { score: END_WITH_CODE, used, steps: textStep(step(`see ${text}`), undefined), book, end: from, code: ref.code.endsWith('-') ? ref.code : `${ref.code}-` };
+        return { ...endAt(book, from, END_WITH_CODE, used), steps: textStep(step(`see ${text}`), undefined), code: ref.code.endsWith('-') ? ref.code : `${ref.code}-` };
       default:
         return undefined;
     }
@@ -711,7 +817,7 @@ class Walk {
       const sub = this.explore(book, t, m.used, depth, floor - m.gain);
       const score = m.gain + sub.score;
       if (!best || score > best.score || (score === best.score && at < bestAt)) {
-        best = { ...sub, score, steps: nodeStep(book, t, sub.steps) };
+        best = rescored(sub, score, nodeStep(book, t, sub.steps));
         bestAt = at;
       }
     }
@@ -746,7 +852,7 @@ class Walk {
         }
       }
       const sub = this.explore(book, t, m.used, 1, floor - m.gain);
-      done.push({ ...sub, score: m.gain + sub.score, steps: nodeStep(book, t, sub.steps) });
+      done.push(rescored(sub, m.gain + sub.score, nodeStep(book, t, sub.steps)));
     }
     return sorted(done);
   }
@@ -785,10 +891,25 @@ class Walk {
 
   /** A site row of the Table of Neoplasms and the cell of a behaviour. */
   neoplasmRow(table: WalkBook, used: number, sitePath: readonly string[], behavior: NeoplasmBehavior): Branch | undefined {
-    const key = `n${used}\u0000${behavior}\u0000${sitePath.join('\u0000')}`;
+    return this.row(`n${used}\u0000${behavior}\u0000${sitePath.join('\u0000')}`, () => this.findNeoplasmRow(table, used, sitePath, behavior));
+  }
+
+  /**
+   * A table row found once per walk (unless a loop was cut on the way to it:
+   * it then holds only where it was found). A table is walked from its own
+   * first level, so the row is the same at any depth of the reference.
+   */
+  private row(key: string, find: () => Branch | undefined): Branch | undefined {
     if (this.rowMemo.has(key)) return this.rowMemo.get(key);
-    const row = this.findNeoplasmRow(table, used, sitePath, behavior);
-    this.rowMemo.set(key, row);
+    const outerCut = this.cutAt;
+    const outerLo = this.shiftLo;
+    const outerHi = this.shiftHi;
+    this.cutAt = Infinity;
+    const row = find();
+    if (this.cutAt === Infinity) this.rowMemo.set(key, row);
+    this.cutAt = Math.min(outerCut, this.cutAt);
+    this.shiftLo = outerLo;
+    this.shiftHi = outerHi;
     return row;
   }
 
@@ -799,11 +920,7 @@ class Walk {
     const steps: WalkStep[] = [];
     // A reference may name a site ("Neoplasm, skin, benign"): start from it.
     if (sitePath.length) {
-      let at = table.find(main, sitePath);
-      if (at < 0) {
-        const prefix = sitePath[0]!.toLowerCase();
-        at = table.children(main).find((c) => table.keyStartsWith(c, prefix)) ?? -1;
-      }
+      const at = table.named(main, sitePath);
       if (at >= 0) {
         start = at;
         for (const t of table.path(at).slice(1)) steps.push({ title: t, printed: t, level: 1, via: 'table' });
@@ -820,21 +937,15 @@ class Walk {
     const head: WalkStep = { title: table.title(main), printed: table.printed(main), level: 0, via: 'table' };
     const below = stepsArray(sub.steps).map((s) => ({ ...s, via: s.via ?? ('table' as const) }));
     return {
-      ...sub,
-      score: sub.score + Math.max(0, m.gain),
-      steps: stepsFrom([head, ...steps, ...below]),
+      ...rescored(sub, sub.score + Math.max(0, m.gain), stepsFrom([head, ...steps, ...below])),
       table: { table: 'neoplasm', row: table.path(row), column, cells },
-      ...(code ? { code } : {}),
+      code: code || sub.code,
     };
   }
 
   /** A substance row of the Table of Drugs and Chemicals and the cell of a use. */
   drugRow(table: WalkBook, used: number, use: DrugUse): Branch | undefined {
-    const key = `d${used}\u0000${use}`;
-    if (this.rowMemo.has(key)) return this.rowMemo.get(key);
-    const row = this.findDrugRow(table, used, use);
-    this.rowMemo.set(key, row);
-    return row;
+    return this.row(`d${used}\u0000${use}`, () => this.findDrugRow(table, used, use));
   }
 
   private findDrugRow(table: WalkBook, used: number, use: DrugUse): Branch | undefined {
@@ -848,10 +959,9 @@ class Walk {
     const cells = table.cells(row);
     const code = cells[column] ?? undefined;
     return {
-      ...found,
-      steps: stepsFrom(stepsArray(found.steps).map((s) => ({ ...s, via: s.via ?? ('table' as const) }))),
+      ...rescored(found, found.score, stepsFrom(stepsArray(found.steps).map((s) => ({ ...s, via: s.via ?? ('table' as const) })))),
       table: { table: 'drug', row: table.path(row), column, cells },
-      ...(code ? { code } : {}),
+      code: code || found.code,
     };
   }
 }
@@ -894,7 +1004,7 @@ function keep(all: readonly Branch[], limit: number): Branch[] {
 
 function finish(ctx: WalkContext, p: Phrase, source: IndexPath['source'], r: Branch): IndexPath {
   const code = codeOf(r);
-  const manifestation = r.manifestation ?? (r.code ? undefined : r.book.manif(r.end));
+  const manifestation = r.code ? undefined : r.book.manif(r.end);
   const unused = unusedWords(p, r.used);
   const rest = new Set(p.words.filter((_, i) => !(r.used & (1 << i))).flatMap((w) => [w.stem, w.word]));
   const checks: CodeCheck[] = [];

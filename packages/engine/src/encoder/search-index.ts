@@ -20,7 +20,7 @@ import { INSTRUCTION_WORDS, STOPWORDS, words as wordsOf } from './tokenize.js';
  */
 
 export const SEARCH_FILE = 'search.bin';
-export const SEARCH_FORMAT = 4;
+export const SEARCH_FORMAT = 6;
 const MAGIC = 0x4953434d; // "MCSI"
 
 /** Where an entry's text comes from. */
@@ -270,6 +270,8 @@ export class SearchIndexBuilder {
     }
     const postEntry = new Uint32Array(p);
     const postTf = new Uint8Array(p);
+    // The entry's length beside each posting: a ranking reads it with the posting, not from the entry's place.
+    const postLen = new Uint8Array(p);
     for (let t = 0; t < vocab.length; t++) {
       const from = postStart[t]!;
       const to = postStart[t + 1]!;
@@ -279,8 +281,32 @@ export class SearchIndexBuilder {
         const key = keys[k]!;
         postTf[from + k] = key % 256;
         postEntry[from + k] = Math.floor(key / 256) % ENTRY_SPAN;
+        postLen[from + k] = entryLen[postEntry[from + k]!]!;
       }
     }
+
+    // Titles by term, in code order: per term, the documents whose title holds it (required or optional),
+    // ascending, so the titles sharing a word with a phrase in a run of codes are found by bisection
+    // (the encoder's tabular check, verify.ts).
+    const eachTitleTerm = (fn: (term: number, doc: number) => void) => {
+      seenInEntry.fill(-1);
+      for (let d = 0; d < docList.length; d++) {
+        for (let k = tokStart[d]!; k < tokStart[d + 1]!; k++) {
+          const id = toks[k]! & termMask;
+          if (seenInEntry[id] === d) continue;
+          seenInEntry[id] = d;
+          fn(id, d);
+        }
+      }
+    };
+    const titleStart = new Uint32Array(vocab.length + 1);
+    eachTitleTerm((t) => titleStart[t + 1]!++);
+    for (let t = 0; t < vocab.length; t++) titleStart[t + 1]! += titleStart[t]!;
+    const titleDoc = new Uint32Array(titleStart[vocab.length]!);
+    const titleFill = titleStart.slice(0, vocab.length);
+    eachTitleTerm((t, d) => {
+      titleDoc[titleFill[t]!++] = d;
+    });
 
     // Surface words (for corrections and completions), sorted, with their stem and frequency.
     const wordList = [...surfaceCount.keys()].sort();
@@ -349,6 +375,9 @@ export class SearchIndexBuilder {
     w.add('postStart', postStart);
     w.add('postEntry', postEntry);
     w.add('postTf', postTf);
+    w.add('postLen', postLen);
+    w.add('titleStart', titleStart);
+    w.add('titleDoc', titleDoc);
     w.addStrings('word', wordList, true);
     w.add('wordTerm', wordTerm);
     w.add('wordFreq', wordFreq);
@@ -401,6 +430,11 @@ export class SearchIndex {
   readonly postStart: Uint32Array;
   readonly postEntry: Uint32Array;
   readonly postTf: Uint8Array;
+  /** The length of each posting's entry (entryLen, read in list order). */
+  readonly postLen: Uint8Array;
+  /** Per term, the documents whose title holds it, ascending (see titlesWith). */
+  readonly titleStart: Uint32Array;
+  readonly titleDoc: Uint32Array;
   readonly wordTerm: Uint32Array;
   readonly wordFreq: Uint32Array;
   private readonly delHash: Uint32Array;
@@ -434,6 +468,9 @@ export class SearchIndex {
     this.postStart = r.view('postStart', Uint32Array);
     this.postEntry = r.view('postEntry', Uint32Array);
     this.postTf = r.view('postTf', Uint8Array);
+    this.postLen = r.view('postLen', Uint8Array);
+    this.titleStart = r.view('titleStart', Uint32Array);
+    this.titleDoc = r.view('titleDoc', Uint32Array);
     this.wordTerm = r.view('wordTerm', Uint32Array);
     this.wordFreq = r.view('wordFreq', Uint32Array);
     this.delHash = r.view('delHash', Uint32Array);
@@ -447,7 +484,10 @@ export class SearchIndex {
       this.entryDoc.length !== m ||
       this.tokStart.length !== m + 1 ||
       this.postStart.length !== header.terms + 1 ||
-      this.postEntry.length !== header.postings
+      this.postEntry.length !== header.postings ||
+      this.postLen.length !== header.postings ||
+      this.titleStart.length !== header.terms + 1 ||
+      this.titleDoc.length !== this.titleStart[header.terms]
     ) {
       throw r.bad('counts do not match');
     }
@@ -482,6 +522,23 @@ export class SearchIndex {
   /** The surface word of an id. */
   wordAt(id: number): string {
     return this.wordTable.at(id);
+  }
+
+  /** Append to `out` the documents in [from, to) whose title holds a term (required or optional), ascending. */
+  titlesWith(term: number, from: number, to: number, out: number[]): void {
+    let lo = this.titleStart[term]!;
+    let hi = this.titleStart[term + 1]!;
+    const end = hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.titleDoc[mid]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < end; k++) {
+      const d = this.titleDoc[k]!;
+      if (d >= to) break;
+      out.push(d);
+    }
   }
 
   /** Surface words starting with a prefix, most frequent first. */

@@ -84,3 +84,36 @@ test('rank: no words of the index, no hits; a limit of 0 gives none', () => {
   assert.deepEqual(rank(ix, resolveTerms(ix, queryRewriter().rewrite('qqqqqqqq zzzz'), false), { limit: 20 }), []);
   assert.deepEqual(rank(ix, resolveTerms(ix, queryRewriter().rewrite('fracture femur'), false), { limit: 0 }), []);
 });
+
+test('titlesWith gives the documents in a range whose title holds a term, as reading every title gives', () => {
+  const ix = syntheticIndex();
+  const rnd = seeded(23);
+  let found = 0;
+  for (let i = 0; i < 300; i++) {
+    const term = Math.floor(rnd() * ix.termCount);
+    const from = Math.floor(rnd() * ix.docCount);
+    const to = from + Math.floor(rnd() * (ix.docCount - from + 1));
+    const expected: number[] = [];
+    // Title entries are entries 0 to docs - 1: their tokens, required or optional.
+    for (let d = from; d < to; d++) {
+      for (let k = ix.tokStart[d]!; k < ix.tokStart[d + 1]!; k++) {
+        if ((ix.toks[k]! & ix.termMask) === term) {
+          expected.push(d);
+          break;
+        }
+      }
+    }
+    const got: number[] = [];
+    ix.titlesWith(term, from, to, got);
+    assert.deepEqual(got, expected, `term ${term}, documents ${from} to ${to}`);
+    found += got.length;
+  }
+  assert.ok(found > 500, `only ${found} titles found`);
+});
+
+test('each posting carries its entry\'s length, as the entry has it', () => {
+  const ix = syntheticIndex();
+  assert.equal(ix.postLen.length, ix.postEntry.length);
+  for (let p = 0; p < ix.postEntry.length; p++) assert.equal(ix.postLen[p], ix.entryLen[ix.postEntry[p]!], `posting ${p}`);
+  assert.ok(ix.postEntry.length > 1000);
+});

@@ -190,7 +190,7 @@ export function resolveTerms(ix: SearchIndex, q: RewrittenQuery, prefixLast: boo
 function termPeak(ix: SearchIndex, term: number): number {
   const p = ix.postStart[term]!;
   if (p === ix.postStart[term + 1]) return 0;
-  return termFactor(ix.postTf[p]!, ix.entryLen[ix.postEntry[p]!]!, ix.header.avgLength);
+  return termFactor(ix.postTf[p]!, ix.postLen[p]!, ix.header.avgLength);
 }
 
 /** The weight of a query term's BM25 part: its best alternative's weight, its idf, less for an optional word. */
@@ -394,6 +394,7 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
   const { accF, accI, met, touched, lower, top } = s;
   const postEntry = ix.postEntry;
   const postTf = ix.postTf;
+  const postLen = ix.postLen;
   const entryLen = ix.entryLen;
   const entryDoc = ix.entryDoc;
   const entryKind = ix.entryKind;
@@ -455,7 +456,7 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
         let info: number;
         if ((met[word]! & bit) === 0) {
           if (!openHere) continue;
-          const len = entryLen[e]!;
+          const len = postLen[p]!;
           // The most a new entry here, and every one after it in the list, can score.
           const f = termFactor(tf, len, avg);
           let bound = (scoreAfter + tw * Math.min(K1 + 1, f + peaksAfter)) * coverJ;
@@ -495,7 +496,7 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
             // Fold the pending word into the entry's sums; this word is pending now.
             const k = (info & 255) - 1;
             const w = accF[o + 2]!;
-            accF[o] = accF[o]! + cw[k]! * w * termFactor((info >>> 8) & 255, entryLen[e]!, avg);
+            accF[o] = accF[o]! + cw[k]! * w * termFactor((info >>> 8) & 255, postLen[p]!, avg);
             accF[o + 1] = accF[o + 1]! + cv[k]! * Math.min(1, w + 0.1);
             accF[o + 2] = wa;
             const matched = Math.min(0x7fff, (info >>> 16) + tf);
@@ -504,7 +505,7 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
         }
         accI[o + 3] = info;
         // The entry's score is at least what the words met give it (closeness at its least).
-        const len = entryLen[e]!;
+        const len = postLen[p]!;
         const w = accF[o + 2]!;
         const sc = accF[o]! + cwj * w * termFactor((info >>> 8) & 255, len, avg);
         const q = Math.min(1, (accF[o + 1]! + cvj * Math.min(1, w + 0.1)) / totalIdf);
@@ -528,7 +529,7 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
       postingsLeft -= p - from;
       if (p === to && to < end) {
         // The budget ran out: the rest of this list, and the alternatives after it, count at their largest.
-        const rest = termFactor(postTf[p]!, entryLen[postEntry[p]!]!, avg);
+        const rest = termFactor(postTf[p]!, postLen[p]!, avg);
         unreadScore += tw * Math.min(K1 + 1, rest + peaksAfter);
         unreadCover += termCoverBound(t);
         break;

@@ -78,44 +78,18 @@ function termsOf(ix: SearchIndex, stems: ReadonlySet<string>): number[] {
   return [...terms];
 }
 
-const marks = new WeakMap<SearchIndex, Uint8Array>();
-
 /**
  * Documents in [from, to) of the release's search index whose title may
- * share a word with `stems`: titles holding one of the terms (title entries
- * are entries 0 to docs - 1), and the titles with NEC or NOS when those are
- * asked for (the tokens leave them out). Sorted; a superset of the titles
- * with an overlap, which the caller counts exactly. Reads the range's title
- * tokens or the terms' postings, whichever is shorter.
+ * share a word with `stems`: titles holding one of the terms (found by
+ * bisection in the titles by term, which are in code order), and the titles
+ * with NEC or NOS when those are asked for (the tokens leave them out).
+ * Sorted; a superset of the titles with an overlap, which the caller counts
+ * exactly.
  */
 function titlesSharing(ix: SearchIndex, stems: ReadonlySet<string>, terms: readonly number[], from: number, to: number): number[] {
   const out: number[] = [];
   if (to <= from) return out;
-  let postings = 0;
-  for (const t of terms) postings += ix.postStart[t + 1]! - ix.postStart[t]!;
-  const tokens = ix.tokStart[to]! - ix.tokStart[from]!;
-  if (tokens <= postings) {
-    let mark = marks.get(ix);
-    if (!mark) marks.set(ix, (mark = new Uint8Array(ix.termCount)));
-    for (const t of terms) mark[t] = 1;
-    const mask = ix.termMask;
-    for (let d = from; d < to; d++) {
-      for (let k = ix.tokStart[d]!; k < ix.tokStart[d + 1]!; k++) {
-        if (mark[ix.toks[k]! & mask]) {
-          out.push(d);
-          break;
-        }
-      }
-    }
-    for (const t of terms) mark[t] = 0;
-  } else {
-    for (const t of terms) {
-      for (let k = ix.postStart[t]!; k < ix.postStart[t + 1]!; k++) {
-        const e = ix.postEntry[k]!;
-        if (e >= from && e < to) out.push(e);
-      }
-    }
-  }
+  for (const t of terms) ix.titlesWith(t, from, to, out);
   if (stems.has('nec') || stems.has('nos')) for (const d of ix.instructionDocs) if (d >= from && d < to) out.push(d);
   out.sort((a, b) => a - b);
   let n = 0;
@@ -225,7 +199,7 @@ function choicesBelow(release: Icd10cmRelease, code: string, rest: ReadonlySet<s
 
 const CODE_RANGE = /\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)(?:\s*-\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?))?/g;
 
-/** Code ranges a note names, read once per note (notes are kept with the code details, see detailOf). */
+/** Code ranges a note names, read once per note (notes are kept with the code facts, see factsOf). */
 const rangeMemo = new WeakMap<CodeNote, Array<[lo: string, upTo: string]>>();
 
 function rangesOf(note: CodeNote): Array<[lo: string, upTo: string]> {
@@ -303,63 +277,74 @@ function lowerBoundOf(arr: readonly string[], x: string): number {
   return lo;
 }
 
-/** Code details, kept per release: the same codes come back walk after walk. */
-const detailMemo = new WeakMap<Icd10cmRelease, Map<string, ReturnType<Icd10cmRelease['lookup']>>>();
-
-function detailOf(release: Icd10cmRelease, code: string): ReturnType<Icd10cmRelease['lookup']> {
-  let memo = detailMemo.get(release);
-  if (!memo) detailMemo.set(release, (memo = new Map()));
-  let d = memo.get(code);
-  if (d === undefined) {
-    d = release.lookup(code);
-    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
-    memo.set(code, d);
-  }
-  return d;
+/**
+ * What a check says of an index code whatever the phrase: the code of the
+ * release it stands for, its title and notes, its status and message, the
+ * 7th characters to choose from, and the notes that name additional codes.
+ * Kept per release: the same codes come back walk after walk, and working
+ * them out reads the release's compiled nodes again and again.
+ */
+interface CodeFacts {
+  /** The check's fields before the phrase's additional codes. */
+  head: Pick<CodeCheck, 'indexCode' | 'role' | 'code' | 'title' | 'codeFirst' | 'useAdditionalCode' | 'codeAlso' | 'excludes1'>;
+  status: CheckStatus;
+  message: string;
+  seventh?: CodeCheck['seventh'];
+  useAdditional: CodeNote[];
 }
 
-/** Check a code an index entry or table cell gives against the release in force. `rest` are stems of phrase words not used by the path. */
-export function checkCode(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role'], rest: ReadonlySet<string> = new Set(), every: ReadonlySet<string> = rest, titles?: SearchIndex): CodeCheck {
+const factsMemo = new WeakMap<Icd10cmRelease, Map<string, CodeFacts>>();
+
+function factsOf(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role']): CodeFacts {
+  let memo = factsMemo.get(release);
+  if (!memo) factsMemo.set(release, (memo = new Map()));
+  const key = `${role}\u0000${indexCode}`;
+  let f = memo.get(key);
+  if (!f) {
+    f = findFacts(release, indexCode, role);
+    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
+    memo.set(key, f);
+  }
+  return f;
+}
+
+function findFacts(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role']): CodeFacts {
   const has = (c: string) => release.node(c) !== undefined;
   const code = codeInRelease(indexCode, has);
   if (!code) {
-    return { indexCode, role, status: 'not-in-release', message: `${indexCode} is not a code of ${release.ref.label}; the index entry is older than this release` };
+    return { head: { indexCode, role }, status: 'not-in-release', message: `${indexCode} is not a code of ${release.ref.label}; the index entry is older than this release`, useAdditional: [] };
   }
-  const detail = detailOf(release, code)!;
+  const detail = release.lookup(code)!;
   const notes = detail.notes ?? [];
   const pick = (kind: CodeNote['kind']) => {
     const list = notes.filter((n) => n.kind === kind);
     return list.length ? { [kind]: list } : {};
   };
-  const base = { indexCode, role, code, title: detail.title, ...pick('codeFirst'), ...pick('useAdditionalCode'), ...pick('codeAlso'), ...pick('excludes1') };
-  const stated = indexCode.replace(/[-.\s]+$/, '').replace(/\./g, '') === code.replace('.', '');
+  const head = { indexCode, role, code, title: detail.title, ...pick('codeFirst'), ...pick('useAdditionalCode'), ...pick('codeAlso'), ...pick('excludes1') };
   const useAdditional = notes.filter((n) => n.kind === 'useAdditionalCode');
-  const additional = additionalFrom(release, useAdditional, rest, titles);
-  const extra = additional.length ? { additional } : {};
-  if (detail.billable) {
-    return { ...base, ...extra, status: 'billable', message: `${code} is billable in ${release.ref.label}` };
-  }
+  if (detail.billable) return { head, status: 'billable', message: `${code} is billable in ${release.ref.label}`, useAdditional };
   const seventh = detail.seventhCharacter;
   const leaf = (release.childrenOf(code) ?? []).every((c) => release.node(c)?.k === 'extension');
   if (seventh && leaf) {
     const padded = padForSeventh(code);
     const options = seventh.definitions.map((d) => ({ ...d, code: padded + d.char })).filter((d) => release.node(d.code)?.b);
-    return {
-      ...base,
-      ...extra,
-      status: 'needs-7th-character',
-      seventh: options,
-      message: `${code} needs a 7th character (${options.map((o) => o.char).join(', ')}), defined at ${seventh.from}`,
-    };
+    const message = `${code} needs a 7th character (${options.map((o) => o.char).join(', ')}), defined at ${seventh.from}`;
+    return { head, status: 'needs-7th-character', message, seventh: options, useAdditional };
   }
-  const choices = choicesBelow(release, code, every, titles);
-  return {
-    ...base,
-    ...extra,
-    status: 'needs-more-characters',
-    choices,
-    message: stated
-      ? `${code} is a header in ${release.ref.label}; choose one of the billable codes below it`
-      : `${indexCode} is not billable in ${release.ref.label}; ${code} is the nearest header, choose a billable code below it`,
-  };
+  const stated = indexCode.replace(/[-.\s]+$/, '').replace(/\./g, '') === code.replace('.', '');
+  const message = stated
+    ? `${code} is a header in ${release.ref.label}; choose one of the billable codes below it`
+    : `${indexCode} is not billable in ${release.ref.label}; ${code} is the nearest header, choose a billable code below it`;
+  return { head, status: 'needs-more-characters', message, useAdditional };
+}
+
+/** Check a code an index entry or table cell gives against the release in force. `rest` are stems of phrase words not used by the path. */
+export function checkCode(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role'], rest: ReadonlySet<string> = new Set(), every: ReadonlySet<string> = rest, titles?: SearchIndex): CodeCheck {
+  const f = factsOf(release, indexCode, role);
+  const { status, message } = f;
+  if (status === 'not-in-release') return { ...f.head, status, message };
+  const additional = additionalFrom(release, f.useAdditional, rest, titles);
+  const extra = additional.length ? { additional } : {};
+  if (status === 'needs-more-characters') return { ...f.head, ...extra, status, choices: choicesBelow(release, f.head.code!, every, titles), message };
+  return { ...f.head, ...extra, status, ...(f.seventh ? { seventh: f.seventh } : {}), message };
 }

@@ -381,6 +381,7 @@ export class WalkBook {
   readonly strs: StringTable;
   readonly stems: StringTable;
   private readonly refMemo = new Map<number, WalkRef>();
+  private readonly namedMemo = new Map<string, number>();
 
   constructor(bytes: Uint8Array, where = 'index walk file') {
     const r = new SectionReader<WalkHeader>(bytes, MAGIC, WALK_FORMAT, where, 'index walk file');
@@ -538,6 +539,24 @@ export class WalkBook {
       if (cur < 0) return -1;
     }
     return cur;
+  }
+  /**
+   * The entry a table reference names below `from` ("Neoplasm, skin" names
+   * the site row "skin"): by its subterm titles, else the first subterm that
+   * starts with its first part; -1 when none. Kept, as walks ask again and again.
+   */
+  named(from: number, path: readonly string[]): number {
+    const key = `${from}\u0000${path.join('\u0000')}`;
+    let at = this.namedMemo.get(key);
+    if (at === undefined) {
+      at = this.find(from, path);
+      if (at < 0 && path.length) {
+        const prefix = path[0]!.toLowerCase();
+        at = this.children(from).find((c) => this.keyStartsWith(c, prefix)) ?? -1;
+      }
+      this.namedMemo.set(key, at);
+    }
+    return at;
   }
   /** The resolved reference of an entry's "see" (or with `also`, "see also"). */
   ref(i: number, also: boolean): WalkRef | undefined {
