@@ -197,3 +197,24 @@ test('heart failure: acuity and type give I50.33; its edema is integral; diuresi
   assert.equal(r.suppressed.find((x) => x.code.startsWith('R60'))?.suppression?.reason, 'integral-symptom');
   assert.ok(!codes(r).some((x) => x.startsWith('R35')), codes(r).join(' '));
 });
+
+test('a manifestation code is never principal: D63.1 (on the MCE manifestation list, no "classified elsewhere" in its title) follows its CKD', async () => {
+  const c = await coder();
+  const text = 'Chief complaint: fatigue.\nHistory: 74-year-old woman with chronic kidney disease stage 4 followed by nephrology.\nAssessment: she was diagnosed with anemia in chronic kidney disease; hemoglobin 8.1. Start epoetin alfa.\n';
+  for (const setting of ['inpatient', 'outpatient'] as const) {
+    const r = c.code(text, { setting });
+    const i = codes(r).indexOf('D63.1');
+    assert.ok(i > 0, `${setting}: ${codes(r).join(' ')}`);
+    assert.equal(r.codes[i]!.sequence, 'secondary');
+    // The manifestation's underlying condition takes the place the manifestation would have had.
+    assert.equal(codes(r)[0], 'N18.4', `${setting}: ${codes(r).join(' ')}`);
+    assert.equal(r.codes[0]!.sequence, setting === 'inpatient' ? 'principal' : 'first-listed');
+  }
+});
+
+test('a manifestation whose own words name its underlying condition is coded with it, the condition first', async () => {
+  const c = await coder();
+  const r = c.code('Assessment: anemia in chronic kidney disease, on epoetin.', { setting: 'inpatient' });
+  assert.deepEqual(codes(r), ['N18.9', 'D63.1']);
+  assert.equal(r.codes[0]!.rationale[0]!.rule, 'manifestation-etiology');
+});
