@@ -218,3 +218,10 @@ test('a manifestation whose own words name its underlying condition is coded wit
   assert.deepEqual(codes(r), ['N18.9', 'D63.1']);
   assert.equal(r.codes[0]!.rationale[0]!.rule, 'manifestation-etiology');
 });
+
+test('a parenthetical inside a diagnosis is an aside, not a list: "diastolic (congestive) heart failure" gives I50.33', async () => {
+  const c = await coder();
+  const r = c.code('Assessment and plan:\n1. Acute on chronic diastolic (congestive) heart failure. Net negative 1.5 L.', { setting: 'inpatient' });
+  assert.ok(codes(r).includes('I50.33'), codes(r).join(' '));
+  assert.ok(!codes(r).includes('I50.9'), codes(r).join(' '));
+});
