@@ -225,3 +225,10 @@ test('a parenthetical inside a diagnosis is an aside, not a list: "diastolic (co
   assert.ok(codes(r).includes('I50.33'), codes(r).join(' '));
   assert.ok(!codes(r).includes('I50.9'), codes(r).join(' '));
 });
+
+test('the index title read on past a parenthesis: "normocytic anemia" alone is D64.9, not the blood-loss anemia D50.0', async () => {
+  const c = await coder();
+  const r = c.code('Labs: normocytic anemia (Hb 9.9 g/dl), no bleeding source found.', { setting: 'inpatient' });
+  assert.ok(codes(r).includes('D64.9'), codes(r).join(' '));
+  assert.ok(!codes(r).includes('D50.0'), codes(r).join(' '));
+});
