@@ -232,3 +232,16 @@ test('the index title read on past a parenthesis: "normocytic anemia" alone is D
   assert.ok(codes(r).includes('D64.9'), codes(r).join(' '));
   assert.ok(!codes(r).includes('D50.0'), codes(r).join(' '));
 });
+
+test("pregnancy precedence is for the patient's own pregnancy: not a child's birth history, not a negated or advised-against one", async () => {
+  const c = await coder();
+  const child = c.code('A seven-year-old girl seen for dysuria and fever. Pregnancy and delivery were normal, born at term.\nAssessment: urinary tract infection.', { setting: 'inpatient' });
+  assert.ok(codes(child).includes('N39.0'), codes(child).join(' '));
+  assert.ok(!codes(child).some((x) => x.startsWith('O')), codes(child).join(' '));
+  const advised = c.code('A 30-year-old woman on methotrexate; we advise against pregnancy.\nAssessment: urinary tract infection.', { setting: 'inpatient' });
+  assert.ok(codes(advised).includes('N39.0'), codes(advised).join(' '));
+  assert.ok(!codes(advised).some((x) => x.startsWith('O')), codes(advised).join(' '));
+  // The patient's own pregnancy still takes the chapter 15 code.
+  const own = c.code('A 30-year-old woman, pregnant at 20 weeks of gestation.\nAssessment: urinary tract infection.', { setting: 'inpatient' });
+  assert.ok(codes(own).some((x) => x.startsWith('O23.4')), codes(own).join(' '));
+});

@@ -1,3 +1,4 @@
+import { ageOf } from '../document/age.js';
 import { parseDocument, type ClinicalDocument, type ParseOptions } from '../document/document.js';
 import type { SectionKind } from '../document/sections.js';
 import type { Icd10cmRelease } from '../icd10cm/release.js';
@@ -475,6 +476,11 @@ export class DiagnosisCoder {
     if (!markers.some((m) => terms.has(m))) return undefined;
     // A note that only says "not pregnant" / "pregnancy test negative" is not about a pregnancy.
     if (/\b(not pregnant|no pregnancy|pregnancy test (was )?negative|negative pregnancy test)\b/i.test(doc.text) && !/\b(weeks? of (gestation|pregnancy)|trimester|gestational age)\b/i.test(doc.text)) return undefined;
+    // A child's or an older patient's note speaks of a birth or of pregnancies past, not of the patient's own pregnancy.
+    const age = ageOf(doc.text);
+    const { min, max } = this.rules.pregnancy.ages;
+    if (age !== undefined && (age < min || age > max)) return undefined;
+    if (!this.assertedMarker(doc, new Set(markers))) return undefined;
     const m = /\b(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?)\b(?:[^.\n]{0,25}?\b(?:gestation|pregnan|amenorrh))/i.exec(doc.text) ?? /\bgestational age (?:of )?(\d{1,2})\s*(?:weeks?|wks?)/i.exec(doc.text);
     const weeks = m ? Number(m[1]) : undefined;
     const trimester = weeks === undefined ? /\b(first|second|third) trimester\b/i.exec(doc.text)?.[1]?.toLowerCase() : weeks < 14 ? 'first' : weeks < 28 ? 'second' : 'third';
@@ -483,6 +489,22 @@ export class DiagnosisCoder {
       terms.add(termOf('trimester'));
     }
     return weeks !== undefined && weeks > 0 && weeks < 45 ? { weeks } : {};
+  }
+
+  /** Some pregnancy marker of the note is stated as the patient's present condition: not negated, hypothetical, past, a relative's or someone else's. */
+  private assertedMarker(doc: ClinicalDocument, markers: ReadonlySet<string>): boolean {
+    for (const s of doc.sentences) {
+      const section = doc.sections[s.section]!.kind;
+      if (section === 'fh' || section === 'pmh') continue;
+      let triggers: ContextTrigger[] | undefined;
+      for (let i = s.firstToken; i < s.endToken; i++) {
+        const t = doc.tokens[i]!;
+        if (t.kind === 'punct' || !markers.has(termOf(t.norm))) continue;
+        triggers ??= this.context.triggersIn(doc, s.firstToken, s.endToken);
+        if (this.context.governing(doc, triggers, s.endToken, [i]).length === 0) return true;
+      }
+    }
+    return false;
   }
 
   private applyPregnancy(
