@@ -245,3 +245,13 @@ test("pregnancy precedence is for the patient's own pregnancy: not a child's bir
   const own = c.code('A 30-year-old woman, pregnant at 20 weeks of gestation.\nAssessment: urinary tract infection.', { setting: 'inpatient' });
   assert.ok(codes(own).some((x) => x.startsWith('O23.4')), codes(own).join(' '));
 });
+
+test('the first item of a numbered assessment is first-listed: the visit was for it, not for the conditions listed after it', async () => {
+  const c = await coder();
+  const text = 'Chief complaint: follow-up.\nAssessment and plan:\n1. Urinary tract infection. Nitrofurantoin for 5 days.\n2. Obesity, BMI 34. Diet counselling.\n3. Hypothyroidism, stable on levothyroxine.\n';
+  for (const setting of ['outpatient', 'inpatient'] as const) {
+    const r = c.code(text, { setting });
+    assert.equal(codes(r)[0], 'N39.0', `${setting}: ${codes(r).join(' ')}`);
+    assert.ok(codes(r).includes('E66.9') && codes(r).includes('E03.9'), codes(r).join(' '));
+  }
+});

@@ -58,6 +58,9 @@ const CONTEXT_TEXT: Record<ContextCategory, string> = {
 
 const DIAGNOSIS_CUE = /\b(diagnosis of|diagnosed (with|as)|diagnosis was|final diagnosis|impression)\b[^.;]*$/i;
 
+/** The text of a line before a mention: the line is the first item of a numbered list. */
+const FIRST_ITEM = /^\s*(?:#\s*)?1\s*[.)-]\s+[^.;:]*$/;
+
 const BLOOD_RELATIVES = new Set(['mother', 'father', 'brother', 'sister', 'sibling', 'siblings', 'aunt', 'uncle', 'grandmother', 'grandfather', 'cousin', 'son', 'daughter', 'parents', 'parent', 'maternal', 'paternal', 'twin', 'children', 'grandparents']);
 
 interface Mention {
@@ -607,6 +610,8 @@ export class DiagnosisCoder {
       if (!c.code.startsWith('R')) p += 0.1;
       // "The diagnosis of …", "diagnosed with …": the note names its diagnosis.
       if (c.evidence.some((e) => DIAGNOSIS_CUE.test(text.slice(Math.max(0, e.start - 60), e.start)))) p += 0.3;
+      // The first problem of a numbered assessment or diagnosis list ("1. Acute on chronic … heart failure") is the one the note puts first.
+      if (c.evidence.some((e) => (e.section === 'assessment' || e.section === 'diagnoses') && FIRST_ITEM.test(text.slice(text.lastIndexOf('\n', e.start - 1) + 1, e.start)))) p += 0.3;
       return p;
     };
     const rule = (c: CodedDiagnosis) => ruleConfidence.get(c.code) ?? c.confidence;
