@@ -155,7 +155,7 @@ export class DiagnosisCoder {
   constructor(
     readonly release: Icd10cmRelease,
     readonly dictionary: ConceptDictionary,
-    private readonly manifestations: ReadonlySet<string> = new Set(),
+    readonly manifestations: ReadonlySet<string> = new Set(),
   ) {
     this.rules = guidelineRules();
     this.context = contextRules();
