@@ -67,3 +67,9 @@ test('nonessential modifiers: words outside every parenthesis are the title read
   assert.deepEqual(requiredInNonessential(['(G) forces or states (effect of)']), []);
   assert.deepEqual(requiredInNonessential(['(HIV) disease (infection)']), []);
 });
+
+test('context: "accompanied by" and "radiating to" end a negation\'s scope', () => {
+  assert.deepEqual(contextOf('Without voiding syndrome and accompanied by hematuria with clots.', 'hematuria'), []);
+  assert.deepEqual(contextOf('With no history of trauma, irradiating to epigastric pain.', 'epigastric pain'), []);
+  assert.deepEqual(contextOf('Without voiding syndrome and accompanied by hematuria with clots.', 'voiding syndrome'), ['negated']);
+});
