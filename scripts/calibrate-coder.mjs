@@ -54,7 +54,7 @@ try {
     const mined = JSON.parse(readFileSync(minedFile, 'utf8')).entries.map(([phrase, code, precision, support]) => ({ phrase, code, precision, support }));
     const concepts = buildConcepts(cm, indexFiles, { curated: curatedLexicon(), mined });
     // The dictionary reads its compiled form as loaded from JSON.
-    const coder = new DiagnosisCoder(base.release, new ConceptDictionary(JSON.parse(JSON.stringify(concepts))));
+    const coder = new DiagnosisCoder(base.release, new ConceptDictionary(JSON.parse(JSON.stringify(concepts))), base.manifestations);
     for (const d of part) {
       const g = new Set((gold.get(d.id) ?? []).map((c) => matcher.key(c)));
       if (!g.size) continue;

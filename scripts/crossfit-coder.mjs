@@ -46,7 +46,7 @@ try {
     execFileSync(process.execPath, [join(root, 'scripts', 'mine-lexicon.mjs'), '--corpus', args.corpus, '--skip', skipFile, '--out', minedFile, ...mineArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
     const mined = JSON.parse(readFileSync(minedFile, 'utf8')).entries.map(([phrase, code, precision, support]) => ({ phrase, code, precision, support }));
     const concepts = buildConcepts(cm, indexFiles, { curated: curatedLexicon(), mined });
-    const coder = new DiagnosisCoder(base.release, new ConceptDictionary(JSON.parse(JSON.stringify(concepts))));
+    const coder = new DiagnosisCoder(base.release, new ConceptDictionary(JSON.parse(JSON.stringify(concepts))), base.manifestations);
     for (const d of part) {
       const r = coder.code(readFileSync(d.path), { setting: 'inpatient' });
       // Ranked by confidence, as `medcoder eval codiesp` ranks them (a stable sort).

@@ -197,3 +197,61 @@ test('heart failure: acuity and type give I50.33; its edema is integral; diuresi
   assert.equal(r.suppressed.find((x) => x.code.startsWith('R60'))?.suppression?.reason, 'integral-symptom');
   assert.ok(!codes(r).some((x) => x.startsWith('R35')), codes(r).join(' '));
 });
+
+test('a manifestation code is never principal: D63.1 (on the MCE manifestation list, no "classified elsewhere" in its title) follows its CKD', async () => {
+  const c = await coder();
+  const text = 'Chief complaint: fatigue.\nHistory: 74-year-old woman with chronic kidney disease stage 4 followed by nephrology.\nAssessment: she was diagnosed with anemia in chronic kidney disease; hemoglobin 8.1. Start epoetin alfa.\n';
+  for (const setting of ['inpatient', 'outpatient'] as const) {
+    const r = c.code(text, { setting });
+    const i = codes(r).indexOf('D63.1');
+    assert.ok(i > 0, `${setting}: ${codes(r).join(' ')}`);
+    assert.equal(r.codes[i]!.sequence, 'secondary');
+    // The manifestation's underlying condition takes the place the manifestation would have had.
+    assert.equal(codes(r)[0], 'N18.4', `${setting}: ${codes(r).join(' ')}`);
+    assert.equal(r.codes[0]!.sequence, setting === 'inpatient' ? 'principal' : 'first-listed');
+  }
+});
+
+test('a manifestation whose own words name its underlying condition is coded with it, the condition first', async () => {
+  const c = await coder();
+  const r = c.code('Assessment: anemia in chronic kidney disease, on epoetin.', { setting: 'inpatient' });
+  assert.deepEqual(codes(r), ['N18.9', 'D63.1']);
+  assert.equal(r.codes[0]!.rationale[0]!.rule, 'manifestation-etiology');
+});
+
+test('a parenthetical inside a diagnosis is an aside, not a list: "diastolic (congestive) heart failure" gives I50.33', async () => {
+  const c = await coder();
+  const r = c.code('Assessment and plan:\n1. Acute on chronic diastolic (congestive) heart failure. Net negative 1.5 L.', { setting: 'inpatient' });
+  assert.ok(codes(r).includes('I50.33'), codes(r).join(' '));
+  assert.ok(!codes(r).includes('I50.9'), codes(r).join(' '));
+});
+
+test('the index title read on past a parenthesis: "normocytic anemia" alone is D64.9, not the blood-loss anemia D50.0', async () => {
+  const c = await coder();
+  const r = c.code('Labs: normocytic anemia (Hb 9.9 g/dl), no bleeding source found.', { setting: 'inpatient' });
+  assert.ok(codes(r).includes('D64.9'), codes(r).join(' '));
+  assert.ok(!codes(r).includes('D50.0'), codes(r).join(' '));
+});
+
+test("pregnancy precedence is for the patient's own pregnancy: not a child's birth history, not a negated or advised-against one", async () => {
+  const c = await coder();
+  const child = c.code('A seven-year-old girl seen for dysuria and fever. Pregnancy and delivery were normal, born at term.\nAssessment: urinary tract infection.', { setting: 'inpatient' });
+  assert.ok(codes(child).includes('N39.0'), codes(child).join(' '));
+  assert.ok(!codes(child).some((x) => x.startsWith('O')), codes(child).join(' '));
+  const advised = c.code('A 30-year-old woman on methotrexate; we advise against pregnancy.\nAssessment: urinary tract infection.', { setting: 'inpatient' });
+  assert.ok(codes(advised).includes('N39.0'), codes(advised).join(' '));
+  assert.ok(!codes(advised).some((x) => x.startsWith('O')), codes(advised).join(' '));
+  // The patient's own pregnancy still takes the chapter 15 code.
+  const own = c.code('A 30-year-old woman, pregnant at 20 weeks of gestation.\nAssessment: urinary tract infection.', { setting: 'inpatient' });
+  assert.ok(codes(own).some((x) => x.startsWith('O23.4')), codes(own).join(' '));
+});
+
+test('the first item of a numbered assessment is first-listed: the visit was for it, not for the conditions listed after it', async () => {
+  const c = await coder();
+  const text = 'Chief complaint: follow-up.\nAssessment and plan:\n1. Urinary tract infection. Nitrofurantoin for 5 days.\n2. Obesity, BMI 34. Diet counselling.\n3. Hypothyroidism, stable on levothyroxine.\n';
+  for (const setting of ['outpatient', 'inpatient'] as const) {
+    const r = c.code(text, { setting });
+    assert.equal(codes(r)[0], 'N39.0', `${setting}: ${codes(r).join(' ')}`);
+    assert.ok(codes(r).includes('E66.9') && codes(r).includes('E03.9'), codes(r).join(' '));
+  }
+});

@@ -1,3 +1,4 @@
+import { ageOf } from '../document/age.js';
 import { parseDocument, type ClinicalDocument, type ParseOptions } from '../document/document.js';
 import type { SectionKind } from '../document/sections.js';
 import type { Icd10cmRelease } from '../icd10cm/release.js';
@@ -56,6 +57,9 @@ const CONTEXT_TEXT: Record<ContextCategory, string> = {
 };
 
 const DIAGNOSIS_CUE = /\b(diagnosis of|diagnosed (with|as)|diagnosis was|final diagnosis|impression)\b[^.;]*$/i;
+
+/** The text of a line before a mention: the line is the first item of a numbered list. */
+const FIRST_ITEM = /^\s*(?:#\s*)?1\s*[.)-]\s+[^.;:]*$/;
 
 const BLOOD_RELATIVES = new Set(['mother', 'father', 'brother', 'sister', 'sibling', 'siblings', 'aunt', 'uncle', 'grandmother', 'grandfather', 'cousin', 'son', 'daughter', 'parents', 'parent', 'maternal', 'paternal', 'twin', 'children', 'grandparents']);
 
@@ -140,12 +144,18 @@ export class DiagnosisCoder {
   readonly context: ContextRules;
   readonly calibration: ConfidenceCalibration;
   private readonly excludesMemo = new Map<string, ReturnType<typeof codeRefs>>();
-  private readonly codeFirstMemo = new Map<string, ReturnType<typeof codeRefs> | null>();
+  private readonly manifestationMemo = new Map<string, { refs: ReturnType<typeof codeRefs> } | null>();
   private readonly bothSidesMemo = new Map<string, [string, string] | null>();
 
+  /**
+   * `manifestations`: bare codes that are manifestation codes (the MCE list,
+   * coding/manifestations.ts); titles with "in diseases classified elsewhere"
+   * count as well.
+   */
   constructor(
     readonly release: Icd10cmRelease,
     readonly dictionary: ConceptDictionary,
+    readonly manifestations: ReadonlySet<string> = new Set(),
   ) {
     this.rules = guidelineRules();
     this.context = contextRules();
@@ -156,7 +166,8 @@ export class DiagnosisCoder {
     const setting = opts.setting ?? 'outpatient';
     const doc = opts.document ?? parseDocument(text, opts);
     const termIds = this.dictionary.termsOf(doc);
-    const matches = this.dictionary.match(doc, termIds).filter((m) => m.subsumedBy === undefined);
+    const found = this.dictionary.match(doc, termIds);
+    const matches = found.filter((m) => m.subsumedBy === undefined);
     // The matching term of each token, once per note (undefined for punctuation and stop words).
     // (Words outside the dictionary's vocabulary cannot tell codes apart, so the dictionary's term ids serve.)
     const vocab = this.dictionary.vocab;
@@ -341,11 +352,16 @@ export class DiagnosisCoder {
     }
     // Manifestation codes need their underlying condition.
     for (const c of [...suggested.keys()]) {
-      const refs = this.codeFirst(c);
-      if (!refs) continue;
-      if (![...suggested.keys()].some((o) => o !== c && refs.some((r) => inRange(o, r)))) {
-        drop(c, { reason: 'manifestation-without-etiology', text: `${c} is a manifestation code ("in diseases classified elsewhere"): it is coded only after its underlying condition, which the note does not give` });
+      const refs = this.manifestation(c)?.refs;
+      if (!refs?.length) continue;
+      if ([...suggested.keys()].some((o) => o !== c && refs.some((r) => inRange(o, r)))) continue;
+      // "Anemia in chronic kidney disease": the manifestation's own words can name its underlying condition.
+      const named = this.etiologyWithin(suggested.get(c)!, refs, found, doc, sentenceTerms, docTerms);
+      if (named) {
+        suggest(named.code, named.confidence, named.evidence, named.rationale);
+        continue;
       }
+      drop(c, { reason: 'manifestation-without-etiology', text: `${c} is a manifestation code: it is coded only after its underlying condition, which the note does not give (guideline I.A.13)` });
     }
 
     // The guideline sequencing reads the confidences the rules gave; the threshold and the ranking, the calibrated ones.
@@ -368,6 +384,35 @@ export class DiagnosisCoder {
     for (const c of suppressed.values()) if (!suggested.has(c.code)) sup.push(this.toOutput(c, 'suppressed'));
     sup.sort((a, b) => (a.evidence[0]?.start ?? 0) - (b.evidence[0]?.start ?? 0) || a.code.localeCompare(b.code));
     return { system: 'icd10cm', setting, release: this.release.ref, codes: out, suppressed: sup, warnings: [] };
+  }
+
+  /**
+   * The underlying condition a manifestation's own words name: a shorter
+   * match inside its evidence (hidden by the longer one) whose code is one
+   * its code-first note asks for.
+   */
+  private etiologyWithin(
+    c: Candidate,
+    refs: ReturnType<typeof codeRefs>,
+    found: readonly ConceptMatch[],
+    doc: ClinicalDocument,
+    sentenceTerms: ReadonlyMap<number, Set<string>>,
+    docTerms: TermMarks,
+  ): { code: string; confidence: number; evidence: Evidence[]; rationale: Rationale[] } | undefined {
+    for (const m of found) {
+      if (m.subsumedBy === undefined) continue;
+      const e = c.evidence.find((x) => x.start <= m.start && m.end <= x.end);
+      if (!e) continue;
+      const r = refine(this.release, m.code, { near: sentenceTerms.get(m.sentence) ?? new Set(), doc: docTerms });
+      if (!r || !refs.some((x) => inRange(r.code, x))) continue;
+      return {
+        code: r.code,
+        confidence: c.confidence * 0.95,
+        evidence: [{ start: m.start, end: m.end, text: doc.text.slice(m.start, m.end), section: e.section }],
+        rationale: [{ kind: 'rule', rule: 'manifestation-etiology', text: `${c.code} ${this.title(c.code)} names its underlying condition: ${r.code} ${this.title(r.code)}, sequenced before it (code-first note, guideline I.A.13)` }],
+      };
+    }
+    return undefined;
   }
 
   /** "Both" or "bilateral" inside the mention or just before it. */
@@ -434,6 +479,11 @@ export class DiagnosisCoder {
     if (!markers.some((m) => terms.has(m))) return undefined;
     // A note that only says "not pregnant" / "pregnancy test negative" is not about a pregnancy.
     if (/\b(not pregnant|no pregnancy|pregnancy test (was )?negative|negative pregnancy test)\b/i.test(doc.text) && !/\b(weeks? of (gestation|pregnancy)|trimester|gestational age)\b/i.test(doc.text)) return undefined;
+    // A child's or an older patient's note speaks of a birth or of pregnancies past, not of the patient's own pregnancy.
+    const age = ageOf(doc.text);
+    const { min, max } = this.rules.pregnancy.ages;
+    if (age !== undefined && (age < min || age > max)) return undefined;
+    if (!this.assertedMarker(doc, new Set(markers))) return undefined;
     const m = /\b(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?)\b(?:[^.\n]{0,25}?\b(?:gestation|pregnan|amenorrh))/i.exec(doc.text) ?? /\bgestational age (?:of )?(\d{1,2})\s*(?:weeks?|wks?)/i.exec(doc.text);
     const weeks = m ? Number(m[1]) : undefined;
     const trimester = weeks === undefined ? /\b(first|second|third) trimester\b/i.exec(doc.text)?.[1]?.toLowerCase() : weeks < 14 ? 'first' : weeks < 28 ? 'second' : 'third';
@@ -442,6 +492,22 @@ export class DiagnosisCoder {
       terms.add(termOf('trimester'));
     }
     return weeks !== undefined && weeks > 0 && weeks < 45 ? { weeks } : {};
+  }
+
+  /** Some pregnancy marker of the note is stated as the patient's present condition: not negated, hypothetical, past, a relative's or someone else's. */
+  private assertedMarker(doc: ClinicalDocument, markers: ReadonlySet<string>): boolean {
+    for (const s of doc.sentences) {
+      const section = doc.sections[s.section]!.kind;
+      if (section === 'fh' || section === 'pmh') continue;
+      let triggers: ContextTrigger[] | undefined;
+      for (let i = s.firstToken; i < s.endToken; i++) {
+        const t = doc.tokens[i]!;
+        if (t.kind === 'punct' || !markers.has(termOf(t.norm))) continue;
+        triggers ??= this.context.triggersIn(doc, s.firstToken, s.endToken);
+        if (this.context.governing(doc, triggers, s.endToken, [i]).length === 0) return true;
+      }
+    }
+    return false;
   }
 
   private applyPregnancy(
@@ -515,53 +581,64 @@ export class DiagnosisCoder {
     return refs;
   }
 
-  /** Code-first references of a manifestation code (title "in diseases classified elsewhere"); null for other codes. */
-  private codeFirst(code: string) {
-    let refs = this.codeFirstMemo.get(code);
-    if (refs === undefined) {
-      refs = null;
+  /**
+   * A manifestation code, with the code-first references of its tabular notes
+   * (own and inherited); null for other codes. A manifestation is on the MCE
+   * list or titled "in diseases classified elsewhere".
+   */
+  private manifestation(code: string): { refs: ReturnType<typeof codeRefs> } | null {
+    let m = this.manifestationMemo.get(code);
+    if (m === undefined) {
+      m = null;
       const d = this.release.lookup(code);
-      const manifestation = d && (/in diseases classified elsewhere/i.test(d.title) || d.ancestors?.some((a) => /in diseases classified elsewhere/i.test(a.title)));
-      if (d && manifestation) {
-        const list = (d.notes ?? []).filter((n) => n.kind === 'codeFirst').flatMap((n) => codeRefs(n.text));
-        refs = list.length ? list : null;
+      const elsewhere = /in diseases classified elsewhere/i;
+      if (d && (this.manifestations.has(code.replace('.', '')) || elsewhere.test(d.title) || d.ancestors?.some((a) => elsewhere.test(a.title)))) {
+        m = { refs: (d.notes ?? []).filter((n) => n.kind === 'codeFirst').flatMap((n) => codeRefs(n.text)) };
       }
-      this.codeFirstMemo.set(code, refs);
+      this.manifestationMemo.set(code, m);
     }
-    return refs;
+    return m;
   }
 
   /** First-listed (outpatient) or principal (inpatient) diagnosis first, then by confidence. */
   private sequence(out: CodedDiagnosis[], setting: CodingSetting, pregnant: boolean, text: string, ruleConfidence: ReadonlyMap<string, number>): void {
     const priority = (c: CodedDiagnosis): number => {
       if (/^[VWXY]/.test(c.code) || c.code.startsWith('Z8') || c.code.startsWith('Z3A')) return -1;
-      if (this.codeFirstMemo.get(c.code)) return -1;
       let p = rule(c);
       if (pregnant && c.code.startsWith('O')) p += 1;
       if (c.evidence.some((e) => e.section === 'diagnoses' || e.section === 'assessment' || e.section === 'chief_complaint')) p += 0.15;
       if (!c.code.startsWith('R')) p += 0.1;
       // "The diagnosis of …", "diagnosed with …": the note names its diagnosis.
       if (c.evidence.some((e) => DIAGNOSIS_CUE.test(text.slice(Math.max(0, e.start - 60), e.start)))) p += 0.3;
+      // The first problem of a numbered assessment or diagnosis list ("1. Acute on chronic … heart failure") is the one the note puts first.
+      if (c.evidence.some((e) => (e.section === 'assessment' || e.section === 'diagnoses') && FIRST_ITEM.test(text.slice(text.lastIndexOf('\n', e.start - 1) + 1, e.start)))) p += 0.3;
       return p;
     };
     const rule = (c: CodedDiagnosis) => ruleConfidence.get(c.code) ?? c.confidence;
     // Ties of priority go to the code the rules were surest of (the order before calibration).
     const byRule = [...out].sort((a, b) => rule(b) - rule(a) || a.code.localeCompare(b.code));
     out.sort((a, b) => b.confidence - a.confidence || a.code.localeCompare(b.code));
+    const priorities = new Map(out.map((c) => [c.code, priority(c)]));
+    // A manifestation code is never first-listed or principal; its underlying condition takes its place (guideline I.A.13).
+    for (const c of out) {
+      const m = this.manifestation(c.code);
+      if (!m) continue;
+      for (const o of out) if (o !== c && m.refs.some((r) => inRange(o.code, r))) priorities.set(o.code, Math.max(priorities.get(o.code)!, priorities.get(c.code)!));
+    }
+    for (const c of out) if (this.manifestation(c.code)) priorities.set(c.code, -2);
     let best: CodedDiagnosis | undefined;
     let bestP = -0.5;
     for (const c of byRule) {
-      const p = priority(c);
+      const p = priorities.get(c.code)!;
       if (p > bestP) {
         bestP = p;
         best = c;
       }
     }
-    if (best) {
-      const [first] = out.splice(out.indexOf(best), 1);
-      first!.sequence = setting === 'inpatient' ? 'principal' : 'first-listed';
-      out.unshift(first!);
-    }
+    // With no code fit to be principal, none is named so; a manifestation code still does not lead the list.
+    const lead = best ?? out.find((c) => !this.manifestation(c.code));
+    if (lead) out.unshift(...out.splice(out.indexOf(lead), 1));
+    if (best) best.sequence = setting === 'inpatient' ? 'principal' : 'first-listed';
     for (const c of out.slice(1)) c.sequence = 'secondary';
   }
 }

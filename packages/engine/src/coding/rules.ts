@@ -41,7 +41,7 @@ export interface GuidelineRules {
   combinations: CombinationRule[];
   integral: IntegralRule[];
   redundant: RedundantRule[];
-  pregnancy: { markers: string[]; map: PregnancyRule[] };
+  pregnancy: { markers: string[]; map: PregnancyRule[]; ages: { min: number; max: number } };
   externalCause: { injuryPrefixes: string[]; externalPrefixes: string[] };
 }
 
@@ -58,7 +58,7 @@ export function guidelineRules(): GuidelineRules {
       combinations: { rules: CombinationRule[] };
       integralSymptoms: { rules: IntegralRule[] };
       redundantUnspecified: { rules: RedundantRule[] };
-      pregnancy: { markers: string[]; map: PregnancyRule[] };
+      pregnancy: { markers: string[]; map: PregnancyRule[]; ages: { min: number; max: number } };
       externalCause: { injuryPrefixes: string[]; externalPrefixes: string[] };
     };
     const ids = new Set<string>();

@@ -70,3 +70,13 @@ test('empty, binary, invalid UTF-8 and oversized input give clear errors; long l
   assert.equal(doc.tokens.length, 21000);
   assert.ok(doc.sentences.every((s) => s.endToken - s.firstToken <= 120));
 });
+
+test("the patient's age as the note first states it", async () => {
+  const { ageOf } = await import('./age.js');
+  assert.equal(ageOf('A 58-year-old man with chest pain.'), 58);
+  assert.equal(ageOf('A seven-year-old girl; her 35-year-old mother.'), 7);
+  assert.equal(ageOf('A girl of 3 years and 8 months old.'), 3);
+  assert.equal(ageOf('This is a one-month-old male.'), 0);
+  assert.equal(ageOf('Patient aged 70, age: 71.'), 70);
+  assert.equal(ageOf('A smoker of 20 years, no age stated.'), undefined);
+});

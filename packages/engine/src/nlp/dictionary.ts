@@ -69,6 +69,9 @@ const GENERIC_SITE_WORDS = new Set(
   ['wall', 'lower', 'upper', 'part', 'overlapping', 'lesion', 'specified', 'margin', 'surface', 'border', 'region', 'anterior', 'posterior', 'lateral', 'medial', 'inner', 'outer', 'middle', 'main', 'tip', 'body', 'base', 'junction', 'external', 'internal', 'left', 'right', 'skin', 'connective', 'tissue', 'soft', 'bone', 'cartilage', 'muscle', 'nerve', 'vessel', 'duct', 'gland', 'lymph', 'node', 'mucosa', 'membrane', 'sac', 'fold', 'floor', 'roof', 'angle', 'canal', 'cavity', 'process', 'orifice', 'ligament', 'fat', 'aspect', 'area', 'contiguous', 'sites', 'site', 'unspecified', 'other', 'multiple', 'large', 'small', 'cystic', 'metastatic', 'accessory', 'nec', 'primary', 'secondary', 'ill-defined', 'ill', 'defined'].map((w) => termOf(w)),
 );
 
+/** Head words a note often leaves out ("HIV" for "HIV disease"): never required from a nonessential modifier. */
+const GENERIC_HEADS = new Set(['disease', 'syndrome'].map((w) => termOf(w)));
+
 /** Optional qualifiers of main terms ("Fracture, traumatic" is any fracture not said to be pathological). */
 const OPTIONAL_QUALIFIERS = new Set(['traumatic', 'nontraumatic']);
 
@@ -93,6 +96,28 @@ export function mainTermTerms(title: string): string[] {
     if (OPTIONAL_QUALIFIERS.has(w)) continue;
     if (commonPrefix(w, first.toLowerCase()) >= Math.min(5, first.length - 1)) continue;
     for (const t of phraseTerms(p)) if (!out.includes(t)) out.push(t);
+  }
+  return out;
+}
+
+/**
+ * Words that the index file's nonessential modifiers carry outside any
+ * parenthesis: the title read on past a parenthesis ("Normocytic anemia
+ * (infectional) due to blood loss (chronic)"), so required words. An "or"
+ * among them offers a choice, which a bag of words cannot require.
+ */
+export function requiredInNonessential(n: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const s of n) {
+    let rest = s;
+    for (let prev = ''; prev !== rest; ) {
+      prev = rest;
+      rest = rest.replace(/\([^()]*\)/g, ' ');
+    }
+    rest = rest.replace(/[()]/g, ' ').trim();
+    // "(s), xanthomatosis": another name after a comma is an alternative, not more words.
+    if (!rest || rest.startsWith(',') || /\bor\b/i.test(rest)) continue;
+    for (const x of phraseTerms(rest)) if (!out.includes(x) && !GENERIC_HEADS.has(x)) out.push(x);
   }
   return out;
 }
@@ -286,8 +311,10 @@ function indexCandidates(file: CompiledIndexFile): ReadonlyArray<Candidate & { c
   const skip = wordFilters().skipMainTerms;
   const visit = (t: CompiledTerm, terms: string[], path: string[], depth: number) => {
     if (depth === 0 && skip.has(t.t)) return;
-    const own = depth === 0 ? mainTermTerms(t.t) : subtermTerms(t.t);
-    if (own === null) return;
+    const title = depth === 0 ? mainTermTerms(t.t) : subtermTerms(t.t);
+    if (title === null) return;
+    const own = [...title];
+    for (const x of t.n ? requiredInNonessential(t.n) : []) if (!own.includes(x)) own.push(x);
     // A subterm of connecting words only ("His" read as a pronoun, "in") adds no words: its code is not the parent's concept.
     const addSelf = !(depth > 0 && own.length === 0 && !/^(specified|unspecified|other|nec|nos)\b/i.test(t.t.trim()));
     const all = [...terms];

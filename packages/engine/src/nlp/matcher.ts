@@ -240,13 +240,22 @@ export class ConceptDictionary {
       if (!sorted) {
         // The same words for every entry of the node: measured once.
         sorted = [...new Set(positions)].sort((a, b) => a - b);
+        // A parenthesis closed inside the span is an aside ("diastolic (congestive) heart failure"), the way
+        // the index writes nonessential modifiers; only commas and unmatched parentheses separate a list.
+        let open = 0;
         for (let i = sorted[0]!; i <= sorted[sorted.length - 1]!; i++) {
           const t = doc.tokens[i]!;
           if (sorted.includes(i)) continue;
           if (t.kind === 'punct') {
-            if (t.text === ',' || t.text === '(' || t.text === ')') commas++;
+            if (t.text === ',') commas++;
+            else if (t.text === '(') open++;
+            else if (t.text === ')') {
+              if (open > 0) open--;
+              else commas++;
+            }
           } else if (!isStopWord(t.norm)) gaps++;
         }
+        commas += open;
         attached = numbersAttached(doc, sorted);
       }
       const size = this.entrySize[entry]!;

@@ -4,7 +4,7 @@ import { parseDocument } from '../document/document.js';
 import { contextRules, type ContextCategory } from './context.js';
 import { phraseTerms } from './keys.js';
 import { termOf } from './normalize.js';
-import { mainTermTerms } from './dictionary.js';
+import { mainTermTerms, requiredInNonessential } from './dictionary.js';
 
 /** Categories governing the words of `target` in a one-sentence note. */
 function contextOf(text: string, target: string): ContextCategory[] {
@@ -56,4 +56,20 @@ test('main terms: restating parts are alternatives, qualifying parts are require
   assert.deepEqual(mainTermTerms('Diabetes, diabetic (mellitus) (sugar)'), [termOf('diabetes')]);
   assert.deepEqual(mainTermTerms('Fracture, traumatic (abduction)'), [termOf('fracture')]);
   assert.deepEqual(mainTermTerms('Fracture, pathological'), [termOf('fracture'), termOf('pathological')]);
+});
+
+test('nonessential modifiers: words outside every parenthesis are the title read on, so required; alternatives are not', () => {
+  // Strings as the compiled FY2017 Alphabetic Index stores them (index.json "n").
+  assert.deepEqual(requiredInNonessential(['(infectional) due to blood loss (chronic)']), phraseTerms('blood loss'));
+  assert.deepEqual(requiredInNonessential(['(on) chronic (congestive)']), phraseTerms('chronic'));
+  assert.deepEqual(requiredInNonessential(['(except toe(s) alone)']), []);
+  assert.deepEqual(requiredInNonessential(['(s), xanthomatosis (primary) (familial) (hereditary)']), []);
+  assert.deepEqual(requiredInNonessential(['(G) forces or states (effect of)']), []);
+  assert.deepEqual(requiredInNonessential(['(HIV) disease (infection)']), []);
+});
+
+test('context: "accompanied by" and "radiating to" end a negation\'s scope', () => {
+  assert.deepEqual(contextOf('Without voiding syndrome and accompanied by hematuria with clots.', 'hematuria'), []);
+  assert.deepEqual(contextOf('With no history of trauma, irradiating to epigastric pain.', 'epigastric pain'), []);
+  assert.deepEqual(contextOf('Without voiding syndrome and accompanied by hematuria with clots.', 'voiding syndrome'), ['negated']);
 });

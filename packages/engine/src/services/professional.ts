@@ -1,3 +1,4 @@
+import { ageOf } from '../document/age.js';
 import { parseDocument, type ClinicalDocument } from '../document/document.js';
 import { analyzeEm, type EmAnalysis, type EmPayer } from '../em/em.js';
 import type { EmCategory } from '../em/rules.js';
@@ -130,13 +131,6 @@ function variantCode(rule: ServiceRule, lower: string): string {
     if (v.pattern.test(lower)) return v.code;
   }
   return rule.code;
-}
-
-/** The patient's age when the note states it ("58-year-old", "age 7"). */
-export function ageOf(text: string): number | undefined {
-  const m = /\b(\d{1,3})[- ](?:year|yr)s?[- ]old\b|\bage:? (\d{1,3})\b|\b(\d{1,3}) ?(?:yo|y\/o)\b/i.exec(text);
-  const n = m ? Number(m[1] ?? m[2] ?? m[3]) : NaN;
-  return Number.isFinite(n) ? n : undefined;
 }
 
 export class ProfessionalCoder {
