@@ -219,6 +219,16 @@ test('a manifestation whose own words name its underlying condition is coded wit
   assert.equal(r.codes[0]!.rationale[0]!.rule, 'manifestation-etiology');
 });
 
+test('a manifestation below the principal diagnosis comes right after its underlying condition, not before it', async () => {
+  const c = await coder();
+  const text = 'Assessment:\n1. Acute on chronic diastolic heart failure, diuresed with furosemide.\n2. Anemia in chronic kidney disease stage 3a, hemoglobin 8.9.\n';
+  const r = c.code(text, { setting: 'inpatient' });
+  const list = codes(r);
+  assert.equal(list[0], 'I50.33', list.join(' '));
+  const d = list.indexOf('D63.1');
+  assert.ok(d > 0 && list[d - 1]!.startsWith('N18.3'), list.join(' '));
+});
+
 test('a parenthetical inside a diagnosis is an aside, not a list: "diastolic (congestive) heart failure" gives I50.33', async () => {
   const c = await coder();
   const r = c.code('Assessment and plan:\n1. Acute on chronic diastolic (congestive) heart failure. Net negative 1.5 L.', { setting: 'inpatient' });

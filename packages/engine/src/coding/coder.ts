@@ -638,6 +638,14 @@ export class DiagnosisCoder {
     // With no code fit to be principal, none is named so; a manifestation code still does not lead the list.
     const lead = best ?? out.find((c) => !this.manifestation(c.code));
     if (lead) out.unshift(...out.splice(out.indexOf(lead), 1));
+    // Below the lead, a manifestation code comes right after its underlying condition when the list holds it (guideline I.A.13).
+    for (const c of [...out]) {
+      const m = this.manifestation(c.code);
+      if (!m) continue;
+      const i = out.indexOf(c);
+      const j = out.findIndex((o) => o !== c && m.refs.some((r) => inRange(o.code, r)));
+      if (j > i) out.splice(j, 0, ...out.splice(i, 1));
+    }
     if (best) best.sequence = setting === 'inpatient' ? 'principal' : 'first-listed';
     for (const c of out.slice(1)) c.sequence = 'secondary';
   }
