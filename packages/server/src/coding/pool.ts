@@ -40,10 +40,9 @@ export class CodingPool {
       // the worker's coding awaits file reads: let its event loop run between tasks
       atomics: 'disabled',
       workerData,
-      // A thread holds its next task: it starts it as it answers the last, instead of waiting for the
-      // main thread to take the answer and send another (on a busy event loop, or with the main thread
-      // descheduled on a loaded machine, that wait left the thread idle with work queued). Coding
-      // requests on one instance, 8 connections, 4 interleaved runs: p99 124-133 ms -> 91-108 ms, max 300-370 -> 180-210 ms.
+      // A thread holds its next task (worker.ts runs them one at a time, in arrival order): it starts
+      // it as it answers the last, instead of idling until the main thread has taken the answer and
+      // sent another, which a busy event loop, or a main thread descheduled on a loaded machine, delays.
       concurrentTasksPerWorker: 2,
     });
   }
