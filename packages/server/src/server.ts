@@ -72,6 +72,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<RunningSer
     config: { secureCookies: false, sessionHours: 10, webDir: defaultWebDir(), ...opts.config },
     pool: undefined as unknown as WorkerPool,
     coding: opts.coding ?? codingPool?.code ?? codeDocuments,
+    ...(!opts.coding && codingPool ? { codeTextJson: codingPool.codeTextJson } : {}),
     edits: opts.edits ?? runEdits,
   };
   ctx.pool = new WorkerPool(db, { [CODING_JOB]: codingJob(ctx) }, { concurrency: opts.workers ?? 2, pollMs: opts.pollMs ?? 500, leaseMs: opts.leaseMs ?? 120_000 });

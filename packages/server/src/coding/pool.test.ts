@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { isMedcoderError } from '@medcoder/engine';
 import { CodingPool, defaultCodingThreads } from './pool.js';
 import { codeDocuments } from './engine-bridge.js';
+import { codingOut } from './coding-out.js';
+import { CodingOut } from '../api/schemas.js';
 import { encounterBody, harness, testCodeSets, type Harness } from '../testing/harness.js';
 
 const NOTE = 'ASSESSMENT AND PLAN:\n1. Pneumonia of the right lower lobe.\n2. Type 2 diabetes mellitus with hyperglycemia.\n3. Essential hypertension. No chest pain.\n';
@@ -26,8 +28,22 @@ test('the pool codes as the main thread does, in parallel', async () => {
   assert.ok(inline.codes.some((c) => c.code === 'I10'), JSON.stringify(inline.codes.map((c) => c.code)));
 });
 
+test("the coding route's answer written by a thread is the main thread's, exactly the response schema", async () => {
+  const req = { documents: [{ text: NOTE }], setting: 'outpatient' as const, date: '2026-03-02' };
+  const json = await pool.codeTextJson(req);
+  assert.equal(json, JSON.stringify(codingOut(await codeDocuments(await testCodeSets(), req))));
+  const parsed = JSON.parse(json);
+  assert.ok(parsed.codes.some((c: { code: string }) => c.code === 'I10'));
+  assert.deepEqual(CodingOut.strict().parse(parsed), parsed);
+  for (const c of parsed.codes) {
+    assert.deepEqual(Object.keys(c).sort(), ['code', 'confidence', 'evidence', 'kind', 'rationale', 'sequence', 'suppressReason', 'system', 'title']);
+    for (const e of c.evidence) assert.deepEqual(Object.keys(e).sort(), ['end', 'start', 'text']);
+  }
+});
+
 test('engine errors come back typed from the thread', async () => {
   await assert.rejects(pool.run({ documents: [{ text: NOTE }], setting: 'outpatient', date: '1900-01-01' }), (e: unknown) => isMedcoderError(e) && e.code === 'NO_RELEASE_FOR_DATE');
+  await assert.rejects(pool.codeTextJson({ documents: [{ text: NOTE }], setting: 'outpatient', date: '1900-01-01' }), (e: unknown) => isMedcoderError(e) && e.code === 'NO_RELEASE_FOR_DATE');
 });
 
 test('threads default to the cores divided among the instances', () => {
@@ -44,6 +60,7 @@ test('a server with coding threads codes the synchronous route and the jobs in t
     const r = await c.post('/api/code-text', { text: NOTE, setting: 'inpatient', date: '2026-03-02' });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.match(r.body.engine, /^engine:codeDiagnoses/);
+    assert.deepEqual(CodingOut.strict().parse(r.body), r.body);
     const m = await h.as('manager');
     const created = await m.post('/api/encounters', encounterBody('POOL-1', { documents: [{ title: 'Note', text: NOTE }] }));
     assert.equal(created.status, 201);

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { MedcoderError, type ErrorCode } from '@medcoder/engine';
 import type { CodingAnswer, CodingFn, CodingRequest } from './engine-bridge.js';
-import type { TaskResult, WorkerInput } from './worker.js';
+import type { TaskResult, WorkerInput, WorkerTask } from './worker.js';
 
 export interface CodingPoolOptions {
   /** MEDCODER_HOME of the releases the threads open. */
@@ -26,12 +26,12 @@ export function defaultCodingThreads(instances = 1): number {
 
 export class CodingPool {
   readonly threads: number;
-  private readonly piscina: Piscina<CodingRequest, TaskResult>;
+  private readonly piscina: Piscina<WorkerTask, TaskResult>;
 
   constructor(opts: CodingPoolOptions) {
     this.threads = Math.max(1, opts.threads ?? defaultCodingThreads());
     const workerData: WorkerInput = { home: opts.home, warmDate: opts.warmDate ?? new Date().toISOString().slice(0, 10) };
-    this.piscina = new Piscina<CodingRequest, TaskResult>({
+    this.piscina = new Piscina<WorkerTask, TaskResult>({
       filename: new URL('./worker.js', import.meta.url).href,
       minThreads: this.threads,
       maxThreads: this.threads,
@@ -40,6 +40,10 @@ export class CodingPool {
       // the worker's coding awaits file reads: let its event loop run between tasks
       atomics: 'disabled',
       workerData,
+      // A thread holds its next task (worker.ts runs them one at a time, in arrival order): it starts
+      // it as it answers the last, instead of idling until the main thread has taken the answer and
+      // sent another, which a busy event loop, or a main thread descheduled on a loaded machine, delays.
+      concurrentTasksPerWorker: 2,
     });
   }
 
@@ -47,8 +51,15 @@ export class CodingPool {
   readonly code: CodingFn = async (_codeSets, req) => this.run(req);
 
   async run(req: CodingRequest): Promise<CodingAnswer> {
-    const r = await this.piscina.run({ documents: req.documents.map((d) => ({ text: d.text, ...(d.title !== undefined ? { title: d.title } : {}) })), setting: req.setting, date: req.date });
-    if (r.ok) return JSON.parse(r.answerJson) as CodingAnswer;
+    return JSON.parse(await this.task(req, 'coding')) as CodingAnswer;
+  }
+
+  /** The coding route's answer (api/schemas.ts CodingOut) as JSON, written by the thread. */
+  readonly codeTextJson = (req: CodingRequest): Promise<string> => this.task(req, 'coding-out');
+
+  private async task(req: CodingRequest, answer: WorkerTask['answer']): Promise<string> {
+    const r = await this.piscina.run({ documents: req.documents.map((d) => ({ text: d.text, ...(d.title !== undefined ? { title: d.title } : {}) })), setting: req.setting, date: req.date, answer });
+    if (r.ok) return r.answerJson;
     if (r.error.code) throw new MedcoderError(r.error.code as ErrorCode, r.error.message, r.error.details ?? {});
     throw new Error(r.error.message);
   }

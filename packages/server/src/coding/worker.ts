@@ -7,6 +7,12 @@
 import { workerData } from 'node:worker_threads';
 import { CodeSets, isMedcoderError } from '@medcoder/engine';
 import { codeDocuments, type CodingAnswer, type CodingRequest } from './engine-bridge.js';
+import { codingOut } from './coding-out.js';
+
+/** A task: the request, and which answer to write (the bridge's answer, or the coding route's CodingOut). */
+export interface WorkerTask extends CodingRequest {
+  answer: 'coding' | 'coding-out';
+}
 
 export interface WorkerInput {
   home: string;
@@ -22,21 +28,28 @@ export type TaskResult = { ok: true; answerJson: string } | { ok: false; error: 
 
 const input = workerData as WorkerInput;
 
-async function setUp(): Promise<(req: CodingRequest) => Promise<TaskResult>> {
+async function setUp(): Promise<(task: WorkerTask) => Promise<TaskResult>> {
   const codeSets = await CodeSets.open({ home: input.home });
-  const run = async (req: CodingRequest): Promise<TaskResult> => {
+  const run = async ({ answer: kind, ...req }: WorkerTask): Promise<TaskResult> => {
     try {
       const answer: CodingAnswer = await codeDocuments(codeSets, req);
-      return { ok: true, answerJson: JSON.stringify(answer) };
+      return { ok: true, answerJson: JSON.stringify(kind === 'coding-out' ? codingOut(answer) : answer) };
     } catch (e) {
       if (isMedcoderError(e)) return { ok: false, error: { message: e.message, code: e.code, details: e.details } };
       return { ok: false, error: { message: (e as Error)?.message ?? String(e) } };
     }
   };
   // load the releases, the concept dictionary and the procedure tables now, not on a coder's request
-  await run({ documents: [{ text: 'Assessment: essential hypertension. Plan: office visit.' }], setting: 'outpatient', date: input.warmDate });
-  await run({ documents: [{ text: 'Assessment: pneumonia.' }], setting: 'inpatient', date: input.warmDate });
-  return run;
+  await run({ documents: [{ text: 'Assessment: essential hypertension. Plan: office visit.' }], setting: 'outpatient', date: input.warmDate, answer: 'coding' });
+  await run({ documents: [{ text: 'Assessment: pneumonia.' }], setting: 'inpatient', date: input.warmDate, answer: 'coding-out' });
+  // The pool hands a thread its next task while it codes one (pool.ts); tasks still run one after the
+  // other, in arrival order: interleaved at the coding's awaits, each would finish later than alone.
+  let previous: Promise<unknown> = Promise.resolve();
+  return (task) => {
+    const next = previous.then(() => run(task));
+    previous = next.catch(() => undefined);
+    return next;
+  };
 }
 
 export default setUp();

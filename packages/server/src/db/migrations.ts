@@ -226,6 +226,67 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.dropIndex('encounters_assigned').execute();
       },
     },
+    '0006_worklist_counts_table': {
+      // Worklist counts without a date, text or coder filter (other than "unassigned") are read
+      // from encounter_counts, which triggers keep: one signed delta row per change, summed on
+      // read and folded by compaction (services/encounter-counts.ts). Counting 100,000
+      // encounters per status read the whole status index on every page (SQLite about 6 ms of
+      // CPU, PostgreSQL 16 ms); the table answers from a few dozen rows.
+      // Pages: status with setting, and "unassigned" without a status, are one index range in page
+      // order (were a sort of every match); the text filter finds a patient's encounters by index.
+      async up(db: Kysely<any>) {
+        await db.schema.createTable('encounter_counts')
+          .addColumn('id', idCol, pk)
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('setting', 'text', (c) => c.notNull())
+          .addColumn('unassigned', 'integer', (c) => c.notNull())
+          .addColumn('n', 'integer', (c) => c.notNull())
+          .execute();
+        if (pg) {
+          // statement-level triggers: a bulk insert or update adds one delta row per group it changes
+          await sql`create function medcoder_encounter_counts() returns trigger language plpgsql as $$
+            begin
+              if tg_op = 'INSERT' then
+                insert into encounter_counts (status, setting, unassigned, n)
+                  select status, setting, (assigned_to is null)::int, count(*) from new_rows group by 1, 2, 3;
+              elsif tg_op = 'DELETE' then
+                insert into encounter_counts (status, setting, unassigned, n)
+                  select status, setting, (assigned_to is null)::int, -count(*) from old_rows group by 1, 2, 3;
+              else
+                insert into encounter_counts (status, setting, unassigned, n)
+                  select status, setting, unassigned, sum(d) from (
+                    select o.status, o.setting, (o.assigned_to is null)::int as unassigned, -1 as d from old_rows o join new_rows w on w.id = o.id
+                    union all
+                    select w.status, w.setting, (w.assigned_to is null)::int, 1 from old_rows o join new_rows w on w.id = o.id
+                  ) changes
+                  group by 1, 2, 3 having sum(d) <> 0;
+              end if;
+              return null;
+            end $$`.execute(db);
+          await sql`create trigger encounter_counts_insert after insert on encounters referencing new table as new_rows
+            for each statement execute function medcoder_encounter_counts()`.execute(db);
+          await sql`create trigger encounter_counts_update after update on encounters referencing old table as old_rows new table as new_rows
+            for each statement execute function medcoder_encounter_counts()`.execute(db);
+          await sql`create trigger encounter_counts_delete after delete on encounters referencing old table as old_rows
+            for each statement execute function medcoder_encounter_counts()`.execute(db);
+        } else {
+          await sql`create trigger encounter_counts_insert after insert on encounters begin
+            insert into encounter_counts (status, setting, unassigned, n) values (new.status, new.setting, new.assigned_to is null, 1); end`.execute(db);
+          await sql`create trigger encounter_counts_delete after delete on encounters begin
+            insert into encounter_counts (status, setting, unassigned, n) values (old.status, old.setting, old.assigned_to is null, -1); end`.execute(db);
+          await sql`create trigger encounter_counts_update after update of status, setting, assigned_to on encounters
+            when old.status is not new.status or old.setting is not new.setting or (old.assigned_to is null) is not (new.assigned_to is null) begin
+            insert into encounter_counts (status, setting, unassigned, n) values (old.status, old.setting, old.assigned_to is null, -1), (new.status, new.setting, new.assigned_to is null, 1); end`.execute(db);
+        }
+        await sql`insert into encounter_counts (status, setting, unassigned, n)
+          select status, setting, ${pg ? sql`(assigned_to is null)::int` : sql`assigned_to is null`}, count(*) from encounters group by 1, 2, 3`.execute(db);
+        await db.schema.createIndex('encounters_setting_status_from').on('encounters').columns(['setting', 'status', 'service_from', 'id']).execute();
+        await db.schema.dropIndex('encounters_setting_status').execute();
+        await db.schema.createIndex('encounters_patient').on('encounters').column('patient_id').execute();
+        // unassigned (or one coder's) encounters of any status in page order
+        await db.schema.createIndex('encounters_assigned_from').on('encounters').columns(['assigned_to', 'service_from', 'id']).execute();
+      },
+    },
   };
 }
 

@@ -201,6 +201,21 @@ export interface AuditTrailTable {
   hash: string;
 }
 
+/**
+ * Encounters per status, setting and "unassigned", kept by triggers on encounters
+ * (migration 0006): each change appends a signed delta row, so writers never wait
+ * on one another; worklist counts sum the rows, and compaction folds them into one
+ * row per group (services/encounter-counts.ts).
+ */
+export interface EncounterCountsTable {
+  id: Generated<number>;
+  status: EncounterStatus;
+  setting: Setting;
+  /** 1 when assigned_to is null */
+  unassigned: number;
+  n: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -214,6 +229,7 @@ export interface Database {
   audits: AuditsTable;
   jobs: JobsTable;
   audit_trail: AuditTrailTable;
+  encounter_counts: EncounterCountsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -18,6 +18,7 @@ import { claimReadiness, encounter837, encounterCms1500 } from '../services/clai
 import { createUser, updateUser, userOut } from '../services/users.js';
 import { enqueue } from '../jobs/queue.js';
 import { PERMISSIONS } from '../auth/permissions.js';
+import { codingOut } from '../coding/coding-out.js';
 
 const Ok = z.object({ ok: z.literal(true) });
 const idOf = (p: { id: number }) => p.id;
@@ -106,9 +107,10 @@ export function apiRoutes(server: FastifyInstance, ctx: AppContext): void {
   });
   app.post('/api/code-text', { config: { permission: 'encounter.read' }, schema: { tags: ['codes'], summary: 'Code a note synchronously (nothing is stored)', body: S.CodeTextBody, response: { 200: S.CodingOut } } }, async (req, reply) => {
     const date = req.body.date ?? new Date().toISOString().slice(0, 10);
-    const r = await ctx.coding(ctx.codeSets, { documents: [{ text: req.body.text }], setting: req.body.setting, date });
-    // the answer is built field by field here (the type is the response schema's), so it is written without checking it again
-    return sendJson<S.CodingOut>(reply, { engine: r.engine, codes: r.codes.map((c) => ({ system: c.system, code: c.code, title: c.title, kind: c.kind, sequence: c.sequence, confidence: c.confidence, rationale: c.rationale, evidence: c.evidence.map((e) => ({ start: e.start, end: e.end, text: e.text })), suppressReason: c.suppressReason })) });
+    const coding = { documents: [{ text: req.body.text }], setting: req.body.setting, date };
+    // the answer is built field by field (coding/coding-out.ts; the type is the response schema's), so it is written without checking it again
+    if (ctx.codeTextJson) return sendJson(reply, await ctx.codeTextJson(coding));
+    return sendJson<S.CodingOut>(reply, codingOut(await ctx.coding(ctx.codeSets, coding)));
   });
 
   // -------------------------------------------------------------- encounters

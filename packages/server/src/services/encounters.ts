@@ -5,6 +5,7 @@ import { now } from '../db/connect.js';
 import type { Database, EncounterStatus, Setting } from '../db/schema.js';
 import { appendTrail } from '../audit/trail.js';
 import { enqueue } from '../jobs/queue.js';
+import { statusCounts } from './encounter-counts.js';
 import { extractText, mimeFromName } from '../documents/extract.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { SessionUser } from '../auth/session.js';
@@ -122,41 +123,52 @@ export async function worklist(ctx: AppContext, user: SessionUser, f: WorklistFi
     }
     return q;
   };
-  let page = base()
-    .innerJoin('patients as p', 'p.id', 'e.patient_id')
-    .leftJoin('users as a', 'a.id', 'e.assigned_to')
-    .leftJoin('users as fb', 'fb.id', 'e.finalized_by')
-    .select([
-      'e.id', 'e.external_id', 'e.setting', 'e.service_from', 'e.service_to', 'e.provider', 'e.payer', 'e.status', 'e.version', 'e.updated_at',
-      'e.assigned_to', 'a.display_name as assigned_name', 'e.finalized_by', 'fb.display_name as finalized_name', 'p.mrn', 'p.name as patient_name',
-    ]);
-  if (f.status) page = page.where('e.status', '=', f.status);
   const cursor = f.after ? decodeCursor(f.after) : undefined;
-  if (cursor) page = page.where((eb) => eb.or([eb('e.service_from', '<', cursor.from), eb.and([eb('e.service_from', '=', cursor.from), eb('e.id', '<', cursor.id)])]));
   const coderId = f.coder === 'me' ? user.id : typeof f.coder === 'number' ? f.coder : undefined;
-  if (coderId !== undefined) {
-    // "assigned to or finalized by" is two index ranges in worklist order (the planner would
-    // otherwise walk the status index backwards through every encounter of a coder with few);
-    // the page is the newest of both
-    const branch = (column: 'e.assigned_to' | 'e.finalized_by') => {
-      let q = base().where(column, '=', coderId);
-      if (f.status) q = q.where('e.status', '=', f.status);
-      if (cursor) q = q.where((eb) => eb.or([eb('e.service_from', '<', cursor.from), eb.and([eb('e.service_from', '=', cursor.from), eb('e.id', '<', cursor.id)])]));
-      return q.select(['e.id', 'e.service_from']).orderBy('e.service_from', 'desc').orderBy('e.id', 'desc').limit(f.limit + 1).execute();
-    };
-    const [assigned, finalized] = await Promise.all([branch('e.assigned_to'), branch('e.finalized_by')]);
-    const newest = new Map<number, string>();
-    for (const r of [...assigned, ...finalized]) newest.set(Number(r.id), r.service_from);
-    const ids = [...newest].sort((a, b) => (a[1] === b[1] ? b[0] - a[0] : a[1] < b[1] ? 1 : -1)).slice(0, f.limit + 1).map(([id]) => id);
-    page = page.where('e.id', 'in', ids.length ? ids : [0]);
-  }
+  // The page's ids come from encounters alone, newest first: every filter then reads one index range already
+  // in page order (joined with patients and users in one query, SQLite's planner could walk another index and
+  // sort every match); the joins read only the page's rows, in one query with them.
+  const newestQuery = (q: ReturnType<typeof base>) => {
+    if (f.status) q = q.where('e.status', '=', f.status);
+    if (cursor) q = q.where((eb) => eb.or([eb('e.service_from', '<', cursor.from), eb.and([eb('e.service_from', '=', cursor.from), eb('e.id', '<', cursor.id)])]));
+    return q.select(['e.id', 'e.service_from']).orderBy('e.service_from', 'desc').orderBy('e.id', 'desc').limit(f.limit + 1);
+  };
+  // the page's ids: the newest of one filter (a derived table, read before the joins on both databases),
+  // or of a coder's two index ranges ("assigned to or finalized by": the planner would otherwise walk the
+  // status index backwards through every encounter of a coder with few)
+  const coderPageIds = async (id: number): Promise<number[]> => {
+    const [assigned, finalized] = await Promise.all([newestQuery(base().where('e.assigned_to', '=', id)).execute(), newestQuery(base().where('e.finalized_by', '=', id)).execute()]);
+    const both = new Map<number, string>();
+    for (const r of [...assigned, ...finalized]) both.set(Number(r.id), r.service_from);
+    return [...both].sort((a, b) => (a[1] === b[1] ? b[0] - a[0] : a[1] < b[1] ? 1 : -1)).slice(0, f.limit + 1).map(([id]) => id);
+  };
+  const pageRows = async () => {
+    const ids = coderId === undefined ? undefined : await coderPageIds(coderId);
+    if (ids?.length === 0) return [];
+    const from = ids ? k.selectFrom('encounters').select(['id', 'service_from']).where('id', 'in', ids).as('page') : newestQuery(base()).as('page');
+    return k
+      .selectFrom(from)
+      .innerJoin('encounters as e', 'e.id', 'page.id')
+      .innerJoin('patients as p', 'p.id', 'e.patient_id')
+      .leftJoin('users as a', 'a.id', 'e.assigned_to')
+      .leftJoin('users as fb', 'fb.id', 'e.finalized_by')
+      .select([
+        'e.id', 'e.external_id', 'e.setting', 'e.service_from', 'e.service_to', 'e.provider', 'e.payer', 'e.status', 'e.version', 'e.updated_at',
+        'e.assigned_to', 'a.display_name as assigned_name', 'e.finalized_by', 'fb.display_name as finalized_name', 'p.mrn', 'p.name as patient_name',
+      ])
+      .orderBy('page.service_from', 'desc')
+      .orderBy('page.id', 'desc')
+      .execute();
+  };
+  // counts under a date, text or coder filter are counted from the encounters' indexes; the others are kept in encounter_counts
+  const kept = !f.from && !f.to && qPrefix === undefined && (f.coder === undefined || f.coder === 'unassigned');
+  const countNow = async () => {
+    const counts: Record<string, number> = {};
+    for (const r of await base().select(['e.status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('e.status').execute()) counts[r.status] = Number(r.n);
+    return counts;
+  };
   // the page and the counts on two connections at once (PostgreSQL); SQLite runs them one after the other
-  const [rows, countRows] = await Promise.all([
-    page.orderBy('e.service_from', 'desc').orderBy('e.id', 'desc').limit(f.limit + 1).execute(),
-    base().select(['e.status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('e.status').execute(),
-  ]);
-  const counts: Record<string, number> = {};
-  for (const r of countRows) counts[r.status] = Number(r.n);
+  const [rows, counts] = await Promise.all([pageRows(), kept ? statusCounts(ctx.db, { ...(f.setting ? { setting: f.setting } : {}), unassigned: f.coder === 'unassigned' }) : countNow()]);
   const total = f.status ? (counts[f.status] ?? 0) : Object.values(counts).reduce((a, b) => a + b, 0);
   const items: EncounterSummary[] = rows.slice(0, f.limit).map((r) => ({
     id: Number(r.id), externalId: r.external_id, patient: { mrn: r.mrn, name: r.patient_name }, setting: r.setting, serviceFrom: r.service_from, serviceTo: r.service_to,
