@@ -43,12 +43,62 @@ function branch(code: number): number {
   return code >= 97 ? code - 97 : code - 48 + 26;
 }
 
-let frozen: { version: number; next: Int32Array; prefixKey: Int32Array; wholeKey: Int32Array } | undefined;
+/**
+ * The trie as a double array: the child of state `s` by branch `b` is
+ * `base[s] + b` when `check[base[s] + b]` is `s`. It takes a slot or so a
+ * node where the node table takes 36, so the walks of a note's words stay in
+ * the processor's cache. Made again when keys were added since.
+ */
+interface DoubleArray {
+  version: number;
+  base: Int32Array;
+  check: Int32Array;
+  /** By state: the key the words through it start with, and the key a word ending there is (-1: none). */
+  prefixKey: Int32Array;
+  wholeKey: Int32Array;
+}
 
-/** The trie as typed arrays (made again when keys were added since). */
-function frozenTrie(): { next: Int32Array; prefixKey: Int32Array; wholeKey: Int32Array } {
-  if (!frozen || frozen.version !== keyVersion) frozen = { version: keyVersion, next: Int32Array.from(trieNext), prefixKey: Int32Array.from(triePrefixKey), wholeKey: Int32Array.from(trieWholeKey) };
-  return frozen;
+let frozen: DoubleArray | undefined;
+
+function frozenTrie(): DoubleArray {
+  if (frozen && frozen.version === keyVersion) return frozen;
+  const base: number[] = [0];
+  const check: number[] = [-2];
+  const prefixKey: number[] = [triePrefixKey[0]!];
+  const wholeKey: number[] = [trieWholeKey[0]!];
+  const free = (t: number) => check[t] === undefined;
+  let firstFree = 1;
+  // Breadth first: each node's children get the first slots free for all of them.
+  const queue: Array<[node: number, state: number]> = [[0, 0]];
+  for (let q = 0; q < queue.length; q++) {
+    const [node, s] = queue[q]!;
+    const kids: number[] = [];
+    for (let b = 0; b < BRANCHES; b++) if (trieNext[node * BRANCHES + b]! >= 0) kids.push(b);
+    if (kids.length === 0) continue;
+    while (!free(firstFree)) firstFree++;
+    let b0 = Math.max(1, firstFree - kids[0]!);
+    while (!kids.every((b) => free(b0 + b))) b0++;
+    base[s] = b0;
+    for (const b of kids) {
+      const child = trieNext[node * BRANCHES + b]!;
+      const t = b0 + b;
+      check[t] = s;
+      prefixKey[t] = triePrefixKey[child]!;
+      wholeKey[t] = trieWholeKey[child]!;
+      queue.push([child, t]);
+    }
+  }
+  // Room past the last slot for any branch, so a walk never reads outside the arrays.
+  const size = check.length + BRANCHES;
+  const out: DoubleArray = { version: keyVersion, base: new Int32Array(size), check: new Int32Array(size).fill(-1), prefixKey: new Int32Array(size).fill(-1), wholeKey: new Int32Array(size).fill(-1) };
+  for (let t = 0; t < check.length; t++) {
+    if (check[t] === undefined) continue;
+    out.base[t] = base[t] ?? 0;
+    out.check[t] = check[t]!;
+    out.prefixKey[t] = prefixKey[t]!;
+    out.wholeKey[t] = wholeKey[t]!;
+  }
+  return (frozen = out);
 }
 
 function trieNode(word: string): number {
@@ -421,6 +471,28 @@ export function patternKeys(source: string): string[] | undefined {
 // ---------------------------------------------------------------------------
 // A note's words.
 
+/**
+ * Scratch of NoteWords.index, by key number: `met` holds the stamp of the
+ * last indexing that met the key, `list` where that indexing keeps the key's
+ * sentences. A new stamp for each indexing, so nothing is cleared between
+ * notes (indexing runs to its end before another starts).
+ */
+const scratch = { met: new Int32Array(0), list: new Int32Array(0), stamp: 0 };
+
+function indexScratch(): typeof scratch {
+  if (scratch.met.length < PATTERNS_OF_KEY.length) {
+    scratch.met = new Int32Array(PATTERNS_OF_KEY.length + 256);
+    scratch.list = new Int32Array(PATTERNS_OF_KEY.length + 256);
+    scratch.stamp = 0;
+  }
+  // Stamps restart long before they could wrap.
+  if (++scratch.stamp > 0x3fffffff) {
+    scratch.met.fill(0);
+    scratch.stamp = 1;
+  }
+  return scratch;
+}
+
 /** Sentence spans of a note (offsets into its text). */
 export interface Span {
   start: number;
@@ -488,8 +560,11 @@ export class NoteWords {
     this.bySentence.clear();
     this.version = keyVersion;
     const { sentences, lower } = this;
-    const { next, prefixKey, wholeKey } = frozenTrie();
-    const seen = new Set<number>();
+    const { base, check, prefixKey, wholeKey } = frozenTrie();
+    const scratch = indexScratch();
+    const { met, list } = scratch;
+    const stamp = scratch.stamp;
+    const lists: number[][] = [];
     const keys = new Int32Array(KEY_MAX + 1);
     let si = 0;
     for (let i = 0; i < this.wordStarts.length; i++) {
@@ -497,31 +572,38 @@ export class NoteWords {
       const end = this.wordEnds[i]!;
       // Walk the trie with the word's letters: the keys it starts with, and the key it is.
       let count = 0;
-      let node = 0;
+      let state = 0;
       let j = at;
       for (; j < end && j - at < KEY_MAX; j++) {
         const c = lower.charCodeAt(j);
-        node = next[node * BRANCHES + (c >= 97 ? c - 97 : c - 22)]!;
-        if (node < 0) break;
-        const k = prefixKey[node]!;
+        const t = base[state]! + (c >= 97 ? c - 97 : c - 22);
+        if (check[t] !== state) break;
+        state = t;
+        const k = prefixKey[t]!;
         if (k >= 0) keys[count++] = k;
       }
-      if (j === end && node >= 0 && wholeKey[node]! >= 0) keys[count++] = wholeKey[node]!;
+      if (j === end && wholeKey[state]! >= 0) keys[count++] = wholeKey[state]!;
       if (count === 0) continue;
-      for (let x = 0; x < count; x++) {
-        const k = keys[x]!;
-        if (seen.has(k)) continue;
-        seen.add(k);
-        for (const re of PATTERNS_OF_KEY[k]!) this.hit.add(re);
-      }
       while (si < sentences.length && sentences[si]!.end <= at) si++;
       // Words outside every sentence (headers, list markers) hold no match of a sentence.
-      if (si >= sentences.length || sentences[si]!.start > at) continue;
+      const inSentence = si < sentences.length && sentences[si]!.start <= at;
       for (let x = 0; x < count; x++) {
         const k = keys[x]!;
-        let list = this.keySentences.get(k);
-        if (!list) this.keySentences.set(k, (list = []));
-        if (list[list.length - 1] !== si) list.push(si);
+        if (met[k] !== stamp) {
+          met[k] = stamp;
+          list[k] = -1;
+          for (const re of PATTERNS_OF_KEY[k]!) this.hit.add(re);
+        }
+        if (!inSentence) continue;
+        if (list[k]! < 0) {
+          list[k] = lists.length;
+          const l = [si];
+          lists.push(l);
+          this.keySentences.set(k, l);
+          continue;
+        }
+        const l = lists[list[k]!]!;
+        if (l[l.length - 1] !== si) l.push(si);
       }
     }
   }
