@@ -193,6 +193,21 @@ export function pcsLexicon(): PcsLexicon {
 
 /** The root (combining form) a procedure word starts with, longest first. */
 export function rootOf(lex: PcsLexicon, stem: string): RootEntry | undefined {
+  let cache = rootCaches.get(lex);
+  if (!cache) rootCaches.set(lex, (cache = new Map()));
+  let r = cache.get(stem);
+  if (r === undefined) {
+    r = findRoot(lex, stem) ?? null;
+    if (cache.size > 50_000) cache.clear();
+    cache.set(stem, r);
+  }
+  return r ?? undefined;
+}
+
+/** The roots of stems met so far, per lexicon (null: none). */
+const rootCaches = new WeakMap<PcsLexicon, Map<string, RootEntry | null>>();
+
+function findRoot(lex: PcsLexicon, stem: string): RootEntry | undefined {
   for (const r of lex.roots) if (stem.startsWith(r.form) && stem.length - r.form.length <= 3) return r;
   // Compound words (nephro-uretero-ectomy) end on the part that is removed.
   for (const r of lex.roots) if (r.form.length >= 3 && (stem.endsWith(r.form) || stem.endsWith(`${r.form}o`))) return r;
