@@ -22,6 +22,8 @@ const LEFT = '(?<![a-z0-9])';
 const RIGHT = '(?![a-z0-9])';
 
 const KEYS = new WeakMap<RegExp, readonly string[]>();
+/** The same keys by number. */
+const KEY_NUMBERS = new WeakMap<RegExp, readonly number[]>();
 /** Each key's number, and the patterns each key (by number) belongs to. */
 const KEY_IDS = new Map<string, number>();
 const PATTERNS_OF_KEY: RegExp[][] = [];
@@ -170,6 +172,8 @@ export function registerKeys(re: RegExp): RegExp {
   const keys = patternKeys(re.source);
   if (!keys) return re;
   KEYS.set(re, keys);
+  const numbers: number[] = [];
+  KEY_NUMBERS.set(re, numbers);
   for (const k of keys) {
     let id = KEY_IDS.get(k);
     if (id === undefined) {
@@ -181,6 +185,7 @@ export function registerKeys(re: RegExp): RegExp {
       keyVersion++;
     }
     PATTERNS_OF_KEY[id]!.push(re);
+    numbers.push(id);
   }
   return re;
 }
@@ -619,22 +624,42 @@ export class NoteWords {
     if (this.version !== keyVersion) this.index();
     let out = this.bySentence.get(re);
     if (out !== undefined) return out;
-    const keys = KEYS.get(re);
+    const keys = KEY_NUMBERS.get(re);
     if (!keys) out = null;
     else if (!this.hit.has(re)) out = [];
     else {
-      const lists: number[][] = [];
+      let one: number[] | undefined;
+      let several = false;
       for (const k of keys) {
-        const l = this.keySentences.get(KEY_IDS.get(k)!);
-        if (l) lists.push(l);
+        const l = this.keySentences.get(k);
+        if (!l) continue;
+        if (one) several = true;
+        else one = l;
       }
-      if (lists.length === 1) out = lists[0]!;
-      else {
-        const all = lists.flat().sort((a, b) => a - b);
-        out = all.filter((v, i) => i === 0 || v !== all[i - 1]);
-      }
+      out = several ? this.union(keys) : (one ?? []);
     }
     this.bySentence.set(re, out);
+    return out;
+  }
+
+  /** The sentences holding any of the keys, ascending, each once. */
+  private union(keys: readonly number[]): number[] {
+    if (sentenceMarks.length < this.sentences.length) sentenceMarks = new Uint8Array(this.sentences.length + 64);
+    let lo = Infinity;
+    let hi = -1;
+    for (const k of keys) {
+      for (const si of this.keySentences.get(k) ?? []) {
+        sentenceMarks[si] = 1;
+        if (si < lo) lo = si;
+        if (si > hi) hi = si;
+      }
+    }
+    const out: number[] = [];
+    for (let si = lo; si <= hi; si++) {
+      if (sentenceMarks[si] === 0) continue;
+      out.push(si);
+      sentenceMarks[si] = 0;
+    }
     return out;
   }
 
@@ -664,6 +689,9 @@ export class NoteWords {
     return out;
   }
 }
+
+/** Scratch of NoteWords.union: sentences marked, all clear between calls. */
+let sentenceMarks = new Uint8Array(256);
 
 const byDocument = new WeakMap<object, NoteWords>();
 

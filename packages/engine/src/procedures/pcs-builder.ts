@@ -529,7 +529,7 @@ export class PcsBuilder {
     const build: PcsBuild = {
       code: prefix,
       complete,
-      title: complete ? (this.release.lookup(prefix)?.title ?? '') : this.describe(axes),
+      title: complete ? (this.release.title(prefix) ?? '') : this.describe(axes),
       axes,
       missing,
       procedure: req.procedure,
