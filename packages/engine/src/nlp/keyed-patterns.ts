@@ -534,22 +534,6 @@ export class NoteWords {
     readonly lower: string,
     readonly sentences: readonly Span[],
   ) {
-    const n = lower.length;
-    let i = 0;
-    while (i < n) {
-      let c = lower.charCodeAt(i);
-      if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) {
-        i++;
-        continue;
-      }
-      const start = i;
-      do c = lower.charCodeAt(++i);
-      while (i < n && ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)));
-      if (i - start >= 2) {
-        this.wordStarts.push(start);
-        this.wordEnds.push(i);
-      }
-    }
     this.index();
   }
 
@@ -558,36 +542,55 @@ export class NoteWords {
     return this.lower.slice(this.wordStarts[i]!, this.wordEnds[i]!);
   }
 
-  /** Index the words by the keys recorded so far (again when rules compiled later add keys). */
+  /**
+   * Find the words and index them by the keys recorded so far (again when
+   * rules compiled later add keys): one pass over the characters, each word
+   * walking the key trie as it is read.
+   */
   private index(): void {
     this.keySentences.clear();
     this.hit.clear();
     this.bySentence.clear();
     this.version = keyVersion;
-    const { sentences, lower } = this;
+    const { sentences, lower, wordStarts, wordEnds } = this;
+    wordStarts.length = 0;
+    wordEnds.length = 0;
     const { base, check, prefixKey, wholeKey } = frozenTrie();
     const scratch = indexScratch();
     const { met, list } = scratch;
     const stamp = scratch.stamp;
     const lists: number[][] = [];
     const keys = new Int32Array(KEY_MAX + 1);
+    const n = lower.length;
     let si = 0;
-    for (let i = 0; i < this.wordStarts.length; i++) {
-      const at = this.wordStarts[i]!;
-      const end = this.wordEnds[i]!;
-      // Walk the trie with the word's letters: the keys it starts with, and the key it is.
+    let i = 0;
+    while (i < n) {
+      let c = lower.charCodeAt(i);
+      if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) {
+        i++;
+        continue;
+      }
+      const at = i;
+      // The keys the word starts with, while the trie follows its letters (up to KEY_MAX), and the key it is.
       let count = 0;
       let state = 0;
-      let j = at;
-      for (; j < end && j - at < KEY_MAX; j++) {
-        const c = lower.charCodeAt(j);
-        const t = base[state]! + (c >= 97 ? c - 97 : c - 22);
-        if (check[t] !== state) break;
-        state = t;
-        const k = prefixKey[t]!;
-        if (k >= 0) keys[count++] = k;
-      }
-      if (j === end && wholeKey[state]! >= 0) keys[count++] = wholeKey[state]!;
+      let walking = true;
+      do {
+        if (walking) {
+          const t = base[state]! + (c >= 97 ? c - 97 : c - 22);
+          if (i - at < KEY_MAX && check[t] === state) {
+            state = t;
+            const k = prefixKey[t]!;
+            if (k >= 0) keys[count++] = k;
+          } else walking = false;
+        }
+        c = lower.charCodeAt(++i);
+      } while (i < n && ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)));
+      // Words of one character are not indexed (no key is that short).
+      if (i - at < 2) continue;
+      wordStarts.push(at);
+      wordEnds.push(i);
+      if (walking && wholeKey[state]! >= 0) keys[count++] = wholeKey[state]!;
       if (count === 0) continue;
       while (si < sentences.length && sentences[si]!.end <= at) si++;
       // Words outside every sentence (headers, list markers) hold no match of a sentence.
