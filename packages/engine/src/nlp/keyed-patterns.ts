@@ -22,11 +22,8 @@ const LEFT = '(?<![a-z0-9])';
 const RIGHT = '(?![a-z0-9])';
 
 const KEYS = new WeakMap<RegExp, readonly string[]>();
-/** The same keys by number. */
-const KEY_NUMBERS = new WeakMap<RegExp, readonly number[]>();
-/** Each key's number, and the patterns each key (by number) belongs to. */
-const KEY_IDS = new Map<string, number>();
-const PATTERNS_OF_KEY: RegExp[][] = [];
+/** The key table each keyed expression is recorded in, and its keys by number there. */
+const RECORDED = new WeakMap<RegExp, { table: KeyTable; numbers: readonly number[] }>();
 
 /**
  * The keys as a trie over the characters [a-z0-9] (36 branches a node), so a
@@ -35,11 +32,6 @@ const PATTERNS_OF_KEY: RegExp[][] = [];
  * a key a word ending there is.
  */
 const BRANCHES = 36;
-const trieNext: number[] = new Array<number>(BRANCHES).fill(-1);
-const triePrefixKey: number[] = [-1];
-const trieWholeKey: number[] = [-1];
-/** Bumped when new keys are recorded: a note indexed before then is indexed again. */
-let keyVersion = 0;
 
 function branch(code: number): number {
   return code >= 97 ? code - 97 : code - 48 + 26;
@@ -49,7 +41,7 @@ function branch(code: number): number {
  * The trie as a double array: the child of state `s` by branch `b` is
  * `base[s] + b` when `check[base[s] + b]` is `s`. It takes a slot or so a
  * node where the node table takes 36, so the walks of a note's words stay in
- * the processor's cache. Made again when keys were added since.
+ * the processor's cache.
  */
 interface DoubleArray {
   version: number;
@@ -60,65 +52,130 @@ interface DoubleArray {
   wholeKey: Int32Array;
 }
 
-let frozen: DoubleArray | undefined;
+/**
+ * The keys of one family of patterns, numbered, with the patterns each key
+ * belongs to and the trie of them all. A note is indexed against one table
+ * (NoteWords), so a coder that reads only its own lexicon walks only its
+ * own keys: the procedure lexicons have theirs, the E/M and service rules
+ * share `ruleKeys`.
+ */
+export class KeyTable {
+  /** Each key's number, and the patterns each key (by number) belongs to. */
+  private readonly ids = new Map<string, number>();
+  readonly patternsOf: RegExp[][] = [];
+  private readonly next: number[] = new Array<number>(BRANCHES).fill(-1);
+  private readonly prefixKey: number[] = [-1];
+  private readonly wholeKey: number[] = [-1];
+  /** Bumped when new keys are recorded: a note indexed before then is indexed again. */
+  version = 0;
+  private frozen: DoubleArray | undefined;
+  /**
+   * Scratch of NoteWords.index, by key number: `met` holds the stamp of the
+   * last indexing that met the key, `list` where that indexing keeps the
+   * key's sentences. A new stamp for each indexing, so nothing is cleared
+   * between notes (indexing runs to its end before another starts).
+   */
+  private readonly work = { met: new Int32Array(0), list: new Int32Array(0), stamp: 0 };
 
-function frozenTrie(): DoubleArray {
-  if (frozen && frozen.version === keyVersion) return frozen;
-  const base: number[] = [0];
-  const check: number[] = [-2];
-  const prefixKey: number[] = [triePrefixKey[0]!];
-  const wholeKey: number[] = [trieWholeKey[0]!];
-  const free = (t: number) => check[t] === undefined;
-  let firstFree = 1;
-  // Breadth first: each node's children get the first slots free for all of them.
-  const queue: Array<[node: number, state: number]> = [[0, 0]];
-  for (let q = 0; q < queue.length; q++) {
-    const [node, s] = queue[q]!;
-    const kids: number[] = [];
-    for (let b = 0; b < BRANCHES; b++) if (trieNext[node * BRANCHES + b]! >= 0) kids.push(b);
-    if (kids.length === 0) continue;
-    while (!free(firstFree)) firstFree++;
-    let b0 = Math.max(1, firstFree - kids[0]!);
-    while (!kids.every((b) => free(b0 + b))) b0++;
-    base[s] = b0;
-    for (const b of kids) {
-      const child = trieNext[node * BRANCHES + b]!;
-      const t = b0 + b;
-      check[t] = s;
-      prefixKey[t] = triePrefixKey[child]!;
-      wholeKey[t] = trieWholeKey[child]!;
-      queue.push([child, t]);
+  /** Record the keys of an expression; their numbers. */
+  record(re: RegExp, keys: readonly string[]): number[] {
+    const numbers: number[] = [];
+    for (const k of keys) {
+      let id = this.ids.get(k);
+      if (id === undefined) {
+        id = this.patternsOf.length;
+        this.ids.set(k, id);
+        this.patternsOf.push([]);
+        if (k.startsWith('=')) this.wholeKey[this.node(k.slice(1))] = id;
+        else this.prefixKey[this.node(k)] = id;
+        this.version++;
+      }
+      this.patternsOf[id]!.push(re);
+      numbers.push(id);
     }
+    return numbers;
   }
-  // Room past the last slot for any branch, so a walk never reads outside the arrays.
-  const size = check.length + BRANCHES;
-  const out: DoubleArray = { version: keyVersion, base: new Int32Array(size), check: new Int32Array(size).fill(-1), prefixKey: new Int32Array(size).fill(-1), wholeKey: new Int32Array(size).fill(-1) };
-  for (let t = 0; t < check.length; t++) {
-    if (check[t] === undefined) continue;
-    out.base[t] = base[t] ?? 0;
-    out.check[t] = check[t]!;
-    out.prefixKey[t] = prefixKey[t]!;
-    out.wholeKey[t] = wholeKey[t]!;
+
+  private node(word: string): number {
+    const { next, prefixKey, wholeKey } = this;
+    let node = 0;
+    for (let i = 0; i < word.length; i++) {
+      const at = node * BRANCHES + branch(word.charCodeAt(i));
+      let child = next[at]!;
+      if (child < 0) {
+        child = prefixKey.length;
+        prefixKey.push(-1);
+        wholeKey.push(-1);
+        for (let b = 0; b < BRANCHES; b++) next.push(-1);
+        next[at] = child;
+      }
+      node = child;
+    }
+    return node;
   }
-  return (frozen = out);
+
+  /** The trie as a double array (made again when keys were added since). */
+  trie(): DoubleArray {
+    if (this.frozen && this.frozen.version === this.version) return this.frozen;
+    const { next } = this;
+    const base: number[] = [0];
+    const check: number[] = [-2];
+    const prefixKey: number[] = [this.prefixKey[0]!];
+    const wholeKey: number[] = [this.wholeKey[0]!];
+    const free = (t: number) => check[t] === undefined;
+    let firstFree = 1;
+    // Breadth first: each node's children get the first slots free for all of them.
+    const queue: Array<[node: number, state: number]> = [[0, 0]];
+    for (let q = 0; q < queue.length; q++) {
+      const [node, s] = queue[q]!;
+      const kids: number[] = [];
+      for (let b = 0; b < BRANCHES; b++) if (next[node * BRANCHES + b]! >= 0) kids.push(b);
+      if (kids.length === 0) continue;
+      while (!free(firstFree)) firstFree++;
+      let b0 = Math.max(1, firstFree - kids[0]!);
+      while (!kids.every((b) => free(b0 + b))) b0++;
+      base[s] = b0;
+      for (const b of kids) {
+        const child = next[node * BRANCHES + b]!;
+        const t = b0 + b;
+        check[t] = s;
+        prefixKey[t] = this.prefixKey[child]!;
+        wholeKey[t] = this.wholeKey[child]!;
+        queue.push([child, t]);
+      }
+    }
+    // Room past the last slot for any branch, so a walk never reads outside the arrays.
+    const size = check.length + BRANCHES;
+    const out: DoubleArray = { version: this.version, base: new Int32Array(size), check: new Int32Array(size).fill(-1), prefixKey: new Int32Array(size).fill(-1), wholeKey: new Int32Array(size).fill(-1) };
+    for (let t = 0; t < check.length; t++) {
+      if (check[t] === undefined) continue;
+      out.base[t] = base[t] ?? 0;
+      out.check[t] = check[t]!;
+      out.prefixKey[t] = prefixKey[t]!;
+      out.wholeKey[t] = wholeKey[t]!;
+    }
+    return (this.frozen = out);
+  }
+
+  /** The scratch for one indexing, with a stamp of its own. */
+  scratch(): { met: Int32Array; list: Int32Array; stamp: number } {
+    const w = this.work;
+    if (w.met.length < this.patternsOf.length) {
+      w.met = new Int32Array(this.patternsOf.length + 256);
+      w.list = new Int32Array(this.patternsOf.length + 256);
+      w.stamp = 0;
+    }
+    // Stamps restart long before they could wrap.
+    if (++w.stamp > 0x3fffffff) {
+      w.met.fill(0);
+      w.stamp = 1;
+    }
+    return w;
+  }
 }
 
-function trieNode(word: string): number {
-  let node = 0;
-  for (let i = 0; i < word.length; i++) {
-    const at = node * BRANCHES + branch(word.charCodeAt(i));
-    let child = trieNext[at]!;
-    if (child < 0) {
-      child = triePrefixKey.length;
-      triePrefixKey.push(-1);
-      trieWholeKey.push(-1);
-      for (let b = 0; b < BRANCHES; b++) trieNext.push(-1);
-      trieNext[at] = child;
-    }
-    node = child;
-  }
-  return node;
-}
+/** The keys of the E/M and service rules (read through documentWords), and of patterns recorded without a table. */
+export const ruleKeys = new KeyTable();
 
 /** A pattern that sets its own left boundary (`\b…`, a look-behind) keeps it; the others get [a-z0-9] boundaries. */
 function ownBoundary(src: string): boolean {
@@ -134,7 +191,7 @@ function ownBoundary(src: string): boolean {
  * (the procedure lexicons: "ct angiography" before "\\bct\\b"). The
  * expression's keys are recorded for NoteWords.
  */
-export function compilePatterns(patterns: readonly string[], where: { file: string; entry: string }, opts: { plainFirst?: boolean } = {}): RegExp {
+export function compilePatterns(patterns: readonly string[], where: { file: string; entry: string }, opts: { plainFirst?: boolean; keys?: KeyTable } = {}): RegExp {
   const parts: string[] = [];
   let plain: string[] = [];
   const flush = () => {
@@ -162,31 +219,17 @@ export function compilePatterns(patterns: readonly string[], where: { file: stri
   } catch (e) {
     throw new MedcoderError('SOURCE_MALFORMED', `${where.file}: a pattern of ${where.entry} is not a valid regular expression: ${(e as Error).message}`, { file: where.file, entry: where.entry });
   }
-  registerKeys(re);
+  registerKeys(re, opts.keys);
   return re;
 }
 
-/** Reads and records the keys of an expression compiled elsewhere (a pattern used as written). */
-export function registerKeys(re: RegExp): RegExp {
+/** Reads and records the keys of an expression compiled elsewhere (a pattern used as written), in a key table (`ruleKeys` unless told). */
+export function registerKeys(re: RegExp, table: KeyTable = ruleKeys): RegExp {
   if (KEYS.has(re)) return re;
   const keys = patternKeys(re.source);
   if (!keys) return re;
   KEYS.set(re, keys);
-  const numbers: number[] = [];
-  KEY_NUMBERS.set(re, numbers);
-  for (const k of keys) {
-    let id = KEY_IDS.get(k);
-    if (id === undefined) {
-      id = PATTERNS_OF_KEY.length;
-      KEY_IDS.set(k, id);
-      PATTERNS_OF_KEY.push([]);
-      if (k.startsWith('=')) trieWholeKey[trieNode(k.slice(1))] = id;
-      else triePrefixKey[trieNode(k)] = id;
-      keyVersion++;
-    }
-    PATTERNS_OF_KEY[id]!.push(re);
-    numbers.push(id);
-  }
+  RECORDED.set(re, { table, numbers: table.record(re, keys) });
   return re;
 }
 
@@ -476,28 +519,6 @@ export function patternKeys(source: string): string[] | undefined {
 // ---------------------------------------------------------------------------
 // A note's words.
 
-/**
- * Scratch of NoteWords.index, by key number: `met` holds the stamp of the
- * last indexing that met the key, `list` where that indexing keeps the key's
- * sentences. A new stamp for each indexing, so nothing is cleared between
- * notes (indexing runs to its end before another starts).
- */
-const scratch = { met: new Int32Array(0), list: new Int32Array(0), stamp: 0 };
-
-function indexScratch(): typeof scratch {
-  if (scratch.met.length < PATTERNS_OF_KEY.length) {
-    scratch.met = new Int32Array(PATTERNS_OF_KEY.length + 256);
-    scratch.list = new Int32Array(PATTERNS_OF_KEY.length + 256);
-    scratch.stamp = 0;
-  }
-  // Stamps restart long before they could wrap.
-  if (++scratch.stamp > 0x3fffffff) {
-    scratch.met.fill(0);
-    scratch.stamp = 1;
-  }
-  return scratch;
-}
-
 /** Sentence spans of a note (offsets into its text). */
 export interface Span {
   start: number;
@@ -533,6 +554,8 @@ export class NoteWords {
   constructor(
     readonly lower: string,
     readonly sentences: readonly Span[],
+    /** The table of the patterns the note is read for. */
+    readonly keys: KeyTable = ruleKeys,
   ) {
     this.index();
   }
@@ -551,12 +574,14 @@ export class NoteWords {
     this.keySentences.clear();
     this.hit.clear();
     this.bySentence.clear();
-    this.version = keyVersion;
+    const table = this.keys;
+    this.version = table.version;
     const { sentences, lower, wordStarts, wordEnds } = this;
     wordStarts.length = 0;
     wordEnds.length = 0;
-    const { base, check, prefixKey, wholeKey } = frozenTrie();
-    const scratch = indexScratch();
+    const { base, check, prefixKey, wholeKey } = table.trie();
+    const { patternsOf } = table;
+    const scratch = table.scratch();
     const { met, list } = scratch;
     const stamp = scratch.stamp;
     const lists: number[][] = [];
@@ -600,7 +625,7 @@ export class NoteWords {
         if (met[k] !== stamp) {
           met[k] = stamp;
           list[k] = -1;
-          for (const re of PATTERNS_OF_KEY[k]!) this.hit.add(re);
+          for (const re of patternsOf[k]!) this.hit.add(re);
         }
         if (!inSentence) continue;
         if (list[k]! < 0) {
@@ -618,16 +643,18 @@ export class NoteWords {
 
   /** False when the pattern cannot match anywhere in the note. */
   has(re: RegExp): boolean {
-    if (this.version !== keyVersion) this.index();
-    return this.hit.has(re) || !KEYS.has(re);
+    if (this.version !== this.keys.version) this.index();
+    // A pattern of another table: the note was not read for its keys.
+    return this.hit.has(re) || RECORDED.get(re)?.table !== this.keys;
   }
 
   /** Indices of the sentences that may hold a match, ascending; null when every sentence may. */
   sentencesOf(re: RegExp): readonly number[] | null {
-    if (this.version !== keyVersion) this.index();
+    if (this.version !== this.keys.version) this.index();
     let out = this.bySentence.get(re);
     if (out !== undefined) return out;
-    const keys = KEY_NUMBERS.get(re);
+    const recorded = RECORDED.get(re);
+    const keys = recorded?.table === this.keys ? recorded.numbers : undefined;
     if (!keys) out = null;
     else if (!this.hit.has(re)) out = [];
     else {

@@ -76,7 +76,7 @@ export class MentionFinder {
   find(note: NoteSpans, lower = lowerSameLength(note.text)): ProcedureMention[] {
     const out: ProcedureMention[] = [];
     // Each pattern runs only in the sentences holding its words; the matches are then shared out to sentences.
-    const raw = this.rawTriggers(new NoteWords(lower, note.sentences)).sort((a, b) => a.start - b.start);
+    const raw = this.rawTriggers(new NoteWords(lower, note.sentences, this.lex.keys)).sort((a, b) => a.start - b.start);
     let r0 = 0;
     for (const s of note.sentences) {
       while (r0 < raw.length && raw[r0]!.start < s.start) r0++;
