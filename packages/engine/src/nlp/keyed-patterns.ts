@@ -714,10 +714,26 @@ export class NoteWords {
       const s = this.sentences[si]!;
       const hay = this.lower.slice(s.start, s.end);
       re.lastIndex = 0;
-      for (const m of hay.matchAll(re)) if (m[0]) out.push({ start: s.start + m.index!, end: s.start + m.index! + m[0].length, text: m[0], sentence: si, match: m });
+      if (!re.global) {
+        // matchAll refuses a pattern without the g flag (exec would not move on).
+        for (const m of hay.matchAll(re)) if (m[0]) out.push({ start: s.start + m.index, end: s.start + m.index + m[0].length, text: m[0], sentence: si, match: m });
+        continue;
+      }
+      // exec on the pattern itself, as matchAll does on a copy of it (making the copy costs more than the search).
+      for (let m = re.exec(hay); m !== null; m = re.exec(hay)) {
+        if (m[0]) out.push({ start: s.start + m.index, end: s.start + m.index + m[0].length, text: m[0], sentence: si, match: m });
+        else re.lastIndex = advance(hay, re.lastIndex, re.unicode || re.flags.includes('v'));
+      }
     }
     return out;
   }
+}
+
+/** The index after an empty match, as matchAll moves on: one code unit, or one code point in unicode mode. */
+function advance(text: string, at: number, unicode: boolean): number {
+  if (!unicode || at + 1 >= text.length) return at + 1;
+  const c = text.charCodeAt(at);
+  return c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(at + 1) & 0xfc00) === 0xdc00 ? at + 2 : at + 1;
 }
 
 /** Scratch of NoteWords.union: sentences marked, all clear between calls. */
