@@ -176,7 +176,10 @@ export class MentionFinder {
     }
     if (beforeAnother) {
       let last = -1;
-      for (const m of lower.slice(from, from + end).matchAll(CONJUNCTION)) last = m.index!;
+      const hay = lower.slice(from, from + end);
+      // exec rather than matchAll, which copies the pattern on every call.
+      CONJUNCTION.lastIndex = 0;
+      for (let m = CONJUNCTION.exec(hay); m !== null; m = CONJUNCTION.exec(hay)) last = m.index;
       if (last >= 0) end = last;
     }
     return from + end;

@@ -508,7 +508,8 @@ export class PcsBuilder {
     const hay = ctx.lower.slice(ctx.sentence.start, ctx.sentence.end);
     let total: number | undefined;
     let first: { start: number; end: number } | undefined;
-    for (const m of hay.matchAll(re)) {
+    // exec rather than matchAll, which copies the pattern on every call (the pattern never matches empty).
+    for (let m = re.exec(hay); m !== null; m = re.exec(hay)) {
       const n = NUMBER_WORDS[m[1]!] ?? Number(m[1]);
       const h = n * (HOURS[m[2]!] ?? 1);
       if (!Number.isFinite(h)) continue;
