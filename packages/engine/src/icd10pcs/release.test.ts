@@ -260,3 +260,16 @@ test('a few thousand random strings never throw, and answers agree with each oth
   // The random inputs reached every kind of answer short of a valid code.
   for (const c of ['EMPTY', 'INVALID_CHARACTER', 'INVALID_FORMAT', 'UNKNOWN_CODE', 'AXIS_VALUE_NOT_ALLOWED']) assert.ok(seen.has(c), c);
 });
+
+test('title gives the title lookup gives, for every code of the release, and nothing for a code that is not one', async () => {
+  const r = await pcs();
+  let n = 0;
+  for (const code of r.billableCodes()) {
+    assert.equal(r.title(code), r.lookup(code)!.title, code);
+    n++;
+  }
+  assert.equal(n, 79115);
+  assert.equal(r.title('0dt-j4z-z'), 'Resection of Appendix, Percutaneous Endoscopic Approach');
+  assert.equal(r.title('0DTJ4ZY'), undefined);
+  assert.equal(r.title('0DT'), r.lookup('0DT')!.title);
+});

@@ -163,6 +163,13 @@ export class Icd10pcsRelease implements CodeSetRelease {
     return title;
   }
 
+  /** The title lookup gives a code, without making the rest of its detail (most codes have a title of their own). */
+  title(input: string): string | undefined {
+    const code = normalizePcs(input);
+    const at = code.length === PCS_LENGTH ? this.position(code) : -1;
+    return (at >= 0 && this.data.titles[at]) || this.lookup(code)?.title;
+  }
+
   lookup(input: string): CodeDetail | undefined {
     const code = normalizePcs(input);
     if (code.length === 3) return this.lookupTable(code);

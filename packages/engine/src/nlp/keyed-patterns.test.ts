@@ -8,7 +8,7 @@ import { modifierRules } from '../modifiers/modifiers.js';
 import { pcsLexicon } from '../procedures/lexicon.js';
 import { serviceRules } from '../services/rules.js';
 import { isMedcoderError } from '../errors.js';
-import { compilePatterns, documentWords, keysOf, NoteWords, patternKeys } from './keyed-patterns.js';
+import { compilePatterns, documentWords, KeyTable, keysOf, NoteWords, patternKeys } from './keyed-patterns.js';
 
 const where = { file: 'test', entry: 'test' };
 
@@ -58,12 +58,30 @@ test('note words: a pattern runs only in the sentences holding its words; patter
   assert.equal(documentWords(doc), documentWords(doc));
 });
 
+test('key tables: a note is read for the keys of one table; a pattern of another table may match in any sentence', () => {
+  const doc = parseDocument('Chest CT was normal.\n\nThe patient underwent appendectomy.');
+  const lower = doc.text.toLowerCase();
+  const table = new KeyTable();
+  const own = compilePatterns(['appendectom(?:y|ies)'], where, { keys: table });
+  const other = compilePatterns(['\\bct\\b'], where);
+  const words = new NoteWords(lower, doc.sentences, table);
+  assert.deepEqual(words.sentencesOf(own), [1]);
+  assert.equal(words.has(other), true);
+  assert.equal(words.sentencesOf(other), null);
+  assert.deepEqual(words.matches(other).map((m) => [m.text, m.sentence]), [['ct', 0]]);
+  const ruleWords = new NoteWords(lower, doc.sentences);
+  assert.equal(ruleWords.sentencesOf(own), null);
+  assert.deepEqual(ruleWords.sentencesOf(other), [0]);
+  assert.equal(new NoteWords('no operation today.', [{ start: 0, end: 19 }], table).has(own), false);
+});
+
 /** Every regular expression of the rule lexicons that NoteWords may skip. */
 function lexiconPatterns(): Array<[string, RegExp]> {
   const out: Array<[string, RegExp]> = [];
   const walk = (o: unknown, path: string): void => {
     if (o instanceof RegExp) out.push([path, o]);
     else if (Array.isArray(o)) o.forEach((x, i) => walk(x, `${path}[${(x as { id?: string })?.id ?? i}]`));
+    else if (o instanceof KeyTable) return;
     else if (o instanceof Map) for (const [k, v] of o) walk(v, `${path}.${String(k)}`);
     else if (o && typeof o === 'object' && !(o instanceof Set)) for (const [k, v] of Object.entries(o)) walk(v, `${path}.${k}`);
   };
@@ -84,8 +102,11 @@ test('note words on the CodiEsp dev notes: no pattern of the lexicons matches in
   for (const d of readCodiespDocs(corpus, 'dev', 120)) {
     const doc = parseDocument(d.text);
     const lower = doc.text.toLowerCase();
-    const words = new NoteWords(lower, doc.sentences);
+    const ruleWords = new NoteWords(lower, doc.sentences);
+    // The procedure lexicons' mention patterns have a key table of their own.
+    const procedureWords = new NoteWords(lower, doc.sentences, pcsLexicon().keys);
     for (const [path, re] of patterns) {
+      const words = path.startsWith('procedures') ? procedureWords : ruleWords;
       const flags = re.flags.includes('g') ? re.flags : `${re.flags}g`;
       const plain = new RegExp(re.source, flags);
       if (!words.has(re)) assert.equal(plain.test(lower), false, `${d.id}: ${path} matches a note whose words it lacks`);

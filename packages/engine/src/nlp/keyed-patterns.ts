@@ -22,9 +22,8 @@ const LEFT = '(?<![a-z0-9])';
 const RIGHT = '(?![a-z0-9])';
 
 const KEYS = new WeakMap<RegExp, readonly string[]>();
-/** Each key's number, and the patterns each key (by number) belongs to. */
-const KEY_IDS = new Map<string, number>();
-const PATTERNS_OF_KEY: RegExp[][] = [];
+/** The key table each keyed expression is recorded in, and its keys by number there. */
+const RECORDED = new WeakMap<RegExp, { table: KeyTable; numbers: readonly number[] }>();
 
 /**
  * The keys as a trie over the characters [a-z0-9] (36 branches a node), so a
@@ -33,40 +32,150 @@ const PATTERNS_OF_KEY: RegExp[][] = [];
  * a key a word ending there is.
  */
 const BRANCHES = 36;
-const trieNext: number[] = new Array<number>(BRANCHES).fill(-1);
-const triePrefixKey: number[] = [-1];
-const trieWholeKey: number[] = [-1];
-/** Bumped when new keys are recorded: a note indexed before then is indexed again. */
-let keyVersion = 0;
 
 function branch(code: number): number {
   return code >= 97 ? code - 97 : code - 48 + 26;
 }
 
-let frozen: { version: number; next: Int32Array; prefixKey: Int32Array; wholeKey: Int32Array } | undefined;
-
-/** The trie as typed arrays (made again when keys were added since). */
-function frozenTrie(): { next: Int32Array; prefixKey: Int32Array; wholeKey: Int32Array } {
-  if (!frozen || frozen.version !== keyVersion) frozen = { version: keyVersion, next: Int32Array.from(trieNext), prefixKey: Int32Array.from(triePrefixKey), wholeKey: Int32Array.from(trieWholeKey) };
-  return frozen;
+/**
+ * The trie as a double array: the child of state `s` by branch `b` is
+ * `base[s] + b` when `check[base[s] + b]` is `s`. It takes a slot or so a
+ * node where the node table takes 36, so the walks of a note's words stay in
+ * the processor's cache.
+ */
+interface DoubleArray {
+  version: number;
+  base: Int32Array;
+  check: Int32Array;
+  /** By state: the key the words through it start with, and the key a word ending there is (-1: none). */
+  prefixKey: Int32Array;
+  wholeKey: Int32Array;
 }
 
-function trieNode(word: string): number {
-  let node = 0;
-  for (let i = 0; i < word.length; i++) {
-    const at = node * BRANCHES + branch(word.charCodeAt(i));
-    let child = trieNext[at]!;
-    if (child < 0) {
-      child = triePrefixKey.length;
-      triePrefixKey.push(-1);
-      trieWholeKey.push(-1);
-      for (let b = 0; b < BRANCHES; b++) trieNext.push(-1);
-      trieNext[at] = child;
+/**
+ * The keys of one family of patterns, numbered, with the patterns each key
+ * belongs to and the trie of them all. A note is indexed against one table
+ * (NoteWords), so a coder that reads only its own lexicon walks only its
+ * own keys: the procedure lexicons have theirs, the E/M and service rules
+ * share `ruleKeys`.
+ */
+export class KeyTable {
+  /** Each key's number, and the patterns each key (by number) belongs to. */
+  private readonly ids = new Map<string, number>();
+  readonly patternsOf: RegExp[][] = [];
+  private readonly next: number[] = new Array<number>(BRANCHES).fill(-1);
+  private readonly prefixKey: number[] = [-1];
+  private readonly wholeKey: number[] = [-1];
+  /** Bumped when new keys are recorded: a note indexed before then is indexed again. */
+  version = 0;
+  private frozen: DoubleArray | undefined;
+  /**
+   * Scratch of NoteWords.index, by key number: `met` holds the stamp of the
+   * last indexing that met the key, `list` where that indexing keeps the
+   * key's sentences. A new stamp for each indexing, so nothing is cleared
+   * between notes (indexing runs to its end before another starts).
+   */
+  private readonly work = { met: new Int32Array(0), list: new Int32Array(0), stamp: 0 };
+
+  /** Record the keys of an expression; their numbers. */
+  record(re: RegExp, keys: readonly string[]): number[] {
+    const numbers: number[] = [];
+    for (const k of keys) {
+      let id = this.ids.get(k);
+      if (id === undefined) {
+        id = this.patternsOf.length;
+        this.ids.set(k, id);
+        this.patternsOf.push([]);
+        if (k.startsWith('=')) this.wholeKey[this.node(k.slice(1))] = id;
+        else this.prefixKey[this.node(k)] = id;
+        this.version++;
+      }
+      this.patternsOf[id]!.push(re);
+      numbers.push(id);
     }
-    node = child;
+    return numbers;
   }
-  return node;
+
+  private node(word: string): number {
+    const { next, prefixKey, wholeKey } = this;
+    let node = 0;
+    for (let i = 0; i < word.length; i++) {
+      const at = node * BRANCHES + branch(word.charCodeAt(i));
+      let child = next[at]!;
+      if (child < 0) {
+        child = prefixKey.length;
+        prefixKey.push(-1);
+        wholeKey.push(-1);
+        for (let b = 0; b < BRANCHES; b++) next.push(-1);
+        next[at] = child;
+      }
+      node = child;
+    }
+    return node;
+  }
+
+  /** The trie as a double array (made again when keys were added since). */
+  trie(): DoubleArray {
+    if (this.frozen && this.frozen.version === this.version) return this.frozen;
+    const { next } = this;
+    const base: number[] = [0];
+    const check: number[] = [-2];
+    const prefixKey: number[] = [this.prefixKey[0]!];
+    const wholeKey: number[] = [this.wholeKey[0]!];
+    const free = (t: number) => check[t] === undefined;
+    let firstFree = 1;
+    // Breadth first: each node's children get the first slots free for all of them.
+    const queue: Array<[node: number, state: number]> = [[0, 0]];
+    for (let q = 0; q < queue.length; q++) {
+      const [node, s] = queue[q]!;
+      const kids: number[] = [];
+      for (let b = 0; b < BRANCHES; b++) if (next[node * BRANCHES + b]! >= 0) kids.push(b);
+      if (kids.length === 0) continue;
+      while (!free(firstFree)) firstFree++;
+      let b0 = Math.max(1, firstFree - kids[0]!);
+      while (!kids.every((b) => free(b0 + b))) b0++;
+      base[s] = b0;
+      for (const b of kids) {
+        const child = next[node * BRANCHES + b]!;
+        const t = b0 + b;
+        check[t] = s;
+        prefixKey[t] = this.prefixKey[child]!;
+        wholeKey[t] = this.wholeKey[child]!;
+        queue.push([child, t]);
+      }
+    }
+    // Room past the last slot for any branch, so a walk never reads outside the arrays.
+    const size = check.length + BRANCHES;
+    const out: DoubleArray = { version: this.version, base: new Int32Array(size), check: new Int32Array(size).fill(-1), prefixKey: new Int32Array(size).fill(-1), wholeKey: new Int32Array(size).fill(-1) };
+    for (let t = 0; t < check.length; t++) {
+      if (check[t] === undefined) continue;
+      out.base[t] = base[t] ?? 0;
+      out.check[t] = check[t]!;
+      out.prefixKey[t] = prefixKey[t]!;
+      out.wholeKey[t] = wholeKey[t]!;
+    }
+    return (this.frozen = out);
+  }
+
+  /** The scratch for one indexing, with a stamp of its own. */
+  scratch(): { met: Int32Array; list: Int32Array; stamp: number } {
+    const w = this.work;
+    if (w.met.length < this.patternsOf.length) {
+      w.met = new Int32Array(this.patternsOf.length + 256);
+      w.list = new Int32Array(this.patternsOf.length + 256);
+      w.stamp = 0;
+    }
+    // Stamps restart long before they could wrap.
+    if (++w.stamp > 0x3fffffff) {
+      w.met.fill(0);
+      w.stamp = 1;
+    }
+    return w;
+  }
 }
+
+/** The keys of the E/M and service rules (read through documentWords), and of patterns recorded without a table. */
+export const ruleKeys = new KeyTable();
 
 /** A pattern that sets its own left boundary (`\b…`, a look-behind) keeps it; the others get [a-z0-9] boundaries. */
 function ownBoundary(src: string): boolean {
@@ -82,7 +191,7 @@ function ownBoundary(src: string): boolean {
  * (the procedure lexicons: "ct angiography" before "\\bct\\b"). The
  * expression's keys are recorded for NoteWords.
  */
-export function compilePatterns(patterns: readonly string[], where: { file: string; entry: string }, opts: { plainFirst?: boolean } = {}): RegExp {
+export function compilePatterns(patterns: readonly string[], where: { file: string; entry: string }, opts: { plainFirst?: boolean; keys?: KeyTable } = {}): RegExp {
   const parts: string[] = [];
   let plain: string[] = [];
   const flush = () => {
@@ -110,28 +219,17 @@ export function compilePatterns(patterns: readonly string[], where: { file: stri
   } catch (e) {
     throw new MedcoderError('SOURCE_MALFORMED', `${where.file}: a pattern of ${where.entry} is not a valid regular expression: ${(e as Error).message}`, { file: where.file, entry: where.entry });
   }
-  registerKeys(re);
+  registerKeys(re, opts.keys);
   return re;
 }
 
-/** Reads and records the keys of an expression compiled elsewhere (a pattern used as written). */
-export function registerKeys(re: RegExp): RegExp {
+/** Reads and records the keys of an expression compiled elsewhere (a pattern used as written), in a key table (`ruleKeys` unless told). */
+export function registerKeys(re: RegExp, table: KeyTable = ruleKeys): RegExp {
   if (KEYS.has(re)) return re;
   const keys = patternKeys(re.source);
   if (!keys) return re;
   KEYS.set(re, keys);
-  for (const k of keys) {
-    let id = KEY_IDS.get(k);
-    if (id === undefined) {
-      id = PATTERNS_OF_KEY.length;
-      KEY_IDS.set(k, id);
-      PATTERNS_OF_KEY.push([]);
-      if (k.startsWith('=')) trieWholeKey[trieNode(k.slice(1))] = id;
-      else triePrefixKey[trieNode(k)] = id;
-      keyVersion++;
-    }
-    PATTERNS_OF_KEY[id]!.push(re);
-  }
+  RECORDED.set(re, { table, numbers: table.record(re, keys) });
   return re;
 }
 
@@ -456,23 +554,9 @@ export class NoteWords {
   constructor(
     readonly lower: string,
     readonly sentences: readonly Span[],
+    /** The table of the patterns the note is read for. */
+    readonly keys: KeyTable = ruleKeys,
   ) {
-    const n = lower.length;
-    let i = 0;
-    while (i < n) {
-      let c = lower.charCodeAt(i);
-      if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) {
-        i++;
-        continue;
-      }
-      const start = i;
-      do c = lower.charCodeAt(++i);
-      while (i < n && ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)));
-      if (i - start >= 2) {
-        this.wordStarts.push(start);
-        this.wordEnds.push(i);
-      }
-    }
     this.index();
   }
 
@@ -481,78 +565,131 @@ export class NoteWords {
     return this.lower.slice(this.wordStarts[i]!, this.wordEnds[i]!);
   }
 
-  /** Index the words by the keys recorded so far (again when rules compiled later add keys). */
+  /**
+   * Find the words and index them by the keys recorded so far (again when
+   * rules compiled later add keys): one pass over the characters, each word
+   * walking the key trie as it is read.
+   */
   private index(): void {
     this.keySentences.clear();
     this.hit.clear();
     this.bySentence.clear();
-    this.version = keyVersion;
-    const { sentences, lower } = this;
-    const { next, prefixKey, wholeKey } = frozenTrie();
-    const seen = new Set<number>();
+    const table = this.keys;
+    this.version = table.version;
+    const { sentences, lower, wordStarts, wordEnds } = this;
+    wordStarts.length = 0;
+    wordEnds.length = 0;
+    const { base, check, prefixKey, wholeKey } = table.trie();
+    const { patternsOf } = table;
+    const scratch = table.scratch();
+    const { met, list } = scratch;
+    const stamp = scratch.stamp;
+    const lists: number[][] = [];
     const keys = new Int32Array(KEY_MAX + 1);
+    const n = lower.length;
     let si = 0;
-    for (let i = 0; i < this.wordStarts.length; i++) {
-      const at = this.wordStarts[i]!;
-      const end = this.wordEnds[i]!;
-      // Walk the trie with the word's letters: the keys it starts with, and the key it is.
+    let i = 0;
+    while (i < n) {
+      let c = lower.charCodeAt(i);
+      if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) {
+        i++;
+        continue;
+      }
+      const at = i;
+      // The keys the word starts with, while the trie follows its letters (up to KEY_MAX), and the key it is.
       let count = 0;
-      let node = 0;
-      let j = at;
-      for (; j < end && j - at < KEY_MAX; j++) {
-        const c = lower.charCodeAt(j);
-        node = next[node * BRANCHES + (c >= 97 ? c - 97 : c - 22)]!;
-        if (node < 0) break;
-        const k = prefixKey[node]!;
-        if (k >= 0) keys[count++] = k;
-      }
-      if (j === end && node >= 0 && wholeKey[node]! >= 0) keys[count++] = wholeKey[node]!;
+      let state = 0;
+      let walking = true;
+      do {
+        if (walking) {
+          const t = base[state]! + (c >= 97 ? c - 97 : c - 22);
+          if (i - at < KEY_MAX && check[t] === state) {
+            state = t;
+            const k = prefixKey[t]!;
+            if (k >= 0) keys[count++] = k;
+          } else walking = false;
+        }
+        c = lower.charCodeAt(++i);
+      } while (i < n && ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)));
+      // Words of one character are not indexed (no key is that short).
+      if (i - at < 2) continue;
+      wordStarts.push(at);
+      wordEnds.push(i);
+      if (walking && wholeKey[state]! >= 0) keys[count++] = wholeKey[state]!;
       if (count === 0) continue;
-      for (let x = 0; x < count; x++) {
-        const k = keys[x]!;
-        if (seen.has(k)) continue;
-        seen.add(k);
-        for (const re of PATTERNS_OF_KEY[k]!) this.hit.add(re);
-      }
       while (si < sentences.length && sentences[si]!.end <= at) si++;
       // Words outside every sentence (headers, list markers) hold no match of a sentence.
-      if (si >= sentences.length || sentences[si]!.start > at) continue;
+      const inSentence = si < sentences.length && sentences[si]!.start <= at;
       for (let x = 0; x < count; x++) {
         const k = keys[x]!;
-        let list = this.keySentences.get(k);
-        if (!list) this.keySentences.set(k, (list = []));
-        if (list[list.length - 1] !== si) list.push(si);
+        if (met[k] !== stamp) {
+          met[k] = stamp;
+          list[k] = -1;
+          for (const re of patternsOf[k]!) this.hit.add(re);
+        }
+        if (!inSentence) continue;
+        if (list[k]! < 0) {
+          list[k] = lists.length;
+          const l = [si];
+          lists.push(l);
+          this.keySentences.set(k, l);
+          continue;
+        }
+        const l = lists[list[k]!]!;
+        if (l[l.length - 1] !== si) l.push(si);
       }
     }
   }
 
   /** False when the pattern cannot match anywhere in the note. */
   has(re: RegExp): boolean {
-    if (this.version !== keyVersion) this.index();
-    return this.hit.has(re) || !KEYS.has(re);
+    if (this.version !== this.keys.version) this.index();
+    // A pattern of another table: the note was not read for its keys.
+    return this.hit.has(re) || RECORDED.get(re)?.table !== this.keys;
   }
 
   /** Indices of the sentences that may hold a match, ascending; null when every sentence may. */
   sentencesOf(re: RegExp): readonly number[] | null {
-    if (this.version !== keyVersion) this.index();
+    if (this.version !== this.keys.version) this.index();
     let out = this.bySentence.get(re);
     if (out !== undefined) return out;
-    const keys = KEYS.get(re);
+    const recorded = RECORDED.get(re);
+    const keys = recorded?.table === this.keys ? recorded.numbers : undefined;
     if (!keys) out = null;
     else if (!this.hit.has(re)) out = [];
     else {
-      const lists: number[][] = [];
+      let one: number[] | undefined;
+      let several = false;
       for (const k of keys) {
-        const l = this.keySentences.get(KEY_IDS.get(k)!);
-        if (l) lists.push(l);
+        const l = this.keySentences.get(k);
+        if (!l) continue;
+        if (one) several = true;
+        else one = l;
       }
-      if (lists.length === 1) out = lists[0]!;
-      else {
-        const all = lists.flat().sort((a, b) => a - b);
-        out = all.filter((v, i) => i === 0 || v !== all[i - 1]);
-      }
+      out = several ? this.union(keys) : (one ?? []);
     }
     this.bySentence.set(re, out);
+    return out;
+  }
+
+  /** The sentences holding any of the keys, ascending, each once. */
+  private union(keys: readonly number[]): number[] {
+    if (sentenceMarks.length < this.sentences.length) sentenceMarks = new Uint8Array(this.sentences.length + 64);
+    let lo = Infinity;
+    let hi = -1;
+    for (const k of keys) {
+      for (const si of this.keySentences.get(k) ?? []) {
+        sentenceMarks[si] = 1;
+        if (si < lo) lo = si;
+        if (si > hi) hi = si;
+      }
+    }
+    const out: number[] = [];
+    for (let si = lo; si <= hi; si++) {
+      if (sentenceMarks[si] === 0) continue;
+      out.push(si);
+      sentenceMarks[si] = 0;
+    }
     return out;
   }
 
@@ -577,11 +714,30 @@ export class NoteWords {
       const s = this.sentences[si]!;
       const hay = this.lower.slice(s.start, s.end);
       re.lastIndex = 0;
-      for (const m of hay.matchAll(re)) if (m[0]) out.push({ start: s.start + m.index!, end: s.start + m.index! + m[0].length, text: m[0], sentence: si, match: m });
+      if (!re.global) {
+        // matchAll refuses a pattern without the g flag (exec would not move on).
+        for (const m of hay.matchAll(re)) if (m[0]) out.push({ start: s.start + m.index, end: s.start + m.index + m[0].length, text: m[0], sentence: si, match: m });
+        continue;
+      }
+      // exec on the pattern itself, as matchAll does on a copy of it (making the copy costs more than the search).
+      for (let m = re.exec(hay); m !== null; m = re.exec(hay)) {
+        if (m[0]) out.push({ start: s.start + m.index, end: s.start + m.index + m[0].length, text: m[0], sentence: si, match: m });
+        else re.lastIndex = advance(hay, re.lastIndex, re.unicode || re.flags.includes('v'));
+      }
     }
     return out;
   }
 }
+
+/** The index after an empty match, as matchAll moves on: one code unit, or one code point in unicode mode. */
+function advance(text: string, at: number, unicode: boolean): number {
+  if (!unicode || at + 1 >= text.length) return at + 1;
+  const c = text.charCodeAt(at);
+  return c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(at + 1) & 0xfc00) === 0xdc00 ? at + 2 : at + 1;
+}
+
+/** Scratch of NoteWords.union: sentences marked, all clear between calls. */
+let sentenceMarks = new Uint8Array(256);
 
 const byDocument = new WeakMap<object, NoteWords>();
 

@@ -34,6 +34,56 @@ function add(bag: Map<string, number>, w: string, weight: number): void {
   if (weight > prev) bag.set(w, weight);
 }
 
+/**
+ * What one token adds to a mention's bag, in the order the words are added
+ * (the order decides ties between body parts): everything but the two-word
+ * synonyms, which depend on the next token and come after the first `split`
+ * words. The same for every mention, so remembered per token.
+ */
+interface TokenWords {
+  side: string | undefined;
+  ignored: boolean;
+  words: string[];
+  weights: number[];
+  split: number;
+}
+
+const tokenCaches = new WeakMap<PcsLexicon, Map<string, TokenWords>>();
+
+function tokenWords(lex: PcsLexicon, t: string): TokenWords {
+  let cache = tokenCaches.get(lex);
+  if (!cache) tokenCaches.set(lex, (cache = new Map()));
+  let out = cache.get(t);
+  if (out) return out;
+  out = { side: lex.sides.get(t), ignored: lex.ignore.has(t), words: [], weights: [], split: 0 };
+  if (!out.ignored) {
+    const { words, weights } = out;
+    const push = (w: string, weight: number) => (words.push(w), weights.push(weight));
+    const s = singular(t);
+    push(t, DIRECT);
+    push(s, DIRECT);
+    const synT = lex.synonyms.get(t);
+    if (synT) for (const w of synT) push(w, w === s ? DIRECT : ADDED);
+    const synS = s === t ? undefined : lex.synonyms.get(s);
+    if (synS) for (const w of synS) push(w, w === s ? DIRECT : ADDED);
+    out.split = words.length;
+    // Procedure words carry their organ: cholecyst-ectomy, nephro-lithotomy.
+    const m = s.length > 6 && PROCEDURE_ENDINGS.has(s.slice(-3)) ? /^([a-z]{2,}?)(ectomy|ectomie|otomy|otomie|ostomy|ostomie|scopy|scopie|plasty|pexy|rrhaphy|lysis|tripsy|centesis|gram|graphy)$/.exec(s) : null;
+    if (m) {
+      const root = rootOf(lex, m[1]!);
+      if (root) for (const w of root.body.split(' ')) push(w, ADDED);
+    }
+    // Compound adjectives: thoraco-abdominal, abdomino-pelvic, written as one word.
+    if (t.length > 10 && !lex.synonyms.has(t)) {
+      for (const [k, v] of COMPOUND_PARTS) if (t.includes(k)) for (const w of v) push(w, ADDED);
+    }
+  }
+  // Bounded: a note's words are mostly the same few thousand.
+  if (cache.size > 50_000) cache.clear();
+  cache.set(t, out);
+  return out;
+}
+
 /** Words of a stretch of lower-case text, for matching body-part labels. */
 export function mentionWords(lex: PcsLexicon, lower: string): WordBag {
   const tokens = lower.match(WORD) ?? [];
@@ -41,32 +91,18 @@ export function mentionWords(lex: PcsLexicon, lower: string): WordBag {
   const sides = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    const side = lex.sides.get(t);
-    if (side && (t.length > 1 || tokens[i + 1] === undefined || !/^[a-z]/.test(tokens[i + 1]!))) sides.add(side);
-    if (lex.ignore.has(t)) continue;
-    const s = singular(t);
-    add(words, t, DIRECT);
-    add(words, s, DIRECT);
-    const synT = lex.synonyms.get(t);
-    if (synT) for (const w of synT) add(words, w, w === s ? DIRECT : ADDED);
-    const synS = s === t ? undefined : lex.synonyms.get(s);
-    if (synS) for (const w of synS) add(words, w, w === s ? DIRECT : ADDED);
+    const tw = tokenWords(lex, t);
+    if (tw.side && (t.length > 1 || tokens[i + 1] === undefined || !/^[a-z]/.test(tokens[i + 1]!))) sides.add(tw.side);
+    if (tw.ignored) continue;
+    let k = 0;
+    for (; k < tw.split; k++) add(words, tw.words[k]!, tw.weights[k]!);
     const next = tokens[i + 1];
     // Two-word synonyms ("renal pelvis") are looked up only from a word that starts one.
     if (next && lex.synonymPairStarts.has(t)) {
       const pair = lex.synonyms.get(`${t} ${next}`) ?? lex.synonyms.get(`${t} ${singular(next)}`);
       if (pair) for (const w of pair) add(words, w, ADDED);
     }
-    // Procedure words carry their organ: cholecyst-ectomy, nephro-lithotomy.
-    const m = s.length > 6 && PROCEDURE_ENDINGS.has(s.slice(-3)) ? /^([a-z]{2,}?)(ectomy|ectomie|otomy|otomie|ostomy|ostomie|scopy|scopie|plasty|pexy|rrhaphy|lysis|tripsy|centesis|gram|graphy)$/.exec(s) : null;
-    if (m) {
-      const root = rootOf(lex, m[1]!);
-      if (root) for (const w of root.body.split(' ')) add(words, w, ADDED);
-    }
-    // Compound adjectives: thoraco-abdominal, abdomino-pelvic, written as one word.
-    if (t.length > 10 && !lex.synonyms.has(t)) {
-      for (const [k, v] of COMPOUND_PARTS) if (t.includes(k)) for (const w of v) add(words, w, ADDED);
-    }
+    for (; k < tw.words.length; k++) add(words, tw.words[k]!, tw.weights[k]!);
   }
   return { words, sides, text: ` ${tokens.join(' ')} ` };
 }

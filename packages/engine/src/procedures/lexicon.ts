@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { MedcoderError } from '../errors.js';
-import { compilePatterns } from '../nlp/keyed-patterns.js';
+import { compilePatterns, KeyTable } from '../nlp/keyed-patterns.js';
 
 /**
  * The procedure lexicons of data/procedures/: which words name a root
@@ -71,6 +71,8 @@ export interface AxisCue {
 }
 
 export interface PcsLexicon {
+  /** The keys of the patterns that find procedure mentions (a note is read for them alone). */
+  keys: KeyTable;
   operations: OperationEntry[];
   partial: RegExp;
   total: RegExp;
@@ -119,8 +121,8 @@ interface AxisCuesFile {
   boundaries: string[];
 }
 
-function compile(patterns: readonly string[], file: string, entry: string): RegExp {
-  return compilePatterns(patterns, { file, entry }, { plainFirst: true });
+function compile(patterns: readonly string[], file: string, entry: string, keys?: KeyTable): RegExp {
+  return compilePatterns(patterns, { file, entry }, keys ? { plainFirst: true, keys } : { plainFirst: true });
 }
 
 let cached: PcsLexicon | undefined;
@@ -128,6 +130,7 @@ let cached: PcsLexicon | undefined;
 /** The procedure lexicons (loaded on first use). */
 export function pcsLexicon(): PcsLexicon {
   if (cached) return cached;
+  const keys = new KeyTable();
   const ops = readJson<OperationsFile>('operations.json');
   const roots = readJson<RootsFile>('roots.json');
   const procs = readJson<ProceduresFile>('procedures.json');
@@ -138,7 +141,7 @@ export function pcsLexicon(): PcsLexicon {
     id: o.id,
     op: o.op,
     label: o.label,
-    words: compile(o.words, 'operations.json', o.id),
+    words: compile(o.words, 'operations.json', o.id, keys),
     suffixes: o.suffixes ?? [],
     ...(o.qualifier ? { qualifier: o.qualifier } : {}),
   }));
@@ -160,6 +163,7 @@ export function pcsLexicon(): PcsLexicon {
     );
   }
   cached = {
+    keys,
     operations,
     partial: compile(ops.partial, 'operations.json', 'partial'),
     total: compile(ops.total, 'operations.json', 'total'),
@@ -167,7 +171,7 @@ export function pcsLexicon(): PcsLexicon {
     roots: [...roots.roots].sort((a, b) => b.form.length - a.form.length),
     procedures: procs.procedures.map((p) => ({
       id: p.id,
-      pattern: compile(p.patterns, 'procedures.json', p.id),
+      pattern: compile(p.patterns, 'procedures.json', p.id, keys),
       code: p.code.toUpperCase(),
       defaults: p.defaults ?? {},
       ...(p.biopsy ? { biopsy: { code: p.biopsy.code.toUpperCase(), fallback: p.biopsy.fallback.toUpperCase() } } : {}),
@@ -176,7 +180,7 @@ export function pcsLexicon(): PcsLexicon {
       ...(p.body ? { body: p.body } : {}),
       ...(p.bothSides ? { bothSides: true } : {}),
     })),
-    imaging: procs.imaging.modalities.map((m) => ({ type: m.type, label: m.label, pattern: compile(m.patterns, 'procedures.json', `imaging ${m.label}`) })),
+    imaging: procs.imaging.modalities.map((m) => ({ type: m.type, label: m.label, pattern: compile(m.patterns, 'procedures.json', `imaging ${m.label}`, keys) })),
     imagingOrder: procs.imaging.order,
     accessInspections: new Set((procs.accessInspections ?? []).map((t) => t.toUpperCase())),
     synonyms,
@@ -193,6 +197,21 @@ export function pcsLexicon(): PcsLexicon {
 
 /** The root (combining form) a procedure word starts with, longest first. */
 export function rootOf(lex: PcsLexicon, stem: string): RootEntry | undefined {
+  let cache = rootCaches.get(lex);
+  if (!cache) rootCaches.set(lex, (cache = new Map()));
+  let r = cache.get(stem);
+  if (r === undefined) {
+    r = findRoot(lex, stem) ?? null;
+    if (cache.size > 50_000) cache.clear();
+    cache.set(stem, r);
+  }
+  return r ?? undefined;
+}
+
+/** The roots of stems met so far, per lexicon (null: none). */
+const rootCaches = new WeakMap<PcsLexicon, Map<string, RootEntry | null>>();
+
+function findRoot(lex: PcsLexicon, stem: string): RootEntry | undefined {
   for (const r of lex.roots) if (stem.startsWith(r.form) && stem.length - r.form.length <= 3) return r;
   // Compound words (nephro-uretero-ectomy) end on the part that is removed.
   for (const r of lex.roots) if (r.form.length >= 3 && (stem.endsWith(r.form) || stem.endsWith(`${r.form}o`))) return r;

@@ -65,15 +65,18 @@ export class MentionFinder {
 
   /** The last three letters of each operation ending, as one number (a word ending otherwise is not an operation word). */
   private readonly suffixEnds: Set<number>;
+  /** The same for the last two letters (seven bits each), as a table: most words are ruled out by it alone. */
+  private readonly suffixLastTwo = new Uint8Array(1 << 14);
 
   constructor(private readonly lex: PcsLexicon) {
     this.suffixEnds = new Set(lex.suffixes.map(({ suffix: x }) => x.charCodeAt(x.length - 3) * 16384 + x.charCodeAt(x.length - 2) * 128 + x.charCodeAt(x.length - 1)));
+    for (const { suffix: x } of lex.suffixes) this.suffixLastTwo[lastTwo(x, x.length)] = 1;
   }
 
   find(note: NoteSpans, lower = lowerSameLength(note.text)): ProcedureMention[] {
     const out: ProcedureMention[] = [];
     // Each pattern runs only in the sentences holding its words; the matches are then shared out to sentences.
-    const raw = this.rawTriggers(new NoteWords(lower, note.sentences)).sort((a, b) => a.start - b.start);
+    const raw = this.rawTriggers(new NoteWords(lower, note.sentences, this.lex.keys)).sort((a, b) => a.start - b.start);
     let r0 = 0;
     for (const s of note.sentences) {
       while (r0 < raw.length && raw[r0]!.start < s.start) r0++;
@@ -118,35 +121,65 @@ export class MentionFinder {
     return out;
   }
 
-  /** Start of the words before a trigger that may describe it ("abdominal", "right renal"). */
+  /** Start of the words before a trigger that may describe it ("abdominal", "right renal"): up to five, back to a stop mark or a boundary word. */
   private leftWindow(lower: string, from: number, to: number): number {
-    const hay = lower.slice(from, to);
-    const words = [...hay.matchAll(/[a-z0-9]+|[.;:,()]/g)];
     let start = to;
-    let count = 0;
-    for (let i = words.length - 1; i >= 0 && count < 5; i--) {
-      const w = words[i]![0];
-      if (/^[.;:,()]$/.test(w) || this.lex.boundaries.has(w) || STOP_LEFT.has(w)) break;
-      start = from + words[i]!.index!;
-      count++;
+    let i = to;
+    for (let count = 0; count < 5; count++) {
+      // Back over what is neither a word character nor a stop mark.
+      let c = -1;
+      while (i > from) {
+        c = lower.charCodeAt(i - 1);
+        if (isWordCode(c) || LEFT_STOPS.includes(c)) break;
+        i--;
+      }
+      if (i <= from || !isWordCode(c)) break;
+      let j = i - 1;
+      while (j > from && isWordCode(lower.charCodeAt(j - 1))) j--;
+      const w = lower.slice(j, i);
+      if (this.lex.boundaries.has(w) || STOP_LEFT.has(w)) break;
+      start = i = j;
     }
     return start;
   }
 
-  /** End of the words after a trigger that may describe it, cut at boundary words and, before another procedure, at the last conjunction. */
+  /**
+   * End of the words after a trigger that may describe it, cut at a stop mark
+   * or a boundary word (a whole word of letters) and, before another
+   * procedure, at the last conjunction.
+   */
   private cutRight(lower: string, from: number, to: number, beforeAnother: boolean): number {
-    const hay = lower.slice(from, to);
-    let end = hay.length;
-    const stop = /[.;:(]|\b([a-z]+)\b/g;
-    for (const m of hay.matchAll(stop)) {
-      if (!m[1] ? true : this.lex.boundaries.has(m[1])) {
-        end = m.index!;
+    let end = Math.max(0, to - from);
+    for (let p = from; p < to; ) {
+      const c = lower.charCodeAt(p);
+      if (RIGHT_STOPS.includes(c)) {
+        end = p - from;
         break;
       }
+      if (!isRegexWordCode(c)) {
+        p++;
+        continue;
+      }
+      // A run of \w characters is a word when all of it is letters a-z.
+      let letters = true;
+      let q = p;
+      for (; q < to; q++) {
+        const d = lower.charCodeAt(q);
+        if (!isRegexWordCode(d)) break;
+        if (d < 97 || d > 122) letters = false;
+      }
+      if (letters && this.lex.boundaries.has(lower.slice(p, q))) {
+        end = p - from;
+        break;
+      }
+      p = q;
     }
     if (beforeAnother) {
       let last = -1;
-      for (const m of hay.slice(0, end).matchAll(CONJUNCTION)) last = m.index!;
+      const hay = lower.slice(from, from + end);
+      // exec rather than matchAll, which copies the pattern on every call.
+      CONJUNCTION.lastIndex = 0;
+      for (let m = CONJUNCTION.exec(hay); m !== null; m = CONJUNCTION.exec(hay)) last = m.index;
       if (last >= 0) end = last;
     }
     return from + end;
@@ -183,7 +216,7 @@ export class MentionFinder {
     for (let i = 0; i < words.wordStarts.length; i++) {
       // Only words of six letters or more whose last letter ends some operation ending.
       const end = words.wordEnds[i]!;
-      if (end - words.wordStarts[i]! < 6 || !this.suffixEnds.has(lower.charCodeAt(end - 3) * 16384 + lower.charCodeAt(end - 2) * 128 + lower.charCodeAt(end - 1))) continue;
+      if (end - words.wordStarts[i]! < 6 || this.suffixLastTwo[lastTwo(lower, end)] === 0 || !this.suffixEnds.has(lower.charCodeAt(end - 3) * 16384 + lower.charCodeAt(end - 2) * 128 + lower.charCodeAt(end - 1))) continue;
       const word = words.word(i);
       const split = this.suffixSplit(word);
       if (!split) continue;
@@ -263,6 +296,15 @@ export class MentionFinder {
     }
   }
 }
+
+/** The two characters before `end`, seven bits each (a filter: other characters share numbers). */
+const lastTwo = (text: string, end: number) => ((text.charCodeAt(end - 2) & 127) << 7) | (text.charCodeAt(end - 1) & 127);
+
+/** Char codes: [a-z0-9]; the \w of regular expressions ([A-Za-z0-9_]); the marks that stop the left window (. ; : , ( )) and the right one (. ; : (). */
+const isWordCode = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+const isRegexWordCode = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95;
+const LEFT_STOPS = [46, 59, 58, 44, 40, 41];
+const RIGHT_STOPS = [46, 59, 58, 40];
 
 const STOP_LEFT = new Set(['of', 'with', 'after', 'before', 'by', 'for', 'under', 'during', 'was', 'were', 'is', 'are', 'underwent', 'performed', 'a', 'an', 'the', 'and', 'to', 'in', 'on', 'at', 'from', 'then']);
 

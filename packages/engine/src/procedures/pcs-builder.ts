@@ -287,22 +287,25 @@ export class PcsBuilder {
     // Only values sharing a word with the mention can match.
     const index = this.bodyIndex(tables);
     const seen = new Set<PcsValueInfo>();
-    const candidates: BodyCandidate[] = [];
-    for (const w of bag.words.keys()) for (const c of index.get(w) ?? []) if (!seen.has(c.value)) (seen.add(c.value), candidates.push(c));
+    let candidates: BodyCandidate[] = [];
+    for (const w of bag.words.keys()) {
+      const listed = index.get(w);
+      if (listed) for (const c of listed) if (!seen.has(c.value)) (seen.add(c.value), candidates.push(c));
+    }
     // In table order; within a table, by the first word of the mention the value has, then in the table's order.
-    const firstWord = new Map<BodyCandidate, number>();
     if (candidates.length > 1) {
       const at = new Map<string, number>();
       for (const w of bag.words.keys()) at.set(w, at.size);
-      for (const c of candidates) {
+      const ranked = candidates.map((c) => {
         let first = Infinity;
         for (const w of c.words) {
           const i = at.get(w);
           if (i !== undefined && i < first) first = i;
         }
-        firstWord.set(c, first);
-      }
-      candidates.sort((a, b) => a.order - b.order || firstWord.get(a)! - firstWord.get(b)! || a.seq - b.seq);
+        return { c, first };
+      });
+      ranked.sort((a, b) => a.c.order - b.c.order || a.first - b.first || a.c.seq - b.c.seq);
+      candidates = ranked.map((r) => r.c);
     }
     for (const { key: k, value: v } of candidates) {
       {
@@ -505,7 +508,8 @@ export class PcsBuilder {
     const hay = ctx.lower.slice(ctx.sentence.start, ctx.sentence.end);
     let total: number | undefined;
     let first: { start: number; end: number } | undefined;
-    for (const m of hay.matchAll(re)) {
+    // exec rather than matchAll, which copies the pattern on every call (the pattern never matches empty).
+    for (let m = re.exec(hay); m !== null; m = re.exec(hay)) {
       const n = NUMBER_WORDS[m[1]!] ?? Number(m[1]);
       const h = n * (HOURS[m[2]!] ?? 1);
       if (!Number.isFinite(h)) continue;
@@ -529,7 +533,7 @@ export class PcsBuilder {
     const build: PcsBuild = {
       code: prefix,
       complete,
-      title: complete ? (this.release.lookup(prefix)?.title ?? '') : this.describe(axes),
+      title: complete ? (this.release.title(prefix) ?? '') : this.describe(axes),
       axes,
       missing,
       procedure: req.procedure,
