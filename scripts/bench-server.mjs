@@ -3,7 +3,8 @@
 // Starts `medcoder serve` on loopback with a fresh SQLite database (or
 // DATABASE_URL=postgres://… to measure PostgreSQL), fills it with 100,000
 // encounters, then drives it with autocannon from this process:
-//   coding:   POST /api/code-text with a 2.5 KB note   (target ≥ 300 req/s, p99 < 100 ms)
+//   coding:   POST /api/code-text with a 2.5 KB note   (target ≥ 300 req/s, p99 < 100 ms): once as fast as the
+//             connections go, once offered at BENCH_CODING_RATE (default 300) req/s, the run the target is judged on
 //   search:   GET /api/codes/search, rotating queries  (target ≥ 3,000 req/s, p99 < 20 ms)
 //   worklist: GET /api/encounters?limit=50, filters    (target page < 50 ms with 100,000 encounters)
 // Search answers are cached by the server (LRU): the first pass over the queries misses, later ones hit.
@@ -24,6 +25,7 @@ const root = resolve(import.meta.dirname, '..');
 const { connect } = await import(join(root, 'packages/server/dist/index.js'));
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const codingRate = Number(process.env.BENCH_CODING_RATE ?? 300);
 const total = Number(process.env.BENCH_ENCOUNTERS ?? 100_000);
 const home = process.env.MEDCODER_HOME ?? (process.env.MEDCODER_TEST_HOME || join(root, '.cache', 'test-home'));
 const dir = mkdtempSync(join(tmpdir(), 'medcoder-bench-'));
@@ -131,12 +133,15 @@ const run = (title, opts) => {
     return r;
   });
 };
-const skipped = { requests: { average: NaN }, latency: { p99: NaN }, non2xx: 0, errors: 0 };
+const skipped = { requests: { average: NaN, total: 0 }, latency: { p99: NaN }, non2xx: 0, errors: 0 };
 const want = (section) => !only || only.has(section);
 
 let qi = 0;
 const results = {};
-results.coding = want('coding') ? await run('coding (2.5 KB note)', { method: 'POST', path: '/api/code-text', body: codeBody }) : skipped;
+results.codingMax = want('coding') ? await run('coding (2.5 KB note), as fast as it goes', { method: 'POST', path: '/api/code-text', body: codeBody }) : skipped;
+// The target is a rate with a latency: offered at the target rate (autocannon's overallRate, spread over the
+// connections), the server must keep up and answer 99% within 100 ms.
+results.coding = want('coding') ? await run(`coding (2.5 KB note), ${codingRate} req/s offered`, { method: 'POST', path: '/api/code-text', body: codeBody, overallRate: codingRate }) : skipped;
 results.search = !want('search') ? skipped : await run(`search (${queries.length} type-ahead queries)`, { path: '/api/codes/search', requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/codes/search?q=${encodeURIComponent(queries[qi++ % queries.length])}&date=2026-03-02&limit=20` }) }] });
 if (want('worklist')) {
 results.worklist = await run('worklist page of 50 (no filter)', { method: 'GET', path: '/api/encounters?limit=50', connections: 4 });
@@ -160,7 +165,7 @@ console.log(`worklist page, one at a time: median ${single[25].toFixed(1)} ms, m
 
 const ok = (b) => (b ? 'PASS' : 'MISS');
 console.log('\ntargets:');
-console.log(`  coding ≥ 300 req/s, p99 < 100 ms:  ${ok(results.coding.requests.average >= 300 && results.coding.latency.p99 < 100)}`);
+console.log(`  coding ≥ 300 req/s, p99 < 100 ms:  ${ok(codingRate >= 300 && results.coding.requests.total >= 0.98 * codingRate * seconds && results.coding.latency.p99 < 100)} (at ${codingRate} req/s offered; as fast as it goes: ${Math.round(results.codingMax.requests.average)} req/s, p99 ${results.codingMax.latency.p99} ms)`);
 console.log(`  search ≥ 3000 req/s, p99 < 20 ms:  ${ok(results.search.requests.average >= 3000 && results.search.latency.p99 < 20)}`);
 console.log(`  worklist page < 50 ms:             ${ok(single[49] < 50)}`);
 // let the server stop by itself (profiles asked for by BENCH_NODE_ARGS are written as it exits)
