@@ -98,6 +98,10 @@ function titlesSharing(ix: SearchIndex, stems: ReadonlySet<string>, terms: reado
   return out;
 }
 
+/** Marks of a term in TitleOverlap: a title word with this token counts; a title with it is read from the text. */
+const COUNTED = 1;
+const READ_TEXT = 2;
+
 /** Term marks of TitleOverlap (apart from titlesSharing's, which are set and cleared while a count runs). */
 const counterMarks = new WeakMap<SearchIndex, Uint8Array>();
 
@@ -122,10 +126,23 @@ class TitleOverlap {
     this.mark = mark;
     let fromText = false;
     for (const s of stems) {
-      if (!stems.has(stem(s)) || STOP_FORMS.has(s)) fromText = true;
+      if (STOP_FORMS.has(s)) fromText = true;
       const t = ix.term(s);
       if (t >= 0 && !mark[t]) {
-        mark[t] = 1;
+        mark[t] = COUNTED;
+        this.terms.push(t);
+      }
+    }
+    // A stem the stemmer does not keep ("transvers" stems to "transver"): a title word spelt as it is counts,
+    // but its token is the stem of the stem. Titles holding that token are read from the text.
+    for (const s of stems) {
+      const again = stem(s);
+      if (stems.has(again)) continue;
+      const t = ix.term(again);
+      if (t < 0) continue;
+      if (mark[t] === COUNTED) fromText = true;
+      else if (!mark[t]) {
+        mark[t] = READ_TEXT;
         this.terms.push(t);
       }
     }
@@ -134,11 +151,19 @@ class TitleOverlap {
 
   count(doc: number): number {
     const ix = this.ix;
-    if (this.fromText || this.isInstruction(doc)) return overlap(this.release, ix.code(doc), ix.title(doc), this.stems);
+    if (this.fromText || this.isInstruction(doc)) return this.fromTitle(doc);
     let n = 0;
     const mask = ix.termMask;
-    for (let k = ix.tokStart[doc]!; k < ix.tokStart[doc + 1]!; k++) if (this.mark[ix.toks[k]! & mask]) n++;
+    for (let k = ix.tokStart[doc]!; k < ix.tokStart[doc + 1]!; k++) {
+      const m = this.mark[ix.toks[k]! & mask];
+      if (m === COUNTED) n++;
+      else if (m === READ_TEXT) return this.fromTitle(doc);
+    }
     return n;
+  }
+
+  private fromTitle(doc: number): number {
+    return overlap(this.release, this.ix.code(doc), this.ix.title(doc), this.stems);
   }
 
   private isInstruction(doc: number): boolean {
