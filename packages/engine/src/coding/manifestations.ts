@@ -1,7 +1,7 @@
-import { isMedcoderError } from '../errors.js';
-import { MCE_FILE, type MceCompiled } from '../edits/mce.js';
+import { today } from '../dates.js';
+import { MCE_FILE, MceTable } from '../edits/mce.js';
+import { isMissing, tableStore } from '../edits/tables.js';
 import type { CodeSets } from '../releases/registry.js';
-import { readReleaseFile } from '../releases/store.js';
 
 /**
  * The manifestation codes the coder must never sequence first: the CMS
@@ -11,28 +11,13 @@ import { readReleaseFile } from '../releases/store.js';
  * them. The list of the MCE release in force on the date answers; for a date
  * outside every MCE release the nearest one does (a code's being a
  * manifestation does not change from year to year). Codes are bare (no dot).
+ * The table is the claim edits' own (edits/tables.ts), loaded once per home.
  */
-
-const loaded = new WeakMap<CodeSets, Map<string, Promise<ReadonlySet<string>>>>();
-
-/** The MCE manifestation list for a date, or undefined when no MCE release is compiled. */
-export function manifestationCodes(codeSets: CodeSets, date: string | undefined): Promise<ReadonlySet<string>> | undefined {
+export async function manifestationCodes(codeSets: CodeSets, date: string | undefined): Promise<ReadonlySet<string> | undefined> {
   const releases = codeSets.releases('mce');
   if (releases.length === 0) return undefined;
-  let id: string;
-  try {
-    id = codeSets.resolve('mce', date ? { date } : {}).manifest.id;
-  } catch (e) {
-    if (!isMedcoderError(e) || e.code !== 'NO_RELEASE_FOR_DATE') throw e;
-    id = releases[0]!.id;
-  }
-  let perHome = loaded.get(codeSets);
-  if (!perHome) loaded.set(codeSets, (perHome = new Map()));
-  let p = perHome.get(id);
-  if (!p) {
-    p = readReleaseFile(codeSets.home, id, MCE_FILE).then((data) => new Set((data as MceCompiled).lists?.manifestation ?? []));
-    p.catch(() => perHome.delete(id));
-    perHome.set(id, p);
-  }
-  return p;
+  const store = tableStore(codeSets);
+  let answer = await store.get('mce', date ?? today(), MCE_FILE, MceTable.fromCompiled);
+  if (isMissing(answer)) answer = await store.get('mce', codeSets.ref(releases[0]!.id).effectiveFrom, MCE_FILE, MceTable.fromCompiled);
+  return isMissing(answer) ? undefined : answer.table.list('manifestation');
 }

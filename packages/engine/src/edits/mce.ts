@@ -106,6 +106,11 @@ export class MceTable {
     return new MceTable(data as MceCompiled, manifest.label);
   }
 
+  /** The bare codes of a list. */
+  list(list: MceList): ReadonlySet<string> {
+    return this.sets[list];
+  }
+
   /** Is a bare code on a list? */
   has(list: MceList, bare: string): boolean {
     return this.sets[list].has(bare);
