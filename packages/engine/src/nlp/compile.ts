@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { CompileContext, CompiledOutput, ReleaseGroup } from '../releases/compiler.js';
 import { INDEX_FILES, type CompiledIndexFile, type IndexKind } from '../icd10cm/alphabetic-index.js';
 import { CM_CODES_FILE, fromFile, type CmCompiled } from '../icd10cm/compiled.js';
-import { CONCEPTS_FILE, DictionaryBuilder, type CompiledConcepts } from './dictionary.js';
+import { CONCEPTS_FILE, DictionaryBuilder, indexVariants, type CompiledConcepts } from './dictionary.js';
 
 /**
  * Import-time step that builds the concept dictionary of every ICD-10-CM
@@ -69,6 +69,7 @@ export function buildConcepts(cm: CmCompiled, files: Partial<Record<IndexKind, C
       }
     },
   });
+  if (files.index) builder.useVariants(indexVariants(files.index));
   builder.addLexicon(lexicons.curated, 'lexicon');
   if (files.index) builder.addIndex(files.index, 'index');
   if (files.neoplasm) builder.addNeoplasms(files.neoplasm);

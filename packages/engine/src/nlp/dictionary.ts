@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CompiledIndexFile, CompiledTerm } from '../icd10cm/alphabetic-index.js';
 import { MAX_KEY_TERMS, phraseTerms } from './keys.js';
-import { termOf, wordFilters } from './normalize.js';
+import { canonicalWord, termOf, wordFilters } from './normalize.js';
 
 /**
  * The concept dictionary of an ICD-10-CM release, built at import time from
@@ -60,6 +60,8 @@ export interface CompiledConcepts {
   /** Trie: node i's edges are [edgeStart[i], edgeStart[i+1]) in edgeTerm (ascending) / edgeChild; its entries [entryStart[i], entryStart[i+1]) in entryOf. */
   trie: { edgeStart: number[]; edgeTerm: number[]; edgeChild: number[]; entryStart: number[]; entryOf: number[] };
   counts: Record<string, number>;
+  /** Word forms the Alphabetic Index gives as one main term ("Atrophy, atrophic"): variant term → the term keys use. */
+  variants?: Record<string, string>;
 }
 
 const NEOPLASM_WORDS_URL = new URL('../../data/nlp/neoplasm-words.json', import.meta.url);
@@ -122,6 +124,43 @@ export function requiredInNonessential(n: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * Word forms the Alphabetic Index files under one main term: "Atrophy,
+ * atrophic", "Peritoneum, peritoneal", "Calculus, calculi". The stemmer keeps
+ * many such pairs apart ("atrophi" and "atroph"); the index says they are one
+ * word, so each variant is read as the main term's own word. Only one-word
+ * parts sharing at least four first letters count; a variant claimed by two
+ * main terms, a word with a synonym of its own (data/nlp/synonyms.json) and
+ * the words of filters.json `notVariants` are left alone.
+ */
+export function indexVariants(file: CompiledIndexFile): Map<string, string> {
+  const claims = new Map<string, Set<string>>();
+  const heads = new Set<string>();
+  const excluded = new Set(wordFilters().notVariants);
+  for (const letter of file.letters) {
+    for (const main of letter.k) {
+      const parts = main.t.replace(/\([^()]*\)/g, ' ').split(/,\s*/).map((p) => p.trim().toLowerCase()).filter(Boolean);
+      const first = parts[0];
+      if (!first || /\s/.test(first) || canonicalWord(first) !== undefined) continue;
+      const head = phraseTerms(first);
+      if (head.length !== 1) continue;
+      heads.add(head[0]!);
+      for (const p of parts.slice(1)) {
+        if (/[\s-]/.test(p) || excluded.has(p) || canonicalWord(p) !== undefined || commonPrefix(p, first) < 4) continue;
+        const v = phraseTerms(p);
+        if (v.length !== 1 || v[0] === head[0]) continue;
+        let set = claims.get(v[0]!);
+        if (!set) claims.set(v[0]!, (set = new Set()));
+        set.add(head[0]!);
+      }
+    }
+  }
+  // A variant that is a main term of its own keeps its entries apart.
+  const out = new Map<string, string>();
+  for (const [v, set] of claims) if (set.size === 1 && !heads.has(v)) out.set(v, [...set][0]!);
+  return out;
+}
+
 /** Subterm titles that add no words: connectors. A subterm starting with "without" is not a concept a note states. */
 function subtermTerms(title: string): string[] | null {
   if (/^without\b/i.test(title.trim())) return null;
@@ -132,8 +171,14 @@ export class DictionaryBuilder {
   private readonly byKey = new Map<string, ConceptEntry[]>();
   readonly counts: Record<string, number> = {};
   private dropped = 0;
+  private variants = new Map<string, string>();
 
   constructor(private readonly codes: DictionaryCodes) {}
+
+  /** Read these word forms as the term they stand for in every key added from now on. */
+  useVariants(variants: ReadonlyMap<string, string>): void {
+    this.variants = new Map(variants);
+  }
 
   /** The code as the release knows it, or undefined when the release has no such code. */
   resolve(code: string | undefined): string | undefined {
@@ -147,7 +192,8 @@ export class DictionaryBuilder {
     return undefined;
   }
 
-  add(entry: ConceptEntry): void {
+  add(given: ConceptEntry): void {
+    const entry = this.variants.size ? { ...given, terms: [...new Set(given.terms.map((t) => this.variants.get(t) ?? t))] } : given;
     if (entry.terms.length === 0 || entry.terms.length > MAX_KEY_TERMS) return;
     const f = wordFilters();
     if (entry.terms.length === 1 && entry.source !== 'lexicon' && entry.source !== 'mined' && f.notAlone.has(entry.terms[0]!)) return;
@@ -283,7 +329,8 @@ export class DictionaryBuilder {
       vocab,
       entries,
       trie,
-      counts: { ...this.counts, keys: keys.length, entries: entries.code.length, nodes: order.length, terms: vocab.length, droppedCodes: this.dropped },
+      counts: { ...this.counts, keys: keys.length, entries: entries.code.length, nodes: order.length, terms: vocab.length, droppedCodes: this.dropped, variants: this.variants.size },
+      ...(this.variants.size ? { variants: Object.fromEntries([...this.variants].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) } : {}),
     };
   }
 }
@@ -322,8 +369,11 @@ function indexCandidates(file: CompiledIndexFile): ReadonlyArray<Candidate & { c
     const p = [...path, t.t];
     let code = t.c;
     let manif = t.m;
-    if (!code && t.s) {
-      const target = findSee(file, t.s);
+    // "see" leads to the entry that codes the term; so does a subterm's "see also" when it has no code of its own.
+    // (A main term's "see also" points at a whole other main term, whose first code is not this word's meaning: "Sinus" is not a fistula.)
+    const see = t.s ?? (depth > 0 ? t.a : undefined);
+    if (!code && see) {
+      const target = findSee(file, see);
       if (target?.c) {
         code = target.c;
         manif = target.m;

@@ -2,7 +2,7 @@ import type { ClinicalDocument } from '../document/document.js';
 import type { SectionKind } from '../document/sections.js';
 import { CONCEPT_SOURCES, type CompiledConcepts, type ConceptSource } from './dictionary.js';
 import { phraseTerms } from './keys.js';
-import { isStopWord, synonymData, termOf } from './normalize.js';
+import { isStopWord, synonymData, termOf, wordFilters } from './normalize.js';
 
 /**
  * Matching a note against the concept dictionary: the trie is walked from
@@ -77,12 +77,26 @@ export class ConceptDictionary {
   private readonly multi = new Set<number>();
   /** Length of the longest abbreviation (longer words are not looked up as abbreviations). */
   private longestAbbreviation = 0;
+  /** Matching terms read as another word's term (index variants): an adjective among them joins a concept but is none alone ("necrotic"). */
+  private readonly variantTerms = new Set<string>();
+  /** Folded words that are index variants (cache). */
+  private readonly variantWords = new Map<string, boolean>();
+  /** Token positions holding an index variant in the document being matched. */
+  private readonly variantAt = new Set<number>();
   /** Term ids of the sentence being matched, ascending. */
   private sentenceTerms: number[] = [];
 
   constructor(readonly data: CompiledConcepts) {
     this.vocab = data.vocab;
     data.vocab.forEach((t, i) => this.termId.set(t, i));
+    // A word form the index files under another word's main term reads as that word (dictionary.ts indexVariants).
+    for (const [variant, term] of Object.entries(data.variants ?? {})) {
+      const id = this.termId.get(term);
+      if (id !== undefined && !this.termId.has(variant)) {
+        this.termId.set(variant, id);
+        this.variantTerms.add(variant);
+      }
+    }
     const t = data.trie;
     this.edgeStart = Int32Array.from(t.edgeStart);
     this.edgeTerm = Int32Array.from(t.edgeTerm);
@@ -153,11 +167,26 @@ export class ConceptDictionary {
     return out;
   }
 
+  /** Is the folded word an adjective the index files under a noun's main term ("necrotic" under "Necrosis")? */
+  private isVariant(norm: string): boolean {
+    if (this.variantTerms.size === 0) return false;
+    let v = this.variantWords.get(norm);
+    if (v === undefined) {
+      v = this.variantTerms.has(termOf(norm)) && wordFilters().adjectiveEndings.some((e) => norm.endsWith(e));
+      if (this.variantWords.size < 500_000) this.variantWords.set(norm, v);
+    }
+    return v;
+  }
+
   /** Every match in the document, sentence by sentence; subsumed matches are marked, not dropped. */
   match(doc: ClinicalDocument, terms: Array<number | number[]> = this.termsOf(doc)): ConceptMatch[] {
     const all: ConceptMatch[] = [];
     this.multi.clear();
-    terms.forEach((x, i) => typeof x !== 'number' && this.multi.add(i));
+    this.variantAt.clear();
+    terms.forEach((x, i) => {
+      if (typeof x !== 'number') this.multi.add(i);
+      else if (x >= 0 && this.isVariant(doc.tokens[i]!.norm)) this.variantAt.add(i);
+    });
     for (const s of doc.sentences) {
       // Segment barrier: ';' splits a sentence for matching.
       const seg = new Int32Array(s.endToken - s.firstToken);
@@ -259,6 +288,7 @@ export class ConceptDictionary {
         attached = numbersAttached(doc, sorted);
       }
       const size = this.entrySize[entry]!;
+      if (size === 1 && this.variantAt.has(sorted[0]!)) continue;
       const span = sorted[sorted.length - 1]! - sorted[0]! + 1;
       if (span > 2 * size + 3) continue;
       // Words of a key scattered over a list ("arrhythmia, not murmurs") do not make a concept.

@@ -88,14 +88,18 @@ export interface WordFilters {
   ignore: ReadonlySet<string>;
   skipMainTerms: ReadonlySet<string>;
   blockCodes: readonly string[];
+  /** Words an index main term lists beside its own that name something else ("Simple, simplex"). */
+  notVariants: readonly string[];
+  /** Endings of adjectives: an adjective read as a noun's term does not make a concept alone. */
+  adjectiveEndings: readonly string[];
 }
 let filters: WordFilters | undefined;
 
 /** Words that make no concept alone, note words to ignore, index main terms and codes left out (data/nlp/filters.json). */
 export function wordFilters(): WordFilters {
   if (!filters) {
-    const d = JSON.parse(readFileSync(FILTERS_URL, 'utf8')) as { notAlone: string[]; ignore: string[]; skipMainTerms?: string[]; blockCodes?: string[] };
-    filters = { notAlone: new Set(d.notAlone.map((w) => termOf(w))), ignore: new Set(d.ignore), skipMainTerms: new Set(d.skipMainTerms ?? []), blockCodes: d.blockCodes ?? [] };
+    const d = JSON.parse(readFileSync(FILTERS_URL, 'utf8')) as { notAlone: string[]; ignore: string[]; skipMainTerms?: string[]; blockCodes?: string[]; notVariants?: string[]; adjectiveEndings?: string[] };
+    filters = { notAlone: new Set(d.notAlone.map((w) => termOf(w))), ignore: new Set(d.ignore), skipMainTerms: new Set(d.skipMainTerms ?? []), blockCodes: d.blockCodes ?? [], notVariants: d.notVariants ?? [], adjectiveEndings: d.adjectiveEndings ?? [] };
   }
   return filters;
 }
