@@ -2,7 +2,7 @@ import type { ClinicalDocument } from '../document/document.js';
 import type { SectionKind } from '../document/sections.js';
 import { CONCEPT_SOURCES, type CompiledConcepts, type ConceptSource } from './dictionary.js';
 import { phraseTerms } from './keys.js';
-import { isStopWord, synonymData, termOf, wordFilters } from './normalize.js';
+import { isSiteAdjective, isStopWord, synonymData, termOf, wordFilters } from './normalize.js';
 
 /**
  * Matching a note against the concept dictionary: the trie is walked from
@@ -77,11 +77,11 @@ export class ConceptDictionary {
   private readonly multi = new Set<number>();
   /** Length of the longest abbreviation (longer words are not looked up as abbreviations). */
   private longestAbbreviation = 0;
-  /** Matching terms read as another word's term (index variants): an adjective among them joins a concept but is none alone ("necrotic"). */
+  /** Matching terms read as another word's term (index variants). */
   private readonly variantTerms = new Set<string>();
-  /** Folded words that are index variants (cache). */
+  /** Folded words that are adjectives read as a noun's term (cache). */
   private readonly variantWords = new Map<string, boolean>();
-  /** Token positions holding an index variant in the document being matched. */
+  /** Token positions holding an adjective read as a noun's term in the document being matched. */
   private readonly variantAt = new Set<number>();
   /** Term ids of the sentence being matched, ascending. */
   private sentenceTerms: number[] = [];
@@ -167,12 +167,15 @@ export class ConceptDictionary {
     return out;
   }
 
-  /** Is the folded word an adjective the index files under a noun's main term ("necrotic" under "Necrosis")? */
+  /**
+   * Is the folded word an adjective read as a noun's term: one the index files
+   * under a noun's main term ("necrotic" under "Necrosis"), or a body site's
+   * adjective ("tracheal")? Such a word names no concept alone.
+   */
   private isVariant(norm: string): boolean {
-    if (this.variantTerms.size === 0) return false;
     let v = this.variantWords.get(norm);
     if (v === undefined) {
-      v = this.variantTerms.has(termOf(norm)) && wordFilters().adjectiveEndings.some((e) => norm.endsWith(e));
+      v = isSiteAdjective(norm) || (this.variantTerms.has(termOf(norm)) && wordFilters().adjectiveEndings.some((e) => norm.endsWith(e)));
       if (this.variantWords.size < 500_000) this.variantWords.set(norm, v);
     }
     return v;

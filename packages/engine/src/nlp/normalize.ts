@@ -11,6 +11,8 @@ import { stem } from '../encoder/stem.js';
 
 export interface SynonymData {
   words: Record<string, string[]>;
+  /** Adjectives of body sites, by the site's word: read as the site, never a concept alone. */
+  siteAdjectives?: Record<string, string[]>;
   abbreviations: Record<string, string>;
   ambiguous: Record<string, string[]>;
 }
@@ -19,15 +21,20 @@ const SYNONYMS_URL = new URL('../../data/nlp/synonyms.json', import.meta.url);
 
 let synonyms: SynonymData | undefined;
 let canonical: Map<string, string> | undefined;
+let siteAdjectiveWords: Set<string> | undefined;
 
 export function synonymData(): SynonymData {
   if (!synonyms) {
     synonyms = JSON.parse(readFileSync(SYNONYMS_URL, 'utf8')) as SynonymData;
     canonical = new Map();
-    for (const [canon, variants] of Object.entries(synonyms.words)) {
-      for (const v of variants) {
-        if (canonical.has(v) && canonical.get(v) !== canon) throw new Error(`synonyms.json: "${v}" is a variant of two words`);
-        canonical.set(v, canon);
+    siteAdjectiveWords = new Set();
+    for (const [group, list] of [['words', synonyms.words], ['siteAdjectives', synonyms.siteAdjectives ?? {}]] as const) {
+      for (const [canon, variants] of Object.entries(list)) {
+        for (const v of variants) {
+          if (canonical.has(v) && canonical.get(v) !== canon) throw new Error(`synonyms.json: "${v}" is a variant of two words`);
+          canonical.set(v, canon);
+          if (group === 'siteAdjectives') siteAdjectiveWords.add(v);
+        }
       }
     }
   }
@@ -61,7 +68,13 @@ function americanSpelling(w: string): string {
 /** The canonical word a folded word is a variant of (data/nlp/synonyms.json), or undefined. */
 export function canonicalWord(norm: string): string | undefined {
   synonymData();
-  return canonical!.get(americanSpelling(norm)) ?? (Object.hasOwn(synonyms!.words, norm) ? norm : undefined);
+  return canonical!.get(americanSpelling(norm)) ?? (Object.hasOwn(synonyms!.words, norm) || Object.hasOwn(synonyms!.siteAdjectives ?? {}, norm) ? norm : undefined);
+}
+
+/** Is the folded word the adjective of a body site (data/nlp/synonyms.json `siteAdjectives`)? */
+export function isSiteAdjective(norm: string): boolean {
+  synonymData();
+  return siteAdjectiveWords!.has(norm);
 }
 
 const stemCache = new Map<string, string>();
