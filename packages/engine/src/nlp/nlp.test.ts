@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { parseDocument } from '../document/document.js';
 import { contextRules, type ContextCategory } from './context.js';
 import { phraseTerms } from './keys.js';
-import { termOf } from './normalize.js';
+import { isSiteAdjective, termOf } from './normalize.js';
 import { mainTermTerms, requiredInNonessential } from './dictionary.js';
+import { testCodeSets } from '../testing/home.js';
+import { diagnosisCoder } from '../coding/module.js';
 
 /** Categories governing the words of `target` in a one-sentence note. */
 function contextOf(text: string, target: string): ContextCategory[] {
@@ -72,4 +74,46 @@ test('context: "accompanied by" and "radiating to" end a negation\'s scope', () 
   assert.deepEqual(contextOf('Without voiding syndrome and accompanied by hematuria with clots.', 'hematuria'), []);
   assert.deepEqual(contextOf('With no history of trauma, irradiating to epigastric pain.', 'epigastric pain'), []);
   assert.deepEqual(contextOf('Without voiding syndrome and accompanied by hematuria with clots.', 'voiding syndrome'), ['negated']);
+});
+
+// Short notes written for these tests, coded against the FY2026 release compiled from ../shared/codesets.
+async function codesOf(text: string): Promise<{ codes: string[]; evidence: string[] }> {
+  const { coder } = await diagnosisCoder(await testCodeSets(), { date: '2026-03-01' });
+  const r = coder.code(text, { setting: 'inpatient' });
+  return { codes: r.codes.map((c) => c.code), evidence: r.codes.flatMap((c) => c.evidence.map((e) => e.text)) };
+}
+
+test('index variants: the forms a main term lists ("Atrophy, atrophic") are read as its word; an adjective among them is no concept alone', async () => {
+  const { coder } = await diagnosisCoder(await testCodeSets(), { date: '2026-03-01' });
+  const variants = coder.dictionary.data.variants ?? {};
+  assert.equal(variants[termOf('atrophic')], termOf('atrophy'));
+  assert.equal(variants[termOf('necrotic')], termOf('necrosis'));
+  // filters.json notVariants: herpes simplex is not "simple"; "Eye, eyelid" shares too few letters to be one word.
+  assert.equal(variants[termOf('simplex')], undefined);
+  assert.equal(variants[termOf('eyelid')], undefined);
+  const atrophic = await codesOf('Ultrasound showed an atrophic left kidney.');
+  assert.ok(atrophic.codes.includes('N26.1'), atrophic.codes.join(' '));
+  const necrotic = await codesOf('Necrotic tissue was removed.');
+  assert.ok(!necrotic.codes.includes('I96'), necrotic.codes.join(' '));
+});
+
+test('a subterm\'s "see also" without a code of its own leads to the code of the entry it names', async () => {
+  // FY2017 on: "Neuropathy > optic (see also Neuritis, optic)" has no code; "Neuritis > optic" is H46.9.
+  const r = await codesOf('He was diagnosed with optic neuropathy of the left eye.');
+  assert.ok(r.codes.includes('H46.9'), r.codes.join(' '));
+});
+
+test('site adjectives: "corneal", "urachal" are read as the site, but a site adjective alone names no condition', async () => {
+  assert.ok(isSiteAdjective('corneal'));
+  assert.ok(!isSiteAdjective('cornea'));
+  assert.equal(termOf('urachal'), termOf('urachus'));
+  const cornea = await codesOf('Slit lamp examination showed a corneal erosion in the right eye.');
+  assert.ok(cornea.codes.includes('H16.001'), cornea.codes.join(' '));
+  const urachus = await codesOf('Cystoscopy showed a urachal cyst.');
+  assert.ok(urachus.codes.includes('Q64.4'), urachus.codes.join(' '));
+  // "Trachea" is an inclusion term of S12.8 (injury of other parts of neck): the adjective alone must not reach it.
+  const tracheal = await codesOf('Tracheal intubation was performed.');
+  assert.deepEqual(tracheal.codes, []);
+  const distended = await codesOf('The abdomen was distended and tympanic.');
+  assert.ok(distended.codes.includes('R14.0'), distended.codes.join(' '));
 });
