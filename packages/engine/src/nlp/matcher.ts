@@ -35,6 +35,9 @@ export interface ConceptMatch {
 
 const MINED = CONCEPT_SOURCES.indexOf('mined');
 
+/** Added to a cached word id when the word is an adjective read as a noun's term. */
+const ADJECTIVE_FLAG = 1 << 28;
+
 const NUMBER_WORDS = new Set(['one', 'two', 'three', 'four', 'five', 'i', 'ii', 'iii', 'iv', 'v']);
 
 /** Every number among the matched tokens has another matched token within two tokens of it. */
@@ -79,10 +82,9 @@ export class ConceptDictionary {
   private longestAbbreviation = 0;
   /** Matching terms read as another word's term (index variants). */
   private readonly variantTerms = new Set<string>();
-  /** Folded words that are adjectives read as a noun's term (cache). */
-  private readonly variantWords = new Map<string, boolean>();
-  /** Token positions holding an adjective read as a noun's term in the document being matched. */
+  /** Token positions holding an adjective read as a noun's term, in the term array `variantsOf` was made for. */
   private readonly variantAt = new Set<number>();
+  private variantsOf: Array<number | number[]> | undefined;
   /** Term ids of the sentence being matched, ascending. */
   private sentenceTerms: number[] = [];
 
@@ -134,10 +136,15 @@ export class ConceptDictionary {
     return CONCEPT_SOURCES[this.entrySource[entry]!]!;
   }
 
+  /**
+   * The matching term id of a folded word (-1: none), plus ADJECTIVE_FLAG when
+   * the word is an adjective read as a noun's term (see isVariant); cached.
+   */
   private wordId(norm: string): number {
     let id = this.wordIds.get(norm);
     if (id === undefined) {
       id = isStopWord(norm) ? -1 : (this.termId.get(termOf(norm)) ?? -1);
+      if (id >= 0 && this.isVariant(norm)) id += ADJECTIVE_FLAG;
       if (this.wordIds.size < 500_000) this.wordIds.set(norm, id);
     }
     return id;
@@ -146,6 +153,7 @@ export class ConceptDictionary {
   /** Term ids at each token of the document (an abbreviation gives several). */
   termsOf(doc: ClinicalDocument): Array<number | number[]> {
     const out: Array<number | number[]> = new Array(doc.tokens.length);
+    this.variantAt.clear();
     for (const tok of doc.tokens) {
       if (tok.kind === 'punct') {
         out[tok.index] = -1;
@@ -162,8 +170,13 @@ export class ConceptDictionary {
           continue;
         }
       }
-      out[tok.index] = this.wordId(tok.norm);
+      const id = this.wordId(tok.norm);
+      if (id >= ADJECTIVE_FLAG) {
+        out[tok.index] = id - ADJECTIVE_FLAG;
+        this.variantAt.add(tok.index);
+      } else out[tok.index] = id;
     }
+    this.variantsOf = out;
     return out;
   }
 
@@ -173,23 +186,15 @@ export class ConceptDictionary {
    * adjective ("tracheal")? Such a word names no concept alone.
    */
   private isVariant(norm: string): boolean {
-    let v = this.variantWords.get(norm);
-    if (v === undefined) {
-      v = isSiteAdjective(norm) || (this.variantTerms.has(termOf(norm)) && wordFilters().adjectiveEndings.some((e) => norm.endsWith(e)));
-      if (this.variantWords.size < 500_000) this.variantWords.set(norm, v);
-    }
-    return v;
+    return isSiteAdjective(norm) || (this.variantTerms.has(termOf(norm)) && wordFilters().adjectiveEndings.some((e) => norm.endsWith(e)));
   }
 
   /** Every match in the document, sentence by sentence; subsumed matches are marked, not dropped. */
   match(doc: ClinicalDocument, terms: Array<number | number[]> = this.termsOf(doc)): ConceptMatch[] {
     const all: ConceptMatch[] = [];
+    if (terms !== this.variantsOf) this.termsOf(doc);
     this.multi.clear();
-    this.variantAt.clear();
-    terms.forEach((x, i) => {
-      if (typeof x !== 'number') this.multi.add(i);
-      else if (x >= 0 && this.isVariant(doc.tokens[i]!.norm)) this.variantAt.add(i);
-    });
+    terms.forEach((x, i) => typeof x !== 'number' && this.multi.add(i));
     for (const s of doc.sentences) {
       // Segment barrier: ';' splits a sentence for matching.
       const seg = new Int32Array(s.endToken - s.firstToken);
