@@ -126,38 +126,61 @@ export function requiredInNonessential(n: readonly string[]): string[] {
 
 /**
  * Word forms the Alphabetic Index files under one main term: "Atrophy,
- * atrophic", "Peritoneum, peritoneal", "Calculus, calculi". The stemmer keeps
- * many such pairs apart ("atrophi" and "atroph"); the index says they are one
- * word, so each variant is read as the main term's own word. Only one-word
- * parts sharing at least four first letters count; a variant claimed by two
- * main terms, a word with a synonym of its own (data/nlp/synonyms.json) and
- * the words of filters.json `notVariants` are left alone.
+ * atrophic", "Calculus, calculi"; and main terms that are only a "see" to
+ * another one-word main term ("Lithiasis — see Calculus", "Ulcus — see
+ * Ulcer"). The stemmer keeps many such pairs apart ("atrophi" and "atroph");
+ * the index says they are one word, so each variant is read as the main
+ * term's own word. Only one-word parts sharing at least four first letters
+ * count; a variant claimed by two main terms, a word with a synonym of its own
+ * (data/nlp/synonyms.json) and the words of filters.json `notVariants` are
+ * left alone.
  */
 export function indexVariants(file: CompiledIndexFile): Map<string, string> {
   const claims = new Map<string, Set<string>>();
+  const claim = (variant: string, term: string) => {
+    let set = claims.get(variant);
+    if (!set) claims.set(variant, (set = new Set()));
+    set.add(term);
+  };
   const heads = new Set<string>();
+  /** How many main terms each head term starts ("Abnormity" and "Abnormal" share "abnorm"). */
+  const headCount = new Map<string, number>();
+  /** Main terms that are only a "see" to another one-word main term ("Lithiasis — see Calculus"): the same word. */
+  const seeOnly = new Set<string>();
   const excluded = new Set(wordFilters().notVariants);
+  const oneTerm = (word: string): string | undefined => {
+    if (/[\s,-]/.test(word) || excluded.has(word) || canonicalWord(word) !== undefined) return undefined;
+    const t = phraseTerms(word);
+    return t.length === 1 ? t[0] : undefined;
+  };
   for (const letter of file.letters) {
     for (const main of letter.k) {
       const parts = main.t.replace(/\([^()]*\)/g, ' ').split(/,\s*/).map((p) => p.trim().toLowerCase()).filter(Boolean);
       const first = parts[0];
-      if (!first || /\s/.test(first) || canonicalWord(first) !== undefined) continue;
-      const head = phraseTerms(first);
-      if (head.length !== 1) continue;
-      heads.add(head[0]!);
+      const head = first === undefined ? undefined : oneTerm(first);
+      if (!first || !head) continue;
+      heads.add(head);
+      headCount.set(head, (headCount.get(head) ?? 0) + 1);
       for (const p of parts.slice(1)) {
-        if (/[\s-]/.test(p) || excluded.has(p) || canonicalWord(p) !== undefined || commonPrefix(p, first) < 4) continue;
-        const v = phraseTerms(p);
-        if (v.length !== 1 || v[0] === head[0]) continue;
-        let set = claims.get(v[0]!);
-        if (!set) claims.set(v[0]!, (set = new Set()));
-        set.add(head[0]!);
+        const v = commonPrefix(p, first) >= 4 ? oneTerm(p) : undefined;
+        if (v && v !== head) claim(v, head);
+      }
+      // The "see" of a main term with no code and no subterms names the term the index files it under.
+      const see = (main.s ?? main.a)?.trim().toLowerCase();
+      if (parts.length === 1 && !main.c && !main.k?.length && see && see !== 'condition') {
+        const target = oneTerm(see);
+        if (target && target !== head) {
+          claim(head, target);
+          seeOnly.add(head);
+        }
       }
     }
   }
-  // A variant that is a main term of its own keeps its entries apart.
+  // A variant that is a main term of its own keeps its entries apart, unless that main term is only a "see".
   const out = new Map<string, string>();
-  for (const [v, set] of claims) if (set.size === 1 && !heads.has(v)) out.set(v, [...set][0]!);
+  for (const [v, set] of claims) if (set.size === 1 && (!heads.has(v) || (seeOnly.has(v) && headCount.get(v) === 1))) out.set(v, [...set][0]!);
+  // A target that is itself read as another word is no longer a term of the dictionary: such pairs are left out.
+  for (const [v, t] of [...out]) if (out.has(t)) out.delete(v);
   return out;
 }
 
@@ -193,7 +216,9 @@ export class DictionaryBuilder {
   }
 
   add(given: ConceptEntry): void {
-    const entry = this.variants.size ? { ...given, terms: [...new Set(given.terms.map((t) => this.variants.get(t) ?? t))] } : given;
+    // An entry read through a variant gives way to the entry written with the word itself (its label is what the note says).
+    const remapped = this.variants.size > 0 && given.terms.some((t) => this.variants.has(t));
+    const entry = remapped ? { ...given, terms: [...new Set(given.terms.map((t) => this.variants.get(t) ?? t))], priority: given.priority + 0.5 } : given;
     if (entry.terms.length === 0 || entry.terms.length > MAX_KEY_TERMS) return;
     const f = wordFilters();
     if (entry.terms.length === 1 && entry.source !== 'lexicon' && entry.source !== 'mined' && f.notAlone.has(entry.terms[0]!)) return;
