@@ -97,6 +97,15 @@ test('index variants: the forms a main term lists ("Atrophy, atrophic") are read
   assert.ok(!necrotic.codes.includes('I96'), necrotic.codes.join(' '));
 });
 
+test('a main term that is only a "see" to another one-word main term reads as that word, unless filters.json says otherwise', async () => {
+  // "Lithiasis — see Calculus": "renal lithiasis" is a kidney stone.
+  const stone = await codesOf('Ultrasound showed renal lithiasis on the left side.');
+  assert.ok(stone.codes.includes('N20.0'), stone.codes.join(' '));
+  // "Consumption — see Tuberculosis" is in notVariants: drinking is not tuberculosis.
+  const drinking = await codesOf('He reported daily alcohol consumption and pulmonary nodules.');
+  assert.ok(!drinking.codes.some((c) => /^A1[5-9]/.test(c)), drinking.codes.join(' '));
+});
+
 test('a subterm\'s "see also" without a code of its own leads to the code of the entry it names', async () => {
   // FY2017 on: "Neuropathy > optic (see also Neuritis, optic)" has no code; "Neuritis > optic" is H46.9.
   const r = await codesOf('He was diagnosed with optic neuropathy of the left eye.');
