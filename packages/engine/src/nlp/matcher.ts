@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { ClinicalDocument } from '../document/document.js';
 import type { SectionKind } from '../document/sections.js';
 import { CONCEPT_SOURCES, type CompiledConcepts, type ConceptSource } from './dictionary.js';
@@ -51,6 +52,16 @@ function numbersAttached(doc: ClinicalDocument, tokens: readonly number[]): bool
   return true;
 }
 
+const NEOPLASM_WORDS_URL = new URL('../../data/nlp/neoplasm-words.json', import.meta.url);
+
+/** Entries leading to a column's codes, whose site a word such as "from" marks as the origin (data/nlp/neoplasm-words.json `origin`). */
+interface OriginRule {
+  entries: Set<number>;
+  /** Terms of the column's behaviour words: they are not site words. */
+  behaviour: Set<number>;
+  markers: Set<string>;
+}
+
 /** Farthest a key's other terms may be from its anchor (tokens). */
 const MAX_REACH = 10;
 
@@ -85,6 +96,10 @@ export class ConceptDictionary {
   /** Token positions holding an adjective read as a noun's term, in the term array `variantsOf` was made for. */
   private readonly variantAt = new Set<number>();
   private variantsOf: Array<number | number[]> | undefined;
+  /** Neoplasm entries that do not match when their site is written as the origin ("metastasis from …"). */
+  private readonly origin: OriginRule | undefined;
+  /** Term ids at each token of the document being matched. */
+  private currentTerms: Array<number | number[]> = [];
   /** Term ids of the sentence being matched, ascending. */
   private sentenceTerms: number[] = [];
 
@@ -121,6 +136,36 @@ export class ConceptDictionary {
     }
     for (const [abbr, sections] of Object.entries(syn.ambiguous)) this.ambiguous.set(abbr, new Set(sections));
     for (const k of this.abbreviations.keys()) this.longestAbbreviation = Math.max(this.longestAbbreviation, k.length);
+    this.origin = this.originRule();
+  }
+
+  private originRule(): OriginRule | undefined {
+    const words = JSON.parse(readFileSync(NEOPLASM_WORDS_URL, 'utf8')) as {
+      columns: Record<string, string[]>;
+      origin?: Record<string, { codes: string[]; markers: string[] }>;
+    };
+    const rule: OriginRule = { entries: new Set(), behaviour: new Set(), markers: new Set() };
+    for (const [column, { codes, markers }] of Object.entries(words.origin ?? {})) {
+      for (const m of markers) rule.markers.add(m);
+      for (const w of words.columns[column] ?? []) for (const t of phraseTerms(w)) if (this.termId.has(t)) rule.behaviour.add(this.termId.get(t)!);
+      for (let e = 0; e < this.entryCode.length; e++) if (codes.some((c) => this.entryCode[e]!.startsWith(c))) rule.entries.add(e);
+    }
+    return rule.entries.size ? rule : undefined;
+  }
+
+  /** A site word among the matched tokens has an origin marker just before it ("from the kidney"). */
+  private siteIsOrigin(doc: ClinicalDocument, tokens: readonly number[]): boolean {
+    const rule = this.origin!;
+    for (const i of tokens) {
+      const x = this.currentTerms[i];
+      if (x === undefined || (typeof x === 'number' ? rule.behaviour.has(x) : x.some((id) => rule.behaviour.has(id)))) continue;
+      for (let j = i - 1; j >= 0 && j >= i - 4; j--) {
+        const t = doc.tokens[j]!;
+        if (rule.markers.has(t.norm)) return true;
+        if (t.kind === 'punct' || !isStopWord(t.norm) || t.sentence !== doc.tokens[i]!.sentence) break;
+      }
+    }
+    return false;
   }
 
   get size(): number {
@@ -193,6 +238,7 @@ export class ConceptDictionary {
   match(doc: ClinicalDocument, terms: Array<number | number[]> = this.termsOf(doc)): ConceptMatch[] {
     const all: ConceptMatch[] = [];
     if (terms !== this.variantsOf) this.termsOf(doc);
+    this.currentTerms = terms;
     this.multi.clear();
     terms.forEach((x, i) => typeof x !== 'number' && this.multi.add(i));
     for (const s of doc.sentences) {
@@ -306,6 +352,7 @@ export class ConceptDictionary {
       if (gaps > 0 && this.entrySource[entry] === MINED) continue;
       // A number qualifies the word next to it ("stage 2", "type 2"): it must stand by another word of the key.
       if (!attached) continue;
+      if (this.origin?.entries.has(entry) && this.siteIsOrigin(doc, sorted)) continue;
       const manif = this.entryManif[entry];
       out.push({
         entry,

@@ -126,3 +126,12 @@ test('site adjectives: "corneal", "urachal" are read as the site, but a site adj
   const distended = await codesOf('The abdomen was distended and tympanic.');
   assert.ok(distended.codes.includes('R14.0'), distended.codes.join(' '));
 });
+
+test('neoplasm origin: the site after "from" is where the tumour came from, not where it spread (neoplasm-words.json origin)', async () => {
+  const from = await codesOf('Needle aspiration confirmed a metastasis from renal carcinoma.');
+  assert.ok(from.codes.includes('C64.9'), from.codes.join(' '));
+  assert.ok(!from.codes.some((c) => c.startsWith('C79.0')), from.codes.join(' '));
+  // Without "from" the site is where it spread.
+  const to = await codesOf('CT showed liver metastases.');
+  assert.ok(to.codes.includes('C78.7'), to.codes.join(' '));
+});
