@@ -127,7 +127,7 @@ interface Found {
 /** An entry reached with some words used: the ways down found from it, and the level of the explore in it under way (-1: none). */
 interface EntryState {
   active: number;
-  found: Found[];
+  found: Found[] | undefined;
 }
 
 /** A way down: where it ends, what it scored, the words it used (every field always set, so branches share one shape). */
@@ -225,6 +225,9 @@ class StemMasks {
   readonly relatedWeight: Float64Array;
   readonly lastWord: Int8Array;
   stamp = 0;
+  /** Per entry, the stamp of the last subterm list that took it (see candidateChildren). */
+  readonly childSeen: Int32Array;
+  private childStamp = 0;
   owner: BookWords | undefined;
   private touched: number[] = [];
   /** Stem ids by phrase stem: the same words come back phrase after phrase. */
@@ -239,6 +242,7 @@ class StemMasks {
     this.related = new Uint8Array(book.size);
     this.relatedWeight = new Float64Array(book.size);
     this.lastWord = new Int8Array(book.size);
+    this.childSeen = new Int32Array(book.size);
   }
 
   /** Set the masks of a phrase's words (clearing those of the phrase before). */
@@ -283,6 +287,15 @@ class StemMasks {
       this.stamp = 0;
     }
     return ++this.stamp;
+  }
+
+  /** A new stamp for `childSeen`. */
+  nextChildStamp(): number {
+    if (this.childStamp >= 0x7ffffffe) {
+      this.childSeen.fill(0);
+      this.childStamp = 0;
+    }
+    return ++this.childStamp;
   }
 }
 
@@ -468,37 +481,63 @@ function match(book: WalkBook, pv: PhraseView, t: number, used: number): Match {
   return { gain, used: matchedUsed };
 }
 
-/** Subterms worth trying for the unused words (all of a small family; for a large one, those sharing a stem, and the connectors). */
-function candidateChildren(book: WalkBook, pv: PhraseView, t: number, used: number): number[] {
-  if (book.kids[t]! <= SMALL_FAMILY) return book.children(t);
-  const f = book.famOf[t]!;
-  const out: number[] = [];
-  const seen = new Set<number>();
-  const add = (c: number) => {
-    if (!seen.has(c)) {
-      seen.add(c);
-      out.push(c);
-    }
-  };
-  for (let k = book.famConnStart[f]!; k < book.famConnStart[f + 1]!; k++) add(book.famConn[k]!);
+/** Entries in a buffer shared by a walk: read before the next list is made. */
+interface EntryList {
+  ids: Int32Array;
+  count: number;
+}
+const childList: EntryList = { ids: new Int32Array(256), count: 0 };
+
+/** Add an entry to a list unless this list (its stamp in `seen`) has it. */
+function addOnce(list: EntryList, seen: Int32Array, stamp: number, c: number): void {
+  if (seen[c] === stamp) return;
+  seen[c] = stamp;
+  if (list.count === list.ids.length) {
+    const more = new Int32Array(list.ids.length * 2);
+    more.set(list.ids);
+    list.ids = more;
+  }
+  list.ids[list.count++] = c;
+}
+
+/** Add the children of a large family posted under stem `s` (its pairs run from `lo` to `hi`, by stem). */
+function addByStem(book: WalkBook, list: EntryList, seen: Int32Array, stamp: number, lo: number, hi: number, s: number): void {
+  if (s < 0) return;
+  const famStem = book.famStem;
+  let a = lo;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (famStem[mid]! < s) a = mid + 1;
+    else b = mid;
+  }
+  for (let k = a; k < hi && famStem[k] === s; k++) addOnce(list, seen, stamp, book.famChild[k]!);
+}
+
+/**
+ * Subterms worth trying for the unused words (all of a small family; for a
+ * large one, the connectors, then those sharing a stem with a word, word by
+ * word), each once, in a list shared by the walk.
+ */
+function candidateChildren(book: WalkBook, pv: PhraseView, t: number, used: number): EntryList {
+  const out = childList;
+  out.count = 0;
   const bw = pv.of(book);
+  const seen = bw.masks.childSeen;
+  const stamp = bw.masks.nextChildStamp();
+  if (book.kids[t]! <= SMALL_FAMILY) {
+    const e = book.end[t]!;
+    for (let c = t + 1; c < e; c = book.end[c]!) addOnce(out, seen, stamp, c);
+    return out;
+  }
+  const f = book.famOf[t]!;
+  for (let k = book.famConnStart[f]!; k < book.famConnStart[f + 1]!; k++) addOnce(out, seen, stamp, book.famConn[k]!);
   const lo = book.famPairStart[f]!;
   const hi = book.famPairStart[f + 1]!;
-  const byStem = (s: number) => {
-    if (s < 0) return;
-    let a = lo;
-    let b = hi;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (book.famStem[mid]! < s) a = mid + 1;
-      else b = mid;
-    }
-    for (let k = a; k < hi && book.famStem[k] === s; k++) add(book.famChild[k]!);
-  };
   for (let i = 0; i < pv.n; i++) {
     if (used & (1 << i)) continue;
-    byStem(bw.stem[i]!);
-    if (pv.p.words[i]!.number) byStem(bw.num[i]!);
+    addByStem(book, out, seen, stamp, lo, hi, bw.stem[i]!);
+    if (pv.p.words[i]!.number) addByStem(book, out, seen, stamp, lo, hi, bw.num[i]!);
   }
   return out;
 }
@@ -581,11 +620,85 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
   return out;
 }
 
+/**
+ * Entries to try from an entry (its subterms, or the main terms of a
+ * restart), with the gain of their titles, the words used after them and
+ * the bound of what they could score. One stack serves a whole walk (walks
+ * run one at a time): an explore pushes its entries above those of the
+ * explores it is inside of, orders them, and drops them when it is done, so
+ * trying an entry allocates nothing.
+ */
+class TryStack {
+  node = new Int32Array(256);
+  gain = new Float64Array(256);
+  used = new Int32Array(256);
+  bound = new Float64Array(256);
+  at = new Int32Array(256);
+  implicit = new Uint8Array(256);
+  /** Positions of the entries in the order they are tried. */
+  order = new Int32Array(256);
+  top = 0;
+
+  push(node: number, gain: number, used: number, bound: number, at: number, implicit: boolean): void {
+    if (this.top === this.node.length) this.grow();
+    const i = this.top++;
+    this.node[i] = node;
+    this.gain[i] = gain;
+    this.used[i] = used;
+    this.bound[i] = bound;
+    this.at[i] = at;
+    this.implicit[i] = implicit ? 1 : 0;
+    this.order[i] = i;
+  }
+
+  /** Order the entries from `base` up by bound, highest first; equal bounds keep the order they were pushed in. */
+  sortFrom(base: number): void {
+    const order = this.order;
+    const bound = this.bound;
+    for (let k = base + 1; k < this.top; k++) {
+      const i = order[k]!;
+      const b = bound[i]!;
+      let j = k;
+      while (j > base && bound[order[j - 1]!]! < b) {
+        order[j] = order[j - 1]!;
+        j--;
+      }
+      order[j] = i;
+    }
+  }
+
+  private grow(): void {
+    const n = this.node.length * 2;
+    const more = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: new (n: number) => T): T => {
+      const b = new make(n);
+      b.set(a);
+      return b;
+    };
+    this.node = more(this.node, Int32Array);
+    this.gain = more(this.gain, Float64Array);
+    this.used = more(this.used, Int32Array);
+    this.bound = more(this.bound, Float64Array);
+    this.at = more(this.at, Int32Array);
+    this.implicit = more(this.implicit, Uint8Array);
+    this.order = more(this.order, Int32Array);
+  }
+}
+
+const tryStack = new TryStack();
+
 class Walk {
   /** Guards "see condition" loops: main terms already tried in this walk. */
   private readonly restarted = new Set<string>();
-  /** Entries with the words used, by book, words used and entry: the ways down already found, and whether a walk is in them now. */
-  private readonly states = new Map<WalkBook, Map<number, Map<number, EntryState>>>();
+  /**
+   * Entries with the words used, per book entered (by the number of the set
+   * of words used times the book's size, plus the entry: a small integer,
+   * which maps hash fastest): the ways down already found, and whether a
+   * walk is in them now.
+   */
+  private readonly stateBooks: WalkBook[] = [];
+  private readonly states: Array<Map<number, EntryState>> = [];
+  /** The sets of words used met so far, numbered in the order met. */
+  private readonly usedIds = new Map<number, number>();
   /** How many explores are under way (the level of the next one). */
   private level = 0;
   /** The lowest level of an explore under way that a reference led back to, since the innermost explore began. */
@@ -603,23 +716,18 @@ class Walk {
 
   constructor(readonly ctx: WalkContext, readonly p: Phrase) {
     this.pv = new PhraseView(p);
+    tryStack.top = 0;
     const loops = (ctx.neoplasm?.tableRefs ?? false) || (ctx.drug?.tableRefs ?? false);
     this.refBonus = loops ? Infinity : TABLE_BONUS;
   }
 
-  /** The first MAX_MAINS main terms with a positive match, best first, leaving one out. */
-  mains(book: WalkBook, used: number, exclude = -1): Array<{ t: number; m: Match }> {
+  /** Main terms with a positive match for the unused words, best first (MAX_MAINS + 1 of them, so that one may be left out). */
+  private mains(book: WalkBook, used: number): Array<{ t: number; m: Match }> {
     let perBook = this.mainsMemo.get(book);
     if (!perBook) this.mainsMemo.set(book, (perBook = new Map()));
     let all = perBook.get(used);
     if (!all) perBook.set(used, (all = rankedMains(book, this.pv, used, MAX_MAINS + 1)));
-    const out: Array<{ t: number; m: Match }> = [];
-    for (const x of all) {
-      if (x.t === exclude) continue;
-      out.push(x);
-      if (out.length >= MAX_MAINS) break;
-    }
-    return out;
+    return all;
   }
 
   /** Most a branch from an entry can score beyond its title's own match. */
@@ -633,13 +741,17 @@ class Walk {
    * exactly: when the best scores less, some lower score is returned.
    */
   explore(book: WalkBook, term: number, used: number, depth: number, floor = -Infinity): Branch {
-    // Keyed by small integers (words used, then entry), which maps hash fastest.
-    let perBook = this.states.get(book);
-    if (!perBook) this.states.set(book, (perBook = new Map()));
-    let perUsed = perBook.get(used);
-    if (!perUsed) perBook.set(used, (perUsed = new Map()));
-    let state = perUsed.get(term);
-    if (!state) perUsed.set(term, (state = { active: -1, found: [] }));
+    let b = this.stateBooks.indexOf(book);
+    if (b < 0) {
+      b = this.stateBooks.push(book) - 1;
+      this.states.push(new Map());
+    }
+    let u = this.usedIds.get(used);
+    if (u === undefined) this.usedIds.set(used, (u = this.usedIds.size));
+    const states = this.states[b]!;
+    const key = u * book.size + term;
+    let state = states.get(key);
+    if (!state) states.set(key, (state = { active: -1, found: undefined }));
     // References loop ("see also" back and forth, "see" to a main term whose subterms refer back): reaching an
     // entry again with the same words used, while the walk is still in it, adds steps and no words, so the way
     // round the loop scores less than the way on without it, which the entry weighs anyway. It is not walked.
@@ -647,7 +759,7 @@ class Walk {
       if (state.active < this.cutAt) this.cutAt = state.active;
       return endAt(book, term, -Infinity, used);
     }
-    for (const f of state.found) {
+    if (state.found) for (const f of state.found) {
       const shift = depth - f.depth;
       if (f.floor <= floor && shift >= f.lo && shift <= f.hi) {
         this.holdsFor(f.lo - shift, f.hi - shift);
@@ -669,7 +781,7 @@ class Walk {
     const cut = this.cutAt < level ? this.cutAt : Infinity;
     const lo = this.shiftLo;
     const hi = this.shiftHi;
-    if (cut === Infinity) state.found.push({ depth, lo, hi, floor, branch });
+    if (cut === Infinity) (state.found ??= []).push({ depth, lo, hi, floor, branch });
     this.cutAt = Math.min(outerCut, cut);
     this.shiftLo = outerLo;
     this.shiftHi = outerHi;
@@ -693,6 +805,20 @@ class Walk {
     return false;
   }
 
+  /** Push a subterm worth trying from an entry whose own ending scores `own` (see exploreOnce). */
+  private consider(book: WalkBook, child: number, at: number, used: number, own: number, f: number): void {
+    const without = book.without(child);
+    if (without && !this.p.negated) return;
+    const gain = matchTitle(book, this.pv, child, used);
+    const mUsed = matchedUsed;
+    const implicit = book.connectorOnly(child) && !without;
+    if (gain <= 0 && !implicit) return;
+    const bound = gain - STEP_COST + this.bound(book, child, mUsed);
+    // A subterm the loop of exploreOnce would stop at (the best score only grows) is not kept.
+    if (bound + EPS <= own || bound + EPS < f) return;
+    tryStack.push(child, gain, mUsed, bound, at, implicit);
+  }
+
   private exploreOnce(book: WalkBook, term: number, used: number, depth: number, floor: number): Branch {
     let best = endAt(book, term, book.hasCode(term) ? END_WITH_CODE : 0, used);
     if (this.atLeast(depth, MAX_DEPTH)) return best;
@@ -701,30 +827,28 @@ class Walk {
     const f = book.hasSeeCat(term) && !book.hasCode(term) ? -Infinity : floor - FLOOR_MARGIN;
     // Subterms in the order of what they could score, so a good way is found early and the rest fall to the bound.
     // The best is the highest score; among equal scores the subterm met first, as in a walk in document order.
-    const tries: Array<{ child: number; gain: number; mUsed: number; implicit: boolean; bound: number; at: number }> = [];
-    const consider = (child: number, at: number) => {
-      const without = book.without(child);
-      if (without && !this.p.negated) return;
-      const gain = matchTitle(book, this.pv, child, used);
-      const mUsed = matchedUsed;
-      const implicit = book.connectorOnly(child) && !without;
-      if (gain <= 0 && !implicit) return;
-      const bound = gain - STEP_COST + this.bound(book, child, mUsed);
-      // A subterm the loop below would stop at (best.score only grows) is not kept.
-      if (bound + EPS <= best.score || bound + EPS < f) return;
-      tries.push({ child, gain, mUsed, implicit, bound, at });
-    };
+    const st = tryStack;
+    const base = st.top;
     if (book.kids[term]! <= SMALL_FAMILY) {
       const end = book.end[term]!;
-      for (let c = term + 1, at = 0; c < end; c = book.end[c]!, at++) consider(c, at);
+      for (let c = term + 1, at = 0; c < end; c = book.end[c]!, at++) this.consider(book, c, at, used, best.score, f);
     } else {
-      const children = candidateChildren(book, this.pv, term, used);
-      for (let at = 0; at < children.length; at++) consider(children[at]!, at);
+      const list = candidateChildren(book, this.pv, term, used);
+      for (let at = 0; at < list.count; at++) this.consider(book, list.ids[at]!, at, used, best.score, f);
     }
-    if (tries.length > 1) tries.sort((a, b) => b.bound - a.bound);
+    const top = st.top;
+    if (top - base > 1) st.sortFrom(base);
     let bestAt = -1;
-    for (const { child, gain, mUsed, implicit, bound, at } of tries) {
+    for (let k = base; k < top; k++) {
+      // The stack's arrays may be replaced by a deeper explore: read them again each time.
+      const i = st.order[k]!;
+      const bound = st.bound[i]!;
       if (bound + EPS <= best.score || bound + EPS < f) break;
+      const child = st.node[i]!;
+      const gain = st.gain[i]!;
+      const mUsed = st.used[i]!;
+      const at = st.at[i]!;
+      const implicit = st.implicit[i] === 1;
       const sub = this.explore(book, child, mUsed, depth + 1, f - (gain - STEP_COST));
       if (implicit && gain <= 0 && sub.steps === undefined && sub.used === mUsed) continue;
       const score = gain + sub.score - STEP_COST;
@@ -733,6 +857,7 @@ class Walk {
         bestAt = at;
       }
     }
+    st.top = base;
     // References: "see" replaces the entry; "see also" is another way to go on.
     if (book.hasSee(term) && !book.hasCode(term)) {
       // A "see" entry has nothing of its own: the reference is the way on, even to an entry without a code.
@@ -805,22 +930,36 @@ class Walk {
     }
   }
 
-  /** The best main term and walk below it for the unused words (exact when it scores at least `floor`). */
+  /** The best main term (of the first MAX_MAINS, leaving one out) and walk below it for the unused words (exact when it scores at least `floor`). */
   top(book: WalkBook, used: number, depth: number, exclude = -1, floor = -Infinity): Branch | undefined {
     let best: Branch | undefined;
     let bestAt = -1;
     // As in explore: the most promising main terms first; equal scores go to the one ranked first.
-    const tries = this.mains(book, used, exclude).map(({ t, m }, at) => ({ t, m, at, bound: m.gain + this.bound(book, t, m.used) }));
-    tries.sort((a, b) => b.bound - a.bound);
-    for (const { t, m, at, bound } of tries) {
+    const st = tryStack;
+    const base = st.top;
+    let at = 0;
+    for (const { t, m } of this.mains(book, used)) {
+      if (at >= MAX_MAINS) break;
+      if (t === exclude) continue;
+      st.push(t, m.gain, m.used, m.gain + this.bound(book, t, m.used), at++, false);
+    }
+    const top = st.top;
+    if (top - base > 1) st.sortFrom(base);
+    for (let k = base; k < top; k++) {
+      const i = st.order[k]!;
+      const bound = st.bound[i]!;
       if ((best && bound + EPS <= best.score) || bound + EPS < floor) break;
-      const sub = this.explore(book, t, m.used, depth, floor - m.gain);
-      const score = m.gain + sub.score;
+      const t = st.node[i]!;
+      const gain = st.gain[i]!;
+      const at = st.at[i]!;
+      const sub = this.explore(book, t, st.used[i]!, depth, floor - gain);
+      const score = gain + sub.score;
       if (!best || score > best.score || (score === best.score && at < bestAt)) {
         best = rescored(sub, score, nodeStep(book, t, sub.steps));
         bestAt = at;
       }
     }
+    st.top = base;
     return best;
   }
 
@@ -828,33 +967,45 @@ class Walk {
    * Main terms worth a path, best first. A main term is left out when its
    * bound shows it could not be among the first `limit` paths walkIndex keeps.
    */
-  tops(book: WalkBook, limit: number): Branch[] {
-    const done: Branch[] = [];
-    for (const { t, m } of this.mains(book, 0)) {
+  tops(book: WalkBook, limit: number): Kept {
+    // Paths best first (equal scores in the order found), with their keys once worked out (see keep).
+    const done: Kept = { list: [], keys: [] };
+    let best = -Infinity;
+    // The score of the last of `limit` kept paths (-Infinity while fewer are kept); worked out again when a path is added.
+    let lastKept = -Infinity;
+    let stale = false;
+    const mains = this.mains(book, 0);
+    for (let n = 0; n < mains.length && n < MAX_MAINS; n++) {
+      const { t, m } = mains[n]!;
       // What a main term must score to be kept: half the best, and more than the last of `limit` kept paths.
       // (The first kept path is the best one; the paths kept are only worked out once `limit` could be kept.)
       let floor = -Infinity;
-      if (!done.length) {
+      if (!done.list.length) {
         // The first main term has no paths to measure against: a greedy way down from it scores at most
         // what its walk finds, so half of it is a floor no kept path falls below (see greedy).
         const low = m.gain + this.greedy(book, t, m.used, 1);
         if (low > 0) floor = low * 0.5 - EPS;
       } else {
         const u = m.gain + this.bound(book, t, m.used) + EPS;
-        let best = -Infinity;
-        for (const d of done) if (d.score > best) best = d.score;
         floor = best * 0.5;
         if (u < floor) continue;
-        if (done.length >= limit) {
-          const kept = keep(sorted(done), limit);
-          if (kept.length >= limit) floor = Math.max(floor, kept[kept.length - 1]!.score);
+        if (done.list.length >= limit) {
+          if (stale) {
+            const kept = keep(done, limit);
+            lastKept = kept.length >= limit ? kept[kept.length - 1]!.score : -Infinity;
+            stale = false;
+          }
+          floor = Math.max(floor, lastKept);
           if (u < floor) continue;
         }
       }
       const sub = this.explore(book, t, m.used, 1, floor - m.gain);
-      done.push(rescored(sub, m.gain + sub.score, nodeStep(book, t, sub.steps)));
+      const path = rescored(sub, m.gain + sub.score, nodeStep(book, t, sub.steps));
+      if (path.score > best) best = path.score;
+      insertKept(done, path);
+      stale = true;
     }
-    return sorted(done);
+    return done;
   }
 
   /**
@@ -882,7 +1033,10 @@ class Walk {
     if (book.kids[term]! <= SMALL_FAMILY) {
       const end = book.end[term]!;
       for (let c = term + 1; c < end; c = book.end[c]!) look(c);
-    } else for (const c of candidateChildren(book, this.pv, term, used)) look(c);
+    } else {
+      const list = candidateChildren(book, this.pv, term, used);
+      for (let k = 0; k < list.count; k++) look(list.ids[k]!);
+    }
     const below = child >= 0 ? gain - STEP_COST + this.greedy(book, child, childUsed, depth + 1) : -Infinity;
     // With a way below, a "see" only replaces it by a better one; without, it may replace the entry by a worse one.
     if (below > -Infinity) return Math.max(own, below);
@@ -966,9 +1120,18 @@ class Walk {
   }
 }
 
-/** Best first; equal scores keep the order they were found in. */
-function sorted(list: readonly Branch[]): Branch[] {
-  return [...list].sort((a, b) => b.score - a.score);
+/** Branches best first (equal scores in the order they were added), with the keys keep has worked out. */
+interface Kept {
+  list: Branch[];
+  keys: Array<string | undefined>;
+}
+
+/** Add a branch after every branch of at least its score. */
+function insertKept(k: Kept, r: Branch): void {
+  let at = k.list.length;
+  while (at > 0 && k.list[at - 1]!.score < r.score) at--;
+  k.list.splice(at, 0, r);
+  k.keys.splice(at, 0, undefined);
 }
 
 /** Coders write the main term by its first comma part. */
@@ -986,14 +1149,16 @@ const codeOf = (r: Branch): string | undefined => r.code ?? r.book.code(r.end);
 const keyOf = (r: Branch): string => codeOf(r) ?? pathText(stepsArray(r.steps));
 
 /** The branches walkIndex keeps from a sorted list: the best, then others close to it that lead somewhere, one per code. */
-function keep(all: readonly Branch[], limit: number): Branch[] {
+function keep(all: Kept, limit: number): Branch[] {
   const out: Branch[] = [];
   const seen = new Set<string>();
-  const top = all[0]?.score ?? 0;
-  for (const r of all) {
+  const list = all.list;
+  const top = list[0]?.score ?? 0;
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i]!;
     // Alternatives must be worth reading: close to the best, and leading somewhere.
     if (out.length && (r.score < top * 0.5 || (!r.code && !r.book.hasCode(r.end) && !r.table))) continue;
-    const key = keyOf(r);
+    const key = (all.keys[i] ??= keyOf(r));
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(r);
