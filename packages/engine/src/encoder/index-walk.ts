@@ -1167,14 +1167,28 @@ function keep(all: Kept, limit: number): Branch[] {
   return out;
 }
 
-function finish(ctx: WalkContext, p: Phrase, source: IndexPath['source'], r: Branch): IndexPath {
+/** The stems and words of the phrase words outside a mask (all of them with mask 0). */
+function formsOf(p: Phrase, used: number): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < p.words.length; i++) {
+    if (used & (1 << i)) continue;
+    const w = p.words[i]!;
+    out.add(w.stem).add(w.word);
+  }
+  return out;
+}
+
+/**
+ * A kept branch written out, its codes checked. `every` holds the stems and
+ * words of the whole phrase: codes below a header are ranked by every word
+ * ("stage 3a" picks N18.31 under N18.3).
+ */
+function finish(ctx: WalkContext, p: Phrase, every: ReadonlySet<string>, source: IndexPath['source'], r: Branch): IndexPath {
   const code = codeOf(r);
   const manifestation = r.code ? undefined : r.book.manif(r.end);
   const unused = unusedWords(p, r.used);
-  const rest = new Set(p.words.filter((_, i) => !(r.used & (1 << i))).flatMap((w) => [w.stem, w.word]));
+  const rest = formsOf(p, r.used);
   const checks: CodeCheck[] = [];
-  // Codes below a header are ranked by every word of the phrase ("stage 3a" picks N18.31 under N18.3).
-  const every = new Set(p.words.flatMap((w) => [w.stem, w.word]));
   if (code) checks.push(checkCode(ctx.release, code, r.table ? 'cell' : 'code', rest, every, ctx.search));
   if (manifestation) checks.push(checkCode(ctx.release, manifestation, 'manifestation', rest, every, ctx.search));
   const steps = stepsArray(r.steps);
@@ -1201,7 +1215,8 @@ export function walkIndex(ctx: WalkContext, p: Phrase, opts: { external?: boolea
   if (!index || p.words.length === 0) return [];
   const limit = opts.limit ?? 5;
   const w = new Walk(ctx, p);
-  return keep(w.tops(index, limit), limit).map((r) => finish(ctx, p, opts.external ? 'eindex' : 'index', r));
+  const every = formsOf(p, 0);
+  return keep(w.tops(index, limit), limit).map((r) => finish(ctx, p, every, opts.external ? 'eindex' : 'index', r));
 }
 
 /** The Table of Neoplasms row for a site, with the cell of a behaviour (malignant primary unless the words say otherwise). */
@@ -1209,7 +1224,7 @@ export function neoplasmPath(ctx: WalkContext, p: Phrase, behavior?: NeoplasmBeh
   if (!ctx.neoplasm) return undefined;
   const w = new Walk(ctx, p);
   const r = w.neoplasmRow(ctx.neoplasm, 0, [], behavior ?? behaviorOf(p.words.map((x) => x.word).join(' ')) ?? 'malignant');
-  return r ? finish(ctx, p, 'neoplasm', r) : undefined;
+  return r ? finish(ctx, p, formsOf(p, 0), 'neoplasm', r) : undefined;
 }
 
 /** The Table of Drugs and Chemicals row for a substance, with the cell of a use (accidental poisoning unless the words say otherwise). */
@@ -1217,5 +1232,5 @@ export function drugPath(ctx: WalkContext, p: Phrase, use?: DrugUse): IndexPath 
   if (!ctx.drug) return undefined;
   const w = new Walk(ctx, p);
   const r = w.drugRow(ctx.drug, 0, use ?? drugUseOf(p.words.map((x) => x.word).join(' ')) ?? 'accidental');
-  return r ? finish(ctx, p, 'drug', r) : undefined;
+  return r ? finish(ctx, p, formsOf(p, 0), 'drug', r) : undefined;
 }

@@ -382,6 +382,7 @@ export class WalkBook {
   readonly stems: StringTable;
   private readonly refMemo = new Map<number, WalkRef>();
   private readonly namedMemo = new Map<string, number>();
+  private readonly decoded: Array<string | undefined>;
 
   constructor(bytes: Uint8Array, where = 'index walk file') {
     const r = new SectionReader<WalkHeader>(bytes, MAGIC, WALK_FORMAT, where, 'index walk file');
@@ -430,23 +431,28 @@ export class WalkBook {
     this.refSite = r.view('refSite', Int32Array);
     this.strs = r.strings('str');
     this.stems = r.strings('stem');
+    this.decoded = new Array<string | undefined>(this.strs.length);
     const n = h.nodes;
     if (this.parent.length !== n || this.end.length !== n || this.twStart.length !== n + 1 || this.sig.length !== n * SIG_WORDS) throw r.bad('counts do not match');
   }
 
+  /** A string of the table, decoded once (walks read the same titles and codes again and again). */
+  private str(id: number): string {
+    return (this.decoded[id] ??= this.strs.at(id));
+  }
   private s(id: number): string | undefined {
-    return id < 0 ? undefined : this.strs.at(id);
+    return id < 0 ? undefined : this.str(id);
   }
 
   title(i: number): string {
-    return this.strs.at(this.titleId[i]!);
+    return this.str(this.titleId[i]!);
   }
   printed(i: number): string {
-    return this.strs.at(this.printedId[i]!);
+    return this.str(this.printedId[i]!);
   }
   /** Normalised title (see normalizeTitle). */
   key(i: number): string {
-    return this.strs.at(this.keyId[i]!);
+    return this.str(this.keyId[i]!);
   }
   code(i: number): string | undefined {
     return this.s(this.codeId[i]!);
@@ -515,7 +521,7 @@ export class WalkBook {
     const len = this.cellStart[i + 1]! - s;
     for (const { name, position } of this.valueColumns) {
       const id = position < len ? this.cellIds[s + position]! : -1;
-      out[name] = id < 0 ? null : this.strs.at(id);
+      out[name] = id < 0 ? null : this.str(id);
     }
     return out;
   }
