@@ -387,13 +387,6 @@ class PhraseView {
     });
   }
 
-  /** Weight of the words outside a mask. */
-  unusedWeight(used: number): number {
-    let sum = 0;
-    for (let i = 0; i < this.n; i++) if (!(used & (1 << i))) sum += this.weight[i]!;
-    return sum;
-  }
-
   /** Weight of the unused words that could match somewhere below an entry (or wherever its references lead). */
   reach(book: WalkBook, node: number, used: number): number {
     let sum = 0;
@@ -939,9 +932,6 @@ class Walk {
 
   /** The best main term (of the first MAX_MAINS, leaving one out) and walk below it for the unused words (exact when it scores at least `floor`). */
   top(book: WalkBook, used: number, depth: number, exclude = -1, floor = -Infinity): Branch | undefined {
-    // No main term can score more than every unused word, a code and a reference's bonus (its bound below):
-    // under a floor above that, no main term is tried, and the ranking is not needed.
-    if (this.pv.unusedWeight(used) + END_WITH_CODE + this.refBonus + 2 * EPS < floor) return undefined;
     let best: Branch | undefined;
     let bestAt = -1;
     // As in explore: the most promising main terms first; equal scores go to the one ranked first.
