@@ -216,15 +216,18 @@ class StemMasks {
   /** Words of six letters or more whose stem this stem extends, or that extend it ("myocardi"/"myocardium"). */
   readonly partial: Int32Array;
   /**
-   * Per entry, for the ranking of main terms: the stamp of the ranking that
-   * last counted it, the phrase words related to its title (count, summed
-   * weight, last word counted; -1 once taken as a candidate).
+   * Per entry, for the ranking of main terms: the stamp of the phrase whose
+   * words `related` holds, and the bits of the words related to its title
+   * (by stem, number or partial stem; see relateWords).
    */
   readonly seen: Int32Array;
-  readonly related: Uint8Array;
-  readonly relatedWeight: Float64Array;
-  readonly lastWord: Int8Array;
+  readonly related: Int32Array;
   stamp = 0;
+  /** Whether `related` is set for the phrase that owns the masks. */
+  relatedReady = false;
+  /** Per entry, the stamp of the last ranking that took it as a candidate. */
+  readonly ranked: Int32Array;
+  private rankStamp = 0;
   /** Per entry, the stamp of the last subterm list that took it (see candidateChildren). */
   readonly childSeen: Int32Array;
   private childStamp = 0;
@@ -239,9 +242,8 @@ class StemMasks {
     this.any = new Int32Array(n);
     this.partial = new Int32Array(n);
     this.seen = new Int32Array(book.size);
-    this.related = new Uint8Array(book.size);
-    this.relatedWeight = new Float64Array(book.size);
-    this.lastWord = new Int8Array(book.size);
+    this.related = new Int32Array(book.size);
+    this.ranked = new Int32Array(book.size);
     this.childSeen = new Int32Array(book.size);
   }
 
@@ -254,6 +256,7 @@ class StemMasks {
     }
     this.touched = [];
     this.owner = owner;
+    this.relatedReady = false;
     set((arr, id, bit) => {
       arr[id]! |= bit;
       this.touched.push(id);
@@ -287,6 +290,15 @@ class StemMasks {
       this.stamp = 0;
     }
     return ++this.stamp;
+  }
+
+  /** A new stamp for `ranked`. */
+  nextRankStamp(): number {
+    if (this.rankStamp >= 0x7ffffffe) {
+      this.ranked.fill(0);
+      this.rankStamp = 0;
+    }
+    return ++this.rankStamp;
   }
 
   /** A new stamp for `childSeen`. */
@@ -545,24 +557,40 @@ function candidateChildren(book: WalkBook, pv: PhraseView, t: number, used: numb
 /** Opt stems of a main term beyond this many are not in the main term postings (see buildWalkFile). */
 const POSTED_OPT = 3;
 
-/** Count word `i` (of weight `w`) as related to the main terms posted under stem `s`. */
-function relate(book: WalkBook, m: StemMasks, s: number, i: number, w: number, stamp: number): void {
-  const { seen, related, relatedWeight, lastWord } = m;
+/** Mark word `bit` as related to the main terms posted under stem `s`. */
+function relate(book: WalkBook, m: StemMasks, s: number, bit: number, stamp: number): void {
+  const { seen, related } = m;
   const mainNode = book.mainNode;
   for (let k = book.mainStart[s]!, e = book.mainStart[s + 1]!; k < e; k++) {
     const t = mainNode[k]!;
     if (seen[t] !== stamp) {
       seen[t] = stamp;
-      related[t] = 0;
-      relatedWeight[t] = 0;
-      lastWord[t] = -1;
-    }
-    if (lastWord[t] !== i) {
-      lastWord[t] = i;
-      related[t]!++;
-      relatedWeight[t]! += w;
-    }
+      related[t] = bit;
+    } else related[t]! |= bit;
   }
+}
+
+/** The words of the phrase related to each main term posted under their stems, numbers or partial stems: once a phrase. */
+function relateWords(book: WalkBook, pv: PhraseView, bw: BookWords): void {
+  const m = bw.masks;
+  const stamp = m.nextStamp();
+  for (let i = 0; i < pv.n; i++) {
+    const bit = 1 << i;
+    const s = bw.stem[i]!;
+    if (s >= 0) relate(book, m, s, bit, stamp);
+    if (bw.num[i]! >= 0) relate(book, m, bw.num[i]!, bit, stamp);
+    for (let r = bw.extLo[i]!; r < bw.extHi[i]!; r++) if (r !== s) relate(book, m, r, bit, stamp);
+    for (const r of bw.pre[i]!) if (r !== s && (r < bw.extLo[i]! || r >= bw.extHi[i]!)) relate(book, m, r, bit, stamp);
+  }
+  m.relatedReady = true;
+}
+
+/** Main terms ranked for a set of words used: entries, their gains and the words used after them, best first. */
+interface Ranked {
+  t: Int32Array;
+  gain: Float64Array;
+  used: Int32Array;
+  count: number;
 }
 
 /**
@@ -572,49 +600,54 @@ function relate(book: WalkBook, m: StemMasks, s: number, i: number, w: number, s
  *
  * A main term's gain is at most the weight of the unused words related to
  * its title (by stem, number or partial stem: what matchTitle can use) less
- * MISS for each required stem beyond their count; the words are counted
- * through the main term postings first, and a main term whose bound cannot
- * enter the list is not matched. (Main terms with more optional stems than
- * the postings hold are always matched.)
+ * MISS for each required stem beyond their count; the words are related to
+ * the main terms through their postings first (once a phrase), and a main
+ * term whose bound cannot enter the list is not matched. (Main terms with
+ * more optional stems than the postings hold are always matched.)
  */
-function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number): Array<{ t: number; m: Match }> {
+function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number): Ranked {
   const bw = pv.of(book);
   const m = bw.masks;
-  const stamp = m.nextStamp();
+  if (!m.relatedReady) relateWords(book, pv, bw);
+  const { related, ranked } = m;
+  const weight = pv.weight;
+  const stamp = m.nextRankStamp();
+  const out: Ranked = { t: new Int32Array(cap), gain: new Float64Array(cap), used: new Int32Array(cap), count: 0 };
   for (let i = 0; i < pv.n; i++) {
     if (used & (1 << i)) continue;
-    const w = pv.weight[i]!;
-    const s = bw.stem[i]!;
-    if (s >= 0) relate(book, m, s, i, w, stamp);
-    if (bw.num[i]! >= 0) relate(book, m, bw.num[i]!, i, w, stamp);
-    for (let r = bw.extLo[i]!; r < bw.extHi[i]!; r++) if (r !== s) relate(book, m, r, i, w, stamp);
-    for (const r of bw.pre[i]!) if (r !== s && (r < bw.extLo[i]! || r >= bw.extHi[i]!)) relate(book, m, r, i, w, stamp);
-  }
-  const { related, relatedWeight, lastWord } = m;
-  const out: Array<{ t: number; m: Match }> = [];
-  for (let i = 0; i < pv.n; i++) {
-    if (used & (1 << i)) continue;
-    if (pv.weight[i]! < 0.5) continue;
+    if (weight[i]! < 0.5) continue;
     const s = bw.stem[i]!;
     if (s < 0) continue;
     for (let k = book.mainStart[s]!; k < book.mainStart[s + 1]!; k++) {
       const t = book.mainNode[k]!;
-      if (lastWord[t] === -2) continue;
-      lastWord[t] = -2;
+      if (ranked[t] === stamp) continue;
+      ranked[t] = stamp;
       const start = book.twStart[t]!;
       const req = book.twReq[t]!;
       if (book.twStart[t + 1]! - start - req <= POSTED_OPT) {
+        // The unused words related to the title, counted and weighed in the order they come.
+        let count = 0;
+        let sum = 0;
+        for (let r = related[t]! & ~used; r; r &= r - 1) {
+          sum += weight[31 - Math.clz32(r & -r)]!;
+          count++;
+        }
         // Gains are sums of hundredths: a bound within EPS of the last kept gain is a tie, and a tie does not enter.
-        const bound = relatedWeight[t]! - MISS * Math.max(0, req - related[t]!);
-        if (bound + EPS <= 0 || (out.length >= cap && bound <= out[out.length - 1]!.m.gain + EPS)) continue;
+        const bound = sum - MISS * Math.max(0, req - count);
+        if (bound + EPS <= 0 || (out.count >= cap && bound <= out.gain[out.count - 1]! + EPS)) continue;
       }
       const gain = matchTitle(book, pv, t, used);
-      if (gain <= 0 || (out.length >= cap && gain <= out[out.length - 1]!.m.gain)) continue;
+      if (gain <= 0 || (out.count >= cap && gain <= out.gain[out.count - 1]!)) continue;
       // Insert after every kept main term of at least this gain (they came first).
-      let at = out.length;
-      while (at > 0 && out[at - 1]!.m.gain < gain) at--;
-      if (out.length >= cap) out.pop();
-      out.splice(at, 0, { t, m: { gain, used: matchedUsed } });
+      let at = out.count;
+      while (at > 0 && out.gain[at - 1]! < gain) at--;
+      const end = out.count < cap ? out.count++ : cap - 1;
+      out.t.copyWithin(at + 1, at, end);
+      out.gain.copyWithin(at + 1, at, end);
+      out.used.copyWithin(at + 1, at, end);
+      out.t[at] = t;
+      out.gain[at] = gain;
+      out.used[at] = matchedUsed;
     }
   }
   return out;
@@ -707,7 +740,7 @@ class Walk {
   private shiftLo = -Infinity;
   private shiftHi = Infinity;
   /** Ranked main terms by book and words used: "see condition" restarts ask again and again. */
-  private readonly mainsMemo = new Map<WalkBook, Map<number, Array<{ t: number; m: Match }>>>();
+  private readonly mainsMemo = new Map<WalkBook, Map<number, Ranked>>();
   /** Table rows already found, by table, words used, site or use: many entries refer to the same row. */
   private readonly rowMemo = new Map<string, Branch | undefined>();
   readonly pv: PhraseView;
@@ -722,7 +755,7 @@ class Walk {
   }
 
   /** Main terms with a positive match for the unused words, best first (MAX_MAINS + 1 of them, so that one may be left out). */
-  private mains(book: WalkBook, used: number): Array<{ t: number; m: Match }> {
+  private mains(book: WalkBook, used: number): Ranked {
     let perBook = this.mainsMemo.get(book);
     if (!perBook) this.mainsMemo.set(book, (perBook = new Map()));
     let all = perBook.get(used);
@@ -937,11 +970,13 @@ class Walk {
     // As in explore: the most promising main terms first; equal scores go to the one ranked first.
     const st = tryStack;
     const base = st.top;
-    let at = 0;
-    for (const { t, m } of this.mains(book, used)) {
-      if (at >= MAX_MAINS) break;
+    const ranked = this.mains(book, used);
+    for (let n = 0, at = 0; n < ranked.count && at < MAX_MAINS; n++) {
+      const t = ranked.t[n]!;
       if (t === exclude) continue;
-      st.push(t, m.gain, m.used, m.gain + this.bound(book, t, m.used), at++, false);
+      const gain = ranked.gain[n]!;
+      const u = ranked.used[n]!;
+      st.push(t, gain, u, gain + this.bound(book, t, u), at++, false);
     }
     const top = st.top;
     if (top - base > 1) st.sortFrom(base);
@@ -975,8 +1010,9 @@ class Walk {
     let lastKept = -Infinity;
     let stale = false;
     const mains = this.mains(book, 0);
-    for (let n = 0; n < mains.length && n < MAX_MAINS; n++) {
-      const { t, m } = mains[n]!;
+    for (let n = 0; n < mains.count && n < MAX_MAINS; n++) {
+      const t = mains.t[n]!;
+      const m: Match = { gain: mains.gain[n]!, used: mains.used[n]! };
       // What a main term must score to be kept: half the best, and more than the last of `limit` kept paths.
       // (The first kept path is the best one; the paths kept are only worked out once `limit` could be kept.)
       let floor = -Infinity;
