@@ -585,11 +585,13 @@ function relateWords(book: WalkBook, pv: PhraseView, bw: BookWords): void {
   m.relatedReady = true;
 }
 
-/** Main terms ranked for a set of words used: entries, their gains and the words used after them, best first. */
+/**
+ * Main terms ranked for a set of words used, best first: for the n-th, its
+ * entry at 3n, its gain at 3n + 1 and the words used after it at 3n + 2 (one
+ * array, allocated once).
+ */
 interface Ranked {
-  t: Int32Array;
-  gain: Float64Array;
-  used: Int32Array;
+  v: Float64Array;
   count: number;
 }
 
@@ -612,7 +614,8 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
   const { related, ranked } = m;
   const weight = pv.weight;
   const stamp = m.nextRankStamp();
-  const out: Ranked = { t: new Int32Array(cap), gain: new Float64Array(cap), used: new Int32Array(cap), count: 0 };
+  const out: Ranked = { v: new Float64Array(cap * 3), count: 0 };
+  const v = out.v;
   for (let i = 0; i < pv.n; i++) {
     if (used & (1 << i)) continue;
     if (weight[i]! < 0.5) continue;
@@ -634,20 +637,18 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
         }
         // Gains are sums of hundredths: a bound within EPS of the last kept gain is a tie, and a tie does not enter.
         const bound = sum - MISS * Math.max(0, req - count);
-        if (bound + EPS <= 0 || (out.count >= cap && bound <= out.gain[out.count - 1]! + EPS)) continue;
+        if (bound + EPS <= 0 || (out.count >= cap && bound <= v[out.count * 3 - 2]! + EPS)) continue;
       }
       const gain = matchTitle(book, pv, t, used);
-      if (gain <= 0 || (out.count >= cap && gain <= out.gain[out.count - 1]!)) continue;
+      if (gain <= 0 || (out.count >= cap && gain <= v[out.count * 3 - 2]!)) continue;
       // Insert after every kept main term of at least this gain (they came first).
       let at = out.count;
-      while (at > 0 && out.gain[at - 1]! < gain) at--;
+      while (at > 0 && v[at * 3 - 2]! < gain) at--;
       const end = out.count < cap ? out.count++ : cap - 1;
-      out.t.copyWithin(at + 1, at, end);
-      out.gain.copyWithin(at + 1, at, end);
-      out.used.copyWithin(at + 1, at, end);
-      out.t[at] = t;
-      out.gain[at] = gain;
-      out.used[at] = matchedUsed;
+      v.copyWithin(at * 3 + 3, at * 3, end * 3);
+      v[at * 3] = t;
+      v[at * 3 + 1] = gain;
+      v[at * 3 + 2] = matchedUsed;
     }
   }
   return out;
@@ -971,11 +972,12 @@ class Walk {
     const st = tryStack;
     const base = st.top;
     const ranked = this.mains(book, used);
+    const v = ranked.v;
     for (let n = 0, at = 0; n < ranked.count && at < MAX_MAINS; n++) {
-      const t = ranked.t[n]!;
+      const t = v[n * 3]! | 0;
       if (t === exclude) continue;
-      const gain = ranked.gain[n]!;
-      const u = ranked.used[n]!;
+      const gain = v[n * 3 + 1]!;
+      const u = v[n * 3 + 2]! | 0;
       st.push(t, gain, u, gain + this.bound(book, t, u), at++, false);
     }
     const top = st.top;
@@ -1011,8 +1013,8 @@ class Walk {
     let stale = false;
     const mains = this.mains(book, 0);
     for (let n = 0; n < mains.count && n < MAX_MAINS; n++) {
-      const t = mains.t[n]!;
-      const m: Match = { gain: mains.gain[n]!, used: mains.used[n]! };
+      const t = mains.v[n * 3]! | 0;
+      const m: Match = { gain: mains.v[n * 3 + 1]!, used: mains.v[n * 3 + 2]! | 0 };
       // What a main term must score to be kept: half the best, and more than the last of `limit` kept paths.
       // (The first kept path is the best one; the paths kept are only worked out once `limit` could be kept.)
       let floor = -Infinity;
