@@ -216,16 +216,17 @@ class StemMasks {
   /** Words of six letters or more whose stem this stem extends, or that extend it ("myocardi"/"myocardium"). */
   readonly partial: Int32Array;
   /**
-   * Per entry, for the ranking of main terms: the stamp of the phrase whose
-   * words `related` holds, and the bits of the words related to its title
-   * (by stem, number or partial stem; see relateWords).
+   * Per main term (by its place in the book's `mains`), for the ranking of
+   * main terms: the stamp of the phrase whose words `related` holds, and the
+   * bits of the words related to its title (by stem, number or partial stem;
+   * see relateWords).
    */
   readonly seen: Int32Array;
   readonly related: Int32Array;
   stamp = 0;
   /** Whether `related` is set for the phrase that owns the masks. */
   relatedReady = false;
-  /** Per entry, the stamp of the last ranking that took it as a candidate. */
+  /** Per main term, the stamp of the last ranking that took it as a candidate. */
   readonly ranked: Int32Array;
   private rankStamp = 0;
   /** Per entry, the stamp of the last subterm list that took it (see candidateChildren). */
@@ -241,9 +242,9 @@ class StemMasks {
     this.stem = new Int32Array(n);
     this.any = new Int32Array(n);
     this.partial = new Int32Array(n);
-    this.seen = new Int32Array(book.size);
-    this.related = new Int32Array(book.size);
-    this.ranked = new Int32Array(book.size);
+    this.seen = new Int32Array(book.mains.length);
+    this.related = new Int32Array(book.mains.length);
+    this.ranked = new Int32Array(book.mains.length);
     this.childSeen = new Int32Array(book.size);
   }
 
@@ -560,13 +561,13 @@ const POSTED_OPT = 3;
 /** Mark word `bit` as related to the main terms posted under stem `s`. */
 function relate(book: WalkBook, m: StemMasks, s: number, bit: number, stamp: number): void {
   const { seen, related } = m;
-  const mainNode = book.mainNode;
+  const post = book.mainPost;
   for (let k = book.mainStart[s]!, e = book.mainStart[s + 1]!; k < e; k++) {
-    const t = mainNode[k]!;
-    if (seen[t] !== stamp) {
-      seen[t] = stamp;
-      related[t] = bit;
-    } else related[t]! |= bit;
+    const d = post[k]!;
+    if (seen[d] !== stamp) {
+      seen[d] = stamp;
+      related[d] = bit;
+    } else related[d]! |= bit;
   }
 }
 
@@ -622,16 +623,15 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
     const s = bw.stem[i]!;
     if (s < 0) continue;
     for (let k = book.mainStart[s]!; k < book.mainStart[s + 1]!; k++) {
-      const t = book.mainNode[k]!;
-      if (ranked[t] === stamp) continue;
-      ranked[t] = stamp;
-      const start = book.twStart[t]!;
-      const req = book.twReq[t]!;
-      if (book.twStart[t + 1]! - start - req <= POSTED_OPT) {
+      const d = book.mainPost[k]!;
+      if (ranked[d] === stamp) continue;
+      ranked[d] = stamp;
+      const req = book.mainReq[d]!;
+      if (book.mainOpt[d]! <= POSTED_OPT) {
         // The unused words related to the title, counted and weighed in the order they come.
         let count = 0;
         let sum = 0;
-        for (let r = related[t]! & ~used; r; r &= r - 1) {
+        for (let r = related[d]! & ~used; r; r &= r - 1) {
           sum += weight[31 - Math.clz32(r & -r)]!;
           count++;
         }
@@ -639,6 +639,7 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
         const bound = sum - MISS * Math.max(0, req - count);
         if (bound + EPS <= 0 || (out.count >= cap && bound <= v[out.count * 3 - 2]! + EPS)) continue;
       }
+      const t = book.mains[d]!;
       const gain = matchTitle(book, pv, t, used);
       if (gain <= 0 || (out.count >= cap && gain <= v[out.count * 3 - 2]!)) continue;
       // Insert after every kept main term of at least this gain (they came first).

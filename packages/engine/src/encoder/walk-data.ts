@@ -366,6 +366,14 @@ export class WalkBook {
   readonly mains: Uint32Array;
   readonly mainStart: Uint32Array;
   readonly mainNode: Uint32Array;
+  /**
+   * The main term postings again with each main term by its place in
+   * `mains`, and per main term its required and optional stem counts: a
+   * ranking of main terms reads these small arrays, not those of every entry.
+   */
+  readonly mainPost: Uint32Array;
+  readonly mainReq: Uint16Array;
+  readonly mainOpt: Uint16Array;
   readonly famOf: Int32Array;
   readonly famPairStart: Uint32Array;
   readonly famStem: Uint32Array;
@@ -434,6 +442,21 @@ export class WalkBook {
     this.decoded = new Array<string | undefined>(this.strs.length);
     const n = h.nodes;
     if (this.parent.length !== n || this.end.length !== n || this.twStart.length !== n + 1 || this.sig.length !== n * SIG_WORDS) throw r.bad('counts do not match');
+    const place = new Int32Array(n).fill(-1);
+    const m = this.mains.length;
+    this.mainReq = new Uint16Array(m);
+    this.mainOpt = new Uint16Array(m);
+    this.mains.forEach((t, d) => {
+      place[t] = d;
+      this.mainReq[d] = this.twReq[t]!;
+      this.mainOpt[d] = this.twStart[t + 1]! - this.twStart[t]! - this.twReq[t]!;
+    });
+    this.mainPost = new Uint32Array(this.mainNode.length);
+    for (let k = 0; k < this.mainNode.length; k++) {
+      const d = place[this.mainNode[k]!]!;
+      if (d < 0) throw r.bad('a main term posting names an entry that is not a main term');
+      this.mainPost[k] = d;
+    }
   }
 
   /** A string of the table, decoded once (walks read the same titles and codes again and again). */
