@@ -663,7 +663,7 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
  * explores it is inside of, orders them, and drops them when it is done, so
  * trying an entry allocates nothing.
  */
-class TryStack {
+export class TryStack {
   node = new Int32Array(256);
   gain = new Float64Array(256);
   used = new Int32Array(256);
