@@ -233,7 +233,9 @@ class StemMasks {
   readonly childSeen: Int32Array;
   private childStamp = 0;
   owner: BookWords | undefined;
-  private touched: number[] = [];
+  /** Stems whose masks the owner set (cleared when another phrase takes the masks). */
+  private readonly touched: number[] = [];
+  private touchedCount = 0;
   /** Stem ids by phrase stem: the same words come back phrase after phrase. */
   private readonly ids = new Map<string, StemIds>();
 
@@ -248,20 +250,24 @@ class StemMasks {
     this.childSeen = new Int32Array(book.size);
   }
 
-  /** Set the masks of a phrase's words (clearing those of the phrase before). */
-  take(owner: BookWords, set: (mark: (arr: Int32Array, id: number, bit: number) => void) => void): void {
-    for (const id of this.touched) {
+  /** Take the masks for a phrase's words, clearing those of the phrase before (then set them with mark). */
+  take(owner: BookWords): void {
+    const touched = this.touched;
+    for (let k = 0; k < this.touchedCount; k++) {
+      const id = touched[k]!;
       this.stem[id] = 0;
       this.any[id] = 0;
       this.partial[id] = 0;
     }
-    this.touched = [];
+    this.touchedCount = 0;
     this.owner = owner;
     this.relatedReady = false;
-    set((arr, id, bit) => {
-      arr[id]! |= bit;
-      this.touched.push(id);
-    });
+  }
+
+  /** Set a word's bit for a stem in one of the masks. */
+  mark(arr: Int32Array, id: number, bit: number): void {
+    arr[id]! |= bit;
+    this.touched[this.touchedCount++] = id;
   }
 
   /** The ids of a phrase stem in the book's stem table (see BookWords). */
@@ -385,19 +391,18 @@ class PhraseView {
   }
 
   private fill(b: BookWords): void {
-    b.masks.take(b, (mark) => {
-      const m = b.masks;
-      for (let i = 0; i < this.n; i++) {
-        const bit = 1 << i;
-        if (b.stem[i]! >= 0) {
-          mark(m.stem, b.stem[i]!, bit);
-          mark(m.any, b.stem[i]!, bit);
-        }
-        if (b.num[i]! >= 0) mark(m.any, b.num[i]!, bit);
-        for (let r = b.extLo[i]!; r < b.extHi[i]!; r++) mark(m.partial, r, bit);
-        for (const r of b.pre[i]!) mark(m.partial, r, bit);
+    const m = b.masks;
+    m.take(b);
+    for (let i = 0; i < this.n; i++) {
+      const bit = 1 << i;
+      if (b.stem[i]! >= 0) {
+        m.mark(m.stem, b.stem[i]!, bit);
+        m.mark(m.any, b.stem[i]!, bit);
       }
-    });
+      if (b.num[i]! >= 0) m.mark(m.any, b.num[i]!, bit);
+      for (let r = b.extLo[i]!; r < b.extHi[i]!; r++) m.mark(m.partial, r, bit);
+      for (const r of b.pre[i]!) m.mark(m.partial, r, bit);
+    }
   }
 
   /** Weight of the unused words that could match somewhere below an entry (or wherever its references lead). */
