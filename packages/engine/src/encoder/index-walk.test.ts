@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testCodeSets } from '../testing/home.js';
 import { loadWalk, lookupDrug, lookupNeoplasm, walkLoaded } from './encoder.js';
-import { TryStack } from './index-walk.js';
+import { RankArena, TryStack } from './index-walk.js';
 
 const FY26 = { date: '2026-03-01' };
 
@@ -39,6 +39,23 @@ test('try stack: entries come back as pushed, ordered by bound (ties in push ord
     assert.equal(st.node[i], 1000 + i);
     assert.equal(st.implicit[i], i % 2 === 0 ? 1 : 0);
   }
+});
+
+test('ranking arena: room is handed out one after another, and earlier numbers survive when it grows', () => {
+  const a = new RankArena();
+  const first = a.v.length;
+  const spans: Array<[number, number]> = [];
+  for (let k = 0; a.v.length === first || k < 3; k++) {
+    const n = 123 + k;
+    const at = a.take(n);
+    assert.equal(at, spans.length ? spans[spans.length - 1]![0] + spans[spans.length - 1]![1] : 0);
+    for (let j = 0; j < n; j++) a.v[at + j] = k * 1000 + j + 0.5;
+    spans.push([at, n]);
+  }
+  assert.ok(a.v.length > first);
+  spans.forEach(([at, n], k) => {
+    for (let j = 0; j < n; j++) assert.equal(a.v[at + j], k * 1000 + j + 0.5);
+  });
 });
 
 test('walks give the same answers whatever was walked before them (state kept per book between walks is reset)', async () => {

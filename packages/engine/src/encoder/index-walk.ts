@@ -592,14 +592,38 @@ function relateWords(book: WalkBook, pv: PhraseView, bw: BookWords): void {
 }
 
 /**
- * Main terms ranked for a set of words used, best first: for the n-th, its
- * entry at 3n, its gain at 3n + 1 and the words used after it at 3n + 2 (one
- * array, allocated once).
+ * Main terms ranked for a set of words used, best first, in the ranking
+ * arena from `at`: for the n-th, its entry at at + 3n, its gain at
+ * at + 3n + 1 and the words used after it at at + 3n + 2.
  */
 interface Ranked {
-  v: Float64Array;
+  at: number;
   count: number;
 }
+
+/**
+ * The rankings of a walk one after another in one array, shared by walks
+ * (walks run one at a time; a walk starts it again). The array may be
+ * replaced by a larger one while a walk ranks: read `v` after ranking.
+ */
+export class RankArena {
+  v = new Float64Array(3 * 64 * 16);
+  top = 0;
+
+  /** Room for `n` numbers: where they start. */
+  take(n: number): number {
+    if (this.top + n > this.v.length) {
+      const more = new Float64Array(Math.max(this.v.length * 2, this.top + n));
+      more.set(this.v);
+      this.v = more;
+    }
+    const at = this.top;
+    this.top += n;
+    return at;
+  }
+}
+
+const rankArena = new RankArena();
 
 /**
  * Main terms with a positive match, best first, at most `cap`: the main terms
@@ -620,8 +644,10 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
   const { related, ranked } = m;
   const weight = pv.weight;
   const stamp = m.nextRankStamp();
-  const out: Ranked = { v: new Float64Array(cap * 3), count: 0 };
-  const v = out.v;
+  const out: Ranked = { at: rankArena.take(cap * 3), count: 0 };
+  // Nothing below ranks again, so the arena's array stays this one.
+  const v = rankArena.v;
+  const o = out.at;
   for (let i = 0; i < pv.n; i++) {
     if (used & (1 << i)) continue;
     if (weight[i]! < 0.5) continue;
@@ -642,19 +668,19 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
         }
         // Gains are sums of hundredths: a bound within EPS of the last kept gain is a tie, and a tie does not enter.
         const bound = sum - MISS * Math.max(0, req - count);
-        if (bound + EPS <= 0 || (out.count >= cap && bound <= v[out.count * 3 - 2]! + EPS)) continue;
+        if (bound + EPS <= 0 || (out.count >= cap && bound <= v[o + out.count * 3 - 2]! + EPS)) continue;
       }
       const t = book.mains[d]!;
       const gain = matchTitle(book, pv, t, used);
-      if (gain <= 0 || (out.count >= cap && gain <= v[out.count * 3 - 2]!)) continue;
+      if (gain <= 0 || (out.count >= cap && gain <= v[o + out.count * 3 - 2]!)) continue;
       // Insert after every kept main term of at least this gain (they came first).
       let at = out.count;
-      while (at > 0 && v[at * 3 - 2]! < gain) at--;
+      while (at > 0 && v[o + at * 3 - 2]! < gain) at--;
       const end = out.count < cap ? out.count++ : cap - 1;
-      v.copyWithin(at * 3 + 3, at * 3, end * 3);
-      v[at * 3] = t;
-      v[at * 3 + 1] = gain;
-      v[at * 3 + 2] = matchedUsed;
+      v.copyWithin(o + at * 3 + 3, o + at * 3, o + end * 3);
+      v[o + at * 3] = t;
+      v[o + at * 3 + 1] = gain;
+      v[o + at * 3 + 2] = matchedUsed;
     }
   }
   return out;
@@ -757,6 +783,7 @@ class Walk {
   constructor(readonly ctx: WalkContext, readonly p: Phrase) {
     this.pv = new PhraseView(p);
     tryStack.top = 0;
+    rankArena.top = 0;
     const loops = (ctx.neoplasm?.tableRefs ?? false) || (ctx.drug?.tableRefs ?? false);
     this.refBonus = loops ? Infinity : TABLE_BONUS;
   }
@@ -978,12 +1005,14 @@ class Walk {
     const st = tryStack;
     const base = st.top;
     const ranked = this.mains(book, used);
-    const v = ranked.v;
+    // Bounds rank nothing: the arena's array stays the same while the main terms are pushed.
+    const v = rankArena.v;
     for (let n = 0, at = 0; n < ranked.count && at < MAX_MAINS; n++) {
-      const t = v[n * 3]! | 0;
+      const i = ranked.at + n * 3;
+      const t = v[i]! | 0;
       if (t === exclude) continue;
-      const gain = v[n * 3 + 1]!;
-      const u = v[n * 3 + 2]! | 0;
+      const gain = v[i + 1]!;
+      const u = v[i + 2]! | 0;
       st.push(t, gain, u, gain + this.bound(book, t, u), at++, false);
     }
     const top = st.top;
@@ -1019,8 +1048,10 @@ class Walk {
     let stale = false;
     const mains = this.mains(book, 0);
     for (let n = 0; n < mains.count && n < MAX_MAINS; n++) {
-      const t = mains.v[n * 3]! | 0;
-      const m: Match = { gain: mains.v[n * 3 + 1]!, used: mains.v[n * 3 + 2]! | 0 };
+      // Read from the arena each time: the explores below may rank, and replace its array.
+      const i = mains.at + n * 3;
+      const t = rankArena.v[i]! | 0;
+      const m: Match = { gain: rankArena.v[i + 1]!, used: rankArena.v[i + 2]! | 0 };
       // What a main term must score to be kept: half the best, and more than the last of `limit` kept paths.
       // (The first kept path is the best one; the paths kept are only worked out once `limit` could be kept.)
       let floor = -Infinity;
