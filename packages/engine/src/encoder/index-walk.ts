@@ -126,8 +126,11 @@ interface Found {
 
 /** An entry reached with some words used: the ways down found from it, and the level of the explore in it under way (-1: none). */
 interface EntryState {
+  used: number;
   active: number;
   found: Found[] | undefined;
+  /** The state of the same entry with other words used. */
+  next: EntryState | undefined;
 }
 
 /** A way down: where it ends, what it scored, the words it used (every field always set, so branches share one shape). */
@@ -756,15 +759,12 @@ class Walk {
   /** Guards "see condition" loops: main terms already tried in this walk. */
   private readonly restarted = new Set<string>();
   /**
-   * Entries with the words used, per book entered (by the number of the set
-   * of words used times the book's size, plus the entry: a small integer,
-   * which maps hash fastest): the ways down already found, and whether a
-   * walk is in them now.
+   * Entries reached with some words used, per book entered, by entry (a
+   * small integer, which maps hash fastest), one state for each set of words
+   * used: the ways down already found, and whether a walk is in them now.
    */
   private readonly stateBooks: WalkBook[] = [];
   private readonly states: Array<Map<number, EntryState>> = [];
-  /** The sets of words used met so far, numbered in the order met. */
-  private readonly usedIds = new Map<number, number>();
   /** How many explores are under way (the level of the next one). */
   private level = 0;
   /** The lowest level of an explore under way that a reference led back to, since the innermost explore began. */
@@ -813,12 +813,11 @@ class Walk {
       b = this.stateBooks.push(book) - 1;
       this.states.push(new Map());
     }
-    let u = this.usedIds.get(used);
-    if (u === undefined) this.usedIds.set(used, (u = this.usedIds.size));
     const states = this.states[b]!;
-    const key = u * book.size + term;
-    let state = states.get(key);
-    if (!state) states.set(key, (state = { active: -1, found: undefined }));
+    const first = states.get(term);
+    let state = first;
+    while (state && state.used !== used) state = state.next;
+    if (!state) states.set(term, (state = { used, active: -1, found: undefined, next: first }));
     // References loop ("see also" back and forth, "see" to a main term whose subterms refer back): reaching an
     // entry again with the same words used, while the walk is still in it, adds steps and no words, so the way
     // round the loop scores less than the way on without it, which the entry weighs anyway. It is not walked.
