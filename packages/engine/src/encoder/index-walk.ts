@@ -185,6 +185,12 @@ function stepOf(book: WalkBook, t: number, via?: WalkStep['via'], reference?: st
   };
 }
 
+/** The step of a reference followed from an entry ("see Neoplasm, malignant"), below the entry. */
+function referenceStep(book: WalkBook, from: number, via: WalkStep['via'], reference: string): WalkStep {
+  const title = `see ${reference}`;
+  return { title, printed: title, level: book.level[from]! + 1, via, reference };
+}
+
 function stepsArray(s: Steps | undefined): WalkStep[] {
   const out: WalkStep[] = [];
   for (let c = s; c; c = c.next) {
@@ -467,8 +473,7 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): nu
     if (avail) {
       const hit = 31 - Math.clz32(avail & -avail);
       // A number belongs to the word beside it in the phrase ("type 2", "stage 3a").
-      const first = book.stems.firstByte(r);
-      if (first >= 48 && first <= 57 && reqCount > 1 && !((u | (1 << hit)) & ~used & ~(1 << hit) & ((1 << (hit - 1)) | (1 << (hit + 1))))) {
+      if (book.numericStem[r] === 1 && reqCount > 1 && !((u | (1 << hit)) & ~used & ~(1 << hit) & ((1 << (hit - 1)) | (1 << (hit + 1))))) {
         (numbers ??= []).push(hit);
         continue;
       }
@@ -946,7 +951,6 @@ class Walk {
   private follow(book: WalkBook, from: number, text: string, via: 'see' | 'see also', used: number, depth: number, floor: number): Branch | undefined {
     const ref = book.ref(from, via === 'see also');
     if (!ref) return undefined;
-    const step = (title: string): WalkStep => ({ title, printed: title, level: book.level[from]! + 1, via, reference: text });
     switch (ref.kind) {
       case 'term': {
         // The words of the entry referred to may be in the phrase too ("heart attack" and "myocardial infarction").
@@ -968,7 +972,7 @@ class Walk {
         const behavior = ref.behavior ?? behaviorOf(unusedWords(this.p, used).join(' ')) ?? 'malignant';
         const r = this.neoplasmRow(table, used, ref.site, behavior);
         if (!r) return undefined;
-        return rescored(r, r.score + TABLE_BONUS, textStep(step(`see ${text}`), r.steps));
+        return rescored(r, r.score + TABLE_BONUS, textStep(referenceStep(book, from, via, text), r.steps));
       }
       case 'drug': {
         const table = this.ctx.drug;
@@ -976,7 +980,7 @@ class Walk {
         const use = drugUseOf(unusedWords(this.p, used).join(' ')) ?? ref.column ?? 'accidental';
         const r = this.drugRow(table, used, use);
         if (!r) return undefined;
-        return rescored(r, r.score + TABLE_BONUS, textStep(step(`see ${text}`), r.steps));
+        return rescored(r, r.score + TABLE_BONUS, textStep(referenceStep(book, from, via, text), r.steps));
       }
       case 'condition': {
         if (this.atLeast(depth, MAX_CONDITION_DEPTH + 1)) return undefined;
@@ -987,10 +991,10 @@ class Walk {
         const found = this.top(book, used, depth + 1, main, floor + 0.8);
         if (!found) return undefined;
         // The words of the term that sent us here named no condition: they count for little.
-        return rescored(found, found.score - 0.8, textStep({ ...step(`see ${text}`), via: 'see condition' }, found.steps));
+        return rescored(found, found.score - 0.8, textStep(referenceStep(book, from, 'see condition', text), found.steps));
       }
       case 'category':
-        return { ...endAt(book, from, END_WITH_CODE, used), steps: textStep(step(`see ${text}`), undefined), code: ref.code.endsWith('-') ? ref.code : `${ref.code}-` };
+        return { ...endAt(book, from, END_WITH_CODE, used), steps: textStep(referenceStep(book, from, via, text), undefined), code: ref.code.endsWith('-') ? ref.code : `${ref.code}-` };
       default:
         return undefined;
     }

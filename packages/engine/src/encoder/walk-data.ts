@@ -374,6 +374,8 @@ export class WalkBook {
   readonly mainPost: Uint32Array;
   readonly mainReq: Uint16Array;
   readonly mainOpt: Uint16Array;
+  /** Per stem, 1 when it starts with a digit (a number of a title: "type 2", "stage 3"). */
+  readonly numericStem: Uint8Array;
   readonly famOf: Int32Array;
   readonly famPairStart: Uint32Array;
   readonly famStem: Uint32Array;
@@ -442,6 +444,11 @@ export class WalkBook {
     this.decoded = new Array<string | undefined>(this.strs.length);
     const n = h.nodes;
     if (this.parent.length !== n || this.end.length !== n || this.twStart.length !== n + 1 || this.sig.length !== n * SIG_WORDS) throw r.bad('counts do not match');
+    this.numericStem = new Uint8Array(this.stems.length);
+    for (let k = 0; k < this.stems.length; k++) {
+      const first = this.stems.firstByte(k);
+      if (first >= 48 && first <= 57) this.numericStem[k] = 1;
+    }
     const place = new Int32Array(n).fill(-1);
     const m = this.mains.length;
     this.mainReq = new Uint16Array(m);
