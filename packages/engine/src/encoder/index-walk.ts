@@ -444,9 +444,11 @@ interface Match {
 
 /** The words used after the last matchTitle (kept outside its result, so a match allocates nothing). */
 let matchedUsed = 0;
+/** The gain of the last matchTitle, in a typed array (a number returned or kept in a variable would be allocated). */
+const matched = new Float64Array(1);
 
-/** Match an entry's title against the unused words of a phrase (see titleWords for what a title asks); the gain, with matchedUsed set. */
-function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): number {
+/** Match an entry's title against the unused words of a phrase (see titleWords for what a title asks): the gain in matched[0], with matchedUsed set. */
+function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): void {
   const masks = pv.of(book).masks;
   const anyMask = masks.any;
   const partialMask = masks.partial;
@@ -499,12 +501,12 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): nu
     }
   }
   matchedUsed = u;
-  return gain - MISS * missing;
+  matched[0] = gain - MISS * missing;
 }
 
 function match(book: WalkBook, pv: PhraseView, t: number, used: number): Match {
-  const gain = matchTitle(book, pv, t, used);
-  return { gain, used: matchedUsed };
+  matchTitle(book, pv, t, used);
+  return { gain: matched[0]!, used: matchedUsed };
 }
 
 /** Entries in a buffer shared by a walk: read before the next list is made. */
@@ -679,7 +681,8 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
         if (bound + EPS <= 0 || (out.count >= cap && bound <= v[o + out.count * 3 - 2]! + EPS)) continue;
       }
       const t = book.mains[d]!;
-      const gain = matchTitle(book, pv, t, used);
+      matchTitle(book, pv, t, used);
+      const gain = matched[0]!;
       if (gain <= 0 || (out.count >= cap && gain <= v[o + out.count * 3 - 2]!)) continue;
       // Insert after every kept main term of at least this gain (they came first).
       let at = out.count;
@@ -880,7 +883,8 @@ class Walk {
   private consider(book: WalkBook, child: number, at: number, used: number, own: number, f: number): void {
     const without = book.without(child);
     if (without && !this.p.negated) return;
-    const gain = matchTitle(book, this.pv, child, used);
+    matchTitle(book, this.pv, child, used);
+    const gain = matched[0]!;
     const mUsed = matchedUsed;
     const implicit = book.connectorOnly(child) && !without;
     if (gain <= 0 && !implicit) return;
@@ -957,7 +961,8 @@ class Walk {
         let u = used;
         let gain = 0;
         for (let t = ref.term; t >= 0; t = book.parent[t]!) {
-          const g = matchTitle(book, this.pv, t, u);
+          matchTitle(book, this.pv, t, u);
+          const g = matched[0]!;
           if (g > 0) {
             gain += g * 0.5;
             u = matchedUsed;
@@ -1101,7 +1106,8 @@ class Walk {
     let childUsed = used;
     const look = (c: number) => {
       if (book.without(c) && !this.p.negated) return;
-      const g = matchTitle(book, this.pv, c, used);
+      matchTitle(book, this.pv, c, used);
+      const g = matched[0]!;
       if (g > gain) {
         gain = g;
         child = c;
