@@ -117,6 +117,7 @@ interface Steps {
  * it met is shifted by any amount from `lo` to `hi`.
  */
 interface Found {
+  /** Depths are small integers; shifts without a limit are ±ANY_SHIFT (integers too, so a Found holds no boxed numbers). */
   depth: number;
   lo: number;
   hi: number;
@@ -152,6 +153,8 @@ const endAt = (book: WalkBook, end: number, score: number, used: number): Branch
 /** A branch as it was, with another score and steps. */
 const rescored = (b: Branch, score: number, steps: Steps | undefined): Branch => ({ score, used: b.used, steps, book: b.book, end: b.end, table: b.table, code: b.code, unresolved: b.unresolved });
 
+/** A shift of depth beyond any a walk can make (a shift range without a limit on that side). */
+const ANY_SHIFT = 2 ** 28;
 const STEP_COST = 0.02;
 const END_WITH_CODE = 0.5;
 /** What a table reference adds (see follow). */
@@ -778,8 +781,8 @@ class Walk {
   /** The lowest level of an explore under way that a reference led back to, since the innermost explore began. */
   private cutAt = Infinity;
   /** The shifts of depth the innermost explore under way holds at so far (see Found). */
-  private shiftLo = -Infinity;
-  private shiftHi = Infinity;
+  private shiftLo = -ANY_SHIFT;
+  private shiftHi = ANY_SHIFT;
   /** Ranked main terms by book and words used: "see condition" restarts ask again and again. */
   private readonly mainsMemo = new Map<WalkBook, Map<number, Ranked>>();
   /** Table rows already found, by table, words used, site or use: many entries refer to the same row. */
@@ -845,8 +848,8 @@ class Walk {
     const outerHi = this.shiftHi;
     const level = this.level++;
     this.cutAt = Infinity;
-    this.shiftLo = -Infinity;
-    this.shiftHi = Infinity;
+    this.shiftLo = -ANY_SHIFT;
+    this.shiftHi = ANY_SHIFT;
     state.active = level;
     const branch = this.exploreOnce(book, term, used, depth, floor);
     state.active = -1;
@@ -872,10 +875,10 @@ class Walk {
   /** Whether a depth is at least a limit (noting that the walk so far holds only at shifts that keep the answer). */
   private atLeast(depth: number, limit: number): boolean {
     if (depth >= limit) {
-      this.holdsFor(limit - depth, Infinity);
+      this.holdsFor(limit - depth, ANY_SHIFT);
       return true;
     }
-    this.holdsFor(-Infinity, limit - 1 - depth);
+    this.holdsFor(-ANY_SHIFT, limit - 1 - depth);
     return false;
   }
 
