@@ -175,17 +175,14 @@ const textStep = (step: WalkStep, next: Steps | undefined): Steps => ({ book: un
 const targetStep = (book: WalkBook, node: number, via: 'see' | 'see also', reference: string, next: Steps | undefined): Steps => ({ book, node, step: undefined, target: { via, reference }, next, length: (next?.length ?? 0) + 1 });
 
 function stepOf(book: WalkBook, t: number, via?: WalkStep['via'], reference?: string): WalkStep {
+  const step: WalkStep = { title: book.title(t), printed: book.printed(t), level: book.level[t]! };
   const code = book.code(t);
+  if (code) step.code = code;
   const manif = book.manif(t);
-  return {
-    title: book.title(t),
-    printed: book.printed(t),
-    level: book.level[t]!,
-    ...(code ? { code } : {}),
-    ...(manif ? { manifestation: manif } : {}),
-    ...(via ? { via } : {}),
-    ...(reference ? { reference } : {}),
-  };
+  if (manif) step.manifestation = manif;
+  if (via) step.via = via;
+  if (reference) step.reference = reference;
+  return step;
 }
 
 /** The step of a reference followed from an entry ("see Neoplasm, malignant"), below the entry. */
