@@ -7,7 +7,7 @@ import { releasesDir } from '../releases/store.js';
 import { loadWalk } from './encoder.js';
 import { WALK_FILES, WalkBook } from './walk-data.js';
 
-test('walk books: main term postings by place in mains, with each main term\'s stem counts, agree with the postings by entry', async () => {
+test('walk books: main term postings by place in mains, with each main term\'s stem counts, agree with the postings by entry; numeric stems are flagged', async () => {
   const cs = await testCodeSets();
   const w = await loadWalk(cs, { date: '2026-03-01' });
   for (const kind of ['index', 'eindex', 'neoplasm', 'drug'] as const) {
@@ -16,6 +16,7 @@ test('walk books: main term postings by place in mains, with each main term\'s s
     assert.equal(b.mainPost.length, b.mainNode.length);
     assert.ok(b.mainPost.length > 0, kind);
     for (let k = 0; k < b.mainNode.length; k++) assert.equal(b.mains[b.mainPost[k]!], b.mainNode[k], `${kind} posting ${k}`);
+    for (let k = 0; k < b.stems.length; k++) assert.equal(b.numericStem[k] === 1, /^[0-9]/.test(b.stems.at(k)), `${kind} stem ${b.stems.at(k)}`);
     for (let d = 0; d < b.mains.length; d++) {
       const t: number = b.mains[d]!;
       assert.ok(b.isMain(t));
