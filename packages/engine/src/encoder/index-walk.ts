@@ -340,38 +340,34 @@ const STEM_IDS_LIMIT = 50_000;
 
 /** The words of a phrase as ids of one book's stems. */
 interface BookWords {
-  stem: Int32Array;
-  num: Int32Array;
+  stem: number[];
+  num: number[];
   /** Long words: their stems with their prefixes of six letters or more, and the range of stem ids they begin. */
-  extLo: Int32Array;
-  extHi: Int32Array;
+  extLo: number[];
+  extHi: number[];
   pre: number[][];
   masks: StemMasks;
 }
 
-/** A phrase prepared for walking: weights, signature bits, and its words per book. */
+/** A phrase prepared for walking: weights, signature bits, and its words per book (plain arrays: a few words, made every walk). */
 class PhraseView {
   readonly n: number;
-  readonly weight: Float64Array;
-  readonly bitStem: Int16Array;
-  readonly bitPre: Int16Array;
-  readonly bitNum: Int16Array;
+  readonly weight: number[] = [];
+  readonly bitStem: number[] = [];
+  readonly bitPre: number[] = [];
+  readonly bitNum: number[] = [];
   private readonly books = new Map<WalkBook, BookWords>();
   private lastBook: WalkBook | undefined;
   private lastWords: BookWords | undefined;
 
   constructor(readonly p: Phrase) {
-    const n = (this.n = p.words.length);
-    this.weight = new Float64Array(n);
-    this.bitStem = new Int16Array(n);
-    this.bitPre = new Int16Array(n).fill(-1);
-    this.bitNum = new Int16Array(n).fill(-1);
-    p.words.forEach((w, i) => {
-      this.weight[i] = w.weight;
-      this.bitStem[i] = stemBit(w.stem);
-      if (w.stem.length >= 6) this.bitPre[i] = prefixBit(w.stem);
-      if (w.number) this.bitNum[i] = stemBit(w.number);
-    });
+    this.n = p.words.length;
+    for (const w of p.words) {
+      this.weight.push(w.weight);
+      this.bitStem.push(stemBit(w.stem));
+      this.bitPre.push(w.stem.length >= 6 ? prefixBit(w.stem) : -1);
+      this.bitNum.push(w.number ? stemBit(w.number) : -1);
+    }
   }
 
   /** The phrase's words in a book, with the book's stem masks set to them. */
@@ -381,14 +377,14 @@ class PhraseView {
       const n = this.n;
       let masks = masksOf.get(book);
       if (!masks) masksOf.set(book, (masks = new StemMasks(book)));
-      b = { stem: new Int32Array(n), num: new Int32Array(n).fill(-1), extLo: new Int32Array(n), extHi: new Int32Array(n), pre: [], masks };
+      b = { stem: [], num: [], extLo: [], extHi: [], pre: [], masks };
       for (let i = 0; i < n; i++) {
         const w = this.p.words[i]!;
         const ids = masks.idsOf(book, w.stem);
-        b.stem[i] = ids.id;
-        if (w.number) b.num[i] = masks.idsOf(book, w.number).id;
-        b.extLo[i] = ids.extLo;
-        b.extHi[i] = ids.extHi;
+        b.stem.push(ids.id);
+        b.num.push(w.number ? masks.idsOf(book, w.number).id : -1);
+        b.extLo.push(ids.extLo);
+        b.extHi.push(ids.extHi);
         b.pre.push(ids.pre);
       }
       this.books.set(book, b);
