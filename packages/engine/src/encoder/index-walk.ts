@@ -81,8 +81,16 @@ export const DRUG_COLUMNS: Record<DrugUse, RegExp> = {
   underdosing: /underdosing/i,
 };
 
-export function columnFor(table: WalkBook, re: RegExp): string | undefined {
-  return table.valueColumns.find((c) => re.test(c.name))?.name;
+/** Columns found by heading words, per table and words (tables are asked for the same column again and again). */
+const columnMemo = new WeakMap<WalkBook, Map<RegExp, { name: string; position: number } | null>>();
+
+/** The first column of a table whose heading the words match. */
+export function columnFor(table: WalkBook, re: RegExp): { name: string; position: number } | undefined {
+  let memo = columnMemo.get(table);
+  if (!memo) columnMemo.set(table, (memo = new Map()));
+  let c = memo.get(re);
+  if (c === undefined) memo.set(re, (c = table.valueColumns.find((x) => re.test(x.name)) ?? null));
+  return c ?? undefined;
 }
 
 /** What a walk may use. */
@@ -106,8 +114,25 @@ interface Steps {
   node: number;
   step: WalkStep | undefined;
   target?: { via: 'see' | 'see also'; reference: string };
+  /** The steps through a table to a row (written out only when the branch is kept; see tableSteps). */
+  rows?: TableSteps;
   next: Steps | undefined;
-  length: number;
+}
+
+/** Steps through a table: its main term (-1: none), the site a reference named (-1: none), then the walk below, all shown "via table". */
+interface TableSteps {
+  book: WalkBook;
+  head: number;
+  site: number;
+  below: Steps | undefined;
+}
+
+/** A table row a branch ends at, and the column of its cell (written out as a TableUse when the branch is kept). */
+interface TableRow {
+  table: TableUse['table'];
+  book: WalkBook;
+  row: number;
+  column: string;
 }
 
 /**
@@ -141,7 +166,7 @@ interface Branch {
   steps: Steps | undefined;
   book: WalkBook;
   end: number;
-  table: TableUse | undefined;
+  table: TableRow | undefined;
   /** The code a reference or table gives (else the end entry's). */
   code: string | undefined;
   unresolved: string | undefined;
@@ -170,9 +195,10 @@ const SEE_ALSO_MARGIN = 0.05;
 /** Ways are cut below a floor with this margin, so a "see also" weighed against them is weighed the same. */
 const FLOOR_MARGIN = SEE_ALSO_MARGIN + 1e-6;
 
-const nodeStep = (book: WalkBook, node: number, next: Steps | undefined): Steps => ({ book, node, step: undefined, next, length: (next?.length ?? 0) + 1 });
-const textStep = (step: WalkStep, next: Steps | undefined): Steps => ({ book: undefined, node: -1, step, next, length: (next?.length ?? 0) + 1 });
-const targetStep = (book: WalkBook, node: number, via: 'see' | 'see also', reference: string, next: Steps | undefined): Steps => ({ book, node, step: undefined, target: { via, reference }, next, length: (next?.length ?? 0) + 1 });
+const nodeStep = (book: WalkBook, node: number, next: Steps | undefined): Steps => ({ book, node, step: undefined, next });
+const textStep = (step: WalkStep, next: Steps | undefined): Steps => ({ book: undefined, node: -1, step, next });
+const targetStep = (book: WalkBook, node: number, via: 'see' | 'see also', reference: string, next: Steps | undefined): Steps => ({ book, node, step: undefined, target: { via, reference }, next });
+const tableSteps = (rows: TableSteps): Steps => ({ book: undefined, node: -1, step: undefined, rows, next: undefined });
 
 function stepOf(book: WalkBook, t: number, via?: WalkStep['via'], reference?: string): WalkStep {
   const step: WalkStep = { title: book.title(t), printed: book.printed(t), level: book.level[t]! };
@@ -195,7 +221,12 @@ function stepsArray(s: Steps | undefined): WalkStep[] {
   const out: WalkStep[] = [];
   for (let c = s; c; c = c.next) {
     if (c.step) out.push(c.step);
-    else if (c.target) {
+    else if (c.rows) {
+      const { book, head, site, below } = c.rows;
+      if (head >= 0) out.push({ title: book.title(head), printed: book.printed(head), level: 0, via: 'table' });
+      if (site >= 0) for (const t of book.path(site).slice(1)) out.push({ title: t, printed: t, level: 1, via: 'table' });
+      for (const b of stepsArray(below)) out.push({ ...b, via: b.via ?? 'table' });
+    } else if (c.target) {
       // The entry referred to, shown by its path with the main term's first comma part.
       const shown = c.book!.path(c.node);
       shown[0] = shown[0]!.split(',')[0]!.trim();
@@ -203,12 +234,6 @@ function stepsArray(s: Steps | undefined): WalkStep[] {
     } else out.push(stepOf(c.book!, c.node));
   }
   return out;
-}
-
-function stepsFrom(list: readonly WalkStep[], tail: Steps | undefined = undefined): Steps | undefined {
-  let s = tail;
-  for (let i = list.length - 1; i >= 0; i--) s = textStep(list[i]!, s);
-  return s;
 }
 
 /**
@@ -1151,28 +1176,19 @@ class Walk {
     if (table.mains.length === 0) return undefined;
     const main = table.mains[0]!;
     let start = main;
-    const steps: WalkStep[] = [];
     // A reference may name a site ("Neoplasm, skin, benign"): start from it.
-    if (sitePath.length) {
-      const at = table.named(main, sitePath);
-      if (at >= 0) {
-        start = at;
-        for (const t of table.path(at).slice(1)) steps.push({ title: t, printed: t, level: 1, via: 'table' });
-      }
-    }
+    const site = sitePath.length ? table.named(main, sitePath) : -1;
+    if (site >= 0) start = site;
     const m = match(table, this.pv, main, used);
     const u = m.gain > 0 ? m.used : used;
     const sub = this.explore(table, start, u, 1);
     const row = sub.book === table && table.hasCells(sub.end) ? sub.end : start;
     const column = columnFor(table, NEOPLASM_COLUMNS[behavior]);
     if (!column) return undefined;
-    const cells = table.cells(row);
-    const code = cells[column] ?? undefined;
-    const head: WalkStep = { title: table.title(main), printed: table.printed(main), level: 0, via: 'table' };
-    const below = stepsArray(sub.steps).map((s) => ({ ...s, via: s.via ?? ('table' as const) }));
+    const code = table.cell(row, column.position);
     return {
-      ...rescored(sub, sub.score + Math.max(0, m.gain), stepsFrom([head, ...steps, ...below])),
-      table: { table: 'neoplasm', row: table.path(row), column, cells },
+      ...rescored(sub, sub.score + Math.max(0, m.gain), tableSteps({ book: table, head: main, site, below: sub.steps })),
+      table: { table: 'neoplasm', book: table, row, column: column.name },
       code: code || sub.code,
     };
   }
@@ -1190,11 +1206,10 @@ class Walk {
     if (row < 0) return undefined;
     const column = columnFor(table, DRUG_COLUMNS[use]);
     if (!column) return undefined;
-    const cells = table.cells(row);
-    const code = cells[column] ?? undefined;
+    const code = table.cell(row, column.position);
     return {
-      ...rescored(found, found.score, stepsFrom(stepsArray(found.steps).map((s) => ({ ...s, via: s.via ?? ('table' as const) })))),
-      table: { table: 'drug', row: table.path(row), column, cells },
+      ...rescored(found, found.score, tableSteps({ book: table, head: -1, site: -1, below: found.steps })),
+      table: { table: 'drug', book: table, row, column: column.name },
       code: code || found.code,
     };
   }
@@ -1263,6 +1278,11 @@ function formsOf(p: Phrase, used: number): Set<string> {
  * words of the whole phrase: codes below a header are ranked by every word
  * ("stage 3a" picks N18.31 under N18.3).
  */
+/** A table row written out: its path in the table, the column, and every cell of the row. */
+function tableUse(t: TableRow): TableUse {
+  return { table: t.table, row: t.book.path(t.row), column: t.column, cells: t.book.cells(t.row) };
+}
+
 function finish(ctx: WalkContext, p: Phrase, every: ReadonlySet<string>, source: IndexPath['source'], r: Branch): IndexPath {
   const code = codeOf(r);
   const manifestation = r.code ? undefined : r.book.manif(r.end);
@@ -1279,7 +1299,7 @@ function finish(ctx: WalkContext, p: Phrase, every: ReadonlySet<string>, source:
     steps,
     ...(code ? { code } : {}),
     ...(manifestation ? { manifestation } : {}),
-    ...(r.table ? { table: r.table } : {}),
+    ...(r.table ? { table: tableUse(r.table) } : {}),
     ...(r.unresolved && !code ? { unresolved: r.unresolved } : {}),
     ...(subterms ? { subterms } : {}),
     score: Math.round(r.score * 100) / 100,

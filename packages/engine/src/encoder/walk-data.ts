@@ -547,13 +547,14 @@ export class WalkBook {
   /** Table cells by column heading (null where the table has none). */
   cells(i: number): Record<string, string | null> {
     const out: Record<string, string | null> = {};
-    const s = this.cellStart[i]!;
-    const len = this.cellStart[i + 1]! - s;
-    for (const { name, position } of this.valueColumns) {
-      const id = position < len ? this.cellIds[s + position]! : -1;
-      out[name] = id < 0 ? null : this.str(id);
-    }
+    for (const { name, position } of this.valueColumns) out[name] = this.cell(i, position);
     return out;
+  }
+  /** The cell of a row in the column at `position` among the headings (null where the table has none). */
+  cell(i: number, position: number): string | null {
+    const s = this.cellStart[i]!;
+    const id = position < this.cellStart[i + 1]! - s ? this.cellIds[s + position]! : -1;
+    return id < 0 ? null : this.str(id);
   }
   /** Whether an entry's normalised title starts with a prefix. */
   keyStartsWith(i: number, prefix: string): boolean {
