@@ -350,7 +350,7 @@ function findFacts(release: Icd10cmRelease, indexCode: string, role: CodeCheck['
   const useAdditional = notes.filter((n) => n.kind === 'useAdditionalCode');
   if (node.b === 1) return { head, status: 'billable', message: `${code} is billable in ${release.ref.label}`, useAdditional };
   const leaf = release.childrenOf(code).every((c) => release.node(c)?.k === 'extension');
-  // The 7th characters lookup gives a header with no children but full codes (an extension's own stem gives none).
+  // As lookup gives them: the 7th characters of a code whose children are all full codes (none for a full code itself).
   const seventh = leaf && !(node.k === 'extension' && node.p) ? release.seventhFor(node) : undefined;
   if (seventh) {
     const padded = padForSeventh(code);
