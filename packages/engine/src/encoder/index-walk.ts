@@ -945,7 +945,8 @@ class Walk {
       const mUsed = st.used[i]!;
       const at = st.at[i]!;
       const implicit = st.implicit[i] === 1;
-      const sub = this.explore(book, child, mUsed, depth + 1, f - (gain - STEP_COST));
+      // Only a way that beats (or ties) the best so far can change it: the subterm need not find lower ones exactly.
+      const sub = this.explore(book, child, mUsed, depth + 1, Math.max(f, best.score) - (gain - STEP_COST));
       if (implicit && gain <= 0 && sub.steps === undefined && sub.used === mUsed) continue;
       const score = gain + sub.score - STEP_COST;
       if (score > best.score || (score === best.score && bestAt >= 0 && at < bestAt)) {
