@@ -16,7 +16,7 @@ import { titleWords } from './walker.js';
  * (walk-index.bin, …); releases that borrow an index read the holder's file.
  */
 
-export const WALK_FORMAT = 1;
+export const WALK_FORMAT = 2;
 const MAGIC = 0x4b4c574d; // "MWLK"
 
 export const WALK_FILES: Readonly<Record<IndexKind, string>> = {
@@ -187,6 +187,12 @@ export function buildWalkFile(data: CompiledIndexFile, release: string): Uint8Ar
     for (const m of byStem.get(s) ?? []) mainNode.push(m);
   }
   mainStart[stems.length] = mainNode.length;
+  // The same postings by place in `mains`, and each main term's stem counts: what a ranking of main terms reads.
+  const place = new Map(mains.map((m, d) => [m, d]));
+  const mainPost = Uint32Array.from(mainNode, (m) => place.get(m)!);
+  const mainReq = Uint16Array.from(mains, (m) => twReq[m]!);
+  const mainOpt = Uint16Array.from(mains, (m) => twStart[m + 1]! - twStart[m]! - twReq[m]!);
+  const numericStem = Uint8Array.from(stems, (s) => (/^[0-9]/.test(s) ? 1 : 0));
 
   // Large families: children by stem (sorted by stem, then document order) and the connector-only children.
   const famOf = new Int32Array(n).fill(-1);
@@ -296,6 +302,10 @@ export function buildWalkFile(data: CompiledIndexFile, release: string): Uint8Ar
   w.add('mains', Uint32Array.from(mains));
   w.add('mainStart', mainStart);
   w.add('mainNode', Uint32Array.from(mainNode));
+  w.add('mainPost', mainPost);
+  w.add('mainReq', mainReq);
+  w.add('mainOpt', mainOpt);
+  w.add('numericStem', numericStem);
   w.add('famOf', famOf);
   w.add('famPairStart', Uint32Array.from(famPairStart));
   w.add('famStem', Uint32Array.from(famStem));
@@ -369,7 +379,8 @@ export class WalkBook {
   /**
    * The main term postings again with each main term by its place in
    * `mains`, and per main term its required and optional stem counts: a
-   * ranking of main terms reads these small arrays, not those of every entry.
+   * ranking of main terms reads these small arrays, not those of every entry
+   * (written at import, format 2).
    */
   readonly mainPost: Uint32Array;
   readonly mainReq: Uint16Array;
@@ -442,27 +453,14 @@ export class WalkBook {
     this.strs = r.strings('str');
     this.stems = r.strings('stem');
     this.decoded = new Array<string | undefined>(this.strs.length);
+    this.mainPost = r.view('mainPost', Uint32Array);
+    this.mainReq = r.view('mainReq', Uint16Array);
+    this.mainOpt = r.view('mainOpt', Uint16Array);
+    this.numericStem = r.view('numericStem', Uint8Array);
     const n = h.nodes;
     if (this.parent.length !== n || this.end.length !== n || this.twStart.length !== n + 1 || this.sig.length !== n * SIG_WORDS) throw r.bad('counts do not match');
-    this.numericStem = new Uint8Array(this.stems.length);
-    for (let k = 0; k < this.stems.length; k++) {
-      const first = this.stems.firstByte(k);
-      if (first >= 48 && first <= 57) this.numericStem[k] = 1;
-    }
-    const place = new Int32Array(n).fill(-1);
-    const m = this.mains.length;
-    this.mainReq = new Uint16Array(m);
-    this.mainOpt = new Uint16Array(m);
-    this.mains.forEach((t, d) => {
-      place[t] = d;
-      this.mainReq[d] = this.twReq[t]!;
-      this.mainOpt[d] = this.twStart[t + 1]! - this.twStart[t]! - this.twReq[t]!;
-    });
-    this.mainPost = new Uint32Array(this.mainNode.length);
-    for (let k = 0; k < this.mainNode.length; k++) {
-      const d = place[this.mainNode[k]!]!;
-      if (d < 0) throw r.bad('a main term posting names an entry that is not a main term');
-      this.mainPost[k] = d;
+    if (this.mainPost.length !== this.mainNode.length || this.mainReq.length !== this.mains.length || this.mainOpt.length !== this.mains.length || this.numericStem.length !== this.stems.length) {
+      throw r.bad('counts do not match');
     }
   }
 
