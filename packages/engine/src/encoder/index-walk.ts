@@ -81,8 +81,16 @@ export const DRUG_COLUMNS: Record<DrugUse, RegExp> = {
   underdosing: /underdosing/i,
 };
 
-export function columnFor(table: WalkBook, re: RegExp): string | undefined {
-  return table.valueColumns.find((c) => re.test(c.name))?.name;
+/** Columns found by heading words, per table and words (tables are asked for the same column again and again). */
+const columnMemo = new WeakMap<WalkBook, Map<RegExp, { name: string; position: number } | null>>();
+
+/** The first column of a table whose heading the words match. */
+export function columnFor(table: WalkBook, re: RegExp): { name: string; position: number } | undefined {
+  let memo = columnMemo.get(table);
+  if (!memo) columnMemo.set(table, (memo = new Map()));
+  let c = memo.get(re);
+  if (c === undefined) memo.set(re, (c = table.valueColumns.find((x) => re.test(x.name)) ?? null));
+  return c ?? undefined;
 }
 
 /** What a walk may use. */
@@ -106,8 +114,25 @@ interface Steps {
   node: number;
   step: WalkStep | undefined;
   target?: { via: 'see' | 'see also'; reference: string };
+  /** The steps through a table to a row (written out only when the branch is kept; see tableSteps). */
+  rows?: TableSteps;
   next: Steps | undefined;
-  length: number;
+}
+
+/** Steps through a table: its main term (-1: none), the site a reference named (-1: none), then the walk below, all shown "via table". */
+interface TableSteps {
+  book: WalkBook;
+  head: number;
+  site: number;
+  below: Steps | undefined;
+}
+
+/** A table row a branch ends at, and the column of its cell (written out as a TableUse when the branch is kept). */
+interface TableRow {
+  table: TableUse['table'];
+  book: WalkBook;
+  row: number;
+  column: string;
 }
 
 /**
@@ -117,6 +142,7 @@ interface Steps {
  * it met is shifted by any amount from `lo` to `hi`.
  */
 interface Found {
+  /** Depths are small integers; shifts without a limit are ±ANY_SHIFT (integers too, so a Found holds no boxed numbers). */
   depth: number;
   lo: number;
   hi: number;
@@ -126,8 +152,11 @@ interface Found {
 
 /** An entry reached with some words used: the ways down found from it, and the level of the explore in it under way (-1: none). */
 interface EntryState {
+  used: number;
   active: number;
-  found: Found[];
+  found: Found[] | undefined;
+  /** The state of the same entry with other words used. */
+  next: EntryState | undefined;
 }
 
 /** A way down: where it ends, what it scored, the words it used (every field always set, so branches share one shape). */
@@ -137,7 +166,7 @@ interface Branch {
   steps: Steps | undefined;
   book: WalkBook;
   end: number;
-  table: TableUse | undefined;
+  table: TableRow | undefined;
   /** The code a reference or table gives (else the end entry's). */
   code: string | undefined;
   unresolved: string | undefined;
@@ -149,6 +178,8 @@ const endAt = (book: WalkBook, end: number, score: number, used: number): Branch
 /** A branch as it was, with another score and steps. */
 const rescored = (b: Branch, score: number, steps: Steps | undefined): Branch => ({ score, used: b.used, steps, book: b.book, end: b.end, table: b.table, code: b.code, unresolved: b.unresolved });
 
+/** A shift of depth beyond any a walk can make (a shift range without a limit on that side). */
+const ANY_SHIFT = 2 ** 28;
 const STEP_COST = 0.02;
 const END_WITH_CODE = 0.5;
 /** What a table reference adds (see follow). */
@@ -164,29 +195,38 @@ const SEE_ALSO_MARGIN = 0.05;
 /** Ways are cut below a floor with this margin, so a "see also" weighed against them is weighed the same. */
 const FLOOR_MARGIN = SEE_ALSO_MARGIN + 1e-6;
 
-const nodeStep = (book: WalkBook, node: number, next: Steps | undefined): Steps => ({ book, node, step: undefined, next, length: (next?.length ?? 0) + 1 });
-const textStep = (step: WalkStep, next: Steps | undefined): Steps => ({ book: undefined, node: -1, step, next, length: (next?.length ?? 0) + 1 });
-const targetStep = (book: WalkBook, node: number, via: 'see' | 'see also', reference: string, next: Steps | undefined): Steps => ({ book, node, step: undefined, target: { via, reference }, next, length: (next?.length ?? 0) + 1 });
+const nodeStep = (book: WalkBook, node: number, next: Steps | undefined): Steps => ({ book, node, step: undefined, next });
+const textStep = (step: WalkStep, next: Steps | undefined): Steps => ({ book: undefined, node: -1, step, next });
+const targetStep = (book: WalkBook, node: number, via: 'see' | 'see also', reference: string, next: Steps | undefined): Steps => ({ book, node, step: undefined, target: { via, reference }, next });
+const tableSteps = (rows: TableSteps): Steps => ({ book: undefined, node: -1, step: undefined, rows, next: undefined });
 
 function stepOf(book: WalkBook, t: number, via?: WalkStep['via'], reference?: string): WalkStep {
+  const step: WalkStep = { title: book.title(t), printed: book.printed(t), level: book.level[t]! };
   const code = book.code(t);
+  if (code) step.code = code;
   const manif = book.manif(t);
-  return {
-    title: book.title(t),
-    printed: book.printed(t),
-    level: book.level[t]!,
-    ...(code ? { code } : {}),
-    ...(manif ? { manifestation: manif } : {}),
-    ...(via ? { via } : {}),
-    ...(reference ? { reference } : {}),
-  };
+  if (manif) step.manifestation = manif;
+  if (via) step.via = via;
+  if (reference) step.reference = reference;
+  return step;
+}
+
+/** The step of a reference followed from an entry ("see Neoplasm, malignant"), below the entry. */
+function referenceStep(book: WalkBook, from: number, via: WalkStep['via'], reference: string): WalkStep {
+  const title = `see ${reference}`;
+  return { title, printed: title, level: book.level[from]! + 1, via, reference };
 }
 
 function stepsArray(s: Steps | undefined): WalkStep[] {
   const out: WalkStep[] = [];
   for (let c = s; c; c = c.next) {
     if (c.step) out.push(c.step);
-    else if (c.target) {
+    else if (c.rows) {
+      const { book, head, site, below } = c.rows;
+      if (head >= 0) out.push({ title: book.title(head), printed: book.printed(head), level: 0, via: 'table' });
+      if (site >= 0) for (const t of book.path(site).slice(1)) out.push({ title: t, printed: t, level: 1, via: 'table' });
+      for (const b of stepsArray(below)) out.push({ ...b, via: b.via ?? 'table' });
+    } else if (c.target) {
       // The entry referred to, shown by its path with the main term's first comma part.
       const shown = c.book!.path(c.node);
       shown[0] = shown[0]!.split(',')[0]!.trim();
@@ -194,12 +234,6 @@ function stepsArray(s: Steps | undefined): WalkStep[] {
     } else out.push(stepOf(c.book!, c.node));
   }
   return out;
-}
-
-function stepsFrom(list: readonly WalkStep[], tail: Steps | undefined = undefined): Steps | undefined {
-  let s = tail;
-  for (let i = list.length - 1; i >= 0; i--) s = textStep(list[i]!, s);
-  return s;
 }
 
 /**
@@ -216,17 +250,26 @@ class StemMasks {
   /** Words of six letters or more whose stem this stem extends, or that extend it ("myocardi"/"myocardium"). */
   readonly partial: Int32Array;
   /**
-   * Per entry, for the ranking of main terms: the stamp of the ranking that
-   * last counted it, the phrase words related to its title (count, summed
-   * weight, last word counted; -1 once taken as a candidate).
+   * Per main term (by its place in the book's `mains`), for the ranking of
+   * main terms: the stamp of the phrase whose words `related` holds, and the
+   * bits of the words related to its title (by stem, number or partial stem;
+   * see relateWords).
    */
   readonly seen: Int32Array;
-  readonly related: Uint8Array;
-  readonly relatedWeight: Float64Array;
-  readonly lastWord: Int8Array;
+  readonly related: Int32Array;
   stamp = 0;
+  /** Whether `related` is set for the phrase that owns the masks. */
+  relatedReady = false;
+  /** Per main term, the stamp of the last ranking that took it as a candidate. */
+  readonly ranked: Int32Array;
+  private rankStamp = 0;
+  /** Per entry, the stamp of the last subterm list that took it (see candidateChildren). */
+  readonly childSeen: Int32Array;
+  private childStamp = 0;
   owner: BookWords | undefined;
-  private touched: number[] = [];
+  /** Stems whose masks the owner set (cleared when another phrase takes the masks). */
+  private readonly touched: number[] = [];
+  private touchedCount = 0;
   /** Stem ids by phrase stem: the same words come back phrase after phrase. */
   private readonly ids = new Map<string, StemIds>();
 
@@ -235,25 +278,30 @@ class StemMasks {
     this.stem = new Int32Array(n);
     this.any = new Int32Array(n);
     this.partial = new Int32Array(n);
-    this.seen = new Int32Array(book.size);
-    this.related = new Uint8Array(book.size);
-    this.relatedWeight = new Float64Array(book.size);
-    this.lastWord = new Int8Array(book.size);
+    this.seen = new Int32Array(book.mains.length);
+    this.related = new Int32Array(book.mains.length);
+    this.ranked = new Int32Array(book.mains.length);
+    this.childSeen = new Int32Array(book.size);
   }
 
-  /** Set the masks of a phrase's words (clearing those of the phrase before). */
-  take(owner: BookWords, set: (mark: (arr: Int32Array, id: number, bit: number) => void) => void): void {
-    for (const id of this.touched) {
+  /** Take the masks for a phrase's words, clearing those of the phrase before (then set them with mark). */
+  take(owner: BookWords): void {
+    const touched = this.touched;
+    for (let k = 0; k < this.touchedCount; k++) {
+      const id = touched[k]!;
       this.stem[id] = 0;
       this.any[id] = 0;
       this.partial[id] = 0;
     }
-    this.touched = [];
+    this.touchedCount = 0;
     this.owner = owner;
-    set((arr, id, bit) => {
-      arr[id]! |= bit;
-      this.touched.push(id);
-    });
+    this.relatedReady = false;
+  }
+
+  /** Set a word's bit for a stem in one of the masks. */
+  mark(arr: Int32Array, id: number, bit: number): void {
+    arr[id]! |= bit;
+    this.touched[this.touchedCount++] = id;
   }
 
   /** The ids of a phrase stem in the book's stem table (see BookWords). */
@@ -284,6 +332,24 @@ class StemMasks {
     }
     return ++this.stamp;
   }
+
+  /** A new stamp for `ranked`. */
+  nextRankStamp(): number {
+    if (this.rankStamp >= 0x7ffffffe) {
+      this.ranked.fill(0);
+      this.rankStamp = 0;
+    }
+    return ++this.rankStamp;
+  }
+
+  /** A new stamp for `childSeen`. */
+  nextChildStamp(): number {
+    if (this.childStamp >= 0x7ffffffe) {
+      this.childSeen.fill(0);
+      this.childStamp = 0;
+    }
+    return ++this.childStamp;
+  }
 }
 
 const masksOf = new WeakMap<WalkBook, StemMasks>();
@@ -299,38 +365,34 @@ const STEM_IDS_LIMIT = 50_000;
 
 /** The words of a phrase as ids of one book's stems. */
 interface BookWords {
-  stem: Int32Array;
-  num: Int32Array;
+  stem: number[];
+  num: number[];
   /** Long words: their stems with their prefixes of six letters or more, and the range of stem ids they begin. */
-  extLo: Int32Array;
-  extHi: Int32Array;
+  extLo: number[];
+  extHi: number[];
   pre: number[][];
   masks: StemMasks;
 }
 
-/** A phrase prepared for walking: weights, signature bits, and its words per book. */
+/** A phrase prepared for walking: weights, signature bits, and its words per book (plain arrays: a few words, made every walk). */
 class PhraseView {
   readonly n: number;
-  readonly weight: Float64Array;
-  readonly bitStem: Int16Array;
-  readonly bitPre: Int16Array;
-  readonly bitNum: Int16Array;
+  readonly weight: number[] = [];
+  readonly bitStem: number[] = [];
+  readonly bitPre: number[] = [];
+  readonly bitNum: number[] = [];
   private readonly books = new Map<WalkBook, BookWords>();
   private lastBook: WalkBook | undefined;
   private lastWords: BookWords | undefined;
 
   constructor(readonly p: Phrase) {
-    const n = (this.n = p.words.length);
-    this.weight = new Float64Array(n);
-    this.bitStem = new Int16Array(n);
-    this.bitPre = new Int16Array(n).fill(-1);
-    this.bitNum = new Int16Array(n).fill(-1);
-    p.words.forEach((w, i) => {
-      this.weight[i] = w.weight;
-      this.bitStem[i] = stemBit(w.stem);
-      if (w.stem.length >= 6) this.bitPre[i] = prefixBit(w.stem);
-      if (w.number) this.bitNum[i] = stemBit(w.number);
-    });
+    this.n = p.words.length;
+    for (const w of p.words) {
+      this.weight.push(w.weight);
+      this.bitStem.push(stemBit(w.stem));
+      this.bitPre.push(w.stem.length >= 6 ? prefixBit(w.stem) : -1);
+      this.bitNum.push(w.number ? stemBit(w.number) : -1);
+    }
   }
 
   /** The phrase's words in a book, with the book's stem masks set to them. */
@@ -340,14 +402,14 @@ class PhraseView {
       const n = this.n;
       let masks = masksOf.get(book);
       if (!masks) masksOf.set(book, (masks = new StemMasks(book)));
-      b = { stem: new Int32Array(n), num: new Int32Array(n).fill(-1), extLo: new Int32Array(n), extHi: new Int32Array(n), pre: [], masks };
+      b = { stem: [], num: [], extLo: [], extHi: [], pre: [], masks };
       for (let i = 0; i < n; i++) {
         const w = this.p.words[i]!;
         const ids = masks.idsOf(book, w.stem);
-        b.stem[i] = ids.id;
-        if (w.number) b.num[i] = masks.idsOf(book, w.number).id;
-        b.extLo[i] = ids.extLo;
-        b.extHi[i] = ids.extHi;
+        b.stem.push(ids.id);
+        b.num.push(w.number ? masks.idsOf(book, w.number).id : -1);
+        b.extLo.push(ids.extLo);
+        b.extHi.push(ids.extHi);
         b.pre.push(ids.pre);
       }
       this.books.set(book, b);
@@ -359,19 +421,18 @@ class PhraseView {
   }
 
   private fill(b: BookWords): void {
-    b.masks.take(b, (mark) => {
-      const m = b.masks;
-      for (let i = 0; i < this.n; i++) {
-        const bit = 1 << i;
-        if (b.stem[i]! >= 0) {
-          mark(m.stem, b.stem[i]!, bit);
-          mark(m.any, b.stem[i]!, bit);
-        }
-        if (b.num[i]! >= 0) mark(m.any, b.num[i]!, bit);
-        for (let r = b.extLo[i]!; r < b.extHi[i]!; r++) mark(m.partial, r, bit);
-        for (const r of b.pre[i]!) mark(m.partial, r, bit);
+    const m = b.masks;
+    m.take(b);
+    for (let i = 0; i < this.n; i++) {
+      const bit = 1 << i;
+      if (b.stem[i]! >= 0) {
+        m.mark(m.stem, b.stem[i]!, bit);
+        m.mark(m.any, b.stem[i]!, bit);
       }
-    });
+      if (b.num[i]! >= 0) m.mark(m.any, b.num[i]!, bit);
+      for (let r = b.extLo[i]!; r < b.extHi[i]!; r++) m.mark(m.partial, r, bit);
+      for (const r of b.pre[i]!) m.mark(m.partial, r, bit);
+    }
   }
 
   /** Weight of the unused words that could match somewhere below an entry (or wherever its references lead). */
@@ -404,9 +465,11 @@ interface Match {
 
 /** The words used after the last matchTitle (kept outside its result, so a match allocates nothing). */
 let matchedUsed = 0;
+/** The gain of the last matchTitle, in a typed array (a number returned or kept in a variable would be allocated). */
+const matched = new Float64Array(1);
 
-/** Match an entry's title against the unused words of a phrase (see titleWords for what a title asks); the gain, with matchedUsed set. */
-function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): number {
+/** Match an entry's title against the unused words of a phrase (see titleWords for what a title asks): the gain in matched[0], with matchedUsed set. */
+function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): void {
   const masks = pv.of(book).masks;
   const anyMask = masks.any;
   const partialMask = masks.partial;
@@ -433,8 +496,7 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): nu
     if (avail) {
       const hit = 31 - Math.clz32(avail & -avail);
       // A number belongs to the word beside it in the phrase ("type 2", "stage 3a").
-      const first = book.stems.firstByte(r);
-      if (first >= 48 && first <= 57 && reqCount > 1 && !((u | (1 << hit)) & ~used & ~(1 << hit) & ((1 << (hit - 1)) | (1 << (hit + 1))))) {
+      if (book.numericStem[r] === 1 && reqCount > 1 && !((u | (1 << hit)) & ~used & ~(1 << hit) & ((1 << (hit - 1)) | (1 << (hit + 1))))) {
         (numbers ??= []).push(hit);
         continue;
       }
@@ -460,45 +522,71 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): nu
     }
   }
   matchedUsed = u;
-  return gain - MISS * missing;
+  matched[0] = gain - MISS * missing;
 }
 
 function match(book: WalkBook, pv: PhraseView, t: number, used: number): Match {
-  const gain = matchTitle(book, pv, t, used);
-  return { gain, used: matchedUsed };
+  matchTitle(book, pv, t, used);
+  return { gain: matched[0]!, used: matchedUsed };
 }
 
-/** Subterms worth trying for the unused words (all of a small family; for a large one, those sharing a stem, and the connectors). */
-function candidateChildren(book: WalkBook, pv: PhraseView, t: number, used: number): number[] {
-  if (book.kids[t]! <= SMALL_FAMILY) return book.children(t);
-  const f = book.famOf[t]!;
-  const out: number[] = [];
-  const seen = new Set<number>();
-  const add = (c: number) => {
-    if (!seen.has(c)) {
-      seen.add(c);
-      out.push(c);
-    }
-  };
-  for (let k = book.famConnStart[f]!; k < book.famConnStart[f + 1]!; k++) add(book.famConn[k]!);
+/** Entries in a buffer shared by a walk: read before the next list is made. */
+interface EntryList {
+  ids: Int32Array;
+  count: number;
+}
+const childList: EntryList = { ids: new Int32Array(256), count: 0 };
+
+/** Add an entry to a list unless this list (its stamp in `seen`) has it. */
+function addOnce(list: EntryList, seen: Int32Array, stamp: number, c: number): void {
+  if (seen[c] === stamp) return;
+  seen[c] = stamp;
+  if (list.count === list.ids.length) {
+    const more = new Int32Array(list.ids.length * 2);
+    more.set(list.ids);
+    list.ids = more;
+  }
+  list.ids[list.count++] = c;
+}
+
+/** Add the children of a large family posted under stem `s` (its pairs run from `lo` to `hi`, by stem). */
+function addByStem(book: WalkBook, list: EntryList, seen: Int32Array, stamp: number, lo: number, hi: number, s: number): void {
+  if (s < 0) return;
+  const famStem = book.famStem;
+  let a = lo;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (famStem[mid]! < s) a = mid + 1;
+    else b = mid;
+  }
+  for (let k = a; k < hi && famStem[k] === s; k++) addOnce(list, seen, stamp, book.famChild[k]!);
+}
+
+/**
+ * Subterms worth trying for the unused words (all of a small family; for a
+ * large one, the connectors, then those sharing a stem with a word, word by
+ * word), each once, in a list shared by the walk.
+ */
+function candidateChildren(book: WalkBook, pv: PhraseView, t: number, used: number): EntryList {
+  const out = childList;
+  out.count = 0;
   const bw = pv.of(book);
+  const seen = bw.masks.childSeen;
+  const stamp = bw.masks.nextChildStamp();
+  if (book.kids[t]! <= SMALL_FAMILY) {
+    const e = book.end[t]!;
+    for (let c = t + 1; c < e; c = book.end[c]!) addOnce(out, seen, stamp, c);
+    return out;
+  }
+  const f = book.famOf[t]!;
+  for (let k = book.famConnStart[f]!; k < book.famConnStart[f + 1]!; k++) addOnce(out, seen, stamp, book.famConn[k]!);
   const lo = book.famPairStart[f]!;
   const hi = book.famPairStart[f + 1]!;
-  const byStem = (s: number) => {
-    if (s < 0) return;
-    let a = lo;
-    let b = hi;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (book.famStem[mid]! < s) a = mid + 1;
-      else b = mid;
-    }
-    for (let k = a; k < hi && book.famStem[k] === s; k++) add(book.famChild[k]!);
-  };
   for (let i = 0; i < pv.n; i++) {
     if (used & (1 << i)) continue;
-    byStem(bw.stem[i]!);
-    if (pv.p.words[i]!.number) byStem(bw.num[i]!);
+    addByStem(book, out, seen, stamp, lo, hi, bw.stem[i]!);
+    if (pv.p.words[i]!.number) addByStem(book, out, seen, stamp, lo, hi, bw.num[i]!);
   }
   return out;
 }
@@ -506,25 +594,67 @@ function candidateChildren(book: WalkBook, pv: PhraseView, t: number, used: numb
 /** Opt stems of a main term beyond this many are not in the main term postings (see buildWalkFile). */
 const POSTED_OPT = 3;
 
-/** Count word `i` (of weight `w`) as related to the main terms posted under stem `s`. */
-function relate(book: WalkBook, m: StemMasks, s: number, i: number, w: number, stamp: number): void {
-  const { seen, related, relatedWeight, lastWord } = m;
-  const mainNode = book.mainNode;
+/** Mark word `bit` as related to the main terms posted under stem `s`. */
+function relate(book: WalkBook, m: StemMasks, s: number, bit: number, stamp: number): void {
+  const { seen, related } = m;
+  const post = book.mainPost;
   for (let k = book.mainStart[s]!, e = book.mainStart[s + 1]!; k < e; k++) {
-    const t = mainNode[k]!;
-    if (seen[t] !== stamp) {
-      seen[t] = stamp;
-      related[t] = 0;
-      relatedWeight[t] = 0;
-      lastWord[t] = -1;
-    }
-    if (lastWord[t] !== i) {
-      lastWord[t] = i;
-      related[t]!++;
-      relatedWeight[t]! += w;
-    }
+    const d = post[k]!;
+    if (seen[d] !== stamp) {
+      seen[d] = stamp;
+      related[d] = bit;
+    } else related[d]! |= bit;
   }
 }
+
+/** The words of the phrase related to each main term posted under their stems, numbers or partial stems: once a phrase. */
+function relateWords(book: WalkBook, pv: PhraseView, bw: BookWords): void {
+  const m = bw.masks;
+  const stamp = m.nextStamp();
+  for (let i = 0; i < pv.n; i++) {
+    const bit = 1 << i;
+    const s = bw.stem[i]!;
+    if (s >= 0) relate(book, m, s, bit, stamp);
+    if (bw.num[i]! >= 0) relate(book, m, bw.num[i]!, bit, stamp);
+    for (let r = bw.extLo[i]!; r < bw.extHi[i]!; r++) if (r !== s) relate(book, m, r, bit, stamp);
+    for (const r of bw.pre[i]!) if (r !== s && (r < bw.extLo[i]! || r >= bw.extHi[i]!)) relate(book, m, r, bit, stamp);
+  }
+  m.relatedReady = true;
+}
+
+/**
+ * Main terms ranked for a set of words used, best first, in the ranking
+ * arena from `at`: for the n-th, its entry at at + 3n, its gain at
+ * at + 3n + 1 and the words used after it at at + 3n + 2.
+ */
+interface Ranked {
+  at: number;
+  count: number;
+}
+
+/**
+ * The rankings of a walk one after another in one array, shared by walks
+ * (walks run one at a time; a walk starts it again). The array may be
+ * replaced by a larger one while a walk ranks: read `v` after ranking.
+ */
+export class RankArena {
+  v = new Float64Array(3 * 64 * 16);
+  top = 0;
+
+  /** Room for `n` numbers: where they start. */
+  take(n: number): number {
+    if (this.top + n > this.v.length) {
+      const more = new Float64Array(Math.max(this.v.length * 2, this.top + n));
+      more.set(this.v);
+      this.v = more;
+    }
+    const at = this.top;
+    this.top += n;
+    return at;
+  }
+}
+
+const rankArena = new RankArena();
 
 /**
  * Main terms with a positive match, best first, at most `cap`: the main terms
@@ -533,68 +663,146 @@ function relate(book: WalkBook, m: StemMasks, s: number, i: number, w: number, s
  *
  * A main term's gain is at most the weight of the unused words related to
  * its title (by stem, number or partial stem: what matchTitle can use) less
- * MISS for each required stem beyond their count; the words are counted
- * through the main term postings first, and a main term whose bound cannot
- * enter the list is not matched. (Main terms with more optional stems than
- * the postings hold are always matched.)
+ * MISS for each required stem beyond their count; the words are related to
+ * the main terms through their postings first (once a phrase), and a main
+ * term whose bound cannot enter the list is not matched. (Main terms with
+ * more optional stems than the postings hold are always matched.)
  */
-function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number): Array<{ t: number; m: Match }> {
+function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number): Ranked {
   const bw = pv.of(book);
   const m = bw.masks;
-  const stamp = m.nextStamp();
+  if (!m.relatedReady) relateWords(book, pv, bw);
+  const { related, ranked } = m;
+  const weight = pv.weight;
+  const stamp = m.nextRankStamp();
+  const out: Ranked = { at: rankArena.take(cap * 3), count: 0 };
+  // Nothing below ranks again, so the arena's array stays this one.
+  const v = rankArena.v;
+  const o = out.at;
   for (let i = 0; i < pv.n; i++) {
     if (used & (1 << i)) continue;
-    const w = pv.weight[i]!;
-    const s = bw.stem[i]!;
-    if (s >= 0) relate(book, m, s, i, w, stamp);
-    if (bw.num[i]! >= 0) relate(book, m, bw.num[i]!, i, w, stamp);
-    for (let r = bw.extLo[i]!; r < bw.extHi[i]!; r++) if (r !== s) relate(book, m, r, i, w, stamp);
-    for (const r of bw.pre[i]!) if (r !== s && (r < bw.extLo[i]! || r >= bw.extHi[i]!)) relate(book, m, r, i, w, stamp);
-  }
-  const { related, relatedWeight, lastWord } = m;
-  const out: Array<{ t: number; m: Match }> = [];
-  for (let i = 0; i < pv.n; i++) {
-    if (used & (1 << i)) continue;
-    if (pv.weight[i]! < 0.5) continue;
+    if (weight[i]! < 0.5) continue;
     const s = bw.stem[i]!;
     if (s < 0) continue;
     for (let k = book.mainStart[s]!; k < book.mainStart[s + 1]!; k++) {
-      const t = book.mainNode[k]!;
-      if (lastWord[t] === -2) continue;
-      lastWord[t] = -2;
-      const start = book.twStart[t]!;
-      const req = book.twReq[t]!;
-      if (book.twStart[t + 1]! - start - req <= POSTED_OPT) {
+      const d = book.mainPost[k]!;
+      if (ranked[d] === stamp) continue;
+      ranked[d] = stamp;
+      const req = book.mainReq[d]!;
+      if (book.mainOpt[d]! <= POSTED_OPT) {
+        // The unused words related to the title, counted and weighed in the order they come.
+        let count = 0;
+        let sum = 0;
+        for (let r = related[d]! & ~used; r; r &= r - 1) {
+          sum += weight[31 - Math.clz32(r & -r)]!;
+          count++;
+        }
         // Gains are sums of hundredths: a bound within EPS of the last kept gain is a tie, and a tie does not enter.
-        const bound = relatedWeight[t]! - MISS * Math.max(0, req - related[t]!);
-        if (bound + EPS <= 0 || (out.length >= cap && bound <= out[out.length - 1]!.m.gain + EPS)) continue;
+        const bound = sum - MISS * Math.max(0, req - count);
+        if (bound + EPS <= 0 || (out.count >= cap && bound <= v[o + out.count * 3 - 2]! + EPS)) continue;
       }
-      const gain = matchTitle(book, pv, t, used);
-      if (gain <= 0 || (out.length >= cap && gain <= out[out.length - 1]!.m.gain)) continue;
+      const t = book.mains[d]!;
+      matchTitle(book, pv, t, used);
+      const gain = matched[0]!;
+      if (gain <= 0 || (out.count >= cap && gain <= v[o + out.count * 3 - 2]!)) continue;
       // Insert after every kept main term of at least this gain (they came first).
-      let at = out.length;
-      while (at > 0 && out[at - 1]!.m.gain < gain) at--;
-      if (out.length >= cap) out.pop();
-      out.splice(at, 0, { t, m: { gain, used: matchedUsed } });
+      let at = out.count;
+      while (at > 0 && v[o + at * 3 - 2]! < gain) at--;
+      const end = out.count < cap ? out.count++ : cap - 1;
+      v.copyWithin(o + at * 3 + 3, o + at * 3, o + end * 3);
+      v[o + at * 3] = t;
+      v[o + at * 3 + 1] = gain;
+      v[o + at * 3 + 2] = matchedUsed;
     }
   }
   return out;
 }
 
+/**
+ * Entries to try from an entry (its subterms, or the main terms of a
+ * restart), with the gain of their titles, the words used after them and
+ * the bound of what they could score. One stack serves a whole walk (walks
+ * run one at a time): an explore pushes its entries above those of the
+ * explores it is inside of, orders them, and drops them when it is done, so
+ * trying an entry allocates nothing.
+ */
+export class TryStack {
+  node = new Int32Array(256);
+  gain = new Float64Array(256);
+  used = new Int32Array(256);
+  bound = new Float64Array(256);
+  at = new Int32Array(256);
+  implicit = new Uint8Array(256);
+  /** Positions of the entries in the order they are tried. */
+  order = new Int32Array(256);
+  top = 0;
+
+  push(node: number, gain: number, used: number, bound: number, at: number, implicit: boolean): void {
+    if (this.top === this.node.length) this.grow();
+    const i = this.top++;
+    this.node[i] = node;
+    this.gain[i] = gain;
+    this.used[i] = used;
+    this.bound[i] = bound;
+    this.at[i] = at;
+    this.implicit[i] = implicit ? 1 : 0;
+    this.order[i] = i;
+  }
+
+  /** Order the entries from `base` up by bound, highest first; equal bounds keep the order they were pushed in. */
+  sortFrom(base: number): void {
+    const order = this.order;
+    const bound = this.bound;
+    for (let k = base + 1; k < this.top; k++) {
+      const i = order[k]!;
+      const b = bound[i]!;
+      let j = k;
+      while (j > base && bound[order[j - 1]!]! < b) {
+        order[j] = order[j - 1]!;
+        j--;
+      }
+      order[j] = i;
+    }
+  }
+
+  private grow(): void {
+    const n = this.node.length * 2;
+    const more = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: new (n: number) => T): T => {
+      const b = new make(n);
+      b.set(a);
+      return b;
+    };
+    this.node = more(this.node, Int32Array);
+    this.gain = more(this.gain, Float64Array);
+    this.used = more(this.used, Int32Array);
+    this.bound = more(this.bound, Float64Array);
+    this.at = more(this.at, Int32Array);
+    this.implicit = more(this.implicit, Uint8Array);
+    this.order = more(this.order, Int32Array);
+  }
+}
+
+const tryStack = new TryStack();
+
 class Walk {
   /** Guards "see condition" loops: main terms already tried in this walk. */
   private readonly restarted = new Set<string>();
-  /** Entries with the words used, by book, words used and entry: the ways down already found, and whether a walk is in them now. */
-  private readonly states = new Map<WalkBook, Map<number, Map<number, EntryState>>>();
+  /**
+   * Entries reached with some words used, per book entered, by entry (a
+   * small integer, which maps hash fastest), one state for each set of words
+   * used: the ways down already found, and whether a walk is in them now.
+   */
+  private readonly stateBooks: WalkBook[] = [];
+  private readonly states: Array<Map<number, EntryState>> = [];
   /** How many explores are under way (the level of the next one). */
   private level = 0;
   /** The lowest level of an explore under way that a reference led back to, since the innermost explore began. */
   private cutAt = Infinity;
   /** The shifts of depth the innermost explore under way holds at so far (see Found). */
-  private shiftLo = -Infinity;
-  private shiftHi = Infinity;
+  private shiftLo = -ANY_SHIFT;
+  private shiftHi = ANY_SHIFT;
   /** Ranked main terms by book and words used: "see condition" restarts ask again and again. */
-  private readonly mainsMemo = new Map<WalkBook, Map<number, Array<{ t: number; m: Match }>>>();
+  private readonly mainsMemo = new Map<WalkBook, Map<number, Ranked>>();
   /** Table rows already found, by table, words used, site or use: many entries refer to the same row. */
   private readonly rowMemo = new Map<string, Branch | undefined>();
   readonly pv: PhraseView;
@@ -603,23 +811,19 @@ class Walk {
 
   constructor(readonly ctx: WalkContext, readonly p: Phrase) {
     this.pv = new PhraseView(p);
+    tryStack.top = 0;
+    rankArena.top = 0;
     const loops = (ctx.neoplasm?.tableRefs ?? false) || (ctx.drug?.tableRefs ?? false);
     this.refBonus = loops ? Infinity : TABLE_BONUS;
   }
 
-  /** The first MAX_MAINS main terms with a positive match, best first, leaving one out. */
-  mains(book: WalkBook, used: number, exclude = -1): Array<{ t: number; m: Match }> {
+  /** Main terms with a positive match for the unused words, best first (MAX_MAINS + 1 of them, so that one may be left out). */
+  private mains(book: WalkBook, used: number): Ranked {
     let perBook = this.mainsMemo.get(book);
     if (!perBook) this.mainsMemo.set(book, (perBook = new Map()));
     let all = perBook.get(used);
     if (!all) perBook.set(used, (all = rankedMains(book, this.pv, used, MAX_MAINS + 1)));
-    const out: Array<{ t: number; m: Match }> = [];
-    for (const x of all) {
-      if (x.t === exclude) continue;
-      out.push(x);
-      if (out.length >= MAX_MAINS) break;
-    }
-    return out;
+    return all;
   }
 
   /** Most a branch from an entry can score beyond its title's own match. */
@@ -633,13 +837,16 @@ class Walk {
    * exactly: when the best scores less, some lower score is returned.
    */
   explore(book: WalkBook, term: number, used: number, depth: number, floor = -Infinity): Branch {
-    // Keyed by small integers (words used, then entry), which maps hash fastest.
-    let perBook = this.states.get(book);
-    if (!perBook) this.states.set(book, (perBook = new Map()));
-    let perUsed = perBook.get(used);
-    if (!perUsed) perBook.set(used, (perUsed = new Map()));
-    let state = perUsed.get(term);
-    if (!state) perUsed.set(term, (state = { active: -1, found: [] }));
+    let b = this.stateBooks.indexOf(book);
+    if (b < 0) {
+      b = this.stateBooks.push(book) - 1;
+      this.states.push(new Map());
+    }
+    const states = this.states[b]!;
+    const first = states.get(term);
+    let state = first;
+    while (state && state.used !== used) state = state.next;
+    if (!state) states.set(term, (state = { used, active: -1, found: undefined, next: first }));
     // References loop ("see also" back and forth, "see" to a main term whose subterms refer back): reaching an
     // entry again with the same words used, while the walk is still in it, adds steps and no words, so the way
     // round the loop scores less than the way on without it, which the entry weighs anyway. It is not walked.
@@ -647,7 +854,7 @@ class Walk {
       if (state.active < this.cutAt) this.cutAt = state.active;
       return endAt(book, term, -Infinity, used);
     }
-    for (const f of state.found) {
+    if (state.found) for (const f of state.found) {
       const shift = depth - f.depth;
       if (f.floor <= floor && shift >= f.lo && shift <= f.hi) {
         this.holdsFor(f.lo - shift, f.hi - shift);
@@ -659,8 +866,8 @@ class Walk {
     const outerHi = this.shiftHi;
     const level = this.level++;
     this.cutAt = Infinity;
-    this.shiftLo = -Infinity;
-    this.shiftHi = Infinity;
+    this.shiftLo = -ANY_SHIFT;
+    this.shiftHi = ANY_SHIFT;
     state.active = level;
     const branch = this.exploreOnce(book, term, used, depth, floor);
     state.active = -1;
@@ -669,7 +876,7 @@ class Walk {
     const cut = this.cutAt < level ? this.cutAt : Infinity;
     const lo = this.shiftLo;
     const hi = this.shiftHi;
-    if (cut === Infinity) state.found.push({ depth, lo, hi, floor, branch });
+    if (cut === Infinity) (state.found ??= []).push({ depth, lo, hi, floor, branch });
     this.cutAt = Math.min(outerCut, cut);
     this.shiftLo = outerLo;
     this.shiftHi = outerHi;
@@ -686,11 +893,26 @@ class Walk {
   /** Whether a depth is at least a limit (noting that the walk so far holds only at shifts that keep the answer). */
   private atLeast(depth: number, limit: number): boolean {
     if (depth >= limit) {
-      this.holdsFor(limit - depth, Infinity);
+      this.holdsFor(limit - depth, ANY_SHIFT);
       return true;
     }
-    this.holdsFor(-Infinity, limit - 1 - depth);
+    this.holdsFor(-ANY_SHIFT, limit - 1 - depth);
     return false;
+  }
+
+  /** Push a subterm worth trying from an entry whose own ending scores `own` (see exploreOnce). */
+  private consider(book: WalkBook, child: number, at: number, used: number, own: number, f: number): void {
+    const without = book.without(child);
+    if (without && !this.p.negated) return;
+    matchTitle(book, this.pv, child, used);
+    const gain = matched[0]!;
+    const mUsed = matchedUsed;
+    const implicit = book.connectorOnly(child) && !without;
+    if (gain <= 0 && !implicit) return;
+    const bound = gain - STEP_COST + this.bound(book, child, mUsed);
+    // A subterm the loop of exploreOnce would stop at (the best score only grows) is not kept.
+    if (bound + EPS <= own || bound + EPS < f) return;
+    tryStack.push(child, gain, mUsed, bound, at, implicit);
   }
 
   private exploreOnce(book: WalkBook, term: number, used: number, depth: number, floor: number): Branch {
@@ -701,31 +923,30 @@ class Walk {
     const f = book.hasSeeCat(term) && !book.hasCode(term) ? -Infinity : floor - FLOOR_MARGIN;
     // Subterms in the order of what they could score, so a good way is found early and the rest fall to the bound.
     // The best is the highest score; among equal scores the subterm met first, as in a walk in document order.
-    const tries: Array<{ child: number; gain: number; mUsed: number; implicit: boolean; bound: number; at: number }> = [];
-    const consider = (child: number, at: number) => {
-      const without = book.without(child);
-      if (without && !this.p.negated) return;
-      const gain = matchTitle(book, this.pv, child, used);
-      const mUsed = matchedUsed;
-      const implicit = book.connectorOnly(child) && !without;
-      if (gain <= 0 && !implicit) return;
-      const bound = gain - STEP_COST + this.bound(book, child, mUsed);
-      // A subterm the loop below would stop at (best.score only grows) is not kept.
-      if (bound + EPS <= best.score || bound + EPS < f) return;
-      tries.push({ child, gain, mUsed, implicit, bound, at });
-    };
+    const st = tryStack;
+    const base = st.top;
     if (book.kids[term]! <= SMALL_FAMILY) {
       const end = book.end[term]!;
-      for (let c = term + 1, at = 0; c < end; c = book.end[c]!, at++) consider(c, at);
+      for (let c = term + 1, at = 0; c < end; c = book.end[c]!, at++) this.consider(book, c, at, used, best.score, f);
     } else {
-      const children = candidateChildren(book, this.pv, term, used);
-      for (let at = 0; at < children.length; at++) consider(children[at]!, at);
+      const list = candidateChildren(book, this.pv, term, used);
+      for (let at = 0; at < list.count; at++) this.consider(book, list.ids[at]!, at, used, best.score, f);
     }
-    if (tries.length > 1) tries.sort((a, b) => b.bound - a.bound);
+    const top = st.top;
+    if (top - base > 1) st.sortFrom(base);
     let bestAt = -1;
-    for (const { child, gain, mUsed, implicit, bound, at } of tries) {
+    for (let k = base; k < top; k++) {
+      // The stack's arrays may be replaced by a deeper explore: read them again each time.
+      const i = st.order[k]!;
+      const bound = st.bound[i]!;
       if (bound + EPS <= best.score || bound + EPS < f) break;
-      const sub = this.explore(book, child, mUsed, depth + 1, f - (gain - STEP_COST));
+      const child = st.node[i]!;
+      const gain = st.gain[i]!;
+      const mUsed = st.used[i]!;
+      const at = st.at[i]!;
+      const implicit = st.implicit[i] === 1;
+      // Only a way that beats (or ties) the best so far can change it: the subterm need not find lower ones exactly.
+      const sub = this.explore(book, child, mUsed, depth + 1, Math.max(f, best.score) - (gain - STEP_COST));
       if (implicit && gain <= 0 && sub.steps === undefined && sub.used === mUsed) continue;
       const score = gain + sub.score - STEP_COST;
       if (score > best.score || (score === best.score && bestAt >= 0 && at < bestAt)) {
@@ -733,6 +954,7 @@ class Walk {
         bestAt = at;
       }
     }
+    st.top = base;
     // References: "see" replaces the entry; "see also" is another way to go on.
     if (book.hasSee(term) && !book.hasCode(term)) {
       // A "see" entry has nothing of its own: the reference is the way on, even to an entry without a code.
@@ -755,14 +977,14 @@ class Walk {
   private follow(book: WalkBook, from: number, text: string, via: 'see' | 'see also', used: number, depth: number, floor: number): Branch | undefined {
     const ref = book.ref(from, via === 'see also');
     if (!ref) return undefined;
-    const step = (title: string): WalkStep => ({ title, printed: title, level: book.level[from]! + 1, via, reference: text });
     switch (ref.kind) {
       case 'term': {
         // The words of the entry referred to may be in the phrase too ("heart attack" and "myocardial infarction").
         let u = used;
         let gain = 0;
         for (let t = ref.term; t >= 0; t = book.parent[t]!) {
-          const g = matchTitle(book, this.pv, t, u);
+          matchTitle(book, this.pv, t, u);
+          const g = matched[0]!;
           if (g > 0) {
             gain += g * 0.5;
             u = matchedUsed;
@@ -777,7 +999,7 @@ class Walk {
         const behavior = ref.behavior ?? behaviorOf(unusedWords(this.p, used).join(' ')) ?? 'malignant';
         const r = this.neoplasmRow(table, used, ref.site, behavior);
         if (!r) return undefined;
-        return rescored(r, r.score + TABLE_BONUS, textStep(step(`see ${text}`), r.steps));
+        return rescored(r, r.score + TABLE_BONUS, textStep(referenceStep(book, from, via, text), r.steps));
       }
       case 'drug': {
         const table = this.ctx.drug;
@@ -785,7 +1007,7 @@ class Walk {
         const use = drugUseOf(unusedWords(this.p, used).join(' ')) ?? ref.column ?? 'accidental';
         const r = this.drugRow(table, used, use);
         if (!r) return undefined;
-        return rescored(r, r.score + TABLE_BONUS, textStep(step(`see ${text}`), r.steps));
+        return rescored(r, r.score + TABLE_BONUS, textStep(referenceStep(book, from, via, text), r.steps));
       }
       case 'condition': {
         if (this.atLeast(depth, MAX_CONDITION_DEPTH + 1)) return undefined;
@@ -796,31 +1018,50 @@ class Walk {
         const found = this.top(book, used, depth + 1, main, floor + 0.8);
         if (!found) return undefined;
         // The words of the term that sent us here named no condition: they count for little.
-        return rescored(found, found.score - 0.8, textStep({ ...step(`see ${text}`), via: 'see condition' }, found.steps));
+        return rescored(found, found.score - 0.8, textStep(referenceStep(book, from, 'see condition', text), found.steps));
       }
       case 'category':
-        return { ...endAt(book, from, END_WITH_CODE, used), steps: textStep(step(`see ${text}`), undefined), code: ref.code.endsWith('-') ? ref.code : `${ref.code}-` };
+        return { ...endAt(book, from, END_WITH_CODE, used), steps: textStep(referenceStep(book, from, via, text), undefined), code: ref.code.endsWith('-') ? ref.code : `${ref.code}-` };
       default:
         return undefined;
     }
   }
 
-  /** The best main term and walk below it for the unused words (exact when it scores at least `floor`). */
+  /** The best main term (of the first MAX_MAINS, leaving one out) and walk below it for the unused words (exact when it scores at least `floor`). */
   top(book: WalkBook, used: number, depth: number, exclude = -1, floor = -Infinity): Branch | undefined {
     let best: Branch | undefined;
     let bestAt = -1;
     // As in explore: the most promising main terms first; equal scores go to the one ranked first.
-    const tries = this.mains(book, used, exclude).map(({ t, m }, at) => ({ t, m, at, bound: m.gain + this.bound(book, t, m.used) }));
-    tries.sort((a, b) => b.bound - a.bound);
-    for (const { t, m, at, bound } of tries) {
+    const st = tryStack;
+    const base = st.top;
+    const ranked = this.mains(book, used);
+    // Bounds rank nothing: the arena's array stays the same while the main terms are pushed.
+    const v = rankArena.v;
+    for (let n = 0, at = 0; n < ranked.count && at < MAX_MAINS; n++) {
+      const i = ranked.at + n * 3;
+      const t = v[i]! | 0;
+      if (t === exclude) continue;
+      const gain = v[i + 1]!;
+      const u = v[i + 2]! | 0;
+      st.push(t, gain, u, gain + this.bound(book, t, u), at++, false);
+    }
+    const top = st.top;
+    if (top - base > 1) st.sortFrom(base);
+    for (let k = base; k < top; k++) {
+      const i = st.order[k]!;
+      const bound = st.bound[i]!;
       if ((best && bound + EPS <= best.score) || bound + EPS < floor) break;
-      const sub = this.explore(book, t, m.used, depth, floor - m.gain);
-      const score = m.gain + sub.score;
+      const t = st.node[i]!;
+      const gain = st.gain[i]!;
+      const at = st.at[i]!;
+      const sub = this.explore(book, t, st.used[i]!, depth, floor - gain);
+      const score = gain + sub.score;
       if (!best || score > best.score || (score === best.score && at < bestAt)) {
         best = rescored(sub, score, nodeStep(book, t, sub.steps));
         bestAt = at;
       }
     }
+    st.top = base;
     return best;
   }
 
@@ -828,33 +1069,48 @@ class Walk {
    * Main terms worth a path, best first. A main term is left out when its
    * bound shows it could not be among the first `limit` paths walkIndex keeps.
    */
-  tops(book: WalkBook, limit: number): Branch[] {
-    const done: Branch[] = [];
-    for (const { t, m } of this.mains(book, 0)) {
+  tops(book: WalkBook, limit: number): Kept {
+    // Paths best first (equal scores in the order found), with their keys once worked out (see keep).
+    const done: Kept = { list: [], keys: [] };
+    let best = -Infinity;
+    // The score of the last of `limit` kept paths (-Infinity while fewer are kept); worked out again when a path is added.
+    let lastKept = -Infinity;
+    let stale = false;
+    const mains = this.mains(book, 0);
+    for (let n = 0; n < mains.count && n < MAX_MAINS; n++) {
+      // Read from the arena each time: the explores below may rank, and replace its array.
+      const i = mains.at + n * 3;
+      const t = rankArena.v[i]! | 0;
+      const m: Match = { gain: rankArena.v[i + 1]!, used: rankArena.v[i + 2]! | 0 };
       // What a main term must score to be kept: half the best, and more than the last of `limit` kept paths.
       // (The first kept path is the best one; the paths kept are only worked out once `limit` could be kept.)
       let floor = -Infinity;
-      if (!done.length) {
+      if (!done.list.length) {
         // The first main term has no paths to measure against: a greedy way down from it scores at most
         // what its walk finds, so half of it is a floor no kept path falls below (see greedy).
         const low = m.gain + this.greedy(book, t, m.used, 1);
         if (low > 0) floor = low * 0.5 - EPS;
       } else {
         const u = m.gain + this.bound(book, t, m.used) + EPS;
-        let best = -Infinity;
-        for (const d of done) if (d.score > best) best = d.score;
         floor = best * 0.5;
         if (u < floor) continue;
-        if (done.length >= limit) {
-          const kept = keep(sorted(done), limit);
-          if (kept.length >= limit) floor = Math.max(floor, kept[kept.length - 1]!.score);
+        if (done.list.length >= limit) {
+          if (stale) {
+            const kept = keep(done, limit);
+            lastKept = kept.length >= limit ? kept[kept.length - 1]!.score : -Infinity;
+            stale = false;
+          }
+          floor = Math.max(floor, lastKept);
           if (u < floor) continue;
         }
       }
       const sub = this.explore(book, t, m.used, 1, floor - m.gain);
-      done.push(rescored(sub, m.gain + sub.score, nodeStep(book, t, sub.steps)));
+      const path = rescored(sub, m.gain + sub.score, nodeStep(book, t, sub.steps));
+      if (path.score > best) best = path.score;
+      insertKept(done, path);
+      stale = true;
     }
-    return sorted(done);
+    return done;
   }
 
   /**
@@ -872,7 +1128,8 @@ class Walk {
     let childUsed = used;
     const look = (c: number) => {
       if (book.without(c) && !this.p.negated) return;
-      const g = matchTitle(book, this.pv, c, used);
+      matchTitle(book, this.pv, c, used);
+      const g = matched[0]!;
       if (g > gain) {
         gain = g;
         child = c;
@@ -882,7 +1139,10 @@ class Walk {
     if (book.kids[term]! <= SMALL_FAMILY) {
       const end = book.end[term]!;
       for (let c = term + 1; c < end; c = book.end[c]!) look(c);
-    } else for (const c of candidateChildren(book, this.pv, term, used)) look(c);
+    } else {
+      const list = candidateChildren(book, this.pv, term, used);
+      for (let k = 0; k < list.count; k++) look(list.ids[k]!);
+    }
     const below = child >= 0 ? gain - STEP_COST + this.greedy(book, child, childUsed, depth + 1) : -Infinity;
     // With a way below, a "see" only replaces it by a better one; without, it may replace the entry by a worse one.
     if (below > -Infinity) return Math.max(own, below);
@@ -917,28 +1177,19 @@ class Walk {
     if (table.mains.length === 0) return undefined;
     const main = table.mains[0]!;
     let start = main;
-    const steps: WalkStep[] = [];
     // A reference may name a site ("Neoplasm, skin, benign"): start from it.
-    if (sitePath.length) {
-      const at = table.named(main, sitePath);
-      if (at >= 0) {
-        start = at;
-        for (const t of table.path(at).slice(1)) steps.push({ title: t, printed: t, level: 1, via: 'table' });
-      }
-    }
+    const site = sitePath.length ? table.named(main, sitePath) : -1;
+    if (site >= 0) start = site;
     const m = match(table, this.pv, main, used);
     const u = m.gain > 0 ? m.used : used;
     const sub = this.explore(table, start, u, 1);
     const row = sub.book === table && table.hasCells(sub.end) ? sub.end : start;
     const column = columnFor(table, NEOPLASM_COLUMNS[behavior]);
     if (!column) return undefined;
-    const cells = table.cells(row);
-    const code = cells[column] ?? undefined;
-    const head: WalkStep = { title: table.title(main), printed: table.printed(main), level: 0, via: 'table' };
-    const below = stepsArray(sub.steps).map((s) => ({ ...s, via: s.via ?? ('table' as const) }));
+    const code = table.cell(row, column.position);
     return {
-      ...rescored(sub, sub.score + Math.max(0, m.gain), stepsFrom([head, ...steps, ...below])),
-      table: { table: 'neoplasm', row: table.path(row), column, cells },
+      ...rescored(sub, sub.score + Math.max(0, m.gain), tableSteps({ book: table, head: main, site, below: sub.steps })),
+      table: { table: 'neoplasm', book: table, row, column: column.name },
       code: code || sub.code,
     };
   }
@@ -956,19 +1207,27 @@ class Walk {
     if (row < 0) return undefined;
     const column = columnFor(table, DRUG_COLUMNS[use]);
     if (!column) return undefined;
-    const cells = table.cells(row);
-    const code = cells[column] ?? undefined;
+    const code = table.cell(row, column.position);
     return {
-      ...rescored(found, found.score, stepsFrom(stepsArray(found.steps).map((s) => ({ ...s, via: s.via ?? ('table' as const) })))),
-      table: { table: 'drug', row: table.path(row), column, cells },
+      ...rescored(found, found.score, tableSteps({ book: table, head: -1, site: -1, below: found.steps })),
+      table: { table: 'drug', book: table, row, column: column.name },
       code: code || found.code,
     };
   }
 }
 
-/** Best first; equal scores keep the order they were found in. */
-function sorted(list: readonly Branch[]): Branch[] {
-  return [...list].sort((a, b) => b.score - a.score);
+/** Branches best first (equal scores in the order they were added), with the keys keep has worked out. */
+interface Kept {
+  list: Branch[];
+  keys: Array<string | undefined>;
+}
+
+/** Add a branch after every branch of at least its score. */
+function insertKept(k: Kept, r: Branch): void {
+  let at = k.list.length;
+  while (at > 0 && k.list[at - 1]!.score < r.score) at--;
+  k.list.splice(at, 0, r);
+  k.keys.splice(at, 0, undefined);
 }
 
 /** Coders write the main term by its first comma part. */
@@ -986,14 +1245,16 @@ const codeOf = (r: Branch): string | undefined => r.code ?? r.book.code(r.end);
 const keyOf = (r: Branch): string => codeOf(r) ?? pathText(stepsArray(r.steps));
 
 /** The branches walkIndex keeps from a sorted list: the best, then others close to it that lead somewhere, one per code. */
-function keep(all: readonly Branch[], limit: number): Branch[] {
+function keep(all: Kept, limit: number): Branch[] {
   const out: Branch[] = [];
   const seen = new Set<string>();
-  const top = all[0]?.score ?? 0;
-  for (const r of all) {
+  const list = all.list;
+  const top = list[0]?.score ?? 0;
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i]!;
     // Alternatives must be worth reading: close to the best, and leading somewhere.
     if (out.length && (r.score < top * 0.5 || (!r.code && !r.book.hasCode(r.end) && !r.table))) continue;
-    const key = keyOf(r);
+    const key = (all.keys[i] ??= keyOf(r));
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(r);
@@ -1002,14 +1263,33 @@ function keep(all: readonly Branch[], limit: number): Branch[] {
   return out;
 }
 
-function finish(ctx: WalkContext, p: Phrase, source: IndexPath['source'], r: Branch): IndexPath {
+/** The stems and words of the phrase words outside a mask (all of them with mask 0). */
+function formsOf(p: Phrase, used: number): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < p.words.length; i++) {
+    if (used & (1 << i)) continue;
+    const w = p.words[i]!;
+    out.add(w.stem).add(w.word);
+  }
+  return out;
+}
+
+/**
+ * A kept branch written out, its codes checked. `every` holds the stems and
+ * words of the whole phrase: codes below a header are ranked by every word
+ * ("stage 3a" picks N18.31 under N18.3).
+ */
+/** A table row written out: its path in the table, the column, and every cell of the row. */
+function tableUse(t: TableRow): TableUse {
+  return { table: t.table, row: t.book.path(t.row), column: t.column, cells: t.book.cells(t.row) };
+}
+
+function finish(ctx: WalkContext, p: Phrase, every: ReadonlySet<string>, source: IndexPath['source'], r: Branch): IndexPath {
   const code = codeOf(r);
   const manifestation = r.code ? undefined : r.book.manif(r.end);
   const unused = unusedWords(p, r.used);
-  const rest = new Set(p.words.filter((_, i) => !(r.used & (1 << i))).flatMap((w) => [w.stem, w.word]));
+  const rest = formsOf(p, r.used);
   const checks: CodeCheck[] = [];
-  // Codes below a header are ranked by every word of the phrase ("stage 3a" picks N18.31 under N18.3).
-  const every = new Set(p.words.flatMap((w) => [w.stem, w.word]));
   if (code) checks.push(checkCode(ctx.release, code, r.table ? 'cell' : 'code', rest, every, ctx.search));
   if (manifestation) checks.push(checkCode(ctx.release, manifestation, 'manifestation', rest, every, ctx.search));
   const steps = stepsArray(r.steps);
@@ -1020,7 +1300,7 @@ function finish(ctx: WalkContext, p: Phrase, source: IndexPath['source'], r: Bra
     steps,
     ...(code ? { code } : {}),
     ...(manifestation ? { manifestation } : {}),
-    ...(r.table ? { table: r.table } : {}),
+    ...(r.table ? { table: tableUse(r.table) } : {}),
     ...(r.unresolved && !code ? { unresolved: r.unresolved } : {}),
     ...(subterms ? { subterms } : {}),
     score: Math.round(r.score * 100) / 100,
@@ -1036,7 +1316,8 @@ export function walkIndex(ctx: WalkContext, p: Phrase, opts: { external?: boolea
   if (!index || p.words.length === 0) return [];
   const limit = opts.limit ?? 5;
   const w = new Walk(ctx, p);
-  return keep(w.tops(index, limit), limit).map((r) => finish(ctx, p, opts.external ? 'eindex' : 'index', r));
+  const every = formsOf(p, 0);
+  return keep(w.tops(index, limit), limit).map((r) => finish(ctx, p, every, opts.external ? 'eindex' : 'index', r));
 }
 
 /** The Table of Neoplasms row for a site, with the cell of a behaviour (malignant primary unless the words say otherwise). */
@@ -1044,7 +1325,7 @@ export function neoplasmPath(ctx: WalkContext, p: Phrase, behavior?: NeoplasmBeh
   if (!ctx.neoplasm) return undefined;
   const w = new Walk(ctx, p);
   const r = w.neoplasmRow(ctx.neoplasm, 0, [], behavior ?? behaviorOf(p.words.map((x) => x.word).join(' ')) ?? 'malignant');
-  return r ? finish(ctx, p, 'neoplasm', r) : undefined;
+  return r ? finish(ctx, p, formsOf(p, 0), 'neoplasm', r) : undefined;
 }
 
 /** The Table of Drugs and Chemicals row for a substance, with the cell of a use (accidental poisoning unless the words say otherwise). */
@@ -1052,5 +1333,5 @@ export function drugPath(ctx: WalkContext, p: Phrase, use?: DrugUse): IndexPath 
   if (!ctx.drug) return undefined;
   const w = new Walk(ctx, p);
   const r = w.drugRow(ctx.drug, 0, use ?? drugUseOf(p.words.map((x) => x.word).join(' ')) ?? 'accidental');
-  return r ? finish(ctx, p, 'drug', r) : undefined;
+  return r ? finish(ctx, p, formsOf(p, 0), 'drug', r) : undefined;
 }

@@ -339,18 +339,20 @@ function findFacts(release: Icd10cmRelease, indexCode: string, role: CodeCheck['
   if (!code) {
     return { head: { indexCode, role }, status: 'not-in-release', message: `${indexCode} is not a code of ${release.ref.label}; the index entry is older than this release`, useAdditional: [] };
   }
-  const detail = release.lookup(code)!;
-  const notes = detail.notes ?? [];
+  // The node and its notes, not the whole of release.lookup (its children, chapter, section): what a check says.
+  const node = release.node(code)!;
+  const notes = release.notesFor(node);
   const pick = (kind: CodeNote['kind']) => {
     const list = notes.filter((n) => n.kind === kind);
     return list.length ? { [kind]: list } : {};
   };
-  const head = { indexCode, role, code, title: detail.title, ...pick('codeFirst'), ...pick('useAdditionalCode'), ...pick('codeAlso'), ...pick('excludes1') };
+  const head = { indexCode, role, code, title: node.t, ...pick('codeFirst'), ...pick('useAdditionalCode'), ...pick('codeAlso'), ...pick('excludes1') };
   const useAdditional = notes.filter((n) => n.kind === 'useAdditionalCode');
-  if (detail.billable) return { head, status: 'billable', message: `${code} is billable in ${release.ref.label}`, useAdditional };
-  const seventh = detail.seventhCharacter;
-  const leaf = (release.childrenOf(code) ?? []).every((c) => release.node(c)?.k === 'extension');
-  if (seventh && leaf) {
+  if (node.b === 1) return { head, status: 'billable', message: `${code} is billable in ${release.ref.label}`, useAdditional };
+  const leaf = release.childrenOf(code).every((c) => release.node(c)?.k === 'extension');
+  // As lookup gives them: the 7th characters of a code whose children are all full codes (none for a full code itself).
+  const seventh = leaf && !(node.k === 'extension' && node.p) ? release.seventhFor(node) : undefined;
+  if (seventh) {
     const padded = padForSeventh(code);
     const options = seventh.definitions.map((d) => ({ ...d, code: padded + d.char })).filter((d) => release.node(d.code)?.b);
     const message = `${code} needs a 7th character (${options.map((o) => o.char).join(', ')}), defined at ${seventh.from}`;

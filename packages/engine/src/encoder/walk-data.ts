@@ -16,7 +16,7 @@ import { titleWords } from './walker.js';
  * (walk-index.bin, …); releases that borrow an index read the holder's file.
  */
 
-export const WALK_FORMAT = 1;
+export const WALK_FORMAT = 2;
 const MAGIC = 0x4b4c574d; // "MWLK"
 
 export const WALK_FILES: Readonly<Record<IndexKind, string>> = {
@@ -187,6 +187,12 @@ export function buildWalkFile(data: CompiledIndexFile, release: string): Uint8Ar
     for (const m of byStem.get(s) ?? []) mainNode.push(m);
   }
   mainStart[stems.length] = mainNode.length;
+  // The same postings by place in `mains`, and each main term's stem counts: what a ranking of main terms reads.
+  const place = new Map(mains.map((m, d) => [m, d]));
+  const mainPost = Uint32Array.from(mainNode, (m) => place.get(m)!);
+  const mainReq = Uint16Array.from(mains, (m) => twReq[m]!);
+  const mainOpt = Uint16Array.from(mains, (m) => twStart[m + 1]! - twStart[m]! - twReq[m]!);
+  const numericStem = Uint8Array.from(stems, (s) => (/^[0-9]/.test(s) ? 1 : 0));
 
   // Large families: children by stem (sorted by stem, then document order) and the connector-only children.
   const famOf = new Int32Array(n).fill(-1);
@@ -296,6 +302,10 @@ export function buildWalkFile(data: CompiledIndexFile, release: string): Uint8Ar
   w.add('mains', Uint32Array.from(mains));
   w.add('mainStart', mainStart);
   w.add('mainNode', Uint32Array.from(mainNode));
+  w.add('mainPost', mainPost);
+  w.add('mainReq', mainReq);
+  w.add('mainOpt', mainOpt);
+  w.add('numericStem', numericStem);
   w.add('famOf', famOf);
   w.add('famPairStart', Uint32Array.from(famPairStart));
   w.add('famStem', Uint32Array.from(famStem));
@@ -366,6 +376,17 @@ export class WalkBook {
   readonly mains: Uint32Array;
   readonly mainStart: Uint32Array;
   readonly mainNode: Uint32Array;
+  /**
+   * The main term postings again with each main term by its place in
+   * `mains`, and per main term its required and optional stem counts: a
+   * ranking of main terms reads these small arrays, not those of every entry
+   * (written at import, format 2).
+   */
+  readonly mainPost: Uint32Array;
+  readonly mainReq: Uint16Array;
+  readonly mainOpt: Uint16Array;
+  /** Per stem, 1 when it starts with a digit (a number of a title: "type 2", "stage 3"). */
+  readonly numericStem: Uint8Array;
   readonly famOf: Int32Array;
   readonly famPairStart: Uint32Array;
   readonly famStem: Uint32Array;
@@ -382,6 +403,7 @@ export class WalkBook {
   readonly stems: StringTable;
   private readonly refMemo = new Map<number, WalkRef>();
   private readonly namedMemo = new Map<string, number>();
+  private readonly decoded: Array<string | undefined>;
 
   constructor(bytes: Uint8Array, where = 'index walk file') {
     const r = new SectionReader<WalkHeader>(bytes, MAGIC, WALK_FORMAT, where, 'index walk file');
@@ -430,23 +452,35 @@ export class WalkBook {
     this.refSite = r.view('refSite', Int32Array);
     this.strs = r.strings('str');
     this.stems = r.strings('stem');
+    this.decoded = new Array<string | undefined>(this.strs.length);
+    this.mainPost = r.view('mainPost', Uint32Array);
+    this.mainReq = r.view('mainReq', Uint16Array);
+    this.mainOpt = r.view('mainOpt', Uint16Array);
+    this.numericStem = r.view('numericStem', Uint8Array);
     const n = h.nodes;
     if (this.parent.length !== n || this.end.length !== n || this.twStart.length !== n + 1 || this.sig.length !== n * SIG_WORDS) throw r.bad('counts do not match');
+    if (this.mainPost.length !== this.mainNode.length || this.mainReq.length !== this.mains.length || this.mainOpt.length !== this.mains.length || this.numericStem.length !== this.stems.length) {
+      throw r.bad('counts do not match');
+    }
   }
 
+  /** A string of the table, decoded once (walks read the same titles and codes again and again). */
+  private str(id: number): string {
+    return (this.decoded[id] ??= this.strs.at(id));
+  }
   private s(id: number): string | undefined {
-    return id < 0 ? undefined : this.strs.at(id);
+    return id < 0 ? undefined : this.str(id);
   }
 
   title(i: number): string {
-    return this.strs.at(this.titleId[i]!);
+    return this.str(this.titleId[i]!);
   }
   printed(i: number): string {
-    return this.strs.at(this.printedId[i]!);
+    return this.str(this.printedId[i]!);
   }
   /** Normalised title (see normalizeTitle). */
   key(i: number): string {
-    return this.strs.at(this.keyId[i]!);
+    return this.str(this.keyId[i]!);
   }
   code(i: number): string | undefined {
     return this.s(this.codeId[i]!);
@@ -511,13 +545,14 @@ export class WalkBook {
   /** Table cells by column heading (null where the table has none). */
   cells(i: number): Record<string, string | null> {
     const out: Record<string, string | null> = {};
-    const s = this.cellStart[i]!;
-    const len = this.cellStart[i + 1]! - s;
-    for (const { name, position } of this.valueColumns) {
-      const id = position < len ? this.cellIds[s + position]! : -1;
-      out[name] = id < 0 ? null : this.strs.at(id);
-    }
+    for (const { name, position } of this.valueColumns) out[name] = this.cell(i, position);
     return out;
+  }
+  /** The cell of a row in the column at `position` among the headings (null where the table has none). */
+  cell(i: number, position: number): string | null {
+    const s = this.cellStart[i]!;
+    const id = position < this.cellStart[i + 1]! - s ? this.cellIds[s + position]! : -1;
+    return id < 0 ? null : this.str(id);
   }
   /** Whether an entry's normalised title starts with a prefix. */
   keyStartsWith(i: number, prefix: string): boolean {

@@ -92,18 +92,20 @@ export function preparePhrase(text: string, vocabulary?: SearchIndex): Phrase {
   for (const w of rewritten.words) {
     if (STOPWORDS.has(w.word)) continue;
     let word = w.word;
-    if (vocabulary && !/[0-9]/.test(word) && vocabulary.term(stem(word)) < 0) {
+    let s = stem(word);
+    if (vocabulary && !/[0-9]/.test(word) && vocabulary.term(s) < 0) {
       const fix = vocabulary.corrections(word, 1)[0];
       if (fix) {
         const to = vocabulary.wordAt(fix.id);
         corrections.push({ from: word, to });
         word = to;
+        s = stem(word);
       }
     }
     const number = /^([0-9]+)[a-z]+$/.exec(word)?.[1];
     // Words typed but replaced by an expansion still count ("heart attack" finds "Attack, heart").
     const weight = CONNECTORS.has(word) ? 0.3 : w.optional ? 0.9 : 1;
-    out.push({ word, stem: stem(word), weight, optional: w.optional, ...(number ? { number } : {}) });
+    out.push({ word, stem: s, weight, optional: w.optional, ...(number ? { number } : {}) });
     if (out.length >= Math.min(MAX_QUERY_WORDS, 30)) break;
   }
   const all = out.length >= 31 ? 0x7fffffff : (1 << out.length) - 1;

@@ -187,6 +187,15 @@ export class Icd10cmRelease implements CodeSetRelease {
     return memo;
   }
 
+  /** A node's notes as lookup gives them: its own, then those it inherits (its parents', its section's and chapter's). */
+  notesFor(n: CmNode): CodeNote[] {
+    const notes: CodeNote[] = [];
+    this.notesOf(n, n.c, TABULAR_NOTE_KINDS, notes);
+    const inherited = n.p ? this.inheritedBelow(n.p) : n.sec && this.sections.has(n.sec) ? this.headingNotes(n.sec) : undefined;
+    if (!inherited) return notes;
+    return notes.length ? notes.concat(inherited) : inherited.slice();
+  }
+
   lookup(input: string): CodeDetail | undefined {
     const code = normalizeCm(input);
     const n = this.nodes.get(code);
@@ -195,10 +204,7 @@ export class Icd10cmRelease implements CodeSetRelease {
     const category = ancestors.length ? this.nodes.get(ancestors[0]!.code)! : n;
     const section = category.sec ? this.sections.get(category.sec) : undefined;
     const chapter = section ? this.chapters.get(section.chapter) : undefined;
-    let notes: CodeNote[] = [];
-    this.notesOf(n, n.c, TABULAR_NOTE_KINDS, notes);
-    const inherited = n.p ? this.inheritedBelow(n.p) : section ? this.headingNotes(section.id) : undefined;
-    if (inherited) notes = notes.length ? notes.concat(inherited) : inherited.slice();
+    const notes = this.notesFor(n);
     const kids = this.children.get(n.c);
     let extension: CodeDetail['extension'];
     let seventhCharacter: SeventhCharacterInfo | undefined;

@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testCodeSets } from '../testing/home.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { releasesDir } from '../releases/store.js';
+import { loadWalk } from './encoder.js';
+import { WALK_FILES, WalkBook } from './walk-data.js';
+
+test('walk books: main term postings by place in mains, with each main term\'s stem counts, agree with the postings by entry; numeric stems are flagged', async () => {
+  const cs = await testCodeSets();
+  const w = await loadWalk(cs, { date: '2026-03-01' });
+  for (const kind of ['index', 'eindex', 'neoplasm', 'drug'] as const) {
+    const b = w.ctx[kind];
+    assert.ok(b, kind);
+    assert.equal(b.mainPost.length, b.mainNode.length);
+    assert.ok(b.mainPost.length > 0, kind);
+    for (let k = 0; k < b.mainNode.length; k++) assert.equal(b.mains[b.mainPost[k]!], b.mainNode[k], `${kind} posting ${k}`);
+    for (let k = 0; k < b.stems.length; k++) assert.equal(b.numericStem[k] === 1, /^[0-9]/.test(b.stems.at(k)), `${kind} stem ${b.stems.at(k)}`);
+    for (let d = 0; d < b.mains.length; d++) {
+      const t: number = b.mains[d]!;
+      assert.ok(b.isMain(t));
+      assert.equal(b.mainReq[d], b.twReq[t]);
+      assert.equal(b.mainOpt[d], b.twStart[t + 1]! - b.twStart[t]! - b.twReq[t]!);
+    }
+  }
+});
+
+test('walk books: strings read again (kept decoded) are those a book opened afresh decodes', async () => {
+  const cs = await testCodeSets();
+  const w = await loadWalk(cs, { date: '2026-03-01' });
+  const a = w.ctx.index!;
+  const read = (b: WalkBook, i: number) => `${b.title(i)}|${b.printed(i)}|${b.key(i)}|${b.code(i) ?? ''}|${b.manif(i) ?? ''}|${b.see(i) ?? ''}|${b.seeAlso(i) ?? ''}`;
+  const first = Array.from({ length: a.size }, (_, i) => read(a, i));
+  const bytes = readFileSync(join(releasesDir(cs.home), w.indexFrom.index!, WALK_FILES.index));
+  const fresh = new WalkBook(bytes);
+  assert.equal(fresh.size, a.size);
+  for (let i = a.size - 1; i >= 0; i--) assert.equal(read(fresh, i), first[i]);
+  for (let i = 0; i < a.size; i += 3) assert.equal(read(a, i), first[i]);
+});
