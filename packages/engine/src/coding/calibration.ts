@@ -34,6 +34,11 @@ export class ConfidenceCalibration {
     return this.codes.size;
   }
 
+  /** [times suggested, times right] of a code, when counted. */
+  counts(code: string): readonly [number, number] | undefined {
+    return this.codes.get(code);
+  }
+
   /** The calibrated confidence of a code the coder gives with `confidence`. */
   adjust(code: string, confidence: number): number {
     const c = this.codes.get(code);

@@ -7,6 +7,7 @@ import type { ConceptDictionary, ConceptMatch } from '../nlp/matcher.js';
 import { canonicalWord, isStopWord, termOf } from '../nlp/normalize.js';
 import { codeRefs, firstMatch, guidelineRules, hasPrefix, inRange, type GuidelineRules } from './rules.js';
 import { confidenceCalibration, type ConfidenceCalibration } from './calibration.js';
+import { rankerFeatures, suggestionRanker, type SuggestionRanker } from './ranker.js';
 import { bothSidesCodes, refine, type SpecificityContext } from './specificity.js';
 import type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rationale, Suppression } from './types.js';
 
@@ -19,9 +20,13 @@ import type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rational
 
 export interface CodeOptions extends ParseOptions {
   setting?: CodingSetting;
-  /** Suggested codes below this confidence are left out (default 0.3). */
+  /** Suggested codes below this confidence are left out (default: the ranker's threshold, data/coding/ranker.json; 0.3 without the ranker or with `calibrate: false`). */
   minConfidence?: number;
-  /** Pull confidences toward each code's observed precision (data/coding/calibration.json; default true). */
+  /**
+   * Learned confidences (default true): the suggestion ranker (data/coding/ranker.json) scores each
+   * suggested code, and suppressed mentions are pulled toward each code's observed precision
+   * (data/coding/calibration.json). False keeps the confidences of the match and the rules.
+   */
   calibrate?: boolean;
   /** The note already parsed (parseDocument), so a caller that also codes procedures parses it once; the text argument is then ignored. */
   document?: ClinicalDocument;
@@ -143,6 +148,7 @@ export class DiagnosisCoder {
   readonly rules: GuidelineRules;
   readonly context: ContextRules;
   readonly calibration: ConfidenceCalibration;
+  readonly ranker: SuggestionRanker | undefined;
   private readonly excludesMemo = new Map<string, ReturnType<typeof codeRefs>>();
   private readonly manifestationMemo = new Map<string, { refs: ReturnType<typeof codeRefs> } | null>();
   private readonly bothSidesMemo = new Map<string, [string, string] | null>();
@@ -160,6 +166,7 @@ export class DiagnosisCoder {
     this.rules = guidelineRules();
     this.context = contextRules();
     this.calibration = confidenceCalibration();
+    this.ranker = suggestionRanker();
   }
 
   code(text: string | Uint8Array, opts: CodeOptions = {}): DiagnosisCoding {
@@ -364,16 +371,23 @@ export class DiagnosisCoder {
       drop(c, { reason: 'manifestation-without-etiology', text: `${c} is a manifestation code: it is coded only after its underlying condition, which the note does not give (guideline I.A.13)` });
     }
 
-    // The guideline sequencing reads the confidences the rules gave; the threshold and the ranking, the calibrated ones.
+    // The guideline sequencing reads the confidences the rules gave; the threshold and the ranking, the learned ones.
     const ruleConfidence = new Map<string, number>();
-    if (opts.calibrate !== false && this.calibration.size) {
+    const learned = opts.calibrate !== false;
+    if (learned && this.ranker) {
+      for (const c of suggested.values()) {
+        ruleConfidence.set(c.code, c.confidence);
+        const x = rankerFeatures({ code: c.code, confidence: c.confidence, title: this.title(c.code), evidence: c.evidence, rationale: c.rationale, context: [...c.context] }, doc.text.length, this.calibration);
+        c.confidence = this.ranker.score(x);
+      }
+    } else if (learned) {
       for (const c of suggested.values()) {
         ruleConfidence.set(c.code, c.confidence);
         c.confidence = this.calibration.adjust(c.code, c.confidence);
       }
-      for (const c of suppressed.values()) c.confidence = this.calibration.adjust(c.code, c.confidence);
     }
-    const min = opts.minConfidence ?? 0.3;
+    if (learned) for (const c of suppressed.values()) c.confidence = this.calibration.adjust(c.code, c.confidence);
+    const min = opts.minConfidence ?? (learned && this.ranker ? this.ranker.threshold : 0.3);
     const out: CodedDiagnosis[] = [];
     for (const c of suggested.values()) {
       if (c.confidence < min) continue;

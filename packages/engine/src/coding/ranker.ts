@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import { MedcoderError } from '../errors.js';
+import type { ConfidenceCalibration } from './calibration.js';
+import type { CodedDiagnosis } from './types.js';
+
+/**
+ * The suggestion ranker: a logistic regression over what the coder knows of a
+ * suggested code (where its words came from, how many mentions, which
+ * sections, the context, the code's observed precision, its chapter), giving
+ * the probability that a certified coder would assign it. Its weights and the
+ * suggestion threshold are data (data/coding/ranker.json), fitted by
+ * scripts/train-ranker.mjs on cross-fitted candidates of the CodiEsp training
+ * split. Scoring is one dot product per code: fast and deterministic.
+ */
+
+export interface RankerData {
+  description?: string;
+  /** Feature name → weight; "bias" is the intercept. */
+  weights: Record<string, number>;
+  /** Suggestions whose probability is below this are left out (chosen on the training split). */
+  threshold: number;
+}
+
+/** What the ranker reads of one suggested code, before ranking. */
+export interface RankerInput {
+  code: string;
+  /** Confidence from the match and the guideline rules, before any learned adjustment. */
+  confidence: number;
+  title: string;
+  evidence: CodedDiagnosis['evidence'];
+  rationale: CodedDiagnosis['rationale'];
+  context?: CodedDiagnosis['context'];
+}
+
+/** The features, in a fixed order; the training script writes a weight for each. */
+export const RANKER_FEATURES = [
+  'bias',
+  'ruleLogit',
+  'codePrior',
+  'codeSeen',
+  'codeUnseen',
+  'src.lexicon',
+  'src.index',
+  'src.neoplasm',
+  'src.tabular',
+  'src.inclusion',
+  'src.eindex',
+  'src.mined',
+  'src.rule',
+  'sources',
+  'mentions',
+  'words',
+  'sec.diagnosis',
+  'sec.complaint',
+  'sec.history',
+  'sec.exam',
+  'sec.results',
+  'sec.hpi',
+  'ctx.uncertain',
+  'ctx.historical',
+  'ctx.family',
+  'position',
+  'ch.symptom',
+  'ch.status',
+  'ch.external',
+  'ch.neoplasm',
+  'ch.injury',
+  'unspecified',
+] as const;
+
+export type RankerFeature = (typeof RANKER_FEATURES)[number];
+
+const SOURCE_FEATURE: Record<string, number> = Object.fromEntries(
+  ['lexicon', 'index', 'neoplasm', 'tabular', 'inclusion', 'eindex', 'mined', 'rule'].map((s) => [s, RANKER_FEATURES.indexOf(`src.${s}` as RankerFeature)]),
+);
+
+const SECTION_FEATURE: Partial<Record<string, RankerFeature>> = {
+  diagnoses: 'sec.diagnosis',
+  assessment: 'sec.diagnosis',
+  chief_complaint: 'sec.complaint',
+  pmh: 'sec.history',
+  psh: 'sec.history',
+  fh: 'sec.history',
+  exam: 'sec.exam',
+  ros: 'sec.exam',
+  results: 'sec.results',
+  hpi: 'sec.hpi',
+};
+
+const at = (f: RankerFeature) => RANKER_FEATURES.indexOf(f);
+
+const logit = (p: number) => {
+  const q = Math.min(0.99, Math.max(0.01, p));
+  return Math.log(q / (1 - q));
+};
+
+/**
+ * The feature vector of one suggested code. `noteLength` is the length of the
+ * note's text; `calibration` gives the code's counts on the training split.
+ */
+export function rankerFeatures(c: RankerInput, noteLength: number, calibration: ConfidenceCalibration): Float64Array {
+  const x = new Float64Array(RANKER_FEATURES.length);
+  x[0] = 1;
+  x[at('ruleLogit')] = logit(c.confidence);
+  const counts = calibration.counts(c.code);
+  if (counts) {
+    const [n, right] = counts;
+    x[at('codePrior')] = Math.log((right + 0.5) / (n - right + 0.5));
+    x[at('codeSeen')] = Math.log1p(n);
+  } else x[at('codeUnseen')] = 1;
+  const kinds = new Set<string>();
+  for (const r of c.rationale) kinds.add(r.kind);
+  for (const k of kinds) {
+    const i = SOURCE_FEATURE[k];
+    if (i !== undefined && i >= 0) x[i] = 1;
+  }
+  x[at('sources')] = Math.log1p(kinds.size);
+  x[at('mentions')] = Math.log1p(c.evidence.length);
+  let words = 0;
+  let first = noteLength;
+  for (const e of c.evidence) {
+    const f = SECTION_FEATURE[e.section];
+    if (f) x[at(f)] = 1;
+    words = Math.max(words, e.text.split(/\s+/).filter(Boolean).length);
+    first = Math.min(first, e.start);
+  }
+  x[at('words')] = Math.min(6, words);
+  for (const ctx of c.context ?? []) {
+    if (ctx === 'uncertain') x[at('ctx.uncertain')] = 1;
+    else if (ctx === 'historical') x[at('ctx.historical')] = 1;
+    else if (ctx === 'family') x[at('ctx.family')] = 1;
+  }
+  x[at('position')] = noteLength > 0 && c.evidence.length ? first / noteLength : 0.5;
+  const ch = c.code.charAt(0);
+  if (ch === 'R') x[at('ch.symptom')] = 1;
+  else if (ch === 'Z') x[at('ch.status')] = 1;
+  else if (ch >= 'V' && ch <= 'Y') x[at('ch.external')] = 1;
+  else if (ch === 'C' || (ch === 'D' && c.code < 'D5')) x[at('ch.neoplasm')] = 1;
+  else if (ch === 'S' || ch === 'T') x[at('ch.injury')] = 1;
+  if (/\bunspecified\b|\bNOS\b/i.test(c.title)) x[at('unspecified')] = 1;
+  return x;
+}
+
+export class SuggestionRanker {
+  private readonly w: Float64Array;
+  readonly threshold: number;
+
+  constructor(data: RankerData) {
+    this.w = new Float64Array(RANKER_FEATURES.length);
+    for (const [name, v] of Object.entries(data.weights)) {
+      const i = RANKER_FEATURES.indexOf(name as RankerFeature);
+      if (i < 0) throw new MedcoderError('SOURCE_MALFORMED', `ranker.json: unknown feature "${name}"`, { feature: name });
+      if (!Number.isFinite(v)) throw new MedcoderError('SOURCE_MALFORMED', `ranker.json: weight of "${name}" is not a number`, { feature: name });
+      this.w[i] = v;
+    }
+    if (!(data.threshold >= 0 && data.threshold <= 1)) throw new MedcoderError('SOURCE_MALFORMED', 'ranker.json: threshold must be from 0 to 1', { threshold: data.threshold });
+    this.threshold = data.threshold;
+  }
+
+  /** The probability of a feature vector. */
+  score(x: Float64Array): number {
+    let z = 0;
+    for (let i = 0; i < x.length; i++) z += this.w[i]! * x[i]!;
+    return 1 / (1 + Math.exp(-z));
+  }
+}
+
+const RANKER_URL = new URL('../../data/coding/ranker.json', import.meta.url);
+
+let loaded: SuggestionRanker | null | undefined;
+
+/** The ranker shipped with the engine; undefined when the data file is absent (the calibration alone then ranks). */
+export function suggestionRanker(): SuggestionRanker | undefined {
+  if (loaded === undefined) {
+    try {
+      loaded = new SuggestionRanker(JSON.parse(readFileSync(RANKER_URL, 'utf8')) as RankerData);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      loaded = null;
+    }
+  }
+  return loaded ?? undefined;
+}
