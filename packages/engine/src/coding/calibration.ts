@@ -22,11 +22,18 @@ const CALIBRATION_URL = new URL('../../data/coding/calibration.json', import.met
 
 export class ConfidenceCalibration {
   private readonly codes: Map<string, [number, number]>;
+  private readonly categories = new Map<string, [number, number]>();
   private readonly prior: number;
 
   constructor(data: CalibrationData | undefined) {
     this.codes = new Map(Object.entries(data?.codes ?? {}));
     this.prior = data?.prior ?? 4;
+    for (const [code, [n, right]] of this.codes) {
+      const c = this.categories.get(code.slice(0, 3)) ?? [0, 0];
+      c[0] += n;
+      c[1] += right;
+      this.categories.set(code.slice(0, 3), c);
+    }
   }
 
   /** Number of codes with counts. */
@@ -37,6 +44,11 @@ export class ConfidenceCalibration {
   /** [times suggested, times right] of a code, when counted. */
   counts(code: string): readonly [number, number] | undefined {
     return this.codes.get(code);
+  }
+
+  /** The counts of every code of a 3-character category, summed. */
+  categoryCounts(code: string): readonly [number, number] | undefined {
+    return this.categories.get(code.slice(0, 3));
   }
 
   /** The calibrated confidence of a code the coder gives with `confidence`. */

@@ -7,7 +7,7 @@ import type { ConceptDictionary, ConceptMatch } from '../nlp/matcher.js';
 import { canonicalWord, isStopWord, termOf } from '../nlp/normalize.js';
 import { codeRefs, firstMatch, guidelineRules, hasPrefix, inRange, type GuidelineRules } from './rules.js';
 import { confidenceCalibration, type ConfidenceCalibration } from './calibration.js';
-import { rankerFeatures, suggestionRanker, type SuggestionRanker } from './ranker.js';
+import { rankerFeatures, rankerNote, suggestionRanker, type SuggestionRanker } from './ranker.js';
 import { bothSidesCodes, refine, type SpecificityContext } from './specificity.js';
 import type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rationale, Suppression } from './types.js';
 
@@ -375,9 +375,10 @@ export class DiagnosisCoder {
     const ruleConfidence = new Map<string, number>();
     const learned = opts.calibrate !== false;
     if (learned && this.ranker) {
+      const note = rankerNote(doc.text.length, [...suggested.values()]);
       for (const c of suggested.values()) {
         ruleConfidence.set(c.code, c.confidence);
-        const x = rankerFeatures({ code: c.code, confidence: c.confidence, title: this.title(c.code), evidence: c.evidence, rationale: c.rationale, context: [...c.context] }, doc.text.length, this.calibration);
+        const x = rankerFeatures({ code: c.code, confidence: c.confidence, title: this.title(c.code), evidence: c.evidence, rationale: c.rationale, context: [...c.context] }, note, this.calibration);
         c.confidence = this.ranker.score(x);
       }
     } else if (learned) {

@@ -39,6 +39,10 @@ export const RANKER_FEATURES = [
   'codePrior',
   'codeSeen',
   'codeUnseen',
+  'categoryPrior',
+  'categorySeen',
+  'noteCodes',
+  'shared',
   'src.lexicon',
   'src.index',
   'src.neoplasm',
@@ -94,20 +98,45 @@ const logit = (p: number) => {
   return Math.log(q / (1 - q));
 };
 
+/** What the ranker reads of the whole note. */
+export interface RankerNote {
+  /** Length of the note's text. */
+  length: number;
+  /** Number of codes suggested for the note. */
+  codes: number;
+  /** How many suggested codes each evidence span (by its start offset) supports. */
+  spanCodes: ReadonlyMap<number, number>;
+}
+
+/** The note-level part of the features, from every suggested code of the note. */
+export function rankerNote(length: number, codes: ReadonlyArray<Pick<RankerInput, 'evidence'>>): RankerNote {
+  const spanCodes = new Map<number, number>();
+  for (const c of codes) for (const e of c.evidence) spanCodes.set(e.start, (spanCodes.get(e.start) ?? 0) + 1);
+  return { length, codes: codes.length, spanCodes };
+}
+
+const smoothedLogOdds = ([n, right]: readonly [number, number]) => Math.log((right + 0.5) / (n - right + 0.5));
+
 /**
- * The feature vector of one suggested code. `noteLength` is the length of the
- * note's text; `calibration` gives the code's counts on the training split.
+ * The feature vector of one suggested code, with the note it is in;
+ * `calibration` gives the code's counts on the training split.
  */
-export function rankerFeatures(c: RankerInput, noteLength: number, calibration: ConfidenceCalibration): Float64Array {
+export function rankerFeatures(c: RankerInput, note: RankerNote, calibration: ConfidenceCalibration): Float64Array {
+  const noteLength = note.length;
   const x = new Float64Array(RANKER_FEATURES.length);
   x[0] = 1;
   x[at('ruleLogit')] = logit(c.confidence);
   const counts = calibration.counts(c.code);
   if (counts) {
-    const [n, right] = counts;
-    x[at('codePrior')] = Math.log((right + 0.5) / (n - right + 0.5));
-    x[at('codeSeen')] = Math.log1p(n);
+    x[at('codePrior')] = smoothedLogOdds(counts);
+    x[at('codeSeen')] = Math.log1p(counts[0]);
   } else x[at('codeUnseen')] = 1;
+  const category = calibration.categoryCounts(c.code);
+  if (category) {
+    x[at('categoryPrior')] = smoothedLogOdds(category);
+    x[at('categorySeen')] = Math.log1p(category[0]);
+  }
+  x[at('noteCodes')] = Math.log1p(note.codes);
   const kinds = new Set<string>();
   for (const r of c.rationale) kinds.add(r.kind);
   for (const k of kinds) {
@@ -118,13 +147,16 @@ export function rankerFeatures(c: RankerInput, noteLength: number, calibration: 
   x[at('mentions')] = Math.log1p(c.evidence.length);
   let words = 0;
   let first = noteLength;
+  let shared = 0;
   for (const e of c.evidence) {
+    if ((note.spanCodes.get(e.start) ?? 0) > 1) shared++;
     const f = SECTION_FEATURE[e.section];
     if (f) x[at(f)] = 1;
     words = Math.max(words, e.text.split(/\s+/).filter(Boolean).length);
     first = Math.min(first, e.start);
   }
   x[at('words')] = Math.min(6, words);
+  x[at('shared')] = c.evidence.length ? shared / c.evidence.length : 0;
   for (const ctx of c.context ?? []) {
     if (ctx === 'uncertain') x[at('ctx.uncertain')] = 1;
     else if (ctx === 'historical') x[at('ctx.historical')] = 1;
