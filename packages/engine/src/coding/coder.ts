@@ -7,7 +7,7 @@ import type { ConceptDictionary, ConceptMatch } from '../nlp/matcher.js';
 import { canonicalWord, isStopWord, termOf } from '../nlp/normalize.js';
 import { codeRefs, firstMatch, guidelineRules, hasPrefix, inRange, type GuidelineRules } from './rules.js';
 import { confidenceCalibration, type ConfidenceCalibration } from './calibration.js';
-import { rankerFeatures, rankerNote, suggestionRanker, type SuggestionRanker } from './ranker.js';
+import { rankedByRanker, rankerFeatures, rankerNote, suggestionRanker, type SuggestionRanker } from './ranker.js';
 import { bothSidesCodes, refine, type SpecificityContext } from './specificity.js';
 import type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rationale, Suppression } from './types.js';
 
@@ -20,17 +20,21 @@ import type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rational
 
 export interface CodeOptions extends ParseOptions {
   setting?: CodingSetting;
-  /** Suggested codes below this confidence are left out (default: the ranker's threshold, data/coding/ranker.json; 0.3 without the ranker or with `calibrate: false`). */
+  /** Suggested codes below this confidence are left out (default: the ranker's threshold, data/coding/ranker.json, for the codes it scores; 0.3 for the others). */
   minConfidence?: number;
   /**
    * Learned confidences (default true): the suggestion ranker (data/coding/ranker.json) scores each
-   * suggested code, and suppressed mentions are pulled toward each code's observed precision
-   * (data/coding/calibration.json). False keeps the confidences of the match and the rules.
+   * suggested code the note's words support; the codes only a guideline rule assigns (combination,
+   * history and family-history codes, …) and the suppressed mentions are pulled toward each code's
+   * observed precision (data/coding/calibration.json). False keeps the confidences of the match and the rules.
    */
   calibrate?: boolean;
   /** The note already parsed (parseDocument), so a caller that also codes procedures parses it once; the text argument is then ignored. */
   document?: ClinicalDocument;
 }
+
+/** Threshold of the codes the ranker does not score (and of every code with `calibrate: false`). */
+const RULE_THRESHOLD = 0.3;
 
 /** Base confidence of a match by where its key came from. */
 const SOURCE_CONFIDENCE: Record<string, number> = {
@@ -371,26 +375,26 @@ export class DiagnosisCoder {
       drop(c, { reason: 'manifestation-without-etiology', text: `${c} is a manifestation code: it is coded only after its underlying condition, which the note does not give (guideline I.A.13)` });
     }
 
-    // The guideline sequencing reads the confidences the rules gave; the threshold and the ranking, the learned ones.
+    // The guideline sequencing reads the confidences the rules gave; the threshold and the ranking, the learned ones:
+    // the ranker scores the codes the note's words support, the calibration the codes the guideline rules assign.
     const ruleConfidence = new Map<string, number>();
     const learned = opts.calibrate !== false;
-    if (learned && this.ranker) {
-      const note = rankerNote(doc.text.length, [...suggested.values()]);
+    const ranked = new Set<Candidate>();
+    if (learned) {
+      const note = this.ranker ? rankerNote(doc.text.length, [...suggested.values()]) : undefined;
       for (const c of suggested.values()) {
         ruleConfidence.set(c.code, c.confidence);
-        const x = rankerFeatures({ code: c.code, confidence: c.confidence, title: this.title(c.code), evidence: c.evidence, rationale: c.rationale, context: [...c.context] }, note, this.calibration);
-        c.confidence = this.ranker.score(x);
+        if (this.ranker && note && rankedByRanker(c.rationale)) {
+          const x = rankerFeatures({ code: c.code, confidence: c.confidence, title: this.title(c.code), evidence: c.evidence, rationale: c.rationale, context: [...c.context] }, note, this.calibration);
+          c.confidence = this.ranker.score(x);
+          ranked.add(c);
+        } else c.confidence = this.calibration.adjust(c.code, c.confidence);
       }
-    } else if (learned) {
-      for (const c of suggested.values()) {
-        ruleConfidence.set(c.code, c.confidence);
-        c.confidence = this.calibration.adjust(c.code, c.confidence);
-      }
+      for (const c of suppressed.values()) c.confidence = this.calibration.adjust(c.code, c.confidence);
     }
-    if (learned) for (const c of suppressed.values()) c.confidence = this.calibration.adjust(c.code, c.confidence);
-    const min = opts.minConfidence ?? (learned && this.ranker ? this.ranker.threshold : 0.3);
     const out: CodedDiagnosis[] = [];
     for (const c of suggested.values()) {
+      const min = opts.minConfidence ?? (ranked.has(c) ? this.ranker!.threshold : RULE_THRESHOLD);
       if (c.confidence < min) continue;
       out.push(this.toOutput(c, 'suggested'));
     }

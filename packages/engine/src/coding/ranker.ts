@@ -98,6 +98,16 @@ const logit = (p: number) => {
   return Math.log(q / (1 - q));
 };
 
+/**
+ * Does the ranker score this code? It scores the codes some words of the note
+ * support (a rationale from the index, a title, a lexicon); a code only a
+ * guideline rule assigns (a combination, history or family-history code, the
+ * weeks of gestation) keeps its calibrated confidence.
+ */
+export function rankedByRanker(rationale: ReadonlyArray<{ kind: string }>): boolean {
+  return rationale.some((r) => r.kind !== 'rule');
+}
+
 /** What the ranker reads of the whole note. */
 export interface RankerNote {
   /** Length of the note's text. */
