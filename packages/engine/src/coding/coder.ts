@@ -346,13 +346,25 @@ export class DiagnosisCoder {
       for (const b of codes) {
         if (a === b || !suggested.has(b) || !suggested.has(a)) continue;
         if (!this.excludes1(a).some((r) => inRange(b, r))) continue;
+        // A sign or symptom yields to the definitive diagnosis it is excluded with (guideline I.B.5).
+        const symptom = a.startsWith('R') !== b.startsWith('R') ? (a.startsWith('R') ? a : b) : undefined;
+        if (symptom) {
+          const dx = symptom === a ? b : a;
+          drop(symptom, { reason: 'excludes1', trigger: dx, text: `Excludes1 at ${a}: the sign or symptom ${symptom} is not coded with the diagnosis ${dx} ${this.title(dx)}` });
+          continue;
+        }
+        // The note at a says the condition b names is not coded to a: b stays. When the notes exclude each other, the more specific code stays.
+        if (!this.excludes1(b).some((r) => inRange(a, r))) {
+          drop(a, { reason: 'excludes1', trigger: b, text: `Excludes1 at ${a}: ${b} ${this.title(b)} is coded instead` });
+          continue;
+        }
         const ca = suggested.get(a)!;
         const cb = suggested.get(b)!;
         const la = a.replace('.', '').length;
         const lb = b.replace('.', '').length;
         const loser = la !== lb ? (la > lb ? b : a) : ca.confidence >= cb.confidence ? b : a;
         const winner = loser === a ? b : a;
-        drop(loser, { reason: 'excludes1', trigger: winner, text: `Excludes1 at ${a}: not coded with ${winner} ${this.title(winner)}, the more specific condition` });
+        drop(loser, { reason: 'excludes1', trigger: winner, text: `Excludes1 at ${a} and at ${b}: not coded with ${winner} ${this.title(winner)}, the more specific condition` });
       }
     }
     // External causes go with an injury or poisoning.
