@@ -265,3 +265,32 @@ test('the first item of a numbered assessment is first-listed: the visit was for
     assert.ok(codes(r).includes('E66.9') && codes(r).includes('E03.9'), codes(r).join(' '));
   }
 });
+
+// Excludes1 (guideline I.A.12.a): which of the two codes stays is decided by the note, not by the length of the codes.
+test('Excludes1: a sign or symptom yields to the diagnosis it is excluded with', async () => {
+  const c = await coder();
+  const r = c.code('Left renal colic on admission. Abdominal pain radiating to the groin.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(codes(r).includes('N23'), codes(r).join(' '));
+  assert.ok(!codes(r).includes('R10.9'), codes(r).join(' '));
+  const s = suppressed(r, 'R10.9');
+  assert.equal(s?.suppression?.reason, 'excludes1');
+  assert.equal(s?.suppression?.trigger, 'N23');
+  const colitis = c.code('Admitted with colitis. She reports diarrhea for a week.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(codes(colitis).includes('K52.9'), codes(colitis).join(' '));
+  assert.equal(suppressed(colitis, 'R19.7')?.suppression?.reason, 'excludes1');
+});
+
+test('Excludes1: the code whose note names the other condition yields to it', async () => {
+  const c = await coder();
+  const r = c.code('He has pain. Abdominal pain since yesterday.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(codes(r).includes('R10.9'), codes(r).join(' '));
+  assert.equal(suppressed(r, 'R52')?.suppression?.trigger, 'R10.9');
+});
+
+test('Excludes1: a note that excludes one subcode of diabetes ("E08-E13 with .39") leaves the other diabetes codes alone', async () => {
+  const c = await coder();
+  const r = c.code('Type 2 diabetes mellitus with hyperglycemia. Hypopyon of the left eye.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(codes(r).includes('E11.65'), codes(r).join(' '));
+  assert.ok(codes(r).includes('H20.052'), codes(r).join(' '));
+  assert.ok(!r.suppressed.some((x) => x.suppression?.reason === 'excludes1'));
+});
