@@ -294,3 +294,16 @@ test('Excludes1: a note that excludes one subcode of diabetes ("E08-E13 with .39
   assert.ok(codes(r).includes('H20.052'), codes(r).join(' '));
   assert.ok(!r.suppressed.some((x) => x.suppression?.reason === 'excludes1'));
 });
+
+test('history codes: a code that itself says history is coded when written as history, and stays suppressed when negated', async () => {
+  const c = await coder();
+  const pmh = c.code('Past medical history: ex-smoker, hypertension.\nAssessment: chest pain.', { setting: 'inpatient', minConfidence: 0 });
+  const z = pmh.codes.find((x) => x.code === 'Z87.891');
+  assert.ok(z, codes(pmh).join(' '));
+  assert.ok(z.rationale.some((r) => r.rule === 'history-code'));
+  assert.ok(!pmh.suppressed.some((x) => x.code === 'Z87.891'));
+  const inline = c.code('A 60-year-old man with a history of ex-smoker and appendectomy.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(codes(inline).includes('Z87.891'), codes(inline).join(' '));
+  const never = c.code('He is not an ex-smoker.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(!codes(never).includes('Z87.891'), codes(never).join(' '));
+});

@@ -277,6 +277,12 @@ export class DiagnosisCoder {
         continue;
       }
       const family = cats.includes('family') || familyByRelative || (m.sectionContext === 'family' && !cats.length);
+      const historical = cats.includes('historical') || (m.sectionContext === 'historical' && !cats.length);
+      // "Family history of …", "history of tobacco dependence": a history code says what the words mean.
+      if ((family || historical) && hasPrefix(m.code, this.rules.historyCodes)) {
+        suggest(m.code, m.confidence, [m.evidence], [m.rationale, { kind: 'rule', rule: 'history-code', text: `${m.code} is itself a history code: written as history, it is coded (guideline I.C.21.c.4)` }], [family ? 'family' : 'historical']);
+        continue;
+      }
       if (family) {
         const t = first('family') ?? relative;
         const why = t ? `family history ("${t.text}")` : 'listed under family history';
@@ -286,7 +292,6 @@ export class DiagnosisCoder {
         suppress(m.code, m.confidence, [m.evidence], [m.rationale], t ? { ...fromTrigger(t, why), reason: 'family' } : { reason: 'family', text: why });
         continue;
       }
-      const historical = cats.includes('historical') || (m.sectionContext === 'historical' && !cats.length);
       if (historical) {
         const t = first('historical');
         if (hasPrefix(m.code, this.rules.chronic)) {
@@ -393,7 +398,7 @@ export class DiagnosisCoder {
     const learned = opts.calibrate !== false;
     const ranked = new Set<Candidate>();
     if (learned) {
-      const note = this.ranker ? rankerNote(doc.text.length, [...suggested.values()]) : undefined;
+      const note = this.ranker ? rankerNote(doc.text, [...suggested.values()]) : undefined;
       for (const c of suggested.values()) {
         ruleConfidence.set(c.code, c.confidence);
         if (this.ranker && note && rankedByRanker(c.rationale)) {

@@ -43,6 +43,9 @@ export const RANKER_FEATURES = [
   'categorySeen',
   'noteCodes',
   'shared',
+  'priorStrength',
+  'titleOverlap',
+  'cue',
   'src.lexicon',
   'src.index',
   'src.neoplasm',
@@ -110,6 +113,8 @@ export function rankedByRanker(rationale: ReadonlyArray<{ kind: string }>): bool
 
 /** What the ranker reads of the whole note. */
 export interface RankerNote {
+  /** The note's text. */
+  text: string;
   /** Length of the note's text. */
   length: number;
   /** Number of codes suggested for the note. */
@@ -119,10 +124,28 @@ export interface RankerNote {
 }
 
 /** The note-level part of the features, from every suggested code of the note. */
-export function rankerNote(length: number, codes: ReadonlyArray<Pick<RankerInput, 'evidence'>>): RankerNote {
+export function rankerNote(text: string, codes: ReadonlyArray<Pick<RankerInput, 'evidence'>>): RankerNote {
   const spanCodes = new Map<number, number>();
   for (const c of codes) for (const e of c.evidence) spanCodes.set(e.start, (spanCodes.get(e.start) ?? 0) + 1);
-  return { length, codes: codes.length, spanCodes };
+  return { text, length: text.length, codes: codes.length, spanCodes };
+}
+
+/** "Diagnosis of …", "diagnosed with …", "impression": the words before a mention name it as the diagnosis. */
+const DIAGNOSIS_CUE = /\b(diagnos[a-z]*|impression|compatible with|consistent with|suggestive of)\b[^.;]*$/i;
+
+const wordStems = (text: string) => new Set(text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 2).map((w) => w.slice(0, 5)));
+
+const TITLE_NOISE = new Set(['unspe', 'other', 'speci', 'witho', 'with', 'and', 'the', 'not', 'elsew', 'class', 'encou', 'initi', 'nos']);
+
+/** Share of the title's words (5-letter stems) found in the evidence. */
+function titleOverlap(title: string, evidence: RankerInput['evidence']): number {
+  const t = [...wordStems(title)].filter((w) => !TITLE_NOISE.has(w));
+  if (!t.length) return 0;
+  const e = new Set<string>();
+  for (const x of evidence) for (const w of wordStems(x.text)) e.add(w);
+  let n = 0;
+  for (const w of t) if (e.has(w)) n++;
+  return n / t.length;
 }
 
 const smoothedLogOdds = ([n, right]: readonly [number, number]) => Math.log((right + 0.5) / (n - right + 0.5));
@@ -140,6 +163,7 @@ export function rankerFeatures(c: RankerInput, note: RankerNote, calibration: Co
   if (counts) {
     x[at('codePrior')] = smoothedLogOdds(counts);
     x[at('codeSeen')] = Math.log1p(counts[0]);
+    x[at('priorStrength')] = x[at('codePrior')]! * Math.min(1, counts[0] / 10);
   } else x[at('codeUnseen')] = 1;
   const category = calibration.categoryCounts(c.code);
   if (category) {
@@ -164,7 +188,9 @@ export function rankerFeatures(c: RankerInput, note: RankerNote, calibration: Co
     if (f) x[at(f)] = 1;
     words = Math.max(words, e.text.split(/\s+/).filter(Boolean).length);
     first = Math.min(first, e.start);
+    if (x[at('cue')] === 0 && DIAGNOSIS_CUE.test(note.text.slice(Math.max(0, e.start - 60), e.start))) x[at('cue')] = 1;
   }
+  x[at('titleOverlap')] = titleOverlap(c.title, c.evidence);
   x[at('words')] = Math.min(6, words);
   x[at('shared')] = c.evidence.length ? shared / c.evidence.length : 0;
   for (const ctx of c.context ?? []) {

@@ -36,6 +36,7 @@ export interface RedundantRule {
 
 export interface GuidelineRules {
   chronic: string[];
+  historyCodes: string[];
   personalHistory: Array<[string, string]>;
   familyHistory: Array<[string, string]>;
   combinations: CombinationRule[];
@@ -53,6 +54,7 @@ export function guidelineRules(): GuidelineRules {
   if (!loaded) {
     const d = JSON.parse(readFileSync(RULES_URL, 'utf8')) as {
       chronic: { prefixes: string[] };
+      historyCodes: { prefixes: string[] };
       personalHistory: { map: Array<[string, string]> };
       familyHistory: { map: Array<[string, string]> };
       combinations: { rules: CombinationRule[] };
@@ -68,6 +70,7 @@ export function guidelineRules(): GuidelineRules {
     }
     loaded = {
       chronic: d.chronic.prefixes,
+      historyCodes: d.historyCodes.prefixes,
       personalHistory: d.personalHistory.map,
       familyHistory: d.familyHistory.map,
       combinations: d.combinations.rules,
