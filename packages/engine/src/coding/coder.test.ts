@@ -307,3 +307,12 @@ test('history codes: a code that itself says history is coded when written as hi
   const never = c.code('He is not an ex-smoker.', { setting: 'inpatient', minConfidence: 0 });
   assert.ok(!codes(never).includes('Z87.891'), codes(never).join(' '));
 });
+
+test('history of: a condition chronic by its title stays current', async () => {
+  const c = await coder();
+  const r = c.code('History of chronic sinusitis and of chronic pancreatitis. History of appendicitis.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(codes(r).includes('J32.9'), codes(r).join(' '));
+  assert.ok(codes(r).includes('K86.1'), codes(r).join(' '));
+  assert.ok(r.codes.find((x) => x.code === 'J32.9')!.rationale.some((x) => x.rule === 'chronic-condition'));
+  assert.ok(!codes(r).some((x) => x.startsWith('K35') || x.startsWith('K37')), codes(r).join(' '));
+});
