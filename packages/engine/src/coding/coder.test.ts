@@ -316,3 +316,13 @@ test('history of: a condition chronic by its title stays current', async () => {
   assert.ok(r.codes.find((x) => x.code === 'J32.9')!.rationale.some((x) => x.rule === 'chronic-condition'));
   assert.ok(!codes(r).some((x) => x.startsWith('K35') || x.startsWith('K37')), codes(r).join(' '));
 });
+
+test('integral symptoms: wheezing is part of asthma, not of pneumonia', async () => {
+  const c = await coder();
+  const asthma = c.code('Asthma exacerbation with wheezing.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(!codes(asthma).includes('R06.2'), codes(asthma).join(' '));
+  assert.equal(suppressed(asthma, 'R06.2')?.suppression?.reason, 'integral-symptom');
+  const pneumonia = c.code('Community-acquired pneumonia. On examination, diffuse wheezing.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(codes(pneumonia).includes('J18.9'), codes(pneumonia).join(' '));
+  assert.ok(codes(pneumonia).includes('R06.2'), codes(pneumonia).join(' '));
+});
