@@ -59,7 +59,7 @@ for await (const { fold, part, coder } of crossfitCoders(kit, docs, { corpus: ar
     if (!g.size) continue;
     const text = readFileSync(d.path, 'utf8');
     const r = coder.code(text, { setting: 'inpatient', minConfidence: 0, calibrate: false });
-    notes.push({ id: d.id, fold, note: rankerNote(text.length, r.codes), codes: r.codes.map((c) => ({ input: c, right: g.has(matcher.key(c.code)) })) });
+    notes.push({ id: d.id, fold, note: rankerNote(text, r.codes), codes: r.codes.map((c) => ({ input: c, right: g.has(matcher.key(c.code)) })) });
   }
 }
 

@@ -152,7 +152,7 @@ export class DiagnosisCoder {
   readonly rules: GuidelineRules;
   readonly context: ContextRules;
   readonly calibration: ConfidenceCalibration;
-  readonly ranker: SuggestionRanker | undefined;
+  private rankerLoaded: SuggestionRanker | null | undefined;
   private readonly excludesMemo = new Map<string, ReturnType<typeof codeRefs>>();
   private readonly manifestationMemo = new Map<string, { refs: ReturnType<typeof codeRefs> } | null>();
   private readonly bothSidesMemo = new Map<string, [string, string] | null>();
@@ -170,7 +170,12 @@ export class DiagnosisCoder {
     this.rules = guidelineRules();
     this.context = contextRules();
     this.calibration = confidenceCalibration();
-    this.ranker = suggestionRanker();
+  }
+
+  /** The suggestion ranker (data/coding/ranker.json), read when first needed: coding with `calibrate: false` does not read it. */
+  get ranker(): SuggestionRanker | undefined {
+    if (this.rankerLoaded === undefined) this.rankerLoaded = suggestionRanker() ?? null;
+    return this.rankerLoaded ?? undefined;
   }
 
   code(text: string | Uint8Array, opts: CodeOptions = {}): DiagnosisCoding {
@@ -398,12 +403,13 @@ export class DiagnosisCoder {
     const learned = opts.calibrate !== false;
     const ranked = new Set<Candidate>();
     if (learned) {
-      const note = this.ranker ? rankerNote(doc.text, [...suggested.values()]) : undefined;
+      const ranker = this.ranker;
+      const note = ranker ? rankerNote(doc.text, [...suggested.values()]) : undefined;
       for (const c of suggested.values()) {
         ruleConfidence.set(c.code, c.confidence);
-        if (this.ranker && note && rankedByRanker(c.rationale)) {
+        if (ranker && note && rankedByRanker(c.rationale)) {
           const x = rankerFeatures({ code: c.code, confidence: c.confidence, title: this.title(c.code), evidence: c.evidence, rationale: c.rationale, context: [...c.context] }, note, this.calibration);
-          c.confidence = this.ranker.score(x);
+          c.confidence = ranker.score(x);
           ranked.add(c);
         } else c.confidence = this.calibration.adjust(c.code, c.confidence);
       }

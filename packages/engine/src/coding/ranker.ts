@@ -221,6 +221,8 @@ export class SuggestionRanker {
       if (!Number.isFinite(v)) throw new MedcoderError('SOURCE_MALFORMED', `ranker.json: weight of "${name}" is not a number`, { feature: name });
       this.w[i] = v;
     }
+    const missing = RANKER_FEATURES.filter((f) => !(f in data.weights));
+    if (missing.length) throw new MedcoderError('SOURCE_MALFORMED', `ranker.json: no weight for ${missing.join(', ')} (re-run scripts/train-ranker.mjs)`, { missing });
     if (!(data.threshold >= 0 && data.threshold <= 1)) throw new MedcoderError('SOURCE_MALFORMED', 'ranker.json: threshold must be from 0 to 1', { threshold: data.threshold });
     this.threshold = data.threshold;
   }
