@@ -94,7 +94,8 @@ const SECTION_FEATURE: Partial<Record<string, RankerFeature>> = {
   hpi: 'sec.hpi',
 };
 
-const at = (f: RankerFeature) => RANKER_FEATURES.indexOf(f);
+const INDEX = new Map<string, number>(RANKER_FEATURES.map((f, i) => [f, i]));
+const at = (f: RankerFeature) => INDEX.get(f)!;
 
 const logit = (p: number) => {
   const q = Math.min(0.99, Math.max(0.01, p));
@@ -137,9 +138,15 @@ const wordStems = (text: string) => new Set(text.toLowerCase().split(/[^a-z0-9]+
 
 const TITLE_NOISE = new Set(['unspe', 'other', 'speci', 'witho', 'with', 'and', 'the', 'not', 'elsew', 'class', 'encou', 'initi', 'nos']);
 
+const titleStemsMemo = new Map<string, string[]>();
+
 /** Share of the title's words (5-letter stems) found in the evidence. */
 function titleOverlap(title: string, evidence: RankerInput['evidence']): number {
-  const t = [...wordStems(title)].filter((w) => !TITLE_NOISE.has(w));
+  let t = titleStemsMemo.get(title);
+  if (!t) {
+    t = [...wordStems(title)].filter((w) => !TITLE_NOISE.has(w));
+    if (titleStemsMemo.size < 50_000) titleStemsMemo.set(title, t);
+  }
   if (!t.length) return 0;
   const e = new Set<string>();
   for (const x of evidence) for (const w of wordStems(x.text)) e.add(w);
