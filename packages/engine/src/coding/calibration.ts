@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 /**
  * Confidence calibration: how often each code the coder suggests is right,
  * counted on coded notes (data/coding/calibration.json, written by
- * scripts/calibrate-coder.mjs from the CodiEsp training split with
- * cross-fitted lexicons). A code's confidence is pulled toward its observed
- * precision, the more so the more often it was seen: a code that is usually
- * wrong (an external-cause code without its injury, a vague history code)
- * sinks below the threshold, one that is usually right rises in the ranking.
+ * scripts/train-ranker.mjs from the CodiEsp training split with
+ * cross-fitted lexicons). The counts are features of the suggestion ranker
+ * (ranker.ts). For the codes the ranker does not score (those only a
+ * guideline rule assigns, and suppressed mentions) a code's confidence is
+ * pulled toward its observed precision, the more so the more often it was
+ * seen: a code that is usually wrong (a vague history code) sinks below the
+ * threshold, one that is usually right rises in the ranking.
  */
 
 export interface CalibrationData {
