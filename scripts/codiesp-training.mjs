@@ -27,3 +27,36 @@ export async function openTrainingKit() {
   }
   return { E, buildConcepts, curatedLexicon, ConceptDictionary, DiagnosisCoder, codeSets, base, cm, indexFiles };
 }
+
+/**
+ * Cross-fitting: the documents are cut into `folds` parts (by position modulo
+ * folds) and each part gets a diagnosis coder whose mined lexicon
+ * (scripts/mine-lexicon.mjs) was learned without that part, nor without the
+ * `held` document ids. Yields { fold, part, coder } one part at a time.
+ */
+export async function* crossfitCoders(kit, docs, { corpus, folds, held = [], mineArgs = [] }) {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { buildConcepts, curatedLexicon, ConceptDictionary, DiagnosisCoder, base, cm, indexFiles } = kit;
+  const mineScript = new URL('./mine-lexicon.mjs', import.meta.url).pathname;
+  const tmp = mkdtempSync(join(tmpdir(), 'medcoder-crossfit-'));
+  try {
+    for (let fold = 0; fold < folds; fold++) {
+      const part = docs.filter((_, i) => i % folds === fold);
+      const skipFile = join(tmp, `skip-${fold}.txt`);
+      writeFileSync(skipFile, [...part.map((d) => d.id), ...held].join('\n'));
+      const minedFile = join(tmp, `mined-${fold}.json`);
+      execFileSync(process.execPath, [mineScript, '--corpus', corpus, '--skip', skipFile, '--out', minedFile, ...mineArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const mined = JSON.parse(readFileSync(minedFile, 'utf8')).entries.map(([phrase, code, precision, support]) => ({ phrase, code, precision, support }));
+      const concepts = buildConcepts(cm, indexFiles, { curated: curatedLexicon(), mined });
+      // The dictionary reads its compiled form as loaded from JSON.
+      const coder = new DiagnosisCoder(base.release, new ConceptDictionary(JSON.parse(JSON.stringify(concepts))), base.manifestations);
+      yield { fold, part, coder };
+      process.stderr.write(`fold ${fold + 1}/${folds}: ${part.length} notes coded\n`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

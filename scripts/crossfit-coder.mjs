@@ -4,20 +4,20 @@
 // parts and each part is coded with a lexicon mined (scripts/mine-lexicon.mjs)
 // from the other parts. Prints MAP and micro precision/recall/F1 the way
 // `medcoder eval codiesp` does (inpatient setting, FY2018 release, codes ranked
-// by confidence). The calibration (data/coding/calibration.json) is counted on
-// the same split, so the scores lean optimistic; use them to compare changes,
-// and report dev with `medcoder eval codiesp --split dev`. Only the train split
-// is read. Needs a compiled home (MEDCODER_HOME) and `npx tsc -b`.
+// by confidence). The shipped ranker and calibration (data/coding/ranker.json,
+// calibration.json) were fitted on the same split, so the scores lean
+// optimistic; scripts/train-ranker.mjs prints the held-out-fold scores of the
+// ranker. Use these to compare changes, and report dev with
+// `medcoder eval codiesp --split dev`. Only the train split is read. Needs a
+// compiled home (MEDCODER_HOME) and `npx tsc -b`.
 //
-//   node scripts/crossfit-coder.mjs [--corpus DIR] [--folds 5] [--out FILE.json] [-- mine-lexicon options]
+//   node scripts/crossfit-coder.mjs [--corpus DIR] [--folds 5] [--min-confidence X] [--calibrate false] [--out FILE.json] [-- mine-lexicon options]
 //
 // --out writes every note's suggested and suppressed codes with their gold, for analysis.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openTrainingKit } from './codiesp-training.mjs';
+import { crossfitCoders, openTrainingKit } from './codiesp-training.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const { values: args, positionals: mineArgs } = parseArgs({
@@ -26,44 +26,34 @@ const { values: args, positionals: mineArgs } = parseArgs({
     corpus: { type: 'string', default: join(root, '..', 'shared', 'corpora', 'codiesp') },
     folds: { type: 'string', default: '5' },
     out: { type: 'string' },
+    'min-confidence': { type: 'string' },
+    calibrate: { type: 'string', default: 'true' },
   },
 });
 const folds = Number(args.folds);
 
-const { E, buildConcepts, curatedLexicon, ConceptDictionary, DiagnosisCoder, base, cm, indexFiles } = await openTrainingKit();
+const kit = await openTrainingKit();
+const { E, base } = kit;
 
 const docs = E.codiEspDocuments(args.corpus, 'train');
 const gold = E.codiEspGold(args.corpus, 'train', 'D');
 const predictions = new Map();
 const notes = [];
-const tmp = mkdtempSync(join(tmpdir(), 'medcoder-crossfit-'));
-try {
-  for (let f = 0; f < folds; f++) {
-    const part = docs.filter((_, i) => i % folds === f);
-    const skipFile = join(tmp, `skip-${f}.txt`);
-    writeFileSync(skipFile, part.map((d) => d.id).join('\n'));
-    const minedFile = join(tmp, `mined-${f}.json`);
-    execFileSync(process.execPath, [join(root, 'scripts', 'mine-lexicon.mjs'), '--corpus', args.corpus, '--skip', skipFile, '--out', minedFile, ...mineArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
-    const mined = JSON.parse(readFileSync(minedFile, 'utf8')).entries.map(([phrase, code, precision, support]) => ({ phrase, code, precision, support }));
-    const concepts = buildConcepts(cm, indexFiles, { curated: curatedLexicon(), mined });
-    const coder = new DiagnosisCoder(base.release, new ConceptDictionary(JSON.parse(JSON.stringify(concepts))), base.manifestations);
-    for (const d of part) {
-      const r = coder.code(readFileSync(d.path), { setting: 'inpatient' });
-      // Ranked by confidence, as `medcoder eval codiesp` ranks them (a stable sort).
-      predictions.set(d.id, [...r.codes].sort((a, b) => b.confidence - a.confidence).map((c) => c.code));
-      if (args.out) {
-        notes.push({
-          id: d.id,
-          gold: gold.get(d.id) ?? [],
-          codes: r.codes.map((c) => ({ code: c.code, confidence: c.confidence, evidence: c.evidence.map((e) => e.text), rationale: c.rationale.map((x) => x.text) })),
-          suppressed: r.suppressed.map((c) => ({ code: c.code, confidence: c.confidence, reason: c.suppression?.reason, trigger: c.suppression?.trigger, evidence: c.evidence.map((e) => e.text) })),
-        });
-      }
+const options = { setting: 'inpatient', calibrate: args.calibrate !== 'false', ...(args['min-confidence'] !== undefined ? { minConfidence: Number(args['min-confidence']) } : {}) };
+for await (const { part, coder } of crossfitCoders(kit, docs, { corpus: args.corpus, folds, mineArgs })) {
+  for (const d of part) {
+    const r = coder.code(readFileSync(d.path), options);
+    // Ranked by confidence, as `medcoder eval codiesp` ranks them (a stable sort).
+    predictions.set(d.id, [...r.codes].sort((a, b) => b.confidence - a.confidence).map((c) => c.code));
+    if (args.out) {
+      notes.push({
+        id: d.id,
+        gold: gold.get(d.id) ?? [],
+        codes: r.codes.map((c) => ({ code: c.code, confidence: c.confidence, evidence: c.evidence.map((e) => e.text), spans: c.evidence.map((e) => [e.start, e.end]), rationale: c.rationale.map((x) => x.text) })),
+        suppressed: r.suppressed.map((c) => ({ code: c.code, confidence: c.confidence, reason: c.suppression?.reason, trigger: c.suppression?.trigger, evidence: c.evidence.map((e) => e.text), spans: c.evidence.map((e) => [e.start, e.end]) })),
+      });
     }
-    process.stderr.write(`fold ${f + 1}/${folds}: ${part.length} notes coded\n`);
   }
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
 }
 
 const s = E.scoreCodiEsp(gold, predictions, new E.CodeMatcher(base.release));

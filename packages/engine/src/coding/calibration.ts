@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 /**
  * Confidence calibration: how often each code the coder suggests is right,
  * counted on coded notes (data/coding/calibration.json, written by
- * scripts/calibrate-coder.mjs from the CodiEsp training split with
- * cross-fitted lexicons). A code's confidence is pulled toward its observed
- * precision, the more so the more often it was seen: a code that is usually
- * wrong (an external-cause code without its injury, a vague history code)
- * sinks below the threshold, one that is usually right rises in the ranking.
+ * scripts/train-ranker.mjs from the CodiEsp training split with
+ * cross-fitted lexicons). The counts are features of the suggestion ranker
+ * (ranker.ts). For the codes the ranker does not score (those only a
+ * guideline rule assigns, and suppressed mentions) a code's confidence is
+ * pulled toward its observed precision, the more so the more often it was
+ * seen: a code that is usually wrong (a vague history code) sinks below the
+ * threshold, one that is usually right rises in the ranking.
  */
 
 export interface CalibrationData {
@@ -22,16 +24,33 @@ const CALIBRATION_URL = new URL('../../data/coding/calibration.json', import.met
 
 export class ConfidenceCalibration {
   private readonly codes: Map<string, [number, number]>;
+  private readonly categories = new Map<string, [number, number]>();
   private readonly prior: number;
 
   constructor(data: CalibrationData | undefined) {
     this.codes = new Map(Object.entries(data?.codes ?? {}));
     this.prior = data?.prior ?? 4;
+    for (const [code, [n, right]] of this.codes) {
+      const c = this.categories.get(code.slice(0, 3)) ?? [0, 0];
+      c[0] += n;
+      c[1] += right;
+      this.categories.set(code.slice(0, 3), c);
+    }
   }
 
   /** Number of codes with counts. */
   get size(): number {
     return this.codes.size;
+  }
+
+  /** [times suggested, times right] of a code, when counted. */
+  counts(code: string): readonly [number, number] | undefined {
+    return this.codes.get(code);
+  }
+
+  /** The counts of every code of a 3-character category, summed. */
+  categoryCounts(code: string): readonly [number, number] | undefined {
+    return this.categories.get(code.slice(0, 3));
   }
 
   /** The calibrated confidence of a code the coder gives with `confidence`. */

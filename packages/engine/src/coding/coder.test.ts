@@ -265,3 +265,64 @@ test('the first item of a numbered assessment is first-listed: the visit was for
     assert.ok(codes(r).includes('E66.9') && codes(r).includes('E03.9'), codes(r).join(' '));
   }
 });
+
+// Excludes1 (guideline I.A.12.a): which of the two codes stays is decided by the note, not by the length of the codes.
+test('Excludes1: a sign or symptom yields to the diagnosis it is excluded with', async () => {
+  const c = await coder();
+  const r = c.code('Left renal colic on admission. Abdominal pain radiating to the groin.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(codes(r).includes('N23'), codes(r).join(' '));
+  assert.ok(!codes(r).includes('R10.9'), codes(r).join(' '));
+  const s = suppressed(r, 'R10.9');
+  assert.equal(s?.suppression?.reason, 'excludes1');
+  assert.equal(s?.suppression?.trigger, 'N23');
+  const colitis = c.code('Admitted with colitis. She reports diarrhea for a week.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(codes(colitis).includes('K52.9'), codes(colitis).join(' '));
+  assert.equal(suppressed(colitis, 'R19.7')?.suppression?.reason, 'excludes1');
+});
+
+test('Excludes1: the code whose note names the other condition yields to it', async () => {
+  const c = await coder();
+  const r = c.code('He has pain. Abdominal pain since yesterday.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(codes(r).includes('R10.9'), codes(r).join(' '));
+  assert.equal(suppressed(r, 'R52')?.suppression?.trigger, 'R10.9');
+});
+
+test('Excludes1: a note that excludes one subcode of diabetes ("E08-E13 with .39") leaves the other diabetes codes alone', async () => {
+  const c = await coder();
+  const r = c.code('Type 2 diabetes mellitus with hyperglycemia. Hypopyon of the left eye.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(codes(r).includes('E11.65'), codes(r).join(' '));
+  assert.ok(codes(r).includes('H20.052'), codes(r).join(' '));
+  assert.ok(!r.suppressed.some((x) => x.suppression?.reason === 'excludes1'));
+});
+
+test('history codes: a code that itself says history is coded when written as history, and stays suppressed when negated', async () => {
+  const c = await coder();
+  const pmh = c.code('Past medical history: ex-smoker, hypertension.\nAssessment: chest pain.', { setting: 'inpatient', minConfidence: 0 });
+  const z = pmh.codes.find((x) => x.code === 'Z87.891');
+  assert.ok(z, codes(pmh).join(' '));
+  assert.ok(z.rationale.some((r) => r.rule === 'history-code'));
+  assert.ok(!pmh.suppressed.some((x) => x.code === 'Z87.891'));
+  const inline = c.code('A 60-year-old man with a history of ex-smoker and appendectomy.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(codes(inline).includes('Z87.891'), codes(inline).join(' '));
+  const never = c.code('He is not an ex-smoker.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(!codes(never).includes('Z87.891'), codes(never).join(' '));
+});
+
+test('history of: a condition chronic by its title stays current', async () => {
+  const c = await coder();
+  const r = c.code('History of chronic sinusitis and of chronic pancreatitis. History of appendicitis.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(codes(r).includes('J32.9'), codes(r).join(' '));
+  assert.ok(codes(r).includes('K86.1'), codes(r).join(' '));
+  assert.ok(r.codes.find((x) => x.code === 'J32.9')!.rationale.some((x) => x.rule === 'chronic-condition'));
+  assert.ok(!codes(r).some((x) => x.startsWith('K35') || x.startsWith('K37')), codes(r).join(' '));
+});
+
+test('integral symptoms: wheezing is part of asthma, not of pneumonia', async () => {
+  const c = await coder();
+  const asthma = c.code('Asthma exacerbation with wheezing.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(!codes(asthma).includes('R06.2'), codes(asthma).join(' '));
+  assert.equal(suppressed(asthma, 'R06.2')?.suppression?.reason, 'integral-symptom');
+  const pneumonia = c.code('Community-acquired pneumonia. On examination, diffuse wheezing.', { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(codes(pneumonia).includes('J18.9'), codes(pneumonia).join(' '));
+  assert.ok(codes(pneumonia).includes('R06.2'), codes(pneumonia).join(' '));
+});

@@ -7,6 +7,7 @@ import type { ConceptDictionary, ConceptMatch } from '../nlp/matcher.js';
 import { canonicalWord, isStopWord, termOf } from '../nlp/normalize.js';
 import { codeRefs, firstMatch, guidelineRules, hasPrefix, inRange, type GuidelineRules } from './rules.js';
 import { confidenceCalibration, type ConfidenceCalibration } from './calibration.js';
+import { rankedByRanker, rankerFeatures, rankerNote, suggestionRanker, type SuggestionRanker } from './ranker.js';
 import { bothSidesCodes, refine, type SpecificityContext } from './specificity.js';
 import type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rationale, Suppression } from './types.js';
 
@@ -19,13 +20,21 @@ import type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rational
 
 export interface CodeOptions extends ParseOptions {
   setting?: CodingSetting;
-  /** Suggested codes below this confidence are left out (default 0.3). */
+  /** Suggested codes below this confidence are left out (default: the ranker's threshold, data/coding/ranker.json, for the codes it scores; 0.3 for the others). */
   minConfidence?: number;
-  /** Pull confidences toward each code's observed precision (data/coding/calibration.json; default true). */
+  /**
+   * Learned confidences (default true): the suggestion ranker (data/coding/ranker.json) scores each
+   * suggested code the note's words support; the codes only a guideline rule assigns (combination,
+   * history and family-history codes, …) and the suppressed mentions are pulled toward each code's
+   * observed precision (data/coding/calibration.json). False keeps the confidences of the match and the rules.
+   */
   calibrate?: boolean;
   /** The note already parsed (parseDocument), so a caller that also codes procedures parses it once; the text argument is then ignored. */
   document?: ClinicalDocument;
 }
+
+/** Threshold of the codes the ranker does not score (and of every code with `calibrate: false`). */
+const RULE_THRESHOLD = 0.3;
 
 /** Base confidence of a match by where its key came from. */
 const SOURCE_CONFIDENCE: Record<string, number> = {
@@ -143,6 +152,7 @@ export class DiagnosisCoder {
   readonly rules: GuidelineRules;
   readonly context: ContextRules;
   readonly calibration: ConfidenceCalibration;
+  private rankerLoaded: SuggestionRanker | null | undefined;
   private readonly excludesMemo = new Map<string, ReturnType<typeof codeRefs>>();
   private readonly manifestationMemo = new Map<string, { refs: ReturnType<typeof codeRefs> } | null>();
   private readonly bothSidesMemo = new Map<string, [string, string] | null>();
@@ -160,6 +170,12 @@ export class DiagnosisCoder {
     this.rules = guidelineRules();
     this.context = contextRules();
     this.calibration = confidenceCalibration();
+  }
+
+  /** The suggestion ranker (data/coding/ranker.json), read when first needed: coding with `calibrate: false` does not read it. */
+  get ranker(): SuggestionRanker | undefined {
+    if (this.rankerLoaded === undefined) this.rankerLoaded = suggestionRanker() ?? null;
+    return this.rankerLoaded ?? undefined;
   }
 
   code(text: string | Uint8Array, opts: CodeOptions = {}): DiagnosisCoding {
@@ -266,6 +282,12 @@ export class DiagnosisCoder {
         continue;
       }
       const family = cats.includes('family') || familyByRelative || (m.sectionContext === 'family' && !cats.length);
+      const historical = cats.includes('historical') || (m.sectionContext === 'historical' && !cats.length);
+      // "Family history of …", "history of tobacco dependence": a history code says what the words mean.
+      if ((family || historical) && hasPrefix(m.code, this.rules.historyCodes)) {
+        suggest(m.code, m.confidence, [m.evidence], [m.rationale, { kind: 'rule', rule: 'history-code', text: `${m.code} is itself a history code: written as history, it is coded (guideline I.C.21.c.4)` }], [family ? 'family' : 'historical']);
+        continue;
+      }
       if (family) {
         const t = first('family') ?? relative;
         const why = t ? `family history ("${t.text}")` : 'listed under family history';
@@ -275,7 +297,6 @@ export class DiagnosisCoder {
         suppress(m.code, m.confidence, [m.evidence], [m.rationale], t ? { ...fromTrigger(t, why), reason: 'family' } : { reason: 'family', text: why });
         continue;
       }
-      const historical = cats.includes('historical') || (m.sectionContext === 'historical' && !cats.length);
       if (historical) {
         const t = first('historical');
         if (hasPrefix(m.code, this.rules.chronic)) {
@@ -335,13 +356,25 @@ export class DiagnosisCoder {
       for (const b of codes) {
         if (a === b || !suggested.has(b) || !suggested.has(a)) continue;
         if (!this.excludes1(a).some((r) => inRange(b, r))) continue;
+        // A sign or symptom yields to the definitive diagnosis it is excluded with (guideline I.B.5).
+        const symptom = a.startsWith('R') !== b.startsWith('R') ? (a.startsWith('R') ? a : b) : undefined;
+        if (symptom) {
+          const dx = symptom === a ? b : a;
+          drop(symptom, { reason: 'excludes1', trigger: dx, text: `Excludes1 at ${a}: the sign or symptom ${symptom} is not coded with the diagnosis ${dx} ${this.title(dx)}` });
+          continue;
+        }
+        // The note at a says the condition b names is not coded to a: b stays. When the notes exclude each other, the more specific code stays.
+        if (!this.excludes1(b).some((r) => inRange(a, r))) {
+          drop(a, { reason: 'excludes1', trigger: b, text: `Excludes1 at ${a}: ${b} ${this.title(b)} is coded instead` });
+          continue;
+        }
         const ca = suggested.get(a)!;
         const cb = suggested.get(b)!;
         const la = a.replace('.', '').length;
         const lb = b.replace('.', '').length;
         const loser = la !== lb ? (la > lb ? b : a) : ca.confidence >= cb.confidence ? b : a;
         const winner = loser === a ? b : a;
-        drop(loser, { reason: 'excludes1', trigger: winner, text: `Excludes1 at ${a}: not coded with ${winner} ${this.title(winner)}, the more specific condition` });
+        drop(loser, { reason: 'excludes1', trigger: winner, text: `Excludes1 at ${a} and at ${b}: not coded with ${winner} ${this.title(winner)}, the more specific condition` });
       }
     }
     // External causes go with an injury or poisoning.
@@ -364,18 +397,27 @@ export class DiagnosisCoder {
       drop(c, { reason: 'manifestation-without-etiology', text: `${c} is a manifestation code: it is coded only after its underlying condition, which the note does not give (guideline I.A.13)` });
     }
 
-    // The guideline sequencing reads the confidences the rules gave; the threshold and the ranking, the calibrated ones.
+    // The guideline sequencing reads the confidences the rules gave; the threshold and the ranking, the learned ones:
+    // the ranker scores the codes the note's words support, the calibration the codes the guideline rules assign.
     const ruleConfidence = new Map<string, number>();
-    if (opts.calibrate !== false && this.calibration.size) {
+    const learned = opts.calibrate !== false;
+    const ranked = new Set<Candidate>();
+    if (learned) {
+      const ranker = this.ranker;
+      const note = ranker ? rankerNote(doc.text, [...suggested.values()]) : undefined;
       for (const c of suggested.values()) {
         ruleConfidence.set(c.code, c.confidence);
-        c.confidence = this.calibration.adjust(c.code, c.confidence);
+        if (ranker && note && rankedByRanker(c.rationale)) {
+          const x = rankerFeatures({ code: c.code, confidence: c.confidence, title: this.title(c.code), evidence: c.evidence, rationale: c.rationale, context: [...c.context] }, note, this.calibration);
+          c.confidence = ranker.score(x);
+          ranked.add(c);
+        } else c.confidence = this.calibration.adjust(c.code, c.confidence);
       }
       for (const c of suppressed.values()) c.confidence = this.calibration.adjust(c.code, c.confidence);
     }
-    const min = opts.minConfidence ?? 0.3;
     const out: CodedDiagnosis[] = [];
     for (const c of suggested.values()) {
+      const min = opts.minConfidence ?? (ranked.has(c) ? this.ranker!.threshold : RULE_THRESHOLD);
       if (c.confidence < min) continue;
       out.push(this.toOutput(c, 'suggested'));
     }

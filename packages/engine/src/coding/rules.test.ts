@@ -24,3 +24,14 @@ test('code references of tabular notes: single codes, categories and ranges', ()
   assert.ok(!inRange('N18.9', refs[0]!));
   assert.ok(inRange('E10.9', refs[1]!));
 });
+
+test('code references: "X-Y with .NN" names the .NN subcodes only, and words outside the parentheses are not references', () => {
+  const diabetic = codeRefs('iridocyclitis, iritis, uveitis (due to) (in) diabetes mellitus (E08-E13 with .39)');
+  assert.ok(diabetic.some((r) => inRange('E11.39', r)));
+  assert.ok(!diabetic.some((r) => inRange('E11.65', r)), JSON.stringify(diabetic));
+  assert.ok(!diabetic.some((r) => inRange('E11.9', r)));
+  const pneumoconiosis = codeRefs('pneumoconiosis associated with tuberculosis, any type in A15 (J65)');
+  assert.deepEqual(pneumoconiosis, [{ from: 'J65', to: 'J65' }]);
+  // A qualifier in other words is not read as the whole category.
+  assert.deepEqual(codeRefs('infectious mononucleosis complicated by meningitis (B27.- with fourth character 2)'), []);
+});

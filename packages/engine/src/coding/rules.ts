@@ -36,6 +36,7 @@ export interface RedundantRule {
 
 export interface GuidelineRules {
   chronic: string[];
+  historyCodes: string[];
   personalHistory: Array<[string, string]>;
   familyHistory: Array<[string, string]>;
   combinations: CombinationRule[];
@@ -53,6 +54,7 @@ export function guidelineRules(): GuidelineRules {
   if (!loaded) {
     const d = JSON.parse(readFileSync(RULES_URL, 'utf8')) as {
       chronic: { prefixes: string[] };
+      historyCodes: { prefixes: string[] };
       personalHistory: { map: Array<[string, string]> };
       familyHistory: { map: Array<[string, string]> };
       combinations: { rules: CombinationRule[] };
@@ -68,6 +70,7 @@ export function guidelineRules(): GuidelineRules {
     }
     loaded = {
       chronic: d.chronic.prefixes,
+      historyCodes: d.historyCodes.prefixes,
       personalHistory: d.personalHistory.map,
       familyHistory: d.familyHistory.map,
       combinations: d.combinations.rules,
@@ -102,15 +105,37 @@ const REF = /\b([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?)(?:\s*[-–]\s*([A-Z][0-9
 
 const refMemo = new Map<string, CodeRange[]>();
 
-/** Code ranges named in a note's text. */
+/** "E08-E13 with .39": the subcode .39 of each category of the range. */
+const WITH_SUBCODE = /^\s*([A-Z])(\d\d)\s*[-–]\s*\1(\d\d)\s+with\s+(\.[0-9A-Z]{1,4})\s*$/;
+
+/**
+ * Code ranges named in a note's text. The Tabular List writes its references
+ * in parentheses ("gangrene in diabetes mellitus (E08-E13 with .52)"), so a
+ * code in the words around them ("any type in A15") is not one; a note with
+ * no parentheses is read whole. "X-Y with .NN" stands for the .NN subcode of
+ * each category from X to Y; a group qualified in other words ("with fourth
+ * character 2") is left out rather than read as the whole range.
+ */
 export function codeRefs(text: string): CodeRange[] {
   let out = refMemo.get(text);
   if (out) return out;
   out = [];
-  for (const m of text.matchAll(REF)) {
-    const a = m[1]!.replace(/\.$/, '');
-    const b = (m[2] ?? m[1]!).replace(/\.$/, '');
-    out.push({ from: a, to: b });
+  const groups = text.includes('(') ? [...text.matchAll(/\(([^()]*)\)/g)].map((m) => m[1]!) : [text];
+  for (const group of groups) {
+    const w = WITH_SUBCODE.exec(group);
+    if (w) {
+      for (let n = Number(w[2]); n <= Number(w[3]); n++) {
+        const code = `${w[1]}${String(n).padStart(2, '0')}${w[4]}`;
+        out.push({ from: code, to: code });
+      }
+      continue;
+    }
+    if (/\bwith\b/i.test(group)) continue;
+    for (const m of group.matchAll(REF)) {
+      const a = m[1]!.replace(/\.$/, '');
+      const b = (m[2] ?? m[1]!).replace(/\.$/, '');
+      out.push({ from: a, to: b });
+    }
   }
   if (refMemo.size < 50_000) refMemo.set(text, out);
   return out;
