@@ -54,7 +54,7 @@ for (const line of readFileSync(join(args.corpus, 'train', 'trainD.tsv'), 'utf8'
 }
 let files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
 if (fold) files = files.filter((_, i) => i % fold[1] !== fold[0]);
-// --skip FILE: document ids (one a line) left out, for the cross-fitting of scripts/calibrate-coder.mjs.
+// --skip FILE: document ids (one a line) left out, for the cross-fitting of scripts/crossfit-coder.mjs and scripts/train-ranker.mjs.
 const skip = args.skip ? new Set(readFileSync(args.skip, 'utf8').split(/\r?\n/).filter(Boolean)) : undefined;
 if (skip) files = files.filter((f) => !skip.has(f.slice(0, -4)));
 
