@@ -20,7 +20,7 @@ import { INSTRUCTION_WORDS, STOPWORDS, words as wordsOf } from './tokenize.js';
  */
 
 export const SEARCH_FILE = 'search.bin';
-export const SEARCH_FORMAT = 6;
+export const SEARCH_FORMAT = 7;
 const MAGIC = 0x4953434d; // "MCSI"
 
 /** Where an entry's text comes from. */
@@ -42,6 +42,23 @@ export const B = 0.5;
 export function termFactor(tf: number, len: number, avg: number): number {
   const t = tf === 0 ? 0.5 : tf;
   return (t * (K1 + 1)) / (t + K1 * (1 - B + (B * len) / avg));
+}
+
+/**
+ * The bits a term sets in an entry's signature: two of 64 (low and high
+ * 32-bit words), picked by a multiplicative hash of the term id (they may
+ * coincide). An entry's signature is the union over its tokens, so a term
+ * whose bits are not all set is not in the entry (the converse may fail).
+ */
+export function termSignature(term: number): { lo: number; hi: number } {
+  const h = Math.imul(term + 1, 0x9e3779b1) >>> 0;
+  let lo = 0;
+  let hi = 0;
+  for (const b of [h >>> 26, (h >>> 20) & 63]) {
+    if (b < 32) lo |= 1 << b;
+    else hi |= 1 << (b - 32);
+  }
+  return { lo: lo >>> 0, hi: hi >>> 0 };
 }
 
 export interface SearchDocInput {
@@ -233,6 +250,21 @@ export class SearchIndexBuilder {
     tokStart[m] = at;
     const termMask = optionalBit - 1;
 
+    // Entry signatures: the bits of every term an entry holds (required or optional), two 32-bit words an entry.
+    const termSig = Array.from({ length: vocab.length }, (_, t) => termSignature(t));
+    const entrySig = new Uint32Array(2 * m);
+    for (let i = 0; i < m; i++) {
+      let lo = 0;
+      let hi = 0;
+      for (let k = tokStart[i]!; k < tokStart[i + 1]!; k++) {
+        const sig = termSig[toks[k]! & termMask]!;
+        lo |= sig.lo;
+        hi |= sig.hi;
+      }
+      entrySig[2 * i] = lo >>> 0;
+      entrySig[2 * i + 1] = hi >>> 0;
+    }
+
     // Postings: entry ids per term with the count of required occurrences (0: optional only), in impact
     // order: by the term's BM25 factor in the entry, largest first (then entry order), so the head of a
     // list holds its best entries and the factor where a reader stops bounds every entry after it.
@@ -369,6 +401,7 @@ export class SearchIndexBuilder {
     w.add('nodeText', Uint32Array.from(nodeText));
     w.addPieces('str', pool.list);
     w.add('tokStart', tokStart);
+    w.add('entrySig', entrySig);
     w.add('toks', toks);
     w.addStrings('vocab', vocab, true);
     w.add('df', df);
@@ -422,6 +455,8 @@ export class SearchIndex {
   private readonly nodeParent: Int32Array;
   private readonly nodeText: Uint32Array;
   readonly tokStart: Uint32Array;
+  /** Per entry, two 32-bit words (low, high): the signature bits of the terms it holds (see termSignature). */
+  readonly entrySig: Uint32Array;
   readonly toks: Uint16Array | Uint32Array;
   /** Bit set on a token in an entry's token list when it is optional (a nonessential modifier); the rest is the term id. */
   readonly optionalBit: number;
@@ -461,6 +496,7 @@ export class SearchIndex {
     this.nodeParent = r.view('nodeParent', Int32Array);
     this.nodeText = r.view('nodeText', Uint32Array);
     this.tokStart = r.view('tokStart', Uint32Array);
+    this.entrySig = r.view('entrySig', Uint32Array);
     this.toks = header.tokenBits === 16 ? r.view('toks', Uint16Array) : r.view('toks', Uint32Array);
     this.optionalBit = header.tokenBits === 16 ? 0x8000 : 0x80000000;
     this.termMask = this.optionalBit - 1;
@@ -483,6 +519,7 @@ export class SearchIndex {
       this.wordTable.length !== header.words ||
       this.entryDoc.length !== m ||
       this.tokStart.length !== m + 1 ||
+      this.entrySig.length !== 2 * m ||
       this.postStart.length !== header.terms + 1 ||
       this.postEntry.length !== header.postings ||
       this.postLen.length !== header.postings ||
