@@ -250,19 +250,30 @@ export class SearchIndexBuilder {
     tokStart[m] = at;
     const termMask = optionalBit - 1;
 
-    // Entry signatures: the bits of every term an entry holds (required or optional), two 32-bit words an entry.
+    // Entry signatures: the bits of every term an entry holds (required or optional), two 32-bit words an entry;
+    // and its repeats: required words less distinct required terms (no term occurs more than 1 + repeats times).
     const termSig = Array.from({ length: vocab.length }, (_, t) => termSignature(t));
     const entrySig = new Uint32Array(2 * m);
+    const entryRepeats = new Uint8Array(m);
+    seenInEntry.fill(-1);
     for (let i = 0; i < m; i++) {
       let lo = 0;
       let hi = 0;
+      let distinct = 0;
       for (let k = tokStart[i]!; k < tokStart[i + 1]!; k++) {
-        const sig = termSig[toks[k]! & termMask]!;
+        const raw = toks[k]!;
+        const id = raw & termMask;
+        const sig = termSig[id]!;
         lo |= sig.lo;
         hi |= sig.hi;
+        if (!(raw & optionalBit) && seenInEntry[id] !== i) {
+          seenInEntry[id] = i;
+          distinct++;
+        }
       }
       entrySig[2 * i] = lo >>> 0;
       entrySig[2 * i + 1] = hi >>> 0;
+      entryRepeats[i] = Math.min(255, all[i]!.req.length - distinct);
     }
 
     // Postings: entry ids per term with the count of required occurrences (0: optional only), in impact
@@ -402,6 +413,7 @@ export class SearchIndexBuilder {
     w.addPieces('str', pool.list);
     w.add('tokStart', tokStart);
     w.add('entrySig', entrySig);
+    w.add('entryRepeats', entryRepeats);
     w.add('toks', toks);
     w.addStrings('vocab', vocab, true);
     w.add('df', df);
@@ -457,6 +469,8 @@ export class SearchIndex {
   readonly tokStart: Uint32Array;
   /** Per entry, two 32-bit words (low, high): the signature bits of the terms it holds (see termSignature). */
   readonly entrySig: Uint32Array;
+  /** Per entry, its required words less its distinct required terms: a term occurs at most 1 + repeats times. */
+  readonly entryRepeats: Uint8Array;
   readonly toks: Uint16Array | Uint32Array;
   /** Bit set on a token in an entry's token list when it is optional (a nonessential modifier); the rest is the term id. */
   readonly optionalBit: number;
@@ -497,6 +511,7 @@ export class SearchIndex {
     this.nodeText = r.view('nodeText', Uint32Array);
     this.tokStart = r.view('tokStart', Uint32Array);
     this.entrySig = r.view('entrySig', Uint32Array);
+    this.entryRepeats = r.view('entryRepeats', Uint8Array);
     this.toks = header.tokenBits === 16 ? r.view('toks', Uint16Array) : r.view('toks', Uint32Array);
     this.optionalBit = header.tokenBits === 16 ? 0x8000 : 0x80000000;
     this.termMask = this.optionalBit - 1;
@@ -520,6 +535,7 @@ export class SearchIndex {
       this.entryDoc.length !== m ||
       this.tokStart.length !== m + 1 ||
       this.entrySig.length !== 2 * m ||
+      this.entryRepeats.length !== m ||
       this.postStart.length !== header.terms + 1 ||
       this.postEntry.length !== header.postings ||
       this.postLen.length !== header.postings ||

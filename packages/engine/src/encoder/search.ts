@@ -104,10 +104,12 @@ interface Scratch {
   /** Per word in reading order, the most it adds to an entry's BM25 part and coverage. */
   wordScore: Float64Array;
   wordCover: Float64Array;
-  /** Per alternative of the query's words: its signature bits (as int32) and its word's bit. */
+  /** Per alternative of the query's first SIG_WORDS words: its signature bits (as int32), its word's bit, its word's place and weight. */
   altLo: Int32Array;
   altHi: Int32Array;
   altBit: Int32Array;
+  altWord: Int32Array;
+  altWeight: Float64Array;
 }
 const scratches = new WeakMap<SearchIndex, Scratch>();
 
@@ -130,6 +132,8 @@ function scratchOf(ix: SearchIndex): Scratch {
       altLo: new Int32Array(MAX_ALTS),
       altHi: new Int32Array(MAX_ALTS),
       altBit: new Int32Array(MAX_ALTS),
+      altWord: new Int32Array(MAX_ALTS),
+      altWeight: new Float64Array(MAX_ALTS),
     };
     scratches.set(ix, s);
   }
@@ -375,31 +379,36 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
   });
   order.sort((a, b) => a.df - b.df);
   const n = order.length;
-  const { restScore, restCover, wordScore, wordCover, altLo, altHi, altBit } = s;
+  const { restScore, restCover, wordScore, wordCover, altLo, altHi, altBit, altWord, altWeight } = s;
   restScore[n] = 0;
   restCover[n] = 0;
-  // What the words past SIG_WORDS add to any entry's bound.
+  // The words past SIG_WORDS count as held by every entry: what they add to its bound, and their alternatives.
   let heldScore = 0;
   let heldCover = 0;
+  let heldAlts = 0;
   let nAlts = 0;
   for (let j = n - 1; j >= 0; j--) {
     const { t, alts } = order[j]!;
     let peaks = 0;
-    for (const a of alts) {
-      peaks += termPeak(ix, a.term);
-      const sig = termSignature(a.term);
-      altLo[nAlts] = sig.lo | 0;
-      altHi[nAlts] = sig.hi | 0;
-      altBit[nAlts++] = j < SIG_WORDS ? 1 << j : 0;
-    }
+    for (const a of alts) peaks += termPeak(ix, a.term);
     wordScore[j] = termScoreBound(t, peaks);
     wordCover[j] = termCoverBound(t);
+    restScore[j] = restScore[j + 1]! + wordScore[j]!;
+    restCover[j] = restCover[j + 1]! + wordCover[j]!;
     if (j >= SIG_WORDS) {
       heldScore += wordScore[j]!;
       heldCover += wordCover[j]!;
+      heldAlts += alts.length;
+      continue;
     }
-    restScore[j] = restScore[j + 1]! + wordScore[j]!;
-    restCover[j] = restCover[j + 1]! + wordCover[j]!;
+    for (const a of alts) {
+      const sig = termSignature(a.term);
+      altLo[nAlts] = sig.lo | 0;
+      altHi[nAlts] = sig.hi | 0;
+      altBit[nAlts] = 1 << j;
+      altWord[nAlts] = j;
+      altWeight[nAlts++] = termWeight(t);
+    }
   }
 
   const { met, touched, top } = s;
@@ -408,6 +417,7 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
   const postTf = ix.postTf;
   const postLen = ix.postLen;
   const entrySig = ix.entrySig;
+  const entryRepeats = ix.entryRepeats;
   const entryDoc = ix.entryDoc;
   const entryKind = ix.entryKind;
   const docFlags = ix.docFlags;
@@ -431,8 +441,6 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
     if (junk && junkLeft <= 0) break;
     const tw = termWeight(t);
     const scoreAfter = restScore[j + 1]!;
-    const coverHere = wordCover[j]!;
-    const others = ~(j < SIG_WORDS ? 1 << j : 0);
     for (let ai = 0; ai < alts.length; ai++) {
       const alt = alts[ai]!;
       // Alternatives of this word read after this one may be in an entry too.
@@ -445,28 +453,35 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
         const bit = 1 << (e & 31);
         if ((met[word]! & bit) !== 0) continue;
         // The most a new entry here, and every one after it in the list, can score.
-        const here = tw * Math.min(K1 + 1, termFactor(postTf[p]!, postLen[p]!, avg) + peaksAfter);
-        const bound = (scoreAfter + here) * coverJ;
-        if (bound < bar) break;
-        if (junk && bound < JUNK_SHARE * best && junkLeft-- <= 0) break;
+        const len = postLen[p]!;
+        const here = tw * Math.min(K1 + 1, termFactor(postTf[p]!, len, avg) + peaksAfter);
+        if ((scoreAfter + here) * coverJ < bar) break;
+        if (junk && (scoreAfter + here) * coverJ < JUNK_SHARE * best && junkLeft-- <= 0) break;
         met[word] = met[word]! | bit;
         touched[nTouched++] = e;
-        // The words this entry's signature may hold (this one surely), at their largest.
+        // This entry's bound: the words its signature may hold, each term at most 1 + repeats times in it.
         const lo = entrySig[2 * e]!;
         const hi = entrySig[2 * e + 1]!;
+        const rep = entryRepeats[e]!;
+        const most = termFactor(1 + rep, len, avg);
         let held = 0;
-        for (let a = 0; a < nAlts; a++) if (((altLo[a]! & ~lo) | (altHi[a]! & ~hi)) === 0) held |= altBit[a]!;
+        let heldHere = heldAlts;
         let sc = heldScore + here;
-        let cv = heldCover + coverHere;
-        for (let bits = held & others; bits !== 0; bits &= bits - 1) {
-          const b = 31 - Math.clz32(bits & -bits);
-          sc += wordScore[b]!;
-          cv += wordCover[b]!;
+        for (let a = 0; a < nAlts; a++) {
+          if (((altLo[a]! & ~lo) | (altHi[a]! & ~hi)) !== 0) continue;
+          held |= altBit[a]!;
+          heldHere++;
+          if (altWord[a] !== j) sc += altWeight[a]! * most;
         }
-        let own = sc * coverBound(cv, totalIdf);
-        if (own < bar) continue;
+        let cv = heldCover;
+        for (let bits = held; bits !== 0; bits &= bits - 1) cv += wordCover[31 - Math.clz32(bits & -bits)]!;
+        const q = Math.min(1, cv / totalIdf);
+        const ec = len ? Math.min(1, (rep + heldHere) / len) : 0;
+        let own = sc * q * q * (0.55 + 0.45 * ec) * CLOSENESS_MAX * (1 + 1e-9);
+        if (q >= 0.999 * (1 - 1e-9) && ec >= 0.999) own *= EXACT_BONUS;
+        if (own * KIND_MAX * BILLABLE_BOOST < bar) continue;
         const doc = entryDoc[e]!;
-        own *= (KIND_WEIGHTS[entryKind[e]!]! / KIND_MAX) * ((docFlags[doc]! & 1) === 1 ? 1 : 1 / BILLABLE_BOOST);
+        own *= KIND_WEIGHTS[entryKind[e]!]! * ((docFlags[doc]! & 1) === 1 ? BILLABLE_BOOST : 1);
         if (own < bar || (filtered && !passes(ix, doc, opts))) continue;
         const score = scoreEntry(ix, s, terms, totalIdf, e);
         if (score > 0) {
