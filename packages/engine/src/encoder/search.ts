@@ -101,15 +101,17 @@ interface Scratch {
   restCover: Float64Array;
   /** The best documents found. */
   top: TopDocs;
+  /** The BM25 factor of each (occurrences, length) pair below 256, at (tf << 8) | len (see termFactor). */
+  factors: Float64Array;
   /** Per word in reading order, the most it adds to an entry's BM25 part and coverage. */
   wordScore: Float64Array;
   wordCover: Float64Array;
-  /** Per alternative of the query's first SIG_WORDS words: its signature bits (as int32), its word's bit, its word's place and weight. */
+  /** Signature bits (as int32) of the alternatives of the query's first SIG_WORDS words, by word in reading order, each word's in its reading order. */
   altLo: Int32Array;
   altHi: Int32Array;
-  altBit: Int32Array;
-  altWord: Int32Array;
-  altWeight: Float64Array;
+  /** Per word in reading order: where its alternatives start in altLo/altHi (one more place at the end), and its weight (see termWeight). */
+  altStart: Int32Array;
+  wordWeight: Float64Array;
 }
 const scratches = new WeakMap<SearchIndex, Scratch>();
 
@@ -127,13 +129,13 @@ function scratchOf(ix: SearchIndex): Scratch {
       restScore: new Float64Array(MAX_TERMS + 1),
       restCover: new Float64Array(MAX_TERMS + 1),
       top: new TopDocs(ix.docCount, MAX_LIMIT),
+      factors: Float64Array.from({ length: 1 << 16 }, (_, i) => termFactor(i >>> 8, i & 255, ix.header.avgLength)),
       wordScore: new Float64Array(MAX_TERMS),
       wordCover: new Float64Array(MAX_TERMS),
       altLo: new Int32Array(MAX_ALTS),
       altHi: new Int32Array(MAX_ALTS),
-      altBit: new Int32Array(MAX_ALTS),
-      altWord: new Int32Array(MAX_ALTS),
-      altWeight: new Float64Array(MAX_ALTS),
+      altStart: new Int32Array(MAX_TERMS + 1),
+      wordWeight: new Float64Array(MAX_TERMS),
     };
     scratches.set(ix, s);
   }
@@ -357,7 +359,6 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
   const limit = Math.min(MAX_LIMIT, Math.max(0, Math.floor(opts.limit)));
   if (totalIdf === 0 || limit === 0 || terms.length > MAX_TERMS) return [];
   const s = scratchOf(ix);
-  const avg = ix.header.avgLength;
 
   // Term slots: the query term of each term id (a word typed twice counts once), and that alternative's weight.
   const slot = s.termSlot;
@@ -379,39 +380,41 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
   });
   order.sort((a, b) => a.df - b.df);
   const n = order.length;
-  const { restScore, restCover, wordScore, wordCover, altLo, altHi, altBit, altWord, altWeight } = s;
+  const { restScore, restCover, wordScore, wordCover, altLo, altHi, altStart, wordWeight } = s;
   restScore[n] = 0;
   restCover[n] = 0;
-  // The words past SIG_WORDS count as held by every entry: what they add to its bound, and their alternatives.
-  let heldScore = 0;
-  let heldCover = 0;
-  let heldAlts = 0;
-  let nAlts = 0;
   for (let j = n - 1; j >= 0; j--) {
     const { t, alts } = order[j]!;
     let peaks = 0;
     for (const a of alts) peaks += termPeak(ix, a.term);
+    wordWeight[j] = termWeight(t);
     wordScore[j] = termScoreBound(t, peaks);
     wordCover[j] = termCoverBound(t);
     restScore[j] = restScore[j + 1]! + wordScore[j]!;
     restCover[j] = restCover[j + 1]! + wordCover[j]!;
-    if (j >= SIG_WORDS) {
-      heldScore += wordScore[j]!;
-      heldCover += wordCover[j]!;
-      heldAlts += alts.length;
-      continue;
-    }
-    for (const a of alts) {
+  }
+  // Signatures of the first SIG_WORDS words' alternatives; the words after them count as held by every entry.
+  const sigWords = Math.min(n, SIG_WORDS);
+  let nAlts = 0;
+  for (let j = 0; j < sigWords; j++) {
+    altStart[j] = nAlts;
+    for (const a of order[j]!.alts) {
       const sig = termSignature(a.term);
       altLo[nAlts] = sig.lo | 0;
-      altHi[nAlts] = sig.hi | 0;
-      altBit[nAlts] = 1 << j;
-      altWord[nAlts] = j;
-      altWeight[nAlts++] = termWeight(t);
+      altHi[nAlts++] = sig.hi | 0;
     }
   }
+  altStart[sigWords] = nAlts;
+  let heldScore = 0;
+  let heldCover = 0;
+  let heldAlts = 0;
+  for (let j = sigWords; j < n; j++) {
+    heldScore += wordScore[j]!;
+    heldCover += wordCover[j]!;
+    heldAlts += order[j]!.alts.length;
+  }
 
-  const { met, touched, top } = s;
+  const { met, touched, top, factors } = s;
   const postEntry = ix.postEntry;
   const postStart = ix.postStart;
   const postTf = ix.postTf;
@@ -454,27 +457,37 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
         if ((met[word]! & bit) !== 0) continue;
         // The most a new entry here, and every one after it in the list, can score.
         const len = postLen[p]!;
-        const here = tw * Math.min(K1 + 1, termFactor(postTf[p]!, len, avg) + peaksAfter);
-        if ((scoreAfter + here) * coverJ < bar) break;
-        if (junk && (scoreAfter + here) * coverJ < JUNK_SHARE * best && junkLeft-- <= 0) break;
+        const factor = factors[(postTf[p]! << 8) | len]!;
+        const listBound = (scoreAfter + tw * Math.min(K1 + 1, factor + peaksAfter)) * coverJ;
+        if (listBound < bar) break;
+        if (junk && listBound < JUNK_SHARE * best && junkLeft-- <= 0) break;
         met[word] = met[word]! | bit;
         touched[nTouched++] = e;
         // This entry's bound: the words its signature may hold, each term at most 1 + repeats times in it.
         const lo = entrySig[2 * e]!;
         const hi = entrySig[2 * e + 1]!;
         const rep = entryRepeats[e]!;
-        const most = termFactor(1 + rep, len, avg);
-        let held = 0;
+        const most = factors[(Math.min(255, 1 + rep) << 8) | len]!;
         let heldHere = heldAlts;
-        let sc = heldScore + here;
-        for (let a = 0; a < nAlts; a++) {
-          if (((altLo[a]! & ~lo) | (altHi[a]! & ~hi)) !== 0) continue;
-          held |= altBit[a]!;
-          heldHere++;
-          if (altWord[a] !== j) sc += altWeight[a]! * most;
-        }
+        let sc = heldScore;
         let cv = heldCover;
-        for (let bits = held; bits !== 0; bits &= bits - 1) cv += wordCover[31 - Math.clz32(bits & -bits)]!;
+        // Words read before this one are left out: an entry that holds one was passed over in its list, its bound
+        // below the bar then (the same holds for this word's alternatives read before this one).
+        for (let b = j; b < sigWords; b++) {
+          let count = 0;
+          for (let a = b === j ? altStart[b]! + ai + 1 : altStart[b]!, to = altStart[b + 1]!; a < to; a++) {
+            if (((altLo[a]! & ~lo) | (altHi[a]! & ~hi)) === 0) count++;
+          }
+          if (b === j) {
+            sc += tw * Math.min(K1 + 1, factor + count * most);
+            cv += wordCover[b]!;
+            heldHere += 1 + count;
+          } else if (count > 0) {
+            sc += wordWeight[b]! * Math.min(K1 + 1, count * most);
+            cv += wordCover[b]!;
+            heldHere += count;
+          }
+        }
         const q = Math.min(1, cv / totalIdf);
         const ec = len ? Math.min(1, (rep + heldHere) / len) : 0;
         let own = sc * q * q * (0.55 + 0.45 * ec) * CLOSENESS_MAX * (1 + 1e-9);
