@@ -44,17 +44,21 @@ export function termFactor(tf: number, len: number, avg: number): number {
   return (t * (K1 + 1)) / (t + K1 * (1 - B + (B * len) / avg));
 }
 
+/** Signature bits a term may take: 62 of the 64 (the two left carry the entry's repeats, see SearchIndex.postSig). */
+const SIGNATURE_BITS = 62;
+
 /**
- * The bits a term sets in an entry's signature: two of 64 (low and high
- * 32-bit words), picked by a multiplicative hash of the term id (they may
- * coincide). An entry's signature is the union over its tokens, so a term
- * whose bits are not all set is not in the entry (the converse may fail).
+ * The bits a term sets in an entry's signature: two of SIGNATURE_BITS (in
+ * the low and high 32-bit words), picked by a multiplicative hash of the
+ * term id (they may coincide). An entry's signature is the union over its
+ * tokens, so a term whose bits are not all set is not in the entry (the
+ * converse may fail).
  */
 export function termSignature(term: number): { lo: number; hi: number } {
   const h = Math.imul(term + 1, 0x9e3779b1) >>> 0;
   let lo = 0;
   let hi = 0;
-  for (const b of [h >>> 26, (h >>> 20) & 63]) {
+  for (const b of [((h >>> 16) * SIGNATURE_BITS) >>> 16, ((h & 0xffff) * SIGNATURE_BITS) >>> 16]) {
     if (b < 32) lo |= 1 << b;
     else hi |= 1 << (b - 32);
   }
@@ -250,11 +254,11 @@ export class SearchIndexBuilder {
     tokStart[m] = at;
     const termMask = optionalBit - 1;
 
-    // Entry signatures: the bits of every term an entry holds (required or optional), two 32-bit words an entry;
-    // and its repeats: required words less distinct required terms (no term occurs more than 1 + repeats times).
+    // Entry signatures: the bits of every term an entry holds (required or optional), in two 32-bit words, the
+    // top two bits of the high word its repeats (required words less distinct required terms, 3 for 3 or more):
+    // no term occurs more than 1 + repeats times in it. Written beside each posting (see SearchIndex.postSig).
     const termSig = Array.from({ length: vocab.length }, (_, t) => termSignature(t));
     const entrySig = new Uint32Array(2 * m);
-    const entryRepeats = new Uint8Array(m);
     seenInEntry.fill(-1);
     for (let i = 0; i < m; i++) {
       let lo = 0;
@@ -272,8 +276,7 @@ export class SearchIndexBuilder {
         }
       }
       entrySig[2 * i] = lo >>> 0;
-      entrySig[2 * i + 1] = hi >>> 0;
-      entryRepeats[i] = Math.min(255, all[i]!.req.length - distinct);
+      entrySig[2 * i + 1] = (hi | (Math.min(3, all[i]!.req.length - distinct) << 30)) >>> 0;
     }
 
     // Postings: entry ids per term with the count of required occurrences (0: optional only), in impact
@@ -315,6 +318,7 @@ export class SearchIndexBuilder {
     const postTf = new Uint8Array(p);
     // The entry's length beside each posting: a ranking reads it with the posting, not from the entry's place.
     const postLen = new Uint8Array(p);
+    const postSig = new Uint32Array(2 * p);
     for (let t = 0; t < vocab.length; t++) {
       const from = postStart[t]!;
       const to = postStart[t + 1]!;
@@ -322,9 +326,12 @@ export class SearchIndexBuilder {
       if (to - from > 1) keys.sort();
       for (let k = 0; k < keys.length; k++) {
         const key = keys[k]!;
+        const e = Math.floor(key / 256) % ENTRY_SPAN;
         postTf[from + k] = key % 256;
-        postEntry[from + k] = Math.floor(key / 256) % ENTRY_SPAN;
-        postLen[from + k] = entryLen[postEntry[from + k]!]!;
+        postEntry[from + k] = e;
+        postLen[from + k] = entryLen[e]!;
+        postSig[2 * (from + k)] = entrySig[2 * e]!;
+        postSig[2 * (from + k) + 1] = entrySig[2 * e + 1]!;
       }
     }
 
@@ -412,8 +419,6 @@ export class SearchIndexBuilder {
     w.add('nodeText', Uint32Array.from(nodeText));
     w.addPieces('str', pool.list);
     w.add('tokStart', tokStart);
-    w.add('entrySig', entrySig);
-    w.add('entryRepeats', entryRepeats);
     w.add('toks', toks);
     w.addStrings('vocab', vocab, true);
     w.add('df', df);
@@ -421,6 +426,7 @@ export class SearchIndexBuilder {
     w.add('postEntry', postEntry);
     w.add('postTf', postTf);
     w.add('postLen', postLen);
+    w.add('postSig', postSig);
     w.add('titleStart', titleStart);
     w.add('titleDoc', titleDoc);
     w.addStrings('word', wordList, true);
@@ -467,10 +473,6 @@ export class SearchIndex {
   private readonly nodeParent: Int32Array;
   private readonly nodeText: Uint32Array;
   readonly tokStart: Uint32Array;
-  /** Per entry, two 32-bit words (low, high): the signature bits of the terms it holds (see termSignature). */
-  readonly entrySig: Uint32Array;
-  /** Per entry, its required words less its distinct required terms: a term occurs at most 1 + repeats times. */
-  readonly entryRepeats: Uint8Array;
   readonly toks: Uint16Array | Uint32Array;
   /** Bit set on a token in an entry's token list when it is optional (a nonessential modifier); the rest is the term id. */
   readonly optionalBit: number;
@@ -481,6 +483,11 @@ export class SearchIndex {
   readonly postTf: Uint8Array;
   /** The length of each posting's entry (entryLen, read in list order). */
   readonly postLen: Uint8Array;
+  /**
+   * The signature of each posting's entry, two 32-bit words (low, high): the bits of the terms it holds
+   * (see termSignature), and in the top two bits of the high word its repeats (0 to 2; 3: three or more).
+   */
+  readonly postSig: Uint32Array;
   /** Per term, the documents whose title holds it, ascending (see titlesWith). */
   readonly titleStart: Uint32Array;
   readonly titleDoc: Uint32Array;
@@ -510,8 +517,6 @@ export class SearchIndex {
     this.nodeParent = r.view('nodeParent', Int32Array);
     this.nodeText = r.view('nodeText', Uint32Array);
     this.tokStart = r.view('tokStart', Uint32Array);
-    this.entrySig = r.view('entrySig', Uint32Array);
-    this.entryRepeats = r.view('entryRepeats', Uint8Array);
     this.toks = header.tokenBits === 16 ? r.view('toks', Uint16Array) : r.view('toks', Uint32Array);
     this.optionalBit = header.tokenBits === 16 ? 0x8000 : 0x80000000;
     this.termMask = this.optionalBit - 1;
@@ -520,6 +525,7 @@ export class SearchIndex {
     this.postEntry = r.view('postEntry', Uint32Array);
     this.postTf = r.view('postTf', Uint8Array);
     this.postLen = r.view('postLen', Uint8Array);
+    this.postSig = r.view('postSig', Uint32Array);
     this.titleStart = r.view('titleStart', Uint32Array);
     this.titleDoc = r.view('titleDoc', Uint32Array);
     this.wordTerm = r.view('wordTerm', Uint32Array);
@@ -534,11 +540,10 @@ export class SearchIndex {
       this.wordTable.length !== header.words ||
       this.entryDoc.length !== m ||
       this.tokStart.length !== m + 1 ||
-      this.entrySig.length !== 2 * m ||
-      this.entryRepeats.length !== m ||
       this.postStart.length !== header.terms + 1 ||
       this.postEntry.length !== header.postings ||
       this.postLen.length !== header.postings ||
+      this.postSig.length !== 2 * header.postings ||
       this.titleStart.length !== header.terms + 1 ||
       this.titleDoc.length !== this.titleStart[header.terms]
     ) {

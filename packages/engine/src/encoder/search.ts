@@ -419,8 +419,7 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
   const postStart = ix.postStart;
   const postTf = ix.postTf;
   const postLen = ix.postLen;
-  const entrySig = ix.entrySig;
-  const entryRepeats = ix.entryRepeats;
+  const postSig = ix.postSig;
   const entryDoc = ix.entryDoc;
   const entryKind = ix.entryKind;
   const docFlags = ix.docFlags;
@@ -464,9 +463,10 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
         met[word] = met[word]! | bit;
         touched[nTouched++] = e;
         // This entry's bound: the words its signature may hold, each term at most 1 + repeats times in it.
-        const lo = entrySig[2 * e]!;
-        const hi = entrySig[2 * e + 1]!;
-        const rep = entryRepeats[e]!;
+        const lo = postSig[2 * p]!;
+        const hi = postSig[2 * p + 1]!;
+        // Repeats 3 stands for three or more: at most the entry's length.
+        const rep = hi >>> 30 < 3 ? hi >>> 30 : len;
         const most = factors[(Math.min(255, 1 + rep) << 8) | len]!;
         let heldHere = heldAlts;
         let sc = heldScore;
