@@ -109,9 +109,12 @@ interface Scratch {
   /** Signature bits (as int32) of the alternatives of the query's first SIG_WORDS words, by word in reading order, each word's in its reading order. */
   altLo: Int32Array;
   altHi: Int32Array;
-  /** Per word in reading order: where its alternatives start in altLo/altHi (one more place at the end), and its weight (see termWeight). */
+  /** Per word in reading order: where its alternatives start in altLo/altHi (one more place at the end). */
   altStart: Int32Array;
-  wordWeight: Float64Array;
+  /** Per alternative: its word's bit, weight (see termWeight) and most added coverage. */
+  altBit: Int32Array;
+  altWeight: Float64Array;
+  altCover: Float64Array;
 }
 const scratches = new WeakMap<SearchIndex, Scratch>();
 
@@ -135,7 +138,9 @@ function scratchOf(ix: SearchIndex): Scratch {
       altLo: new Int32Array(MAX_ALTS),
       altHi: new Int32Array(MAX_ALTS),
       altStart: new Int32Array(MAX_TERMS + 1),
-      wordWeight: new Float64Array(MAX_TERMS),
+      altBit: new Int32Array(MAX_ALTS),
+      altWeight: new Float64Array(MAX_ALTS),
+      altCover: new Float64Array(MAX_ALTS),
     };
     scratches.set(ix, s);
   }
@@ -380,14 +385,13 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
   });
   order.sort((a, b) => a.df - b.df);
   const n = order.length;
-  const { restScore, restCover, wordScore, wordCover, altLo, altHi, altStart, wordWeight } = s;
+  const { restScore, restCover, wordScore, wordCover, altLo, altHi, altStart, altBit, altWeight, altCover } = s;
   restScore[n] = 0;
   restCover[n] = 0;
   for (let j = n - 1; j >= 0; j--) {
     const { t, alts } = order[j]!;
     let peaks = 0;
     for (const a of alts) peaks += termPeak(ix, a.term);
-    wordWeight[j] = termWeight(t);
     wordScore[j] = termScoreBound(t, peaks);
     wordCover[j] = termCoverBound(t);
     restScore[j] = restScore[j + 1]! + wordScore[j]!;
@@ -398,10 +402,14 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
   let nAlts = 0;
   for (let j = 0; j < sigWords; j++) {
     altStart[j] = nAlts;
-    for (const a of order[j]!.alts) {
+    const { t, alts } = order[j]!;
+    for (const a of alts) {
       const sig = termSignature(a.term);
       altLo[nAlts] = sig.lo | 0;
-      altHi[nAlts++] = sig.hi | 0;
+      altHi[nAlts] = sig.hi | 0;
+      altBit[nAlts] = 1 << j;
+      altWeight[nAlts] = termWeight(t);
+      altCover[nAlts++] = wordCover[j]!;
     }
   }
   altStart[sigWords] = nAlts;
@@ -443,51 +451,65 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
     if (junk && junkLeft <= 0) break;
     const tw = termWeight(t);
     const scoreAfter = restScore[j + 1]!;
+    const coverHere = wordCover[j]!;
+    const jumpTo = j + 1 < sigWords ? altStart[j + 1]! : nAlts;
     for (let ai = 0; ai < alts.length; ai++) {
       const alt = alts[ai]!;
       // Alternatives of this word read after this one may be in an entry too.
       let peaksAfter = 0;
       for (let b = ai + 1; b < alts.length; b++) peaksAfter += termPeak(ix, alts[b]!.term);
+      const laterFrom = j < sigWords ? altStart[j]! + ai + 1 : 0;
+      const laterTo = j < sigWords ? jumpTo : 0;
+      // The list is left where the posting's factor, with every word after it at its largest, cannot reach the
+      // bar (or the junk share of the best, junk read up): recomputed when the bar or the best moves.
+      let seenBar = -1;
+      let seenBest = -1;
+      let leave = 0;
+      let junkBelow = 0;
       const end = postStart[alt.term + 1]!;
       for (let p = postStart[alt.term]!; p < end; p++) {
         const e = postEntry[p]!;
         const word = e >>> 5;
         const bit = 1 << (e & 31);
         if ((met[word]! & bit) !== 0) continue;
-        // The most a new entry here, and every one after it in the list, can score.
+        if (bar !== seenBar || best !== seenBest) {
+          seenBar = bar;
+          seenBest = best;
+          // (A hair lower, so that rounding never leaves a list early.)
+          leave = ((bar / coverJ - scoreAfter) / tw - peaksAfter) * (1 - 1e-9);
+          junkBelow = junk ? (((JUNK_SHARE * best) / coverJ - scoreAfter) / tw - peaksAfter) * (1 - 1e-9) : -Infinity;
+        }
         const len = postLen[p]!;
         const factor = factors[(postTf[p]! << 8) | len]!;
-        const listBound = (scoreAfter + tw * Math.min(K1 + 1, factor + peaksAfter)) * coverJ;
-        if (listBound < bar) break;
-        if (junk && listBound < JUNK_SHARE * best && junkLeft-- <= 0) break;
+        if (factor < leave) break;
+        if (factor < junkBelow && junkLeft-- <= 0) break;
         met[word] = met[word]! | bit;
         touched[nTouched++] = e;
-        // This entry's bound: the words its signature may hold, each term at most 1 + repeats times in it.
-        const lo = postSig[2 * p]!;
+        // This entry's bound: the words its signature may hold (words read before left out: an entry that holds
+        // one was passed over in its list, its bound below the bar then), each term at most 1 + repeats times in it.
+        const nlo = ~postSig[2 * p]!;
         const hi = postSig[2 * p + 1]!;
+        const nhi = ~hi;
+        let later = 0;
+        for (let a = laterFrom; a < laterTo; a++) if (((altLo[a]! & nlo) | (altHi[a]! & nhi)) === 0) later++;
+        let held = 0;
+        let heldHere = heldAlts + 1 + later;
+        let weights = 0;
+        let cv = heldCover + coverHere;
+        for (let a = jumpTo; a < nAlts; a++) {
+          if (((altLo[a]! & nlo) | (altHi[a]! & nhi)) !== 0) continue;
+          heldHere++;
+          weights += altWeight[a]!;
+          const wb = altBit[a]!;
+          if ((held & wb) === 0) {
+            held |= wb;
+            cv += altCover[a]!;
+          }
+        }
         // Repeats 3 stands for three or more: at most the entry's length.
         const rep = hi >>> 30 < 3 ? hi >>> 30 : len;
         const most = factors[(Math.min(255, 1 + rep) << 8) | len]!;
-        let heldHere = heldAlts;
-        let sc = heldScore;
-        let cv = heldCover;
-        // Words read before this one are left out: an entry that holds one was passed over in its list, its bound
-        // below the bar then (the same holds for this word's alternatives read before this one).
-        for (let b = j; b < sigWords; b++) {
-          let count = 0;
-          for (let a = b === j ? altStart[b]! + ai + 1 : altStart[b]!, to = altStart[b + 1]!; a < to; a++) {
-            if (((altLo[a]! & ~lo) | (altHi[a]! & ~hi)) === 0) count++;
-          }
-          if (b === j) {
-            sc += tw * Math.min(K1 + 1, factor + count * most);
-            cv += wordCover[b]!;
-            heldHere += 1 + count;
-          } else if (count > 0) {
-            sc += wordWeight[b]! * Math.min(K1 + 1, count * most);
-            cv += wordCover[b]!;
-            heldHere += count;
-          }
-        }
+        const sc = heldScore + tw * Math.min(K1 + 1, factor + later * most) + weights * most;
         const q = Math.min(1, cv / totalIdf);
         const ec = len ? Math.min(1, (rep + heldHere) / len) : 0;
         let own = sc * q * q * (0.55 + 0.45 * ec) * CLOSENESS_MAX * (1 + 1e-9);
