@@ -466,6 +466,9 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
       let seenBest = -1;
       let leave = 0;
       let junkBelow = 0;
+      // The signature bits of the words a new entry cannot pass the bar without (single-alternative words).
+      let mustLo = 0;
+      let mustHi = 0;
       const end = postStart[alt.term + 1]!;
       for (let p = postStart[alt.term]!; p < end; p++) {
         const e = postEntry[p]!;
@@ -478,18 +481,29 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
           // (A hair lower, so that rounding never leaves a list early.)
           leave = ((bar / coverJ - scoreAfter) / tw - peaksAfter) * (1 - 1e-9);
           junkBelow = junk ? (((JUNK_SHARE * best) / coverJ - scoreAfter) / tw - peaksAfter) * (1 - 1e-9) : -Infinity;
+          mustLo = 0;
+          mustHi = 0;
+          for (let k = j + 1; k < sigWords; k++) {
+            const a = altStart[k]!;
+            if (altStart[k + 1] !== a + 1) continue;
+            if ((restScore[j]! - wordScore[k]!) * coverBound(restCover[j]! - wordCover[k]!, totalIdf) < bar) {
+              mustLo |= altLo[a]!;
+              mustHi |= altHi[a]!;
+            }
+          }
         }
         const len = postLen[p]!;
         const factor = factors[(postTf[p]! << 8) | len]!;
         if (factor < leave) break;
         if (factor < junkBelow && junkLeft-- <= 0) break;
+        const nlo = ~postSig[2 * p]!;
+        const hi = postSig[2 * p + 1]!;
+        const nhi = ~hi;
+        if (((mustLo & nlo) | (mustHi & nhi)) !== 0) continue;
         met[word] = met[word]! | bit;
         touched[nTouched++] = e;
         // This entry's bound: the words its signature may hold (words read before left out: an entry that holds
         // one was passed over in its list, its bound below the bar then), each term at most 1 + repeats times in it.
-        const nlo = ~postSig[2 * p]!;
-        const hi = postSig[2 * p + 1]!;
-        const nhi = ~hi;
         let later = 0;
         for (let a = laterFrom; a < laterTo; a++) if (((altLo[a]! & nlo) | (altHi[a]! & nhi)) === 0) later++;
         let held = 0;
