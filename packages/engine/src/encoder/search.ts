@@ -74,11 +74,13 @@ export const MAX_LIMIT = 500;
 const JUNK_SHARE = 0.05;
 const JUNK_BUDGET = 500;
 /**
- * Most entries one ranking scores in full: a guard for queries of many
- * common words, whose bar rises late. Past it the answer is the best of the
- * heads of the lists (impact order).
+ * Most entries one ranking scores in full, and most postings it reads: guards
+ * for queries of many common words whose bar stays low (a system the query
+ * hardly matches). Past them the answer is the best of what was read, the
+ * rarest words' lists first, each from its head (impact order).
  */
-const SCORE_BUDGET = 1e9;
+const SCORE_BUDGET = 2_000;
+const POSTING_BUDGET = 30_000;
 /** Most alternatives of the words of one query (see resolveTerms: the word, completions, corrections). */
 const MAX_ALTS = MAX_TERMS * 10;
 /** Words whose presence an entry's signature tells, bit by bit; the words after them count as present in every entry. */
@@ -438,6 +440,7 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
   let best = 0;
   let junkLeft = JUNK_BUDGET;
   let scoresLeft = SCORE_BUDGET;
+  let postingsLeft = POSTING_BUDGET;
   // What an entry must reach to matter: the floor, or the limit-th best document once there are that many.
   let bar = floor;
 
@@ -471,6 +474,7 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
       let mustHi = 0;
       const end = postStart[alt.term + 1]!;
       for (let p = postStart[alt.term]!; p < end; p++) {
+        if (--postingsLeft < 0) break lists;
         const e = postEntry[p]!;
         const word = e >>> 5;
         const bit = 1 << (e & 31);
