@@ -69,7 +69,7 @@ export const MAX_LIMIT = 500;
 /**
  * Entries whose score is bounded below this share of the best score found
  * are junk (they share only common words with the query): at most
- * JUNK_BUDGET of them are scored, from the heads of their lists.
+ * JUNK_BUDGET postings of them are read, from the heads of their lists.
  */
 const JUNK_SHARE = 0.05;
 const JUNK_BUDGET = 500;
@@ -83,7 +83,7 @@ const SCORE_BUDGET = 2_000;
 const POSTING_BUDGET = 30_000;
 /** Most alternatives of the words of one query (see resolveTerms: the word, completions, corrections). */
 const MAX_ALTS = MAX_TERMS * 10;
-/** Words whose presence an entry's signature tells, bit by bit; the words after them count as present in every entry. */
+/** Words (in reading order) whose presence an entry's bound takes from its signature; the words after them count as held by every entry. */
 const SIG_WORDS = 31;
 
 /** Scratch arrays per index, reused across queries (queries run one at a time). */
@@ -349,16 +349,19 @@ function scoreEntry(ix: SearchIndex, s: Scratch, terms: readonly QueryTerm[], to
  * list), falls below the bar, the limit-th best document so far; the ranking
  * ends when the words left cannot lift a new entry over it.
  *
- * An entry met is bounded first by the words its signature may hold (see
- * termSignature), with its kind and billable boost, and scored in full (from
- * its own tokens) only when that bound passes the bar: so the bar is an exact
- * score from the first list on, and an entry that shares one common word
- * with the query costs a look at its signature.
+ * An entry met is bounded by the words of those left that its signature
+ * (beside the posting, see termSignature) may hold, each at the factor its
+ * length and repeats allow, its entry coverage from the words held, its kind
+ * and billable boost; it is scored in full (from its own tokens) only when
+ * that bound passes the bar. So the bar is an exact score from the first list
+ * on, and an entry that shares only common words with the query costs a look
+ * at its posting. A posting whose signature lacks a word that no new entry
+ * can pass the bar without is passed over first.
  *
  * The answer is the one scoring every entry gives, for every document scoring
  * at least JUNK_SHARE of the best; below that (entries sharing only common
- * words with the query), and past SCORE_BUDGET, it is the best of the heads of
- * the lists.
+ * words with the query), and past SCORE_BUDGET or POSTING_BUDGET, it is the
+ * best of what was read.
  */
 export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOptions & { floor?: number }): RankedDoc[] {
   let totalIdf = 0;
