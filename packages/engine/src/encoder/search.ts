@@ -134,7 +134,7 @@ function scratchOf(ix: SearchIndex): Scratch {
       restScore: new Float64Array(MAX_TERMS + 1),
       restCover: new Float64Array(MAX_TERMS + 1),
       top: new TopDocs(ix.docCount, MAX_LIMIT),
-      factors: Float64Array.from({ length: 1 << 16 }, (_, i) => termFactor(i >>> 8, i & 255, ix.header.avgLength)),
+      factors: factorTable(ix.header.avgLength),
       wordScore: new Float64Array(MAX_TERMS),
       wordCover: new Float64Array(MAX_TERMS),
       altLo: new Int32Array(MAX_ALTS),
@@ -147,6 +147,13 @@ function scratchOf(ix: SearchIndex): Scratch {
     scratches.set(ix, s);
   }
   return s;
+}
+
+/** The BM25 factor of each (occurrences, length) pair below 256, at (tf << 8) | len. */
+function factorTable(avg: number): Float64Array {
+  const table = new Float64Array(1 << 16);
+  for (let tf = 0; tf < 256; tf++) for (let len = 0; len < 256; len++) table[(tf << 8) | len] = termFactor(tf, len, avg);
+  return table;
 }
 
 /** Allocate a search index's scratch arrays now rather than on its first query. */
