@@ -44,7 +44,7 @@ export function termFactor(tf: number, len: number, avg: number): number {
   return (t * (K1 + 1)) / (t + K1 * (1 - B + (B * len) / avg));
 }
 
-/** Signature bits a term may take: 62 of the 64 (the two left carry the entry's repeats, see SearchIndex.postSig). */
+/** Signature bits a term may take: 62 of the 64 (the two left carry the entry's repeats, see SearchIndex.entrySig). */
 const SIGNATURE_BITS = 62;
 
 /**
@@ -256,7 +256,7 @@ export class SearchIndexBuilder {
 
     // Entry signatures: the bits of every term an entry holds (required or optional), in two 32-bit words, the
     // top two bits of the high word its repeats (required words less distinct required terms, 3 for 3 or more):
-    // no term occurs more than 1 + repeats times in it. Written beside each posting (see SearchIndex.postSig).
+    // no term occurs more than 1 + repeats times in it.
     const termSig = Array.from({ length: vocab.length }, (_, t) => termSignature(t));
     const entrySig = new Uint32Array(2 * m);
     seenInEntry.fill(-1);
@@ -318,7 +318,6 @@ export class SearchIndexBuilder {
     const postTf = new Uint8Array(p);
     // The entry's length beside each posting: a ranking reads it with the posting, not from the entry's place.
     const postLen = new Uint8Array(p);
-    const postSig = new Uint32Array(2 * p);
     for (let t = 0; t < vocab.length; t++) {
       const from = postStart[t]!;
       const to = postStart[t + 1]!;
@@ -330,8 +329,6 @@ export class SearchIndexBuilder {
         postTf[from + k] = key % 256;
         postEntry[from + k] = e;
         postLen[from + k] = entryLen[e]!;
-        postSig[2 * (from + k)] = entrySig[2 * e]!;
-        postSig[2 * (from + k) + 1] = entrySig[2 * e + 1]!;
       }
     }
 
@@ -419,6 +416,7 @@ export class SearchIndexBuilder {
     w.add('nodeText', Uint32Array.from(nodeText));
     w.addPieces('str', pool.list);
     w.add('tokStart', tokStart);
+    w.add('entrySig', entrySig);
     w.add('toks', toks);
     w.addStrings('vocab', vocab, true);
     w.add('df', df);
@@ -426,7 +424,7 @@ export class SearchIndexBuilder {
     w.add('postEntry', postEntry);
     w.add('postTf', postTf);
     w.add('postLen', postLen);
-    w.add('postSig', postSig);
+
     w.add('titleStart', titleStart);
     w.add('titleDoc', titleDoc);
     w.addStrings('word', wordList, true);
@@ -473,6 +471,11 @@ export class SearchIndex {
   private readonly nodeParent: Int32Array;
   private readonly nodeText: Uint32Array;
   readonly tokStart: Uint32Array;
+  /**
+   * Per entry, its signature in two 32-bit words (low, high): the bits of the terms it holds (see
+   * termSignature), and in the top two bits of the high word its repeats (0 to 2; 3: three or more).
+   */
+  readonly entrySig: Uint32Array;
   readonly toks: Uint16Array | Uint32Array;
   /** Bit set on a token in an entry's token list when it is optional (a nonessential modifier); the rest is the term id. */
   readonly optionalBit: number;
@@ -483,11 +486,7 @@ export class SearchIndex {
   readonly postTf: Uint8Array;
   /** The length of each posting's entry (entryLen, read in list order). */
   readonly postLen: Uint8Array;
-  /**
-   * The signature of each posting's entry, two 32-bit words (low, high): the bits of the terms it holds
-   * (see termSignature), and in the top two bits of the high word its repeats (0 to 2; 3: three or more).
-   */
-  readonly postSig: Uint32Array;
+
   /** Per term, the documents whose title holds it, ascending (see titlesWith). */
   readonly titleStart: Uint32Array;
   readonly titleDoc: Uint32Array;
@@ -517,6 +516,7 @@ export class SearchIndex {
     this.nodeParent = r.view('nodeParent', Int32Array);
     this.nodeText = r.view('nodeText', Uint32Array);
     this.tokStart = r.view('tokStart', Uint32Array);
+    this.entrySig = r.view('entrySig', Uint32Array);
     this.toks = header.tokenBits === 16 ? r.view('toks', Uint16Array) : r.view('toks', Uint32Array);
     this.optionalBit = header.tokenBits === 16 ? 0x8000 : 0x80000000;
     this.termMask = this.optionalBit - 1;
@@ -525,7 +525,7 @@ export class SearchIndex {
     this.postEntry = r.view('postEntry', Uint32Array);
     this.postTf = r.view('postTf', Uint8Array);
     this.postLen = r.view('postLen', Uint8Array);
-    this.postSig = r.view('postSig', Uint32Array);
+
     this.titleStart = r.view('titleStart', Uint32Array);
     this.titleDoc = r.view('titleDoc', Uint32Array);
     this.wordTerm = r.view('wordTerm', Uint32Array);
@@ -543,7 +543,7 @@ export class SearchIndex {
       this.postStart.length !== header.terms + 1 ||
       this.postEntry.length !== header.postings ||
       this.postLen.length !== header.postings ||
-      this.postSig.length !== 2 * header.postings ||
+      this.entrySig.length !== 2 * m ||
       this.titleStart.length !== header.terms + 1 ||
       this.titleDoc.length !== this.titleStart[header.terms]
     ) {

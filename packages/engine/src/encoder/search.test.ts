@@ -148,25 +148,24 @@ test('rank on the real ICD-10-CM index gives what scoring every entry gives (com
   }
 });
 
-test('a posting\'s signature holds the bits of every term of its entry, and its repeats', async () => {
+test('an entry\'s signature holds the bits of every term of the entry, and its repeats', async () => {
   const { loaded } = await loadSearch(await testCodeSets(), { date: '2026-03-01', systems: ['icd10cm'] });
   const ix = loaded[0]!.index;
   const rnd = seeded(31);
   for (let i = 0; i < 2000; i++) {
-    const p = Math.floor(rnd() * ix.postEntry.length);
-    const e = ix.postEntry[p]!;
-    const lo = ix.postSig[2 * p]!;
-    const hi = ix.postSig[2 * p + 1]!;
+    const e = Math.floor(rnd() * ix.entryCount);
+    const lo = ix.entrySig[2 * e]!;
+    const hi = ix.entrySig[2 * e + 1]!;
     const required = new Map<number, number>();
     for (let k = ix.tokStart[e]!; k < ix.tokStart[e + 1]!; k++) {
       const raw = ix.toks[k]!;
       const id = raw & ix.termMask;
       const sig = termSignature(id);
-      assert.equal((lo & sig.lo) >>> 0, sig.lo, `posting ${p}: low bits of term ${id}`);
-      assert.equal((hi & sig.hi) >>> 0, sig.hi, `posting ${p}: high bits of term ${id}`);
+      assert.equal((lo & sig.lo) >>> 0, sig.lo, `entry ${e}: low bits of term ${id}`);
+      assert.equal((hi & sig.hi) >>> 0, sig.hi, `entry ${e}: high bits of term ${id}`);
       if (!(raw & ix.optionalBit)) required.set(id, (required.get(id) ?? 0) + 1);
     }
     const repeats = ix.entryLen[e]! - required.size;
-    assert.equal(hi >>> 30, Math.min(3, repeats), `posting ${p}: repeats`);
+    assert.equal(hi >>> 30, Math.min(3, repeats), `entry ${e}: repeats`);
   }
 });

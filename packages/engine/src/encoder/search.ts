@@ -357,12 +357,12 @@ function scoreEntry(ix: SearchIndex, s: Scratch, terms: readonly QueryTerm[], to
  * ends when the words left cannot lift a new entry over it.
  *
  * An entry met is bounded by the words of those left that its signature
- * (beside the posting, see termSignature) may hold, each at the factor its
+ * (see termSignature) may hold, each at the factor its
  * length and repeats allow, its entry coverage from the words held, its kind
  * and billable boost; it is scored in full (from its own tokens) only when
  * that bound passes the bar. So the bar is an exact score from the first list
  * on, and an entry that shares only common words with the query costs a look
- * at its posting. A posting whose signature lacks a word that no new entry
+ * at its signature. A posting whose signature lacks a word that no new entry
  * can pass the bar without is passed over first.
  *
  * The answer is the one scoring every entry gives, for every document scoring
@@ -439,7 +439,7 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
   const postStart = ix.postStart;
   const postTf = ix.postTf;
   const postLen = ix.postLen;
-  const postSig = ix.postSig;
+  const entrySig = ix.entrySig;
   const entryDoc = ix.entryDoc;
   const entryKind = ix.entryKind;
   const docFlags = ix.docFlags;
@@ -510,8 +510,8 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
         const factor = factors[(postTf[p]! << 8) | len]!;
         if (factor < leave) break;
         if (factor < junkBelow && junkLeft-- <= 0) break;
-        const nlo = ~postSig[2 * p]!;
-        const hi = postSig[2 * p + 1]!;
+        const nlo = ~entrySig[2 * e]!;
+        const hi = entrySig[2 * e + 1]!;
         const nhi = ~hi;
         if (((mustLo & nlo) | (mustHi & nhi)) !== 0) continue;
         met[word] = met[word]! | bit;
