@@ -20,7 +20,7 @@ import { INSTRUCTION_WORDS, STOPWORDS, words as wordsOf } from './tokenize.js';
  */
 
 export const SEARCH_FILE = 'search.bin';
-export const SEARCH_FORMAT = 6;
+export const SEARCH_FORMAT = 7;
 const MAGIC = 0x4953434d; // "MCSI"
 
 /** Where an entry's text comes from. */
@@ -42,6 +42,27 @@ export const B = 0.5;
 export function termFactor(tf: number, len: number, avg: number): number {
   const t = tf === 0 ? 0.5 : tf;
   return (t * (K1 + 1)) / (t + K1 * (1 - B + (B * len) / avg));
+}
+
+/** Signature bits a term may take: 62 of the 64 (the two left carry the entry's repeats, see SearchIndex.entrySig). */
+const SIGNATURE_BITS = 62;
+
+/**
+ * The bits a term sets in an entry's signature: two of SIGNATURE_BITS (in
+ * the low and high 32-bit words), picked by a multiplicative hash of the
+ * term id (they may coincide). An entry's signature is the union over its
+ * tokens, so a term whose bits are not all set is not in the entry (the
+ * converse may fail).
+ */
+export function termSignature(term: number): { lo: number; hi: number } {
+  const h = Math.imul(term + 1, 0x9e3779b1) >>> 0;
+  let lo = 0;
+  let hi = 0;
+  for (const b of [((h >>> 16) * SIGNATURE_BITS) >>> 16, ((h & 0xffff) * SIGNATURE_BITS) >>> 16]) {
+    if (b < 32) lo |= 1 << b;
+    else hi |= 1 << (b - 32);
+  }
+  return { lo: lo >>> 0, hi: hi >>> 0 };
 }
 
 export interface SearchDocInput {
@@ -233,6 +254,31 @@ export class SearchIndexBuilder {
     tokStart[m] = at;
     const termMask = optionalBit - 1;
 
+    // Entry signatures: the bits of every term an entry holds (required or optional), in two 32-bit words, the
+    // top two bits of the high word its repeats (required words less distinct required terms, 3 for 3 or more):
+    // no term occurs more than 1 + repeats times in it.
+    const termSig = Array.from({ length: vocab.length }, (_, t) => termSignature(t));
+    const entrySig = new Uint32Array(2 * m);
+    seenInEntry.fill(-1);
+    for (let i = 0; i < m; i++) {
+      let lo = 0;
+      let hi = 0;
+      let distinct = 0;
+      for (let k = tokStart[i]!; k < tokStart[i + 1]!; k++) {
+        const raw = toks[k]!;
+        const id = raw & termMask;
+        const sig = termSig[id]!;
+        lo |= sig.lo;
+        hi |= sig.hi;
+        if (!(raw & optionalBit) && seenInEntry[id] !== i) {
+          seenInEntry[id] = i;
+          distinct++;
+        }
+      }
+      entrySig[2 * i] = lo >>> 0;
+      entrySig[2 * i + 1] = (hi | (Math.min(3, all[i]!.req.length - distinct) << 30)) >>> 0;
+    }
+
     // Postings: entry ids per term with the count of required occurrences (0: optional only), in impact
     // order: by the term's BM25 factor in the entry, largest first (then entry order), so the head of a
     // list holds its best entries and the factor where a reader stops bounds every entry after it.
@@ -279,9 +325,10 @@ export class SearchIndexBuilder {
       if (to - from > 1) keys.sort();
       for (let k = 0; k < keys.length; k++) {
         const key = keys[k]!;
+        const e = Math.floor(key / 256) % ENTRY_SPAN;
         postTf[from + k] = key % 256;
-        postEntry[from + k] = Math.floor(key / 256) % ENTRY_SPAN;
-        postLen[from + k] = entryLen[postEntry[from + k]!]!;
+        postEntry[from + k] = e;
+        postLen[from + k] = entryLen[e]!;
       }
     }
 
@@ -369,6 +416,7 @@ export class SearchIndexBuilder {
     w.add('nodeText', Uint32Array.from(nodeText));
     w.addPieces('str', pool.list);
     w.add('tokStart', tokStart);
+    w.add('entrySig', entrySig);
     w.add('toks', toks);
     w.addStrings('vocab', vocab, true);
     w.add('df', df);
@@ -376,6 +424,7 @@ export class SearchIndexBuilder {
     w.add('postEntry', postEntry);
     w.add('postTf', postTf);
     w.add('postLen', postLen);
+
     w.add('titleStart', titleStart);
     w.add('titleDoc', titleDoc);
     w.addStrings('word', wordList, true);
@@ -422,6 +471,11 @@ export class SearchIndex {
   private readonly nodeParent: Int32Array;
   private readonly nodeText: Uint32Array;
   readonly tokStart: Uint32Array;
+  /**
+   * Per entry, its signature in two 32-bit words (low, high): the bits of the terms it holds (see
+   * termSignature), and in the top two bits of the high word its repeats (0 to 2; 3: three or more).
+   */
+  readonly entrySig: Uint32Array;
   readonly toks: Uint16Array | Uint32Array;
   /** Bit set on a token in an entry's token list when it is optional (a nonessential modifier); the rest is the term id. */
   readonly optionalBit: number;
@@ -432,6 +486,7 @@ export class SearchIndex {
   readonly postTf: Uint8Array;
   /** The length of each posting's entry (entryLen, read in list order). */
   readonly postLen: Uint8Array;
+
   /** Per term, the documents whose title holds it, ascending (see titlesWith). */
   readonly titleStart: Uint32Array;
   readonly titleDoc: Uint32Array;
@@ -461,6 +516,7 @@ export class SearchIndex {
     this.nodeParent = r.view('nodeParent', Int32Array);
     this.nodeText = r.view('nodeText', Uint32Array);
     this.tokStart = r.view('tokStart', Uint32Array);
+    this.entrySig = r.view('entrySig', Uint32Array);
     this.toks = header.tokenBits === 16 ? r.view('toks', Uint16Array) : r.view('toks', Uint32Array);
     this.optionalBit = header.tokenBits === 16 ? 0x8000 : 0x80000000;
     this.termMask = this.optionalBit - 1;
@@ -469,6 +525,7 @@ export class SearchIndex {
     this.postEntry = r.view('postEntry', Uint32Array);
     this.postTf = r.view('postTf', Uint8Array);
     this.postLen = r.view('postLen', Uint8Array);
+
     this.titleStart = r.view('titleStart', Uint32Array);
     this.titleDoc = r.view('titleDoc', Uint32Array);
     this.wordTerm = r.view('wordTerm', Uint32Array);
@@ -486,6 +543,7 @@ export class SearchIndex {
       this.postStart.length !== header.terms + 1 ||
       this.postEntry.length !== header.postings ||
       this.postLen.length !== header.postings ||
+      this.entrySig.length !== 2 * m ||
       this.titleStart.length !== header.terms + 1 ||
       this.titleDoc.length !== this.titleStart[header.terms]
     ) {

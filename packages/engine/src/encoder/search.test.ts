@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { queryRewriter } from './abbreviations.js';
 import { entryScore, rank, resolveTerms, type QueryTerm } from './search.js';
-import { SearchIndex, SearchIndexBuilder } from './search-index.js';
+import { SearchIndex, SearchIndexBuilder, termSignature } from './search-index.js';
+import { testCodeSets } from '../testing/home.js';
+import { loadSearch } from './code-search.js';
 
 // A seeded synthetic index: ranking with bounds must give what scoring every entry gives.
 const WORDS = ['fracture', 'femur', 'left', 'right', 'with', 'open', 'closed', 'burn', 'hand', 'wrist', 'degree', 'first', 'second', 'multiple', 'sites', 'ulcer', 'foot', 'diabetes', 'type', 'specified', 'unspecified', 'chronic', 'acute', 'kidney', 'disease', 'stage', 'corrosion', 'injury', 'vessel', 'artery'];
@@ -116,4 +118,54 @@ test('each posting carries its entry\'s length, as the entry has it', () => {
   assert.equal(ix.postLen.length, ix.postEntry.length);
   for (let p = 0; p < ix.postEntry.length; p++) assert.equal(ix.postLen[p], ix.entryLen[ix.postEntry[p]!], `posting ${p}`);
   assert.ok(ix.postEntry.length > 1000);
+});
+
+test('rank on the real ICD-10-CM index gives what scoring every entry gives (common words, typos, type-ahead, a floor)', async () => {
+  const { loaded } = await loadSearch(await testCodeSets(), { date: '2026-03-01', systems: ['icd10cm'] });
+  const ix = loaded[0]!.index;
+  // Index paths of many common words (the slow queries of the benchmark), a typo, type-ahead completions.
+  const queries: Array<[string, boolean]> = [
+    ['Burn hand multiple sites with wrist right third degree', false],
+    ['Infection congenital virus specified type NEC', false],
+    ['Prolapse rectum due to tr', true],
+    ['Foriegn body superficial, without open wound abdomen, abdominal', false],
+    ['Cyst ma', true],
+    ['Disease a', true],
+  ];
+  for (const [q, prefixLast] of queries) {
+    const terms = resolveTerms(ix, queryRewriter().rewrite(q), prefixLast);
+    const expected = exhaustive(ix, terms);
+    const top = expected[0]!.score;
+    const exact = expected.slice(0, 20).filter((x) => x.score >= 0.05 * top);
+    const got = rank(ix, terms, { limit: 20 });
+    assert.ok(exact.length >= 5, `${q}: only ${exact.length} hits to compare`);
+    exact.forEach((x, k) => {
+      assert.equal(ix.code(got[k]!.doc), ix.code(x.doc), `${q}: hit ${k}`);
+      assert.ok(Math.abs(got[k]!.score - x.score) < 1e-9 * x.score, `${q}: score of hit ${k}`);
+    });
+    const floored = rank(ix, terms, { limit: 20, floor: exact[2]!.score });
+    assert.deepEqual(floored.slice(0, 3).map((h) => h.doc), exact.slice(0, 3).map((x) => x.doc), `${q}: with a floor`);
+  }
+});
+
+test('an entry\'s signature holds the bits of every term of the entry, and its repeats', async () => {
+  const { loaded } = await loadSearch(await testCodeSets(), { date: '2026-03-01', systems: ['icd10cm'] });
+  const ix = loaded[0]!.index;
+  const rnd = seeded(31);
+  for (let i = 0; i < 2000; i++) {
+    const e = Math.floor(rnd() * ix.entryCount);
+    const lo = ix.entrySig[2 * e]!;
+    const hi = ix.entrySig[2 * e + 1]!;
+    const required = new Map<number, number>();
+    for (let k = ix.tokStart[e]!; k < ix.tokStart[e + 1]!; k++) {
+      const raw = ix.toks[k]!;
+      const id = raw & ix.termMask;
+      const sig = termSignature(id);
+      assert.equal((lo & sig.lo) >>> 0, sig.lo, `entry ${e}: low bits of term ${id}`);
+      assert.equal((hi & sig.hi) >>> 0, sig.hi, `entry ${e}: high bits of term ${id}`);
+      if (!(raw & ix.optionalBit)) required.set(id, (required.get(id) ?? 0) + 1);
+    }
+    const repeats = ix.entryLen[e]! - required.size;
+    assert.equal(hi >>> 30, Math.min(3, repeats), `entry ${e}: repeats`);
+  }
 });

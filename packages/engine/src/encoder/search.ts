@@ -1,6 +1,6 @@
 import type { RewrittenQuery } from './abbreviations.js';
 import { stem } from './stem.js';
-import { ENTRY_KINDS, K1, termFactor, type EntryKind, type SearchIndex } from './search-index.js';
+import { ENTRY_KINDS, K1, termFactor, termSignature, type EntryKind, type SearchIndex } from './search-index.js';
 import { TopDocs } from './top-docs.js';
 import { INSTRUCTION_WORDS, STOPWORDS } from './tokenize.js';
 
@@ -69,34 +69,25 @@ export const MAX_LIMIT = 500;
 /**
  * Entries whose score is bounded below this share of the best score found
  * are junk (they share only common words with the query): at most
- * JUNK_BUDGET of them are read, from the heads of their lists.
+ * JUNK_BUDGET postings of them are read, from the heads of their lists.
  */
 const JUNK_SHARE = 0.05;
 const JUNK_BUDGET = 500;
 /**
- * Most postings one ranking reads, and most entries it scores in full: a
- * guard for queries of many common words, whose bounds stop late. Past them
- * the answer is the best of the heads of the lists (impact order).
+ * Most entries one ranking scores in full, and most postings it reads: guards
+ * for queries of many common words whose bar stays low (a system the query
+ * hardly matches). Past them the answer is the best of what was read, the
+ * rarest words' lists first, each from its head (impact order).
  */
-const POSTING_BUDGET = 8_000;
-const SCORE_BUDGET = 200;
-/**
- * Once no new entry can matter, a word's list is still read for the entries
- * already met when it is at most this many times their number; a longer list
- * is left unread and those entries are scored in full instead.
- */
-const AND_READ_RATIO = 12;
+const SCORE_BUDGET = 2_000;
+const POSTING_BUDGET = 30_000;
+/** Most alternatives of the words of one query (see resolveTerms: the word, completions, corrections). */
+const MAX_ALTS = MAX_TERMS * 10;
+/** Words (in reading order) whose presence an entry's bound takes from its signature; the words after them count as held by every entry. */
+const SIG_WORDS = 31;
 
 /** Scratch arrays per index, reused across queries (queries run one at a time). */
 interface Scratch {
-  /**
-   * Accumulators, four 32-bit slots per entry over one buffer: [4e] the BM25 part of the score from the
-   * words folded in, [4e + 1] their query coverage, [4e + 2] the best weight of the pending word (the
-   * last word met, whose alternatives may still come), [4e + 3] (as int) the pending word's order + 1
-   * (0: entry not met), its occurrences << 8, the entry's matched occurrences << 16.
-   */
-  accF: Float32Array;
-  accI: Int32Array;
   /** Entries met by the ranking running, one bit each (small enough to stay in cache), and the list of them. */
   met: Int32Array;
   touched: Uint32Array;
@@ -107,22 +98,32 @@ interface Scratch {
   bestW: Float64Array;
   bestTf: Int32Array;
   firstPos: Int32Array;
-  /** Lower bounds of document scores while lists are read, then exact scores. */
-  lower: TopDocs;
+  /** Per word in reading order: the most it and the words after it add to an entry's BM25 part and coverage. */
+  restScore: Float64Array;
+  restCover: Float64Array;
+  /** The best documents found. */
   top: TopDocs;
-  /** Entries to score in full, by upper bound: a max-heap. */
-  candEntry: Int32Array;
-  candBound: Float64Array;
+  /** The BM25 factor of each (occurrences, length) pair below 256, at (tf << 8) | len (see termFactor). */
+  factors: Float64Array;
+  /** Per word in reading order, the most it adds to an entry's BM25 part and coverage. */
+  wordScore: Float64Array;
+  wordCover: Float64Array;
+  /** Signature bits (as int32) of the alternatives of the query's first SIG_WORDS words, by word in reading order, each word's in its reading order. */
+  altLo: Int32Array;
+  altHi: Int32Array;
+  /** Per word in reading order: where its alternatives start in altLo/altHi (one more place at the end). */
+  altStart: Int32Array;
+  /** Per alternative: its word's bit, weight (see termWeight) and most added coverage. */
+  altBit: Int32Array;
+  altWeight: Float64Array;
+  altCover: Float64Array;
 }
 const scratches = new WeakMap<SearchIndex, Scratch>();
 
 function scratchOf(ix: SearchIndex): Scratch {
   let s = scratches.get(ix);
   if (!s) {
-    const acc = new ArrayBuffer(16 * ix.entryCount);
     s = {
-      accF: new Float32Array(acc),
-      accI: new Int32Array(acc),
       met: new Int32Array((ix.entryCount >>> 5) + 1),
       touched: new Uint32Array(ix.entryCount),
       termSlot: new Int32Array(ix.termCount).fill(-1),
@@ -130,14 +131,29 @@ function scratchOf(ix: SearchIndex): Scratch {
       bestW: new Float64Array(MAX_TERMS),
       bestTf: new Int32Array(MAX_TERMS),
       firstPos: new Int32Array(MAX_TERMS),
-      lower: new TopDocs(ix.docCount, MAX_LIMIT),
+      restScore: new Float64Array(MAX_TERMS + 1),
+      restCover: new Float64Array(MAX_TERMS + 1),
       top: new TopDocs(ix.docCount, MAX_LIMIT),
-      candEntry: new Int32Array(ix.entryCount),
-      candBound: new Float64Array(ix.entryCount),
+      factors: factorTable(ix.header.avgLength),
+      wordScore: new Float64Array(MAX_TERMS),
+      wordCover: new Float64Array(MAX_TERMS),
+      altLo: new Int32Array(MAX_ALTS),
+      altHi: new Int32Array(MAX_ALTS),
+      altStart: new Int32Array(MAX_TERMS + 1),
+      altBit: new Int32Array(MAX_ALTS),
+      altWeight: new Float64Array(MAX_ALTS),
+      altCover: new Float64Array(MAX_ALTS),
     };
     scratches.set(ix, s);
   }
   return s;
+}
+
+/** The BM25 factor of each (occurrences, length) pair below 256, at (tf << 8) | len. */
+function factorTable(avg: number): Float64Array {
+  const table = new Float64Array(1 << 16);
+  for (let tf = 0; tf < 256; tf++) for (let len = 0; len < 256; len++) table[(tf << 8) | len] = termFactor(tf, len, avg);
+  return table;
 }
 
 /** Allocate a search index's scratch arrays now rather than on its first query. */
@@ -332,21 +348,27 @@ function scoreEntry(ix: SearchIndex, s: Scratch, terms: readonly QueryTerm[], to
  * scoreEntry), best first; with `floor`, documents scoring below it may be
  * left out.
  *
- * First the words' posting lists are read, rarest word first, into per-entry
- * accumulators that hold all of an entry's score but the closeness of its
- * words: enough for a lower and an upper bound of its score. The lower bounds
- * keep a running bar (the limit-th best document), and reading stops taking
- * new entries once the words left cannot lift an entry not yet met over the
- * bar (an unmet entry holds none of the words read; within a list, the
- * current posting's factor bounds the rest, lists being in factor order).
- * Lists of words whose entries can no longer matter are read only for the
- * entries met. Then the entries whose upper bound passes the bar are scored
- * in full, highest bound first, until the bound falls below the bar.
+ * The words' posting lists are read rarest word first. An entry first met in
+ * a word's list holds none of the words before it (or was passed over there,
+ * its bound below the bar then), so the words left bound what a new entry
+ * can score: a list is left as soon as that bound, with the current
+ * posting's factor (lists are in factor order, so it bounds the rest of the
+ * list), falls below the bar, the limit-th best document so far; the ranking
+ * ends when the words left cannot lift a new entry over it.
+ *
+ * An entry met is bounded by the words of those left that its signature
+ * (see termSignature) may hold, each at the factor its
+ * length and repeats allow, its entry coverage from the words held, its kind
+ * and billable boost; it is scored in full (from its own tokens) only when
+ * that bound passes the bar. So the bar is an exact score from the first list
+ * on, and an entry that shares only common words with the query costs a look
+ * at its signature. A posting whose signature lacks a word that no new entry
+ * can pass the bar without is passed over first.
  *
  * The answer is the one scoring every entry gives, for every document scoring
  * at least JUNK_SHARE of the best; below that (entries sharing only common
- * words with the query), and past POSTING_BUDGET or SCORE_BUDGET, it is the
- * best of the heads of the lists.
+ * words with the query), and past SCORE_BUDGET or POSTING_BUDGET, it is the
+ * best of what was read.
  */
 export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOptions & { floor?: number }): RankedDoc[] {
   let totalIdf = 0;
@@ -354,7 +376,6 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
   const limit = Math.min(MAX_LIMIT, Math.max(0, Math.floor(opts.limit)));
   if (totalIdf === 0 || limit === 0 || terms.length > MAX_TERMS) return [];
   const s = scratchOf(ix);
-  const avg = ix.header.avgLength;
 
   // Term slots: the query term of each term id (a word typed twice counts once), and that alternative's weight.
   const slot = s.termSlot;
@@ -367,8 +388,7 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
   });
 
   // Words with postings of their own, rarest first, with what each and those after it can add.
-  // An entry met through a word's short lists holds none of its long list's alternatives but the ones read before:
-  // short lists first, so the long list (read last) has nothing after it in the bound.
+  // Short lists of a word first, so that an entry met in its long list holds none of the short ones' alternatives.
   const own = (i: number) => terms[i]!.alts.filter((a) => slot[a.term] === i).sort((a, b) => ix.df[a.term]! - ix.df[b.term]!);
   const order: Array<{ t: QueryTerm; alts: TermAlternative[]; df: number }> = [];
   terms.forEach((t, i) => {
@@ -377,232 +397,174 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
   });
   order.sort((a, b) => a.df - b.df);
   const n = order.length;
-  const restScore = new Float64Array(n + 1);
-  const restCover = new Float64Array(n + 1);
-  const cw = new Float64Array(n);
-  const cv = new Float64Array(n);
+  const { restScore, restCover, wordScore, wordCover, altLo, altHi, altStart, altBit, altWeight, altCover } = s;
+  restScore[n] = 0;
+  restCover[n] = 0;
   for (let j = n - 1; j >= 0; j--) {
     const { t, alts } = order[j]!;
     let peaks = 0;
     for (const a of alts) peaks += termPeak(ix, a.term);
-    restScore[j] = restScore[j + 1]! + termScoreBound(t, peaks);
-    restCover[j] = restCover[j + 1]! + termCoverBound(t);
-    cw[j] = (t.optional ? 0.3 : 1) * t.idf;
-    cv[j] = t.optional ? 0 : t.idf;
+    wordScore[j] = termScoreBound(t, peaks);
+    wordCover[j] = termCoverBound(t);
+    restScore[j] = restScore[j + 1]! + wordScore[j]!;
+    restCover[j] = restCover[j + 1]! + wordCover[j]!;
+  }
+  // Signatures of the first SIG_WORDS words' alternatives; the words after them count as held by every entry.
+  const sigWords = Math.min(n, SIG_WORDS);
+  let nAlts = 0;
+  for (let j = 0; j < sigWords; j++) {
+    altStart[j] = nAlts;
+    const { t, alts } = order[j]!;
+    for (const a of alts) {
+      const sig = termSignature(a.term);
+      altLo[nAlts] = sig.lo | 0;
+      altHi[nAlts] = sig.hi | 0;
+      altBit[nAlts] = 1 << j;
+      altWeight[nAlts] = termWeight(t);
+      altCover[nAlts++] = wordCover[j]!;
+    }
+  }
+  altStart[sigWords] = nAlts;
+  let heldScore = 0;
+  let heldCover = 0;
+  let heldAlts = 0;
+  for (let j = sigWords; j < n; j++) {
+    heldScore += wordScore[j]!;
+    heldCover += wordCover[j]!;
+    heldAlts += order[j]!.alts.length;
   }
 
-  const { accF, accI, met, touched, lower, top } = s;
+  const { met, touched, top, factors } = s;
   const postEntry = ix.postEntry;
+  const postStart = ix.postStart;
   const postTf = ix.postTf;
   const postLen = ix.postLen;
-  const entryLen = ix.entryLen;
+  const entrySig = ix.entrySig;
   const entryDoc = ix.entryDoc;
   const entryKind = ix.entryKind;
   const docFlags = ix.docFlags;
   const floor = opts.floor ?? 0;
   const filtered = opts.billableOnly === true || opts.chapter !== undefined;
-  const passes = (doc: number) => (!opts.billableOnly || (docFlags[doc]! & 1) === 1) && (opts.chapter === undefined || ix.chapter(doc) === opts.chapter);
-  lower.reset(limit);
+  top.reset(limit);
   let nTouched = 0;
   let best = 0;
   let junkLeft = JUNK_BUDGET;
+  let scoresLeft = SCORE_BUDGET;
   let postingsLeft = POSTING_BUDGET;
-  // Words not read (in full): what they may add to any entry met.
-  let unreadScore = 0;
-  let unreadCover = 0;
-  // What an entry must reach to matter: the floor, or the limit-th lower bound once there are that many.
+  // What an entry must reach to matter: the floor, or the limit-th best document once there are that many.
   let bar = floor;
-  let lowerBar = -Infinity;
 
-  for (let j = 0; j < n; j++) {
+  lists: for (let j = 0; j < n; j++) {
     const { t, alts } = order[j]!;
     const coverJ = coverBound(restCover[j]!, totalIdf);
+    // Every entry not met yet holds only this word and those after it: none can pass the bar, here or later.
     const restBound = restScore[j]! * coverJ;
-    // New entries may still matter (every new entry holds only this word and those after it)?
-    let open = restBound > 0 && restBound >= bar;
-    const junk = open && restBound < JUNK_SHARE * best;
-    if (junk && junkLeft <= 0) open = false;
-    if ((!open && order[j]!.df > AND_READ_RATIO * nTouched) || postingsLeft <= 0) {
-      // Too long to read for the entries met: it counts at its largest for each of them.
-      unreadScore += restScore[j]! - restScore[j + 1]!;
-      unreadCover += restCover[j]! - restCover[j + 1]!;
-      continue;
-    }
+    if (restBound <= 0 || restBound < bar) break;
+    const junk = restBound < JUNK_SHARE * best;
+    if (junk && junkLeft <= 0) break;
     const tw = termWeight(t);
-    const cwj = cw[j]!;
-    const cvj = cv[j]!;
-    const mark = j + 1;
     const scoreAfter = restScore[j + 1]!;
-    const bonusJ = Math.min(1, restCover[j]! / totalIdf) >= 0.999;
+    const coverHere = wordCover[j]!;
+    const jumpTo = j + 1 < sigWords ? altStart[j + 1]! : nAlts;
     for (let ai = 0; ai < alts.length; ai++) {
       const alt = alts[ai]!;
-      const wa = alt.weight;
       // Alternatives of this word read after this one may be in an entry too.
       let peaksAfter = 0;
       for (let b = ai + 1; b < alts.length; b++) peaksAfter += termPeak(ix, alts[b]!.term);
-      // With nothing after, a new entry holds this alternative only: its share of the entry is known.
-      const alone = scoreAfter === 0 && peaksAfter === 0;
-      const from = ix.postStart[alt.term]!;
-      const end = ix.postStart[alt.term + 1]!;
-      const to = Math.min(end, from + postingsLeft);
-      let openHere = open;
-      let p = from;
-      for (; p < to; p++) {
+      const laterFrom = j < sigWords ? altStart[j]! + ai + 1 : 0;
+      const laterTo = j < sigWords ? jumpTo : 0;
+      // The list is left where the posting's factor, with every word after it at its largest, cannot reach the
+      // bar (or the junk share of the best, junk read up): recomputed when the bar or the best moves.
+      let seenBar = -1;
+      let seenBest = -1;
+      let leave = 0;
+      let junkBelow = 0;
+      // The signature bits of the words a new entry cannot pass the bar without (single-alternative words).
+      let mustLo = 0;
+      let mustHi = 0;
+      const end = postStart[alt.term + 1]!;
+      for (let p = postStart[alt.term]!; p < end; p++) {
+        if (--postingsLeft < 0) break lists;
         const e = postEntry[p]!;
-        const bit = 1 << (e & 31);
         const word = e >>> 5;
-        const o = e << 2;
-        const tf = postTf[p]!;
-        let info: number;
-        if ((met[word]! & bit) === 0) {
-          if (!openHere) continue;
-          const len = postLen[p]!;
-          // The most a new entry here, and every one after it in the list, can score.
-          const f = termFactor(tf, len, avg);
-          let bound = (scoreAfter + tw * Math.min(K1 + 1, f + peaksAfter)) * coverJ;
-          if (bound < bar || (junk && junkLeft <= 0)) {
-            openHere = false;
-            if (to - p > AND_READ_RATIO * nTouched) {
-              // The rest of the list counts at its largest for the entries met.
-              unreadScore += bound / coverJ - scoreAfter;
-              unreadCover += termCoverBound(t);
-              break;
+        const bit = 1 << (e & 31);
+        if ((met[word]! & bit) !== 0) continue;
+        if (bar !== seenBar || best !== seenBest) {
+          seenBar = bar;
+          seenBest = best;
+          // (A hair lower, so that rounding never leaves a list early.)
+          leave = ((bar / coverJ - scoreAfter) / tw - peaksAfter) * (1 - 1e-9);
+          junkBelow = junk ? (((JUNK_SHARE * best) / coverJ - scoreAfter) / tw - peaksAfter) * (1 - 1e-9) : -Infinity;
+          mustLo = 0;
+          mustHi = 0;
+          for (let k = j + 1; k < sigWords; k++) {
+            const a = altStart[k]!;
+            if (altStart[k + 1] !== a + 1) continue;
+            if ((restScore[j]! - wordScore[k]!) * coverBound(restCover[j]! - wordCover[k]!, totalIdf) < bar) {
+              mustLo |= altLo[a]!;
+              mustHi |= altHi[a]!;
             }
-            continue;
-          }
-          if (alone) {
-            // This entry's own bound, its share of the entry known (the list's bound still holds for those after it).
-            const ec = len ? Math.min(1, tf / len) : 0;
-            let own = cwj * wa * f * coverJ * (0.55 + 0.45 * ec);
-            if (bonusJ && ec < 0.999) own /= EXACT_BONUS;
-            if (own < bar) continue;
-          }
-          if (junk) junkLeft--;
-          met[word] = met[word]! | bit;
-          touched[nTouched++] = e;
-          accF[o] = 0;
-          accF[o + 1] = 0;
-          accF[o + 2] = wa;
-          info = mark | (Math.min(255, tf) << 8) | (Math.min(0x7fff, tf) << 16);
-        } else {
-          info = accI[o + 3]!;
-          if ((info & 255) === mark) {
-            // Another alternative of the pending word.
-            if (wa > accF[o + 2]!) accF[o + 2] = wa;
-            const pendTf = Math.min(255, ((info >>> 8) & 255) + tf);
-            const matched = Math.min(0x7fff, (info >>> 16) + tf);
-            info = mark | (pendTf << 8) | (matched << 16);
-          } else {
-            // Fold the pending word into the entry's sums; this word is pending now.
-            const k = (info & 255) - 1;
-            const w = accF[o + 2]!;
-            accF[o] = accF[o]! + cw[k]! * w * termFactor((info >>> 8) & 255, postLen[p]!, avg);
-            accF[o + 1] = accF[o + 1]! + cv[k]! * Math.min(1, w + 0.1);
-            accF[o + 2] = wa;
-            const matched = Math.min(0x7fff, (info >>> 16) + tf);
-            info = mark | (Math.min(255, tf) << 8) | (matched << 16);
           }
         }
-        accI[o + 3] = info;
-        // The entry's score is at least what the words met give it (closeness at its least).
         const len = postLen[p]!;
-        const w = accF[o + 2]!;
-        const sc = accF[o]! + cwj * w * termFactor((info >>> 8) & 255, len, avg);
-        const q = Math.min(1, (accF[o + 1]! + cvj * Math.min(1, w + 0.1)) / totalIdf);
-        const ec = len ? Math.min(1, (info >>> 16) / len) : 0;
-        let low = sc * q * q * (0.55 + 0.45 * ec) * (1 - 1e-6);
-        // (The sums are float32: the bonus is counted only where rounding cannot have brought it.)
-        if (q >= 0.999 * (1 + 1e-6) && ec >= 0.999) low *= EXACT_BONUS;
-        if (low * KIND_MAX * BILLABLE_BOOST <= lowerBar) continue;
-        const doc = entryDoc[e]!;
-        if (filtered && !passes(doc)) continue;
-        low *= KIND_WEIGHTS[entryKind[e]!]!;
-        if ((docFlags[doc]! & 1) === 1) low *= BILLABLE_BOOST;
-        if (low <= lowerBar) continue;
-        if (low > best) best = low;
-        lower.offer(doc, e, low);
-        if (lower.full) {
-          lowerBar = lower.bar;
-          if (lowerBar > bar) bar = lowerBar;
+        const factor = factors[(postTf[p]! << 8) | len]!;
+        if (factor < leave) break;
+        if (factor < junkBelow && junkLeft-- <= 0) break;
+        const nlo = ~entrySig[2 * e]!;
+        const hi = entrySig[2 * e + 1]!;
+        const nhi = ~hi;
+        if (((mustLo & nlo) | (mustHi & nhi)) !== 0) continue;
+        met[word] = met[word]! | bit;
+        touched[nTouched++] = e;
+        // This entry's bound: the words its signature may hold (words read before left out: an entry that holds
+        // one was passed over in its list, its bound below the bar then), each term at most 1 + repeats times in it.
+        let later = 0;
+        for (let a = laterFrom; a < laterTo; a++) if (((altLo[a]! & nlo) | (altHi[a]! & nhi)) === 0) later++;
+        let held = 0;
+        let heldHere = heldAlts + 1 + later;
+        let weights = 0;
+        let cv = heldCover + coverHere;
+        for (let a = jumpTo; a < nAlts; a++) {
+          if (((altLo[a]! & nlo) | (altHi[a]! & nhi)) !== 0) continue;
+          heldHere++;
+          weights += altWeight[a]!;
+          const wb = altBit[a]!;
+          if ((held & wb) === 0) {
+            held |= wb;
+            cv += altCover[a]!;
+          }
         }
+        // Repeats 3 stands for three or more: at most the entry's length.
+        const rep = hi >>> 30 < 3 ? hi >>> 30 : len;
+        const most = factors[(Math.min(255, 1 + rep) << 8) | len]!;
+        const sc = heldScore + tw * Math.min(K1 + 1, factor + later * most) + weights * most;
+        const q = Math.min(1, cv / totalIdf);
+        const ec = len ? Math.min(1, (rep + heldHere) / len) : 0;
+        let own = sc * q * q * (0.55 + 0.45 * ec) * CLOSENESS_MAX * (1 + 1e-9);
+        if (q >= 0.999 * (1 - 1e-9) && ec >= 0.999) own *= EXACT_BONUS;
+        if (own * KIND_MAX * BILLABLE_BOOST < bar) continue;
+        const doc = entryDoc[e]!;
+        own *= KIND_WEIGHTS[entryKind[e]!]! * ((docFlags[doc]! & 1) === 1 ? BILLABLE_BOOST : 1);
+        if (own < bar || (filtered && !passes(ix, doc, opts))) continue;
+        const score = scoreEntry(ix, s, terms, totalIdf, e);
+        if (score > 0) {
+          if (score > best) best = score;
+          top.offer(doc, e, score);
+          if (top.full && top.bar > bar) bar = top.bar;
+        }
+        if (--scoresLeft <= 0) break lists;
       }
-      postingsLeft -= p - from;
-      if (p === to && to < end) {
-        // The budget ran out: the rest of this list, and the alternatives after it, count at their largest.
-        const rest = termFactor(postTf[p]!, postLen[p]!, avg);
-        unreadScore += tw * Math.min(K1 + 1, rest + peaksAfter);
-        unreadCover += termCoverBound(t);
-        break;
-      }
     }
   }
 
-  // Entries whose upper bound passes the bar, into a max-heap by bound; accumulators cleared.
-  const { candEntry, candBound } = s;
-  let nCand = 0;
-  const bar0 = bar;
-  const ecUnknown = unreadScore > 0 || unreadCover > 0;
-  for (let i = 0; i < nTouched; i++) {
-    const e = touched[i]!;
-    const o = e << 2;
-    const info = accI[o + 3]!;
-    met[e >>> 5] = 0;
-    const len = entryLen[e]!;
-    const k = (info & 255) - 1;
-    const w = accF[o + 2]!;
-    const sc = accF[o]! + cw[k]! * w * termFactor((info >>> 8) & 255, len, avg) + unreadScore;
-    const q = Math.min(1, (accF[o + 1]! + cv[k]! * Math.min(1, w + 0.1) + unreadCover) / totalIdf);
-    const ec = ecUnknown ? 1 : len ? Math.min(1, (info >>> 16) / len) : 0;
-    let high = sc * q * q * (0.55 + 0.45 * ec) * CLOSENESS_MAX * (1 + 1e-6);
-    if (q >= 0.999 * (1 - 1e-6) && ec >= 0.999) high *= EXACT_BONUS;
-    if (high * KIND_MAX * BILLABLE_BOOST < bar0 || high <= 0) continue;
-    const doc = entryDoc[e]!;
-    if (filtered && !passes(doc)) continue;
-    high *= KIND_WEIGHTS[entryKind[e]!]!;
-    if ((docFlags[doc]! & 1) === 1) high *= BILLABLE_BOOST;
-    if (high < bar0) continue;
-    // Sift up.
-    let c = nCand++;
-    while (c > 0) {
-      const parent = (c - 1) >> 1;
-      if (candBound[parent]! >= high) break;
-      candEntry[c] = candEntry[parent]!;
-      candBound[c] = candBound[parent]!;
-      c = parent;
-    }
-    candEntry[c] = e;
-    candBound[c] = high;
-  }
-
-  // Full scores, highest bound first, until no bound passes the bar.
-  top.reset(limit);
-  for (let scored = 0; nCand > 0 && scored < SCORE_BUDGET; scored++) {
-    const e = candEntry[0]!;
-    const high = candBound[0]!;
-    if (high < Math.max(bar0, top.bar)) break;
-    // Pop: the last candidate sifts down from the root.
-    nCand--;
-    const lastE = candEntry[nCand]!;
-    const lastB = candBound[nCand]!;
-    let c = 0;
-    for (;;) {
-      const l = 2 * c + 1;
-      if (l >= nCand) break;
-      const r = l + 1;
-      const m = r < nCand && candBound[r]! > candBound[l]! ? r : l;
-      if (candBound[m]! <= lastB) break;
-      candEntry[c] = candEntry[m]!;
-      candBound[c] = candBound[m]!;
-      c = m;
-    }
-    candEntry[c] = lastE;
-    candBound[c] = lastB;
-    const total = scoreEntry(ix, s, terms, totalIdf, e);
-    if (total > 0) top.offer(entryDoc[e]!, e, total);
-  }
-
+  for (let i = 0; i < nTouched; i++) met[touched[i]! >>> 5] = 0;
   for (const t of terms) for (const a of t.alts) slot[a.term] = -1;
   return top.sorted();
+}
+
+/** Whether a document passes a ranking's filters (billable only, chapter). */
+function passes(ix: SearchIndex, doc: number, opts: RankOptions): boolean {
+  return (!opts.billableOnly || (ix.docFlags[doc]! & 1) === 1) && (opts.chapter === undefined || ix.chapter(doc) === opts.chapter);
 }
 
 /** The score of one entry for resolved query terms: what rank orders entries by (a document scores by its best entry). */

@@ -41,10 +41,15 @@ export function buildDeletionIndex(wordList: readonly string[]): { hashes: Uint3
   return { hashes, ids };
 }
 
-/** First position of a hash in a sorted array (or where it would go). */
-function lowerBound(arr: Uint32Array, h: number): number {
-  let lo = 0;
-  let hi = arr.length;
+/** First position at or after `from` of a hash in a sorted array (or where it would go): galloping, then bisection. */
+function lowerBoundFrom(arr: Uint32Array, h: number, from: number): number {
+  let lo = from;
+  let step = 1;
+  while (lo + step < arr.length && arr[lo + step]! < h) {
+    lo += step;
+    step *= 2;
+  }
+  let hi = Math.min(arr.length, lo + step);
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (arr[mid]! < h) lo = mid + 1;
@@ -116,15 +121,12 @@ export interface Correction {
 export function corrections(word: string, hashes: Uint32Array, ids: Uint32Array, wordAt: (id: number) => string): Correction[] {
   if (word.length < MIN_TYPO_LENGTH || word.length > 40) return [];
   const max = word.length >= TWO_EDIT_LENGTH ? 2 : 1;
-  // The word and its deletions (two for long words), as hashes: the lookup is by hash, so equal hashes are one probe.
-  const probes = new Set<number>([hash32(word)]);
-  for (let i = 0; i < word.length; i++) {
-    probes.add(hashWithout(word, i, -1));
-    if (max === 2) for (let j = i + 1; j < word.length; j++) probes.add(hashWithout(word, i, j));
-  }
   const seen = new Map<number, number>();
-  for (const h of probes) {
-    for (let i = lowerBound(hashes, h); i < hashes.length && hashes[i] === h; i++) {
+  // Probes in ascending order: each is sought from where the one before it was found.
+  let at = 0;
+  for (const h of probesOf(word, max)) {
+    at = lowerBoundFrom(hashes, h, at);
+    for (let i = at; i < hashes.length && hashes[i] === h; i++) {
       const id = ids[i]!;
       if (seen.has(id)) continue;
       const w = wordAt(id);
@@ -135,4 +137,24 @@ export function corrections(word: string, hashes: Uint32Array, ids: Uint32Array,
   const out: Correction[] = [];
   for (const [id, distance] of seen) if (distance > 0 && distance <= max) out.push({ id, distance });
   return out.sort((a, b) => a.distance - b.distance || a.id - b.id);
+}
+
+/** Probes of the words corrected last: every system's index corrects the same words of a query. */
+const probeMemo = new Map<string, Uint32Array>();
+const PROBE_MEMO_LIMIT = 64;
+
+/** The hashes of a word and its deletions (two for long words), distinct and ascending. */
+function probesOf(word: string, max: number): Uint32Array {
+  let probes = probeMemo.get(word);
+  if (!probes) {
+    const set = new Set<number>([hash32(word)]);
+    for (let i = 0; i < word.length; i++) {
+      set.add(hashWithout(word, i, -1));
+      if (max === 2) for (let j = i + 1; j < word.length; j++) set.add(hashWithout(word, i, j));
+    }
+    probes = Uint32Array.from(set).sort();
+    if (probeMemo.size >= PROBE_MEMO_LIMIT) probeMemo.clear();
+    probeMemo.set(word, probes);
+  }
+  return probes;
 }
