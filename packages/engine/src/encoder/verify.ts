@@ -177,12 +177,46 @@ class TitleOverlap {
   }
 }
 
+/**
+ * Where a code's descendants lie among the release's search documents, which
+ * no phrase changes: the run [from, to) of documents in code order below the
+ * code, and its first CHOICE_LIMIT billable documents (the choices when no
+ * title shares a word). Kept per index and code: the same headers come back
+ * walk after walk.
+ */
+interface Below {
+  from: number;
+  to: number;
+  firstBillable: number[];
+}
+
+const belowMemo = new WeakMap<SearchIndex, Map<string, Below | null>>();
+
+function belowOf(ix: SearchIndex, code: string): Below | undefined {
+  let memo = belowMemo.get(ix);
+  if (!memo) belowMemo.set(ix, (memo = new Map()));
+  let b = memo.get(code);
+  if (b === undefined) {
+    b = null;
+    if (ix.doc(code) >= 0) {
+      // Codes below a code are those its code starts (the Tabular List's hierarchy), one run of documents in code order.
+      const from = ix.lowerBound(code) + 1;
+      const to = Math.min(ix.lowerBound(`${code}\uffff`), ix.docCount);
+      const firstBillable: number[] = [];
+      for (let doc = from; doc < to && firstBillable.length < CHOICE_LIMIT; doc++) if (ix.billable(doc)) firstBillable.push(doc);
+      b = { from, to, firstBillable };
+    }
+    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
+    memo.set(code, b);
+  }
+  return b ?? undefined;
+}
+
 /** Billable codes below a code, ranked by words they share with the rest of the phrase, then code order. */
 function choicesBelow(release: Icd10cmRelease, code: string, rest: ReadonlySet<string>, ix?: SearchIndex): CodeRef[] {
-  if (ix && ix.doc(code) >= 0) {
-    // Codes below a code are those its code starts (the Tabular List's hierarchy), one run of documents in code order.
-    const from = ix.lowerBound(code) + 1;
-    const to = Math.min(ix.lowerBound(`${code}\uffff`), ix.docCount);
+  const below = ix && belowOf(ix, code);
+  if (ix && below) {
+    const { from, to } = below;
     const scored: Array<{ doc: number; n: number }> = [];
     const candidates = titlesSharing(ix, rest, termsOf(ix, rest), from, to);
     const counter = new TitleOverlap(release, ix, rest);
@@ -195,12 +229,11 @@ function choicesBelow(release: Icd10cmRelease, code: string, rest: ReadonlySet<s
     } finally {
       counter.done();
     }
-    // Then codes sharing nothing, in code order, up to the limit.
-    const has = new Set(scored.map((x) => x.doc));
-    for (let doc = from, added = scored.length; doc < to && added < CHOICE_LIMIT; doc++) {
-      if (!ix.billable(doc) || has.has(doc)) continue;
-      scored.push({ doc, n: 0 });
-      added++;
+    // Then codes sharing nothing, in code order, up to the limit (those sharing words come first, so the first
+    // CHOICE_LIMIT billable codes hold every one that can still be among the choices).
+    if (scored.length < CHOICE_LIMIT) {
+      const has = new Set(scored.map((x) => x.doc));
+      for (const doc of below.firstBillable) if (!has.has(doc)) scored.push({ doc, n: 0 });
     }
     return scored
       .sort((a, b) => b.n - a.n || a.doc - b.doc)
@@ -242,19 +275,33 @@ function rangesOf(note: CodeNote): Array<[lo: string, upTo: string]> {
   return out;
 }
 
+/** The document ranges [from, to) of the codes notes name (a flat list of pairs), kept per index and note list. */
+const noteDocsMemo = new WeakMap<SearchIndex, WeakMap<readonly CodeNote[], Uint32Array>>();
+
+function noteDocs(ix: SearchIndex, notes: readonly CodeNote[]): Uint32Array {
+  let memo = noteDocsMemo.get(ix);
+  if (!memo) noteDocsMemo.set(ix, (memo = new WeakMap()));
+  let docs = memo.get(notes);
+  if (!docs) {
+    const out: number[] = [];
+    for (const note of notes) for (const [lo, upTo] of rangesOf(note)) out.push(ix.lowerBound(lo), Math.min(ix.lowerBound(upTo), ix.docCount));
+    memo.set(notes, (docs = Uint32Array.from(out)));
+  }
+  return docs;
+}
+
 /** Billable codes a note names (single codes, "N18.-", ranges "N18.1-N18.6") that share a word with the rest of the phrase. */
 function additionalFrom(release: Icd10cmRelease, notes: readonly CodeNote[], rest: ReadonlySet<string>, ix?: SearchIndex): CodeRef[] {
   if (rest.size === 0 || notes.length === 0) return [];
-  const ranges: Array<[lo: string, upTo: string]> = [];
-  for (const note of notes) ranges.push(...rangesOf(note));
-  if (ranges.length === 0) return [];
   if (ix) {
+    const docs = noteDocs(ix, notes);
+    if (docs.length === 0) return [];
     const found = new Map<number, number>();
     const terms = termsOf(ix, rest);
     const counter = new TitleOverlap(release, ix, rest);
     try {
-      for (const [lo, upTo] of ranges) {
-        for (const doc of titlesSharing(ix, rest, terms, ix.lowerBound(lo), Math.min(ix.lowerBound(upTo), ix.docCount))) {
+      for (let r = 0; r < docs.length; r += 2) {
+        for (const doc of titlesSharing(ix, rest, terms, docs[r]!, docs[r + 1]!)) {
           if (!ix.billable(doc) || found.has(doc)) continue;
           const n = counter.count(doc);
           if (n > 0) found.set(doc, n);
@@ -272,6 +319,9 @@ function additionalFrom(release: Icd10cmRelease, notes: readonly CodeNote[], res
       .slice(0, 5)
       .map((doc) => ({ code: ix.code(doc), title: ix.title(doc), billable: true }));
   }
+  const ranges: Array<[lo: string, upTo: string]> = [];
+  for (const note of notes) ranges.push(...rangesOf(note));
+  if (ranges.length === 0) return [];
   const found = new Map<string, CodeRef & { n: number }>();
   const all = release.billableCodes() as string[];
   for (const [lo, upTo] of ranges) {
