@@ -632,6 +632,15 @@ interface Ranked {
   count: number;
 }
 
+/** Ranked main terms in the order top tries them (see Walk.mainOrder): each with its place in the ranking, gain, words used after it, and bound. */
+interface MainOrder {
+  place: Int32Array;
+  node: Int32Array;
+  gain: Float64Array;
+  used: Int32Array;
+  bound: Float64Array;
+}
+
 /**
  * The rankings of a walk one after another in one array, shared by walks
  * (walks run one at a time; a walk starts it again). The array may be
@@ -803,6 +812,8 @@ class Walk {
   private shiftHi = ANY_SHIFT;
   /** Ranked main terms by book and words used: "see condition" restarts ask again and again. */
   private readonly mainsMemo = new Map<WalkBook, Map<number, Ranked>>();
+  /** The same in the order top tries them, by book and words used. */
+  private readonly orderMemo = new Map<WalkBook, Map<number, MainOrder>>();
   /** Table rows already found, by table, words used, site or use: many entries refer to the same row. */
   private readonly rowMemo = new Map<string, Branch | undefined>();
   readonly pv: PhraseView;
@@ -1027,41 +1038,75 @@ class Walk {
     }
   }
 
+  /**
+   * The ranked main terms for a set of words used in the order top tries them:
+   * by bound, highest first, equal bounds in ranked order. Kept per book and
+   * words used: "see condition" restarts try the same main terms again with
+   * another left out (leaving one out keeps the order of the others).
+   */
+  private mainOrder(book: WalkBook, used: number): MainOrder {
+    let perBook = this.orderMemo.get(book);
+    if (!perBook) this.orderMemo.set(book, (perBook = new Map()));
+    let o = perBook.get(used);
+    if (o) return o;
+    const ranked = this.mains(book, used);
+    const count = ranked.count;
+    o = { place: new Int32Array(count), node: new Int32Array(count), gain: new Float64Array(count), used: new Int32Array(count), bound: new Float64Array(count) };
+    // Bounds rank nothing: the arena's array stays the same while they are worked out.
+    const v = rankArena.v;
+    for (let n = 0; n < count; n++) {
+      const i = ranked.at + n * 3;
+      const t = v[i]! | 0;
+      const gain = v[i + 1]!;
+      const u = v[i + 2]! | 0;
+      const bound = gain + this.bound(book, t, u);
+      // Insertion by bound after every one of at least this bound (they came first).
+      let k = n;
+      while (k > 0 && o.bound[k - 1]! < bound) {
+        o.place[k] = o.place[k - 1]!;
+        o.node[k] = o.node[k - 1]!;
+        o.gain[k] = o.gain[k - 1]!;
+        o.used[k] = o.used[k - 1]!;
+        o.bound[k] = o.bound[k - 1]!;
+        k--;
+      }
+      o.place[k] = n;
+      o.node[k] = t;
+      o.gain[k] = gain;
+      o.used[k] = u;
+      o.bound[k] = bound;
+    }
+    perBook.set(used, o);
+    return o;
+  }
+
   /** The best main term (of the first MAX_MAINS, leaving one out) and walk below it for the unused words (exact when it scores at least `floor`). */
   top(book: WalkBook, used: number, depth: number, exclude = -1, floor = -Infinity): Branch | undefined {
     let best: Branch | undefined;
     let bestAt = -1;
     // As in explore: the most promising main terms first; equal scores go to the one ranked first.
-    const st = tryStack;
-    const base = st.top;
-    const ranked = this.mains(book, used);
-    // Bounds rank nothing: the arena's array stays the same while the main terms are pushed.
-    const v = rankArena.v;
-    for (let n = 0, at = 0; n < ranked.count && at < MAX_MAINS; n++) {
-      const i = ranked.at + n * 3;
-      const t = v[i]! | 0;
-      if (t === exclude) continue;
-      const gain = v[i + 1]!;
-      const u = v[i + 2]! | 0;
-      st.push(t, gain, u, gain + this.bound(book, t, u), at++, false);
-    }
-    const top = st.top;
-    if (top - base > 1) st.sortFrom(base);
-    for (let k = base; k < top; k++) {
-      const i = st.order[k]!;
-      const bound = st.bound[i]!;
+    const o = this.mainOrder(book, used);
+    const count = o.node.length;
+    // The ranked place of the main term left out (count: none); the first MAX_MAINS of the others are tried.
+    let out = count;
+    for (let k = 0; k < count; k++) if (o.node[k] === exclude) out = o.place[k]!;
+    for (let k = 0; k < count; k++) {
+      const n = o.place[k]!;
+      if (n === out) continue;
+      // Its place among the main terms tried.
+      const at = n > out ? n - 1 : n;
+      if (at >= MAX_MAINS) continue;
+      const bound = o.bound[k]!;
       if ((best && bound + EPS <= best.score) || bound + EPS < floor) break;
-      const t = st.node[i]!;
-      const gain = st.gain[i]!;
-      const at = st.at[i]!;
-      const sub = this.explore(book, t, st.used[i]!, depth, floor - gain);
+      const t = o.node[k]!;
+      const gain = o.gain[k]!;
+      const sub = this.explore(book, t, o.used[k]!, depth, floor - gain);
       const score = gain + sub.score;
       if (!best || score > best.score || (score === best.score && at < bestAt)) {
         best = rescored(sub, score, nodeStep(book, t, sub.steps));
         bestAt = at;
       }
     }
-    st.top = base;
     return best;
   }
 
