@@ -66,6 +66,27 @@ function overlap(release: Icd10cmRelease, code: string, title: string, stems: Re
   return n;
 }
 
+/** Codes and titles of search documents, decoded once per index (the same codes are offered walk after walk). */
+const docTextMemo = new WeakMap<SearchIndex, Map<number, [code: string, title: string]>>();
+
+function docText(ix: SearchIndex, doc: number): [code: string, title: string] {
+  let memo = docTextMemo.get(ix);
+  if (!memo) docTextMemo.set(ix, (memo = new Map()));
+  let t = memo.get(doc);
+  if (!t) {
+    t = [ix.code(doc), ix.title(doc)];
+    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
+    memo.set(doc, t);
+  }
+  return t;
+}
+
+/** A billable code of the search index as a choice. */
+function billableRef(ix: SearchIndex, doc: number): CodeRef {
+  const [code, title] = docText(ix, doc);
+  return { code, title, billable: true };
+}
+
 /** Term ids of the search index for a set of stems and words (each as given and stemmed). */
 function termsOf(ix: SearchIndex, stems: ReadonlySet<string>): number[] {
   const terms = new Set<number>();
@@ -163,7 +184,8 @@ class TitleOverlap {
   }
 
   private fromTitle(doc: number): number {
-    return overlap(this.release, this.ix.code(doc), this.ix.title(doc), this.stems);
+    const [code, title] = docText(this.ix, doc);
+    return overlap(this.release, code, title, this.stems);
   }
 
   private isInstruction(doc: number): boolean {
@@ -238,7 +260,7 @@ function choicesBelow(release: Icd10cmRelease, code: string, rest: ReadonlySet<s
     return scored
       .sort((a, b) => b.n - a.n || a.doc - b.doc)
       .slice(0, CHOICE_LIMIT)
-      .map(({ doc }) => ({ code: ix.code(doc), title: ix.title(doc), billable: true }));
+      .map(({ doc }) => billableRef(ix, doc));
   }
   const out: Array<CodeRef & { n: number }> = [];
   const walk = (c: string) => {
@@ -317,7 +339,7 @@ function additionalFrom(release: Icd10cmRelease, notes: readonly CodeNote[], res
       .map(([doc]) => doc)
       .sort((a, b) => a - b)
       .slice(0, 5)
-      .map((doc) => ({ code: ix.code(doc), title: ix.title(doc), billable: true }));
+      .map((doc) => billableRef(ix, doc));
   }
   const ranges: Array<[lo: string, upTo: string]> = [];
   for (const note of notes) ranges.push(...rangesOf(note));
