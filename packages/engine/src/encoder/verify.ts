@@ -87,12 +87,27 @@ function billableRef(ix: SearchIndex, doc: number): CodeRef {
   return { code, title, billable: true };
 }
 
+/** Term ids of the search index by stem, looked up once per index (a bisection of its string table otherwise). */
+const termMemo = new WeakMap<SearchIndex, Map<string, number>>();
+
+function termOf(ix: SearchIndex, form: string): number {
+  let memo = termMemo.get(ix);
+  if (!memo) termMemo.set(ix, (memo = new Map()));
+  let t = memo.get(form);
+  if (t === undefined) {
+    t = ix.term(form);
+    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
+    memo.set(form, t);
+  }
+  return t;
+}
+
 /** Term ids of the search index for a set of stems and words (each as given and stemmed). */
 function termsOf(ix: SearchIndex, stems: ReadonlySet<string>): number[] {
   const terms = new Set<number>();
   for (const s of stems) {
     for (const form of [s, stem(s)]) {
-      const t = ix.term(form);
+      const t = termOf(ix, form);
       if (t >= 0) terms.add(t);
     }
   }
@@ -148,7 +163,7 @@ class TitleOverlap {
     let fromText = false;
     for (const s of stems) {
       if (STOP_FORMS.has(s)) fromText = true;
-      const t = ix.term(s);
+      const t = termOf(ix, s);
       if (t >= 0 && !mark[t]) {
         mark[t] = COUNTED;
         this.terms.push(t);
@@ -159,7 +174,7 @@ class TitleOverlap {
     for (const s of stems) {
       const again = stem(s);
       if (stems.has(again)) continue;
-      const t = ix.term(again);
+      const t = termOf(ix, again);
       if (t < 0) continue;
       if (mark[t] === COUNTED) fromText = true;
       else if (!mark[t]) {
