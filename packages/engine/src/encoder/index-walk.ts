@@ -229,7 +229,7 @@ function stepsArray(s: Steps | undefined): WalkStep[] {
     } else if (c.target) {
       // The entry referred to, shown by its path with the main term's first comma part.
       const shown = c.book!.path(c.node);
-      shown[0] = shown[0]!.split(',')[0]!.trim();
+      shown[0] = firstPart(shown[0]!);
       out.push({ ...stepOf(c.book!, c.node, c.target.via, c.target.reference), title: shown.join(', ') });
     } else out.push(stepOf(c.book!, c.node));
   }
@@ -632,14 +632,16 @@ interface Ranked {
   count: number;
 }
 
-/** Ranked main terms in the order top tries them (see Walk.mainOrder): each with its place in the ranking, gain, words used after it, and bound. */
+/**
+ * Ranked main terms in the order top tries them (see Walk.mainOrder): for
+ * the k-th, at k * ORDER_STRIDE, its place in the ranking, entry, gain, the
+ * words used after it and its bound.
+ */
 interface MainOrder {
-  place: Int32Array;
-  node: Int32Array;
-  gain: Float64Array;
-  used: Int32Array;
-  bound: Float64Array;
+  count: number;
+  v: Float64Array;
 }
+const ORDER_STRIDE = 5;
 
 /**
  * The rankings of a walk one after another in one array, shared by walks
@@ -1051,7 +1053,8 @@ class Walk {
     if (o) return o;
     const ranked = this.mains(book, used);
     const count = ranked.count;
-    o = { place: new Int32Array(count), node: new Int32Array(count), gain: new Float64Array(count), used: new Int32Array(count), bound: new Float64Array(count) };
+    o = { count, v: new Float64Array(count * ORDER_STRIDE) };
+    const ov = o.v;
     // Bounds rank nothing: the arena's array stays the same while they are worked out.
     const v = rankArena.v;
     for (let n = 0; n < count; n++) {
@@ -1062,19 +1065,14 @@ class Walk {
       const bound = gain + this.bound(book, t, u);
       // Insertion by bound after every one of at least this bound (they came first).
       let k = n;
-      while (k > 0 && o.bound[k - 1]! < bound) {
-        o.place[k] = o.place[k - 1]!;
-        o.node[k] = o.node[k - 1]!;
-        o.gain[k] = o.gain[k - 1]!;
-        o.used[k] = o.used[k - 1]!;
-        o.bound[k] = o.bound[k - 1]!;
-        k--;
-      }
-      o.place[k] = n;
-      o.node[k] = t;
-      o.gain[k] = gain;
-      o.used[k] = u;
-      o.bound[k] = bound;
+      while (k > 0 && ov[(k - 1) * ORDER_STRIDE + 4]! < bound) k--;
+      ov.copyWithin((k + 1) * ORDER_STRIDE, k * ORDER_STRIDE, n * ORDER_STRIDE);
+      const at = k * ORDER_STRIDE;
+      ov[at] = n;
+      ov[at + 1] = t;
+      ov[at + 2] = gain;
+      ov[at + 3] = u;
+      ov[at + 4] = bound;
     }
     perBook.set(used, o);
     return o;
@@ -1085,22 +1083,22 @@ class Walk {
     let best: Branch | undefined;
     let bestAt = -1;
     // As in explore: the most promising main terms first; equal scores go to the one ranked first.
-    const o = this.mainOrder(book, used);
-    const count = o.node.length;
+    const { count, v } = this.mainOrder(book, used);
     // The ranked place of the main term left out (count: none); the first MAX_MAINS of the others are tried.
     let out = count;
-    for (let k = 0; k < count; k++) if (o.node[k] === exclude) out = o.place[k]!;
+    for (let k = 0; k < count; k++) if (v[k * ORDER_STRIDE + 1] === exclude) out = v[k * ORDER_STRIDE]!;
     for (let k = 0; k < count; k++) {
-      const n = o.place[k]!;
+      const i = k * ORDER_STRIDE;
+      const n = v[i]!;
       if (n === out) continue;
       // Its place among the main terms tried.
       const at = n > out ? n - 1 : n;
       if (at >= MAX_MAINS) continue;
-      const bound = o.bound[k]!;
+      const bound = v[i + 4]!;
       if ((best && bound + EPS <= best.score) || bound + EPS < floor) break;
-      const t = o.node[k]!;
-      const gain = o.gain[k]!;
-      const sub = this.explore(book, t, o.used[k]!, depth, floor - gain);
+      const t = v[i + 1]! | 0;
+      const gain = v[i + 2]!;
+      const sub = this.explore(book, t, v[i + 3]! | 0, depth, floor - gain);
       const score = gain + sub.score;
       if (!best || score > best.score || (score === best.score && at < bestAt)) {
         best = rescored(sub, score, nodeStep(book, t, sub.steps));
@@ -1275,12 +1273,18 @@ function insertKept(k: Kept, r: Branch): void {
   k.keys.splice(at, 0, undefined);
 }
 
+/** A title up to its first comma. */
+function firstPart(title: string): string {
+  const comma = title.indexOf(',');
+  return (comma < 0 ? title : title.slice(0, comma)).trim();
+}
+
 /** Coders write the main term by its first comma part. */
 function pathText(steps: readonly WalkStep[]): string {
   return steps
     .map((s, i) => {
       if (s.via === 'see' || s.via === 'see also' || s.via === 'see condition') return s.title.startsWith('see ') ? `(${s.title})` : `(${s.via} ${s.title})`;
-      return i === 0 || (s.level === 0 && s.via === 'table') ? s.title.split(',')[0]!.trim() : s.title;
+      return i === 0 || (s.level === 0 && s.via === 'table') ? firstPart(s.title) : s.title;
     })
     .join(', ')
     .replace(/, \(/g, ' (');

@@ -456,9 +456,15 @@ function findFacts(release: Icd10cmRelease, indexCode: string, role: CodeCheck['
 export function checkCode(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role'], rest: ReadonlySet<string> = new Set(), every: ReadonlySet<string> = rest, titles?: SearchIndex): CodeCheck {
   const f = factsOf(release, indexCode, role);
   const { status, message } = f;
-  if (status === 'not-in-release') return { ...f.head, status, message };
-  const additional = additionalFrom(release, f.useAdditional, rest, titles);
-  const extra = additional.length ? { additional } : {};
-  if (status === 'needs-more-characters') return { ...f.head, ...extra, status, choices: choicesBelow(release, f.head.code!, every, titles), message };
-  return { ...f.head, ...extra, status, ...(f.seventh ? { seventh: f.seventh } : {}), message };
+  // Written field by field after a copy of the facts' head: the same fields in the same order as one literal, made faster.
+  const out = { ...f.head } as CodeCheck;
+  if (status !== 'not-in-release') {
+    const additional = additionalFrom(release, f.useAdditional, rest, titles);
+    if (additional.length) out.additional = additional;
+  }
+  out.status = status;
+  if (status === 'needs-more-characters') out.choices = choicesBelow(release, f.head.code!, every, titles);
+  else if (status !== 'not-in-release' && f.seventh) out.seventh = f.seventh;
+  out.message = message;
+  return out;
 }
