@@ -32,3 +32,34 @@ test('verify: choices below a header counted from the title tokens are those cou
   // Without the title's "ureter" counted, N20.0 (calculus of kidney) would tie with N20.1 and come first.
   assert.deepEqual(ureter.choices?.slice(0, 3).map((c) => c.code), ['N20.2', 'N20.1', 'N20.0']);
 });
+
+test('verify: checks from the ranges kept per search index are those read from the release, asked again and again', async () => {
+  const w = await loadWalk(await testCodeSets(), { date: '2026-03-01' });
+  const { release, search } = w.ctx;
+  assert.ok(search);
+  // One header after another with phrases that share many, few or no title words (the codes sharing nothing fill
+  // the choices in code order), and codes whose "use additional code" notes name ranges.
+  const cases: Array<[string, string]> = [
+    ['S72.0', 'fracture neck femur'],
+    ['S72.0', 'zebra'],
+    ['S72.0', 'displaced'],
+    ['N18', 'stage 3a'],
+    ['E11.22', 'chronic kidney disease stage 4'],
+    ['E11.22', 'end stage renal disease'],
+    ['E10.22', 'stage 3b'],
+    ['I12.0', 'stage 5 chronic kidney disease'],
+  ];
+  for (let round = 0; round < 2; round++) {
+    for (const [code, phrase] of cases) {
+      const words = formsOf(phrase);
+      const kept = checkCode(release, code, 'code', words, words, search);
+      const read = checkCode(release, code, 'code', words, words);
+      assert.deepEqual(kept, read, `${code} ${phrase} (round ${round + 1})`);
+    }
+  }
+  const sharingNothing = checkCode(release, 'S72.0', 'code', formsOf('zebra'), formsOf('zebra'), search);
+  assert.equal(sharingNothing.choices?.length, 12);
+  assert.deepEqual(sharingNothing.choices?.map((c) => c.code), [...sharingNothing.choices!.map((c) => c.code)].sort());
+  const ckd = checkCode(release, 'E11.22', 'code', formsOf('chronic kidney disease stage 4'), formsOf('chronic kidney disease stage 4'), search);
+  assert.deepEqual(ckd.additional?.map((c) => c.code), ['N18.4']);
+});
