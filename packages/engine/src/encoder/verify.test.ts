@@ -8,10 +8,15 @@ import { checkCode } from './verify.js';
 // Words as finish gives them to checkCode: each word and its stem.
 const formsOf = (phrase: string) => new Set(phrase.split(' ').flatMap((w) => [w, stem(w)]));
 
-test('verify: choices below a header counted from the title tokens are those counted from the title text', async () => {
-  const w = await loadWalk(await testCodeSets(), { date: '2026-03-01' });
-  const { release, search } = w.ctx;
+/** The release in force and its search index, as a walk checks codes against them. */
+async function checkedAgainst() {
+  const { release, search } = (await loadWalk(await testCodeSets(), { date: '2026-03-01' })).ctx;
   assert.ok(search);
+  return { release, search };
+}
+
+test('verify: choices below a header counted from the title tokens are those counted from the title text', async () => {
+  const { release, search } = await checkedAgainst();
   // "ureteritis" stems to "ureter", which the stemmer does not keep ("uret"): a title's "ureter" still counts.
   const cases: Array<[string, string]> = [
     ['N20', 'calculus ureteritis'],
@@ -34,9 +39,7 @@ test('verify: choices below a header counted from the title tokens are those cou
 });
 
 test('verify: checks from the ranges kept per search index are those read from the release, asked again and again', async () => {
-  const w = await loadWalk(await testCodeSets(), { date: '2026-03-01' });
-  const { release, search } = w.ctx;
-  assert.ok(search);
+  const { release, search } = await checkedAgainst();
   // One header after another with phrases that share many, few or no title words (the codes sharing nothing fill
   // the choices in code order), and codes whose "use additional code" notes name ranges.
   const cases: Array<[string, string]> = [
