@@ -1064,10 +1064,11 @@ class Walk {
       const u = v[i + 2]! | 0;
       const bound = gain + this.bound(book, t, u);
       // Insertion by bound after every one of at least this bound (they came first).
-      let k = n;
-      while (k > 0 && ov[(k - 1) * ORDER_STRIDE + 4]! < bound) k--;
-      ov.copyWithin((k + 1) * ORDER_STRIDE, k * ORDER_STRIDE, n * ORDER_STRIDE);
-      const at = k * ORDER_STRIDE;
+      let at = n * ORDER_STRIDE;
+      while (at > 0 && ov[at - ORDER_STRIDE + 4]! < bound) {
+        for (let j = 0; j < ORDER_STRIDE; j++) ov[at + j] = ov[at - ORDER_STRIDE + j]!;
+        at -= ORDER_STRIDE;
+      }
       ov[at] = n;
       ov[at + 1] = t;
       ov[at + 2] = gain;
