@@ -437,10 +437,12 @@ class PhraseView {
 
   /** Weight of the unused words that could match somewhere below an entry (or wherever its references lead). */
   reach(book: WalkBook, node: number, used: number): number {
+    return this.reachIn(book.sig, node * SIG_WORDS, book.reachesAll(node), used);
+  }
+
+  /** The same for a signature at `at` of `sig` (`all`: the entry reaches all). */
+  reachIn(sig: Uint32Array, at: number, all: boolean, used: number): number {
     let sum = 0;
-    const all = book.reachesAll(node);
-    const sig = book.sig;
-    const at = node * SIG_WORDS;
     for (let i = 0; i < this.n; i++) {
       if (used & (1 << i)) continue;
       if (!all) {
@@ -624,7 +626,7 @@ function relateWords(book: WalkBook, pv: PhraseView, bw: BookWords): void {
 
 /**
  * Main terms ranked for a set of words used, best first, in the ranking
- * arena from `at`: for the n-th, its entry at at + 3n, its gain at
+ * arena from `at`: for the n-th, its place in the book's `mains` at at + 3n, its gain at
  * at + 3n + 1 and the words used after it at at + 3n + 2.
  */
 interface Ranked {
@@ -721,7 +723,7 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
       while (at > 0 && v[o + at * 3 - 2]! < gain) at--;
       const end = out.count < cap ? out.count++ : cap - 1;
       v.copyWithin(o + at * 3 + 3, o + at * 3, o + end * 3);
-      v[o + at * 3] = t;
+      v[o + at * 3] = d;
       v[o + at * 3 + 1] = gain;
       v[o + at * 3 + 2] = matchedUsed;
     }
@@ -842,6 +844,12 @@ class Walk {
   /** Most a branch from an entry can score beyond its title's own match. */
   bound(book: WalkBook, t: number, used: number): number {
     return this.pv.reach(book, t, used) + END_WITH_CODE + (book.reachesAll(t) ? this.refBonus : 0);
+  }
+
+  /** The same for the main term at place `d` of the book's `mains` (read from the main terms' own signatures). */
+  private mainBound(book: WalkBook, d: number, used: number): number {
+    const all = book.mainReachesAll[d] === 1;
+    return this.pv.reachIn(book.mainSig, d * SIG_WORDS, all, used) + END_WITH_CODE + (all ? this.refBonus : 0);
   }
 
   /**
@@ -1059,10 +1067,11 @@ class Walk {
     const v = rankArena.v;
     for (let n = 0; n < count; n++) {
       const i = ranked.at + n * 3;
-      const t = v[i]! | 0;
+      const d = v[i]! | 0;
+      const t = book.mains[d]!;
       const gain = v[i + 1]!;
       const u = v[i + 2]! | 0;
-      const bound = gain + this.bound(book, t, u);
+      const bound = gain + this.mainBound(book, d, u);
       // Insertion by bound after every one of at least this bound (they came first).
       let at = n * ORDER_STRIDE;
       while (at > 0 && ov[at - ORDER_STRIDE + 4]! < bound) {
@@ -1124,7 +1133,8 @@ class Walk {
     for (let n = 0; n < mains.count && n < MAX_MAINS; n++) {
       // Read from the arena each time: the explores below may rank, and replace its array.
       const i = mains.at + n * 3;
-      const t = rankArena.v[i]! | 0;
+      const d = rankArena.v[i]! | 0;
+      const t = book.mains[d]!;
       const m: Match = { gain: rankArena.v[i + 1]!, used: rankArena.v[i + 2]! | 0 };
       // What a main term must score to be kept: half the best, and more than the last of `limit` kept paths.
       // (The first kept path is the best one; the paths kept are only worked out once `limit` could be kept.)
@@ -1135,7 +1145,7 @@ class Walk {
         const low = m.gain + this.greedy(book, t, m.used, 1);
         if (low > 0) floor = low * 0.5 - EPS;
       } else {
-        const u = m.gain + this.bound(book, t, m.used) + EPS;
+        const u = m.gain + this.mainBound(book, d, m.used) + EPS;
         floor = best * 0.5;
         if (u < floor) continue;
         if (done.list.length >= limit) {
