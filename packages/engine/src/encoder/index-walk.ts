@@ -229,7 +229,7 @@ function stepsArray(s: Steps | undefined): WalkStep[] {
     } else if (c.target) {
       // The entry referred to, shown by its path with the main term's first comma part.
       const shown = c.book!.path(c.node);
-      shown[0] = shown[0]!.split(',')[0]!.trim();
+      shown[0] = firstPart(shown[0]!);
       out.push({ ...stepOf(c.book!, c.node, c.target.via, c.target.reference), title: shown.join(', ') });
     } else out.push(stepOf(c.book!, c.node));
   }
@@ -437,10 +437,12 @@ class PhraseView {
 
   /** Weight of the unused words that could match somewhere below an entry (or wherever its references lead). */
   reach(book: WalkBook, node: number, used: number): number {
+    return this.reachIn(book.sig, node * SIG_WORDS, book.reachesAll(node), used);
+  }
+
+  /** The same for a signature at `at` of `sig` (`all`: the entry reaches all). */
+  reachIn(sig: Uint32Array, at: number, all: boolean, used: number): number {
     let sum = 0;
-    const all = book.reachesAll(node);
-    const sig = book.sig;
-    const at = node * SIG_WORDS;
     for (let i = 0; i < this.n; i++) {
       if (used & (1 << i)) continue;
       if (!all) {
@@ -624,13 +626,24 @@ function relateWords(book: WalkBook, pv: PhraseView, bw: BookWords): void {
 
 /**
  * Main terms ranked for a set of words used, best first, in the ranking
- * arena from `at`: for the n-th, its entry at at + 3n, its gain at
+ * arena from `at`: for the n-th, its place in the book's `mains` at at + 3n, its gain at
  * at + 3n + 1 and the words used after it at at + 3n + 2.
  */
 interface Ranked {
   at: number;
   count: number;
 }
+
+/**
+ * Ranked main terms in the order top tries them (see Walk.mainOrder): for
+ * the k-th, at k * ORDER_STRIDE, its place in the ranking, entry, gain, the
+ * words used after it and its bound.
+ */
+interface MainOrder {
+  count: number;
+  v: Float64Array;
+}
+const ORDER_STRIDE = 5;
 
 /**
  * The rankings of a walk one after another in one array, shared by walks
@@ -710,7 +723,7 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
       while (at > 0 && v[o + at * 3 - 2]! < gain) at--;
       const end = out.count < cap ? out.count++ : cap - 1;
       v.copyWithin(o + at * 3 + 3, o + at * 3, o + end * 3);
-      v[o + at * 3] = t;
+      v[o + at * 3] = d;
       v[o + at * 3 + 1] = gain;
       v[o + at * 3 + 2] = matchedUsed;
     }
@@ -803,6 +816,8 @@ class Walk {
   private shiftHi = ANY_SHIFT;
   /** Ranked main terms by book and words used: "see condition" restarts ask again and again. */
   private readonly mainsMemo = new Map<WalkBook, Map<number, Ranked>>();
+  /** The same in the order top tries them, by book and words used. */
+  private readonly orderMemo = new Map<WalkBook, Map<number, MainOrder>>();
   /** Table rows already found, by table, words used, site or use: many entries refer to the same row. */
   private readonly rowMemo = new Map<string, Branch | undefined>();
   readonly pv: PhraseView;
@@ -829,6 +844,12 @@ class Walk {
   /** Most a branch from an entry can score beyond its title's own match. */
   bound(book: WalkBook, t: number, used: number): number {
     return this.pv.reach(book, t, used) + END_WITH_CODE + (book.reachesAll(t) ? this.refBonus : 0);
+  }
+
+  /** The same for the main term at place `d` of the book's `mains` (read from the main terms' own signatures). */
+  private mainBound(book: WalkBook, d: number, used: number): number {
+    const all = book.mainReachesAll[d] === 1;
+    return this.pv.reachIn(book.mainSig, d * SIG_WORDS, all, used) + END_WITH_CODE + (all ? this.refBonus : 0);
   }
 
   /**
@@ -1027,41 +1048,73 @@ class Walk {
     }
   }
 
+  /**
+   * The ranked main terms for a set of words used in the order top tries them:
+   * by bound, highest first, equal bounds in ranked order. Kept per book and
+   * words used: "see condition" restarts try the same main terms again with
+   * another left out (leaving one out keeps the order of the others).
+   */
+  private mainOrder(book: WalkBook, used: number): MainOrder {
+    let perBook = this.orderMemo.get(book);
+    if (!perBook) this.orderMemo.set(book, (perBook = new Map()));
+    let o = perBook.get(used);
+    if (o) return o;
+    const ranked = this.mains(book, used);
+    const count = ranked.count;
+    o = { count, v: new Float64Array(count * ORDER_STRIDE) };
+    const ov = o.v;
+    // Bounds rank nothing: the arena's array stays the same while they are worked out.
+    const v = rankArena.v;
+    for (let n = 0; n < count; n++) {
+      const i = ranked.at + n * 3;
+      const d = v[i]! | 0;
+      const t = book.mains[d]!;
+      const gain = v[i + 1]!;
+      const u = v[i + 2]! | 0;
+      const bound = gain + this.mainBound(book, d, u);
+      // Insertion by bound after every one of at least this bound (they came first).
+      let at = n * ORDER_STRIDE;
+      while (at > 0 && ov[at - ORDER_STRIDE + 4]! < bound) {
+        for (let j = 0; j < ORDER_STRIDE; j++) ov[at + j] = ov[at - ORDER_STRIDE + j]!;
+        at -= ORDER_STRIDE;
+      }
+      ov[at] = n;
+      ov[at + 1] = t;
+      ov[at + 2] = gain;
+      ov[at + 3] = u;
+      ov[at + 4] = bound;
+    }
+    perBook.set(used, o);
+    return o;
+  }
+
   /** The best main term (of the first MAX_MAINS, leaving one out) and walk below it for the unused words (exact when it scores at least `floor`). */
   top(book: WalkBook, used: number, depth: number, exclude = -1, floor = -Infinity): Branch | undefined {
     let best: Branch | undefined;
     let bestAt = -1;
     // As in explore: the most promising main terms first; equal scores go to the one ranked first.
-    const st = tryStack;
-    const base = st.top;
-    const ranked = this.mains(book, used);
-    // Bounds rank nothing: the arena's array stays the same while the main terms are pushed.
-    const v = rankArena.v;
-    for (let n = 0, at = 0; n < ranked.count && at < MAX_MAINS; n++) {
-      const i = ranked.at + n * 3;
-      const t = v[i]! | 0;
-      if (t === exclude) continue;
-      const gain = v[i + 1]!;
-      const u = v[i + 2]! | 0;
-      st.push(t, gain, u, gain + this.bound(book, t, u), at++, false);
-    }
-    const top = st.top;
-    if (top - base > 1) st.sortFrom(base);
-    for (let k = base; k < top; k++) {
-      const i = st.order[k]!;
-      const bound = st.bound[i]!;
+    const { count, v } = this.mainOrder(book, used);
+    // The ranked place of the main term left out (count: none); the first MAX_MAINS of the others are tried.
+    let out = count;
+    for (let k = 0; k < count; k++) if (v[k * ORDER_STRIDE + 1] === exclude) out = v[k * ORDER_STRIDE]!;
+    for (let k = 0; k < count; k++) {
+      const i = k * ORDER_STRIDE;
+      const n = v[i]!;
+      if (n === out) continue;
+      // Its place among the main terms tried.
+      const at = n > out ? n - 1 : n;
+      if (at >= MAX_MAINS) continue;
+      const bound = v[i + 4]!;
       if ((best && bound + EPS <= best.score) || bound + EPS < floor) break;
-      const t = st.node[i]!;
-      const gain = st.gain[i]!;
-      const at = st.at[i]!;
-      const sub = this.explore(book, t, st.used[i]!, depth, floor - gain);
+      const t = v[i + 1]! | 0;
+      const gain = v[i + 2]!;
+      const sub = this.explore(book, t, v[i + 3]! | 0, depth, floor - gain);
       const score = gain + sub.score;
       if (!best || score > best.score || (score === best.score && at < bestAt)) {
         best = rescored(sub, score, nodeStep(book, t, sub.steps));
         bestAt = at;
       }
     }
-    st.top = base;
     return best;
   }
 
@@ -1080,7 +1133,8 @@ class Walk {
     for (let n = 0; n < mains.count && n < MAX_MAINS; n++) {
       // Read from the arena each time: the explores below may rank, and replace its array.
       const i = mains.at + n * 3;
-      const t = rankArena.v[i]! | 0;
+      const d = rankArena.v[i]! | 0;
+      const t = book.mains[d]!;
       const m: Match = { gain: rankArena.v[i + 1]!, used: rankArena.v[i + 2]! | 0 };
       // What a main term must score to be kept: half the best, and more than the last of `limit` kept paths.
       // (The first kept path is the best one; the paths kept are only worked out once `limit` could be kept.)
@@ -1091,7 +1145,7 @@ class Walk {
         const low = m.gain + this.greedy(book, t, m.used, 1);
         if (low > 0) floor = low * 0.5 - EPS;
       } else {
-        const u = m.gain + this.bound(book, t, m.used) + EPS;
+        const u = m.gain + this.mainBound(book, d, m.used) + EPS;
         floor = best * 0.5;
         if (u < floor) continue;
         if (done.list.length >= limit) {
@@ -1230,12 +1284,18 @@ function insertKept(k: Kept, r: Branch): void {
   k.keys.splice(at, 0, undefined);
 }
 
+/** A title up to its first comma. */
+function firstPart(title: string): string {
+  const comma = title.indexOf(',');
+  return (comma < 0 ? title : title.slice(0, comma)).trim();
+}
+
 /** Coders write the main term by its first comma part. */
 function pathText(steps: readonly WalkStep[]): string {
   return steps
     .map((s, i) => {
       if (s.via === 'see' || s.via === 'see also' || s.via === 'see condition') return s.title.startsWith('see ') ? `(${s.title})` : `(${s.via} ${s.title})`;
-      return i === 0 || (s.level === 0 && s.via === 'table') ? s.title.split(',')[0]!.trim() : s.title;
+      return i === 0 || (s.level === 0 && s.via === 'table') ? firstPart(s.title) : s.title;
     })
     .join(', ')
     .replace(/, \(/g, ' (');

@@ -66,12 +66,48 @@ function overlap(release: Icd10cmRelease, code: string, title: string, stems: Re
   return n;
 }
 
+/** Codes and titles of search documents, decoded once per index (the same codes are offered walk after walk). */
+const docTextMemo = new WeakMap<SearchIndex, Map<number, [code: string, title: string]>>();
+
+function docText(ix: SearchIndex, doc: number): [code: string, title: string] {
+  let memo = docTextMemo.get(ix);
+  if (!memo) docTextMemo.set(ix, (memo = new Map()));
+  let t = memo.get(doc);
+  if (!t) {
+    t = [ix.code(doc), ix.title(doc)];
+    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
+    memo.set(doc, t);
+  }
+  return t;
+}
+
+/** A billable code of the search index as a choice. */
+function billableRef(ix: SearchIndex, doc: number): CodeRef {
+  const [code, title] = docText(ix, doc);
+  return { code, title, billable: true };
+}
+
+/** Term ids of the search index by stem, looked up once per index (a bisection of its string table otherwise). */
+const termMemo = new WeakMap<SearchIndex, Map<string, number>>();
+
+function termOf(ix: SearchIndex, form: string): number {
+  let memo = termMemo.get(ix);
+  if (!memo) termMemo.set(ix, (memo = new Map()));
+  let t = memo.get(form);
+  if (t === undefined) {
+    t = ix.term(form);
+    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
+    memo.set(form, t);
+  }
+  return t;
+}
+
 /** Term ids of the search index for a set of stems and words (each as given and stemmed). */
 function termsOf(ix: SearchIndex, stems: ReadonlySet<string>): number[] {
   const terms = new Set<number>();
   for (const s of stems) {
     for (const form of [s, stem(s)]) {
-      const t = ix.term(form);
+      const t = termOf(ix, form);
       if (t >= 0) terms.add(t);
     }
   }
@@ -127,7 +163,7 @@ class TitleOverlap {
     let fromText = false;
     for (const s of stems) {
       if (STOP_FORMS.has(s)) fromText = true;
-      const t = ix.term(s);
+      const t = termOf(ix, s);
       if (t >= 0 && !mark[t]) {
         mark[t] = COUNTED;
         this.terms.push(t);
@@ -138,7 +174,7 @@ class TitleOverlap {
     for (const s of stems) {
       const again = stem(s);
       if (stems.has(again)) continue;
-      const t = ix.term(again);
+      const t = termOf(ix, again);
       if (t < 0) continue;
       if (mark[t] === COUNTED) fromText = true;
       else if (!mark[t]) {
@@ -163,7 +199,8 @@ class TitleOverlap {
   }
 
   private fromTitle(doc: number): number {
-    return overlap(this.release, this.ix.code(doc), this.ix.title(doc), this.stems);
+    const [code, title] = docText(this.ix, doc);
+    return overlap(this.release, code, title, this.stems);
   }
 
   private isInstruction(doc: number): boolean {
@@ -177,12 +214,46 @@ class TitleOverlap {
   }
 }
 
+/**
+ * Where a code's descendants lie among the release's search documents, which
+ * no phrase changes: the run [from, to) of documents in code order below the
+ * code, and its first CHOICE_LIMIT billable documents (the choices when no
+ * title shares a word). Kept per index and code: the same headers come back
+ * walk after walk.
+ */
+interface Below {
+  from: number;
+  to: number;
+  firstBillable: number[];
+}
+
+const belowMemo = new WeakMap<SearchIndex, Map<string, Below | null>>();
+
+function belowOf(ix: SearchIndex, code: string): Below | undefined {
+  let memo = belowMemo.get(ix);
+  if (!memo) belowMemo.set(ix, (memo = new Map()));
+  let b = memo.get(code);
+  if (b === undefined) {
+    b = null;
+    if (ix.doc(code) >= 0) {
+      // Codes below a code are those its code starts (the Tabular List's hierarchy), one run of documents in code order.
+      const from = ix.lowerBound(code) + 1;
+      const to = Math.min(ix.lowerBound(`${code}\uffff`), ix.docCount);
+      const firstBillable: number[] = [];
+      for (let doc = from; doc < to && firstBillable.length < CHOICE_LIMIT; doc++) if (ix.billable(doc)) firstBillable.push(doc);
+      b = { from, to, firstBillable };
+    }
+    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
+    memo.set(code, b);
+  }
+  return b ?? undefined;
+}
+
 /** Billable codes below a code, ranked by words they share with the rest of the phrase, then code order. */
 function choicesBelow(release: Icd10cmRelease, code: string, rest: ReadonlySet<string>, ix?: SearchIndex): CodeRef[] {
-  if (ix && ix.doc(code) >= 0) {
-    // Codes below a code are those its code starts (the Tabular List's hierarchy), one run of documents in code order.
-    const from = ix.lowerBound(code) + 1;
-    const to = Math.min(ix.lowerBound(`${code}\uffff`), ix.docCount);
+  const below = ix && belowOf(ix, code);
+  if (ix && below) {
+    const { from, to } = below;
     const scored: Array<{ doc: number; n: number }> = [];
     const candidates = titlesSharing(ix, rest, termsOf(ix, rest), from, to);
     const counter = new TitleOverlap(release, ix, rest);
@@ -195,17 +266,16 @@ function choicesBelow(release: Icd10cmRelease, code: string, rest: ReadonlySet<s
     } finally {
       counter.done();
     }
-    // Then codes sharing nothing, in code order, up to the limit.
-    const has = new Set(scored.map((x) => x.doc));
-    for (let doc = from, added = scored.length; doc < to && added < CHOICE_LIMIT; doc++) {
-      if (!ix.billable(doc) || has.has(doc)) continue;
-      scored.push({ doc, n: 0 });
-      added++;
+    // Then codes sharing nothing, in code order, up to the limit (those sharing words come first, so the first
+    // CHOICE_LIMIT billable codes hold every one that can still be among the choices).
+    if (scored.length < CHOICE_LIMIT) {
+      const has = new Set(scored.map((x) => x.doc));
+      for (const doc of below.firstBillable) if (!has.has(doc)) scored.push({ doc, n: 0 });
     }
     return scored
       .sort((a, b) => b.n - a.n || a.doc - b.doc)
       .slice(0, CHOICE_LIMIT)
-      .map(({ doc }) => ({ code: ix.code(doc), title: ix.title(doc), billable: true }));
+      .map(({ doc }) => billableRef(ix, doc));
   }
   const out: Array<CodeRef & { n: number }> = [];
   const walk = (c: string) => {
@@ -242,19 +312,33 @@ function rangesOf(note: CodeNote): Array<[lo: string, upTo: string]> {
   return out;
 }
 
+/** The document ranges [from, to) of the codes notes name (a flat list of pairs), kept per index and note list. */
+const noteDocsMemo = new WeakMap<SearchIndex, WeakMap<readonly CodeNote[], Uint32Array>>();
+
+function noteDocs(ix: SearchIndex, notes: readonly CodeNote[]): Uint32Array {
+  let memo = noteDocsMemo.get(ix);
+  if (!memo) noteDocsMemo.set(ix, (memo = new WeakMap()));
+  let docs = memo.get(notes);
+  if (!docs) {
+    const out: number[] = [];
+    for (const note of notes) for (const [lo, upTo] of rangesOf(note)) out.push(ix.lowerBound(lo), Math.min(ix.lowerBound(upTo), ix.docCount));
+    memo.set(notes, (docs = Uint32Array.from(out)));
+  }
+  return docs;
+}
+
 /** Billable codes a note names (single codes, "N18.-", ranges "N18.1-N18.6") that share a word with the rest of the phrase. */
 function additionalFrom(release: Icd10cmRelease, notes: readonly CodeNote[], rest: ReadonlySet<string>, ix?: SearchIndex): CodeRef[] {
   if (rest.size === 0 || notes.length === 0) return [];
-  const ranges: Array<[lo: string, upTo: string]> = [];
-  for (const note of notes) ranges.push(...rangesOf(note));
-  if (ranges.length === 0) return [];
   if (ix) {
+    const docs = noteDocs(ix, notes);
+    if (docs.length === 0) return [];
     const found = new Map<number, number>();
     const terms = termsOf(ix, rest);
     const counter = new TitleOverlap(release, ix, rest);
     try {
-      for (const [lo, upTo] of ranges) {
-        for (const doc of titlesSharing(ix, rest, terms, ix.lowerBound(lo), Math.min(ix.lowerBound(upTo), ix.docCount))) {
+      for (let r = 0; r < docs.length; r += 2) {
+        for (const doc of titlesSharing(ix, rest, terms, docs[r]!, docs[r + 1]!)) {
           if (!ix.billable(doc) || found.has(doc)) continue;
           const n = counter.count(doc);
           if (n > 0) found.set(doc, n);
@@ -270,8 +354,11 @@ function additionalFrom(release: Icd10cmRelease, notes: readonly CodeNote[], res
       .map(([doc]) => doc)
       .sort((a, b) => a - b)
       .slice(0, 5)
-      .map((doc) => ({ code: ix.code(doc), title: ix.title(doc), billable: true }));
+      .map((doc) => billableRef(ix, doc));
   }
+  const ranges: Array<[lo: string, upTo: string]> = [];
+  for (const note of notes) ranges.push(...rangesOf(note));
+  if (ranges.length === 0) return [];
   const found = new Map<string, CodeRef & { n: number }>();
   const all = release.billableCodes() as string[];
   for (const [lo, upTo] of ranges) {
@@ -369,9 +456,15 @@ function findFacts(release: Icd10cmRelease, indexCode: string, role: CodeCheck['
 export function checkCode(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role'], rest: ReadonlySet<string> = new Set(), every: ReadonlySet<string> = rest, titles?: SearchIndex): CodeCheck {
   const f = factsOf(release, indexCode, role);
   const { status, message } = f;
-  if (status === 'not-in-release') return { ...f.head, status, message };
-  const additional = additionalFrom(release, f.useAdditional, rest, titles);
-  const extra = additional.length ? { additional } : {};
-  if (status === 'needs-more-characters') return { ...f.head, ...extra, status, choices: choicesBelow(release, f.head.code!, every, titles), message };
-  return { ...f.head, ...extra, status, ...(f.seventh ? { seventh: f.seventh } : {}), message };
+  // Written field by field after a copy of the facts' head: the same fields in the same order as one literal, made faster.
+  const out = { ...f.head } as CodeCheck;
+  if (status !== 'not-in-release') {
+    const additional = additionalFrom(release, f.useAdditional, rest, titles);
+    if (additional.length) out.additional = additional;
+  }
+  out.status = status;
+  if (status === 'needs-more-characters') out.choices = choicesBelow(release, f.head.code!, every, titles);
+  else if (status !== 'not-in-release' && f.seventh) out.seventh = f.seventh;
+  out.message = message;
+  return out;
 }

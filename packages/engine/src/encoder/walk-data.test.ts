@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { releasesDir } from '../releases/store.js';
 import { loadWalk } from './encoder.js';
-import { WALK_FILES, WalkBook } from './walk-data.js';
+import { SIG_WORDS, WALK_FILES, WalkBook } from './walk-data.js';
 
-test('walk books: main term postings by place in mains, with each main term\'s stem counts, agree with the postings by entry; numeric stems are flagged', async () => {
+test('walk books: main term postings by place in mains, with each main term\'s stem counts and signature, agree with the postings by entry; numeric stems are flagged', async () => {
   const cs = await testCodeSets();
   const w = await loadWalk(cs, { date: '2026-03-01' });
   for (const kind of ['index', 'eindex', 'neoplasm', 'drug'] as const) {
@@ -22,6 +22,8 @@ test('walk books: main term postings by place in mains, with each main term\'s s
       assert.ok(b.isMain(t));
       assert.equal(b.mainReq[d], b.twReq[t]);
       assert.equal(b.mainOpt[d], b.twStart[t + 1]! - b.twStart[t]! - b.twReq[t]!);
+      assert.deepEqual([...b.mainSig.subarray(d * SIG_WORDS, (d + 1) * SIG_WORDS)], [...b.sig.subarray(t * SIG_WORDS, (t + 1) * SIG_WORDS)], `${kind} main ${d}`);
+      assert.equal(b.mainReachesAll[d] === 1, b.reachesAll(t));
     }
   }
 });

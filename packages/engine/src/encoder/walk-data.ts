@@ -394,6 +394,13 @@ export class WalkBook {
   readonly famConnStart: Uint32Array;
   readonly famConn: Uint32Array;
   readonly sig: Uint32Array;
+  /**
+   * The signatures of the main terms again by place in `mains`, and whether
+   * each reaches all (FLAG_REACHES_ALL): rankings of main terms weigh dozens
+   * of them, which then lie close together, not far apart among all entries.
+   */
+  readonly mainSig: Uint32Array;
+  readonly mainReachesAll: Uint8Array;
   private readonly refKind: Uint8Array;
   private readonly refTerm: Int32Array;
   private readonly refArg: Int32Array;
@@ -459,6 +466,14 @@ export class WalkBook {
     this.numericStem = r.view('numericStem', Uint8Array);
     const n = h.nodes;
     if (this.parent.length !== n || this.end.length !== n || this.twStart.length !== n + 1 || this.sig.length !== n * SIG_WORDS) throw r.bad('counts do not match');
+    this.mainSig = new Uint32Array(this.mains.length * SIG_WORDS);
+    this.mainReachesAll = new Uint8Array(this.mains.length);
+    for (let d = 0; d < this.mains.length; d++) {
+      const t = this.mains[d]!;
+      if (t >= n) throw r.bad('counts do not match');
+      this.mainSig.set(this.sig.subarray(t * SIG_WORDS, (t + 1) * SIG_WORDS), d * SIG_WORDS);
+      this.mainReachesAll[d] = this.reachesAll(t) ? 1 : 0;
+    }
     if (this.mainPost.length !== this.mainNode.length || this.mainReq.length !== this.mains.length || this.mainOpt.length !== this.mains.length || this.numericStem.length !== this.stems.length) {
       throw r.bad('counts do not match');
     }

@@ -84,6 +84,22 @@ export function titleWords(term: IndexTerm): TitleWords {
   return t;
 }
 
+/** Whether the vocabulary has a stem, asked once per vocabulary and stem (a bisection of its string table otherwise). */
+const knownMemo = new WeakMap<SearchIndex, Map<string, boolean>>();
+const KNOWN_LIMIT = 50_000;
+
+function knows(vocabulary: SearchIndex, s: string): boolean {
+  let memo = knownMemo.get(vocabulary);
+  if (!memo) knownMemo.set(vocabulary, (memo = new Map()));
+  let known = memo.get(s);
+  if (known === undefined) {
+    known = vocabulary.term(s) >= 0;
+    if (memo.size >= KNOWN_LIMIT) memo.clear();
+    memo.set(s, known);
+  }
+  return known;
+}
+
 /** Turn text into phrase words: abbreviations expanded, words unknown to the vocabulary corrected. */
 export function preparePhrase(text: string, vocabulary?: SearchIndex): Phrase {
   const rewritten = queryRewriter().rewrite(text);
@@ -93,7 +109,7 @@ export function preparePhrase(text: string, vocabulary?: SearchIndex): Phrase {
     if (STOPWORDS.has(w.word)) continue;
     let word = w.word;
     let s = stem(word);
-    if (vocabulary && !/[0-9]/.test(word) && vocabulary.term(s) < 0) {
+    if (vocabulary && !/[0-9]/.test(word) && !knows(vocabulary, s)) {
       const fix = vocabulary.corrections(word, 1)[0];
       if (fix) {
         const to = vocabulary.wordAt(fix.id);
