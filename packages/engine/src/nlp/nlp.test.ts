@@ -135,3 +135,16 @@ test('neoplasm origin: the site after "from" is where the tumour came from, not 
   const to = await codesOf('CT showed liver metastases.');
   assert.ok(to.codes.includes('C78.7'), to.codes.join(' '));
 });
+
+test('list items: words of a key joined by "and", "or" or a comma are two items, unless the entry is written that way (filters.json coordinators)', async () => {
+  const labs = await codesOf('Blood and urine tests were requested.');
+  assert.ok(!labs.codes.includes('R31.9'), labs.codes.join(' '));
+  const comma = await codesOf('Samples of blood, urine and stool were sent.');
+  assert.ok(!comma.codes.includes('R31.9'), comma.codes.join(' '));
+  // The same words written as one concept still match.
+  const hematuria = await codesOf('He noticed blood in the urine.');
+  assert.ok(hematuria.codes.includes('R31.9'), hematuria.codes.join(' '));
+  // "Nausea > with vomiting": the entry joins its own words, so "nausea and vomiting" is R11.2.
+  const nausea = await codesOf('She had nausea and vomiting for two days.');
+  assert.ok(nausea.codes.includes('R11.2'), nausea.codes.join(' '));
+});
