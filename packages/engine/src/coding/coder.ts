@@ -543,10 +543,12 @@ export class DiagnosisCoder {
    */
   private dropMaternalCodes(doc: ClinicalDocument, suggested: Map<string, Candidate>, drop: (code: string, s: Suppression) => void): void {
     const { min, max, codes } = this.rules.pregnancy.ages;
+    const maternal = [...suggested.keys()].filter((code) => hasPrefix(code, codes));
+    if (maternal.length === 0) return;
     const age = ageOf(doc.text);
     if (age === undefined || (age >= min && age <= max)) return;
-    for (const code of [...suggested.keys()]) {
-      if (hasPrefix(code, codes)) drop(code, { reason: 'pregnancy', text: `the patient is ${age} years old: a chapter 15 code belongs to a maternal record only (guideline I.C.15.a.1)` });
+    for (const code of maternal) {
+      drop(code, { reason: 'pregnancy', text: `the patient is ${age} years old: a chapter 15 code belongs to a maternal record only (guideline I.C.15.a.1)` });
     }
   }
 
