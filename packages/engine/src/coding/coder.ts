@@ -331,6 +331,7 @@ export class DiagnosisCoder {
 
     // Pregnancy chapter precedence.
     if (pregnant) this.applyPregnancy(suggested, suggest, drop, docTerms, pregnant);
+    else this.dropMaternalCodes(doc, suggested, drop);
     // Combination codes.
     this.applyCombinations(suggested, suggest, drop, docTerms);
     // Signs and symptoms integral to a confirmed diagnosis.
@@ -534,6 +535,21 @@ export class DiagnosisCoder {
       terms.add(termOf('trimester'));
     }
     return weeks !== undefined && weeks > 0 && weeks < 45 ? { weeks } : {};
+  }
+
+  /**
+   * A child's or an older patient's note is not a maternal record: chapter 15 codes are not the patient's
+   * ("pregnancy and delivery were normal" is a child's birth history; guideline I.C.15.a.1).
+   */
+  private dropMaternalCodes(doc: ClinicalDocument, suggested: Map<string, Candidate>, drop: (code: string, s: Suppression) => void): void {
+    const { min, max, codes } = this.rules.pregnancy.ages;
+    const maternal = [...suggested.keys()].filter((code) => hasPrefix(code, codes));
+    if (maternal.length === 0) return;
+    const age = ageOf(doc.text);
+    if (age === undefined || (age >= min && age <= max)) return;
+    for (const code of maternal) {
+      drop(code, { reason: 'pregnancy', text: `the patient is ${age} years old: a chapter 15 code belongs to a maternal record only (guideline I.C.15.a.1)` });
+    }
   }
 
   /** Some pregnancy marker of the note is stated as the patient's present condition: not negated, hypothetical, past, a relative's or someone else's. */

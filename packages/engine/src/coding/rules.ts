@@ -42,7 +42,7 @@ export interface GuidelineRules {
   combinations: CombinationRule[];
   integral: IntegralRule[];
   redundant: RedundantRule[];
-  pregnancy: { markers: string[]; map: PregnancyRule[]; ages: { min: number; max: number } };
+  pregnancy: { markers: string[]; map: PregnancyRule[]; ages: { min: number; max: number; codes: string[] } };
   externalCause: { injuryPrefixes: string[]; externalPrefixes: string[] };
 }
 
@@ -60,7 +60,7 @@ export function guidelineRules(): GuidelineRules {
       combinations: { rules: CombinationRule[] };
       integralSymptoms: { rules: IntegralRule[] };
       redundantUnspecified: { rules: RedundantRule[] };
-      pregnancy: { markers: string[]; map: PregnancyRule[]; ages: { min: number; max: number } };
+      pregnancy: { markers: string[]; map: PregnancyRule[]; ages: { min: number; max: number; codes: string[] } };
       externalCause: { injuryPrefixes: string[]; externalPrefixes: string[] };
     };
     const ids = new Set<string>();

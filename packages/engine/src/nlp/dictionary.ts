@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CompiledIndexFile, CompiledTerm } from '../icd10cm/alphabetic-index.js';
 import { MAX_KEY_TERMS, phraseTerms } from './keys.js';
-import { canonicalWord, termOf, wordFilters } from './normalize.js';
+import { canonicalWord, synonymData, termOf, wordFilters } from './normalize.js';
 
 /**
  * The concept dictionary of an ICD-10-CM release, built at import time from
@@ -287,9 +287,42 @@ export class DictionaryBuilder {
         continue;
       }
       const terms = phraseTerms(r.phrase);
+      if (source === 'mined' && (r.support ?? 0) < wordFilters().minedUnrelatedSupport && !this.namesCategory(terms, code)) {
+        this.count('mined-unrelated');
+        continue;
+      }
       this.add({ terms, code, source, label: r.phrase, priority: source === 'lexicon' ? 5 : 50, ...(r.precision !== undefined ? { precision: r.precision } : {}), ...(r.support !== undefined ? { support: r.support } : {}) });
       this.count(source);
     }
+  }
+
+  /** Terms of every entry not mined, by code category (the first three characters). */
+  private categoryTerms: Map<string, Set<string>> | undefined;
+
+  /**
+   * Does a learned phrase share a word with what the index, the tabular list or the curated lexicon
+   * write for the code's category? A phrase seen beside a code in a few coded notes without any of its
+   * words ("total proteins" beside edema, "copies" beside HIV disease) goes with those cases, not with
+   * the concept. An abbreviation counts as the words it stands for (synonyms.json), an index variant
+   * as its main term.
+   */
+  private namesCategory(terms: readonly string[], code: string): boolean {
+    if (!this.categoryTerms) {
+      this.categoryTerms = new Map();
+      for (const list of this.byKey.values()) {
+        for (const e of list) {
+          if (e.source === 'mined') continue;
+          const category = e.code.slice(0, 3);
+          let set = this.categoryTerms.get(category);
+          if (!set) this.categoryTerms.set(category, (set = new Set()));
+          for (const t of e.terms) set.add(t);
+        }
+      }
+    }
+    const known = this.categoryTerms.get(code.slice(0, 3));
+    if (!known) return false;
+    const { abbreviations } = synonymData();
+    return terms.some((t) => known.has(t) || known.has(this.variants.get(t) ?? t) || phraseTerms(abbreviations[t] ?? '').some((x) => known.has(x)));
   }
 
   /** A lexicon code of another edition: as is, or its stem when the release added a 7th character. */

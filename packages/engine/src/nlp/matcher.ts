@@ -176,6 +176,15 @@ export class ConceptDictionary {
     return false;
   }
 
+  /** The entry's label joins its own words the way the note does (filters.json `coordinators`, `joinedBy`; a comma). */
+  private listedInLabel(entry: number, join: boolean, comma: boolean): boolean {
+    const label = this.entryLabel[entry]!.toLowerCase();
+    if (comma && label.includes(',')) return true;
+    if (!join) return false;
+    const { joinedBy } = wordFilters();
+    return label.split(/[^a-z]+/).some((w) => joinedBy.has(w));
+  }
+
   get size(): number {
     return this.entryCode.length;
   }
@@ -325,6 +334,7 @@ export class ConceptDictionary {
     let sorted: number[] | undefined;
     let gaps = 0;
     let commas = 0;
+    let joins = 0;
     let attached = true;
     for (let k = firstEntry; k < endEntry; k++) {
       const entry = this.entryOf[k]!;
@@ -344,7 +354,8 @@ export class ConceptDictionary {
               if (open > 0) open--;
               else commas++;
             }
-          } else if (!isStopWord(t.norm)) gaps++;
+          } else if (wordFilters().coordinators.has(t.norm)) joins++;
+          else if (!isStopWord(t.norm)) gaps++;
         }
         commas += open;
         attached = numbersAttached(doc, sorted);
@@ -355,6 +366,8 @@ export class ConceptDictionary {
       if (span > 2 * size + 3) continue;
       // Words of a key scattered over a list ("arrhythmia, not murmurs") do not make a concept.
       if (gaps > 0 && commas > 0) continue;
+      // Nor do words joined as items of a list ("blood and urine", "blood, urine"), unless the entry is itself written so.
+      if ((joins > 0 || commas > 0) && !this.listedInLabel(entry, joins > 0, commas > 0)) continue;
       if (gaps > size) continue;
       // Learned phrases were seen as runs of words; they match only as runs.
       if (gaps > 0 && this.entrySource[entry] === MINED) continue;

@@ -4,7 +4,7 @@ import { parseDocument } from '../document/document.js';
 import { contextRules, type ContextCategory } from './context.js';
 import { phraseTerms } from './keys.js';
 import { isSiteAdjective, termOf } from './normalize.js';
-import { mainTermTerms, requiredInNonessential } from './dictionary.js';
+import { DictionaryBuilder, mainTermTerms, requiredInNonessential } from './dictionary.js';
 import { testCodeSets } from '../testing/home.js';
 import { diagnosisCoder } from '../coding/module.js';
 
@@ -134,4 +134,45 @@ test('neoplasm origin: the site after "from" is where the tumour came from, not 
   // Without "from" the site is where it spread.
   const to = await codesOf('CT showed liver metastases.');
   assert.ok(to.codes.includes('C78.7'), to.codes.join(' '));
+});
+
+test('list items: words of a key joined by "and", "or" or a comma are two items, unless the entry is written that way (filters.json coordinators)', async () => {
+  const labs = await codesOf('Blood and urine tests were requested.');
+  assert.ok(!labs.codes.includes('R31.9'), labs.codes.join(' '));
+  const comma = await codesOf('Samples of blood, urine and stool were sent.');
+  assert.ok(!comma.codes.includes('R31.9'), comma.codes.join(' '));
+  // The same words written as one concept still match.
+  const hematuria = await codesOf('He noticed blood in the urine.');
+  assert.ok(hematuria.codes.includes('R31.9'), hematuria.codes.join(' '));
+  // "Nausea > with vomiting": the entry joins its own words, so "nausea and vomiting" is R11.2.
+  const nausea = await codesOf('She had nausea and vomiting for two days.');
+  assert.ok(nausea.codes.includes('R11.2'), nausea.codes.join(' '));
+});
+
+test('a learned phrase sharing no word with its code category needs filters.json minedUnrelatedSupport notes', () => {
+  const titles = [
+    { code: 'R60.0', title: 'Localized edema', billable: true },
+    { code: 'B20', title: 'Human immunodeficiency virus [HIV] disease', billable: true },
+    { code: 'J44.9', title: 'Chronic obstructive pulmonary disease, unspecified', billable: true },
+  ];
+  const builder = new DictionaryBuilder({ has: (c) => titles.some((t) => t.code === c), titles: () => titles });
+  builder.addTabular();
+  builder.addLexicon(
+    [
+      { phrase: 'total proteins', code: 'R60.0', precision: 0.3, support: 4 },
+      { phrase: 'ankle edema', code: 'R60.0', precision: 0.4, support: 4 },
+      { phrase: 'copies', code: 'B20', precision: 0.6, support: 5 },
+      { phrase: 'copd', code: 'J44.9', precision: 0.6, support: 5 },
+      { phrase: 'viral load copies', code: 'B20', precision: 0.6, support: 40 },
+    ],
+    'mined',
+  );
+  const labels = builder.build().entries.label;
+  assert.ok(!labels.includes('total proteins'), labels.join(' | '));
+  assert.ok(labels.includes('ankle edema'), labels.join(' | '));
+  assert.ok(!labels.includes('copies'), labels.join(' | '));
+  // An abbreviation is read as the words it stands for (synonyms.json).
+  assert.ok(labels.includes('copd'), labels.join(' | '));
+  // Well supported, it is kept whatever its words.
+  assert.ok(labels.includes('viral load copies'), labels.join(' | '));
 });

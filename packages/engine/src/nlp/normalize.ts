@@ -105,14 +105,20 @@ export interface WordFilters {
   notVariants: readonly string[];
   /** Endings of adjectives: an adjective read as a noun's term does not make a concept alone. */
   adjectiveEndings: readonly string[];
+  /** Words that join the items of a list ("blood and urine"). */
+  coordinators: ReadonlySet<string>;
+  /** Words of an entry's label that let a coordinator join its words. */
+  joinedBy: ReadonlySet<string>;
+  /** Supporting documents a learned phrase needs when it shares no word with its code's category. */
+  minedUnrelatedSupport: number;
 }
 let filters: WordFilters | undefined;
 
 /** Words that make no concept alone, note words to ignore, index main terms and codes left out (data/nlp/filters.json). */
 export function wordFilters(): WordFilters {
   if (!filters) {
-    const d = JSON.parse(readFileSync(FILTERS_URL, 'utf8')) as { notAlone: string[]; ignore: string[]; skipMainTerms?: string[]; blockCodes?: string[]; notVariants?: string[]; adjectiveEndings?: string[] };
-    filters = { notAlone: new Set(d.notAlone.map((w) => termOf(w))), ignore: new Set(d.ignore), skipMainTerms: new Set(d.skipMainTerms ?? []), blockCodes: d.blockCodes ?? [], notVariants: d.notVariants ?? [], adjectiveEndings: d.adjectiveEndings ?? [] };
+    const d = JSON.parse(readFileSync(FILTERS_URL, 'utf8')) as { notAlone: string[]; ignore: string[]; skipMainTerms?: string[]; blockCodes?: string[]; notVariants?: string[]; adjectiveEndings?: string[]; coordinators?: string[]; joinedBy?: string[]; minedUnrelatedSupport?: number };
+    filters = { notAlone: new Set(d.notAlone.map((w) => termOf(w))), ignore: new Set(d.ignore), skipMainTerms: new Set(d.skipMainTerms ?? []), blockCodes: d.blockCodes ?? [], notVariants: d.notVariants ?? [], adjectiveEndings: d.adjectiveEndings ?? [], coordinators: new Set(d.coordinators ?? []), joinedBy: new Set(d.joinedBy ?? []), minedUnrelatedSupport: d.minedUnrelatedSupport ?? 0 };
   }
   return filters;
 }
