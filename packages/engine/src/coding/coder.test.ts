@@ -326,3 +326,34 @@ test('integral symptoms: wheezing is part of asthma, not of pneumonia', async ()
   assert.ok(codes(pneumonia).includes('J18.9'), codes(pneumonia).join(' '));
   assert.ok(codes(pneumonia).includes('R06.2'), codes(pneumonia).join(' '));
 });
+
+test('an unspecified sibling is not coded beside the code that states it: E11.9 beside E11.65, J44.9 beside J44.1', async () => {
+  const c = await coder();
+  const r = c.code(
+    'Past medical history: type 2 diabetes, chronic obstructive pulmonary disease.\n' +
+      'Assessment: 1. COPD with acute exacerbation. 2. Type 2 diabetes with hyperglycemia, glucose 342.',
+    { setting: 'inpatient' },
+  );
+  assert.ok(codes(r).includes('J44.1') && codes(r).includes('E11.65'), codes(r).join(' '));
+  for (const [code, by] of [['E11.9', 'E11.65'], ['J44.9', 'J44.1']] as const) {
+    assert.ok(!codes(r).includes(code), `${code} must not be suggested beside ${by}`);
+    const s = suppressed(r, code);
+    assert.equal(s?.suppression?.reason, 'redundant', code);
+    assert.equal(s?.suppression?.trigger, by);
+  }
+});
+
+test('a code under the suggestion threshold stays visible as suppressed for low confidence', async () => {
+  const c = await coder();
+  const text = 'Assessment: community-acquired pneumonia of the right lower lobe. Benign prostatic hyperplasia.';
+  const all = c.code(text, { setting: 'inpatient', minConfidence: 0 });
+  assert.ok(all.codes.length >= 2, codes(all).join(' '));
+  const strict = c.code(text, { setting: 'inpatient', minConfidence: 1.01 });
+  assert.deepEqual(codes(strict), []);
+  for (const code of codes(all)) {
+    const s = suppressed(strict, code);
+    assert.equal(s?.suppression?.reason, 'low-confidence', code);
+    assert.match(s!.suppression!.text, /below the suggestion threshold 1\.01/);
+    assert.ok(s!.evidence.length > 0);
+  }
+});

@@ -350,6 +350,17 @@ export class DiagnosisCoder {
         if (by) drop(c, { reason: 'redundant', trigger: by, text: `${by} ${this.title(by)} states what ${c} leaves unspecified (rule ${r.id})` });
       }
     }
+    // A sibling that leaves the category unspecified ("without complications", "unspecified") beside one that states it.
+    for (const c of [...suggested.keys()]) {
+      if (!this.rules.unspecifiedTitle.test(this.title(c))) continue;
+      const rest = titleWords(this.title(c).replace(new RegExp(this.rules.unspecifiedTitle.source, 'gi'), ' '));
+      const by = [...suggested.keys()].find((o) => {
+        if (o === c || o.slice(0, 3) !== c.slice(0, 3) || this.rules.unspecifiedTitle.test(this.title(o))) return false;
+        const words = new Set(titleWords(this.title(o)));
+        return rest.every((w) => words.has(w));
+      });
+      if (by) drop(c, { reason: 'redundant', trigger: by, text: `${by} ${this.title(by)} states what ${c} ${this.title(c)} leaves unspecified (rule sibling-unspecified)` });
+    }
     // Excludes1: the two conditions cannot be coded together; the more specific stays.
     const codes = [...suggested.keys()].sort();
     for (const a of codes) {
@@ -417,14 +428,21 @@ export class DiagnosisCoder {
       for (const c of suppressed.values()) c.confidence = this.calibration.adjust(c.code, c.confidence);
     }
     const out: CodedDiagnosis[] = [];
+    const lowConfidence: CodedDiagnosis[] = [];
     for (const c of suggested.values()) {
       const min = opts.minConfidence ?? (ranked.has(c) ? this.ranker!.threshold : RULE_THRESHOLD);
-      if (c.confidence < min) continue;
+      if (c.confidence < min) {
+        const o = this.toOutput(c, 'suppressed');
+        o.suppression = { reason: 'low-confidence', text: `confidence ${c.confidence.toFixed(2)} is below the suggestion threshold ${min.toFixed(2)}` };
+        lowConfidence.push(o);
+        continue;
+      }
       out.push(this.toOutput(c, 'suggested'));
     }
     this.sequence(out, setting, pregnant !== undefined, doc.text, ruleConfidence);
     const sup: CodedDiagnosis[] = [];
     for (const c of suppressed.values()) if (!suggested.has(c.code)) sup.push(this.toOutput(c, 'suppressed'));
+    sup.push(...lowConfidence);
     sup.sort((a, b) => (a.evidence[0]?.start ?? 0) - (b.evidence[0]?.start ?? 0) || a.code.localeCompare(b.code));
     return { system: 'icd10cm', setting, release: this.release.ref, codes: out, suppressed: sup, warnings: [] };
   }
@@ -707,4 +725,9 @@ export class DiagnosisCoder {
     if (best) best.sequence = setting === 'inpatient' ? 'principal' : 'first-listed';
     for (const c of out.slice(1)) c.sequence = 'secondary';
   }
+}
+
+/** The lower-case words of a title, without punctuation. */
+function titleWords(title: string): string[] {
+  return title.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 0);
 }

@@ -42,6 +42,8 @@ export interface GuidelineRules {
   combinations: CombinationRule[];
   integral: IntegralRule[];
   redundant: RedundantRule[];
+  /** Title words of a code that leaves its category unspecified (dropped beside a sibling that states it). */
+  unspecifiedTitle: RegExp;
   pregnancy: { markers: string[]; map: PregnancyRule[]; ages: { min: number; max: number; codes: string[] } };
   externalCause: { injuryPrefixes: string[]; externalPrefixes: string[] };
 }
@@ -59,7 +61,7 @@ export function guidelineRules(): GuidelineRules {
       familyHistory: { map: Array<[string, string]> };
       combinations: { rules: CombinationRule[] };
       integralSymptoms: { rules: IntegralRule[] };
-      redundantUnspecified: { rules: RedundantRule[] };
+      redundantUnspecified: { rules: RedundantRule[]; siblingTitles: { words: string[] } };
       pregnancy: { markers: string[]; map: PregnancyRule[]; ages: { min: number; max: number; codes: string[] } };
       externalCause: { injuryPrefixes: string[]; externalPrefixes: string[] };
     };
@@ -76,6 +78,7 @@ export function guidelineRules(): GuidelineRules {
       combinations: d.combinations.rules,
       integral: d.integralSymptoms.rules,
       redundant: d.redundantUnspecified.rules,
+      unspecifiedTitle: new RegExp(`\\b(?:${d.redundantUnspecified.siblingTitles.words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`, 'i'),
       pregnancy: d.pregnancy,
       externalCause: d.externalCause,
     };
