@@ -141,7 +141,7 @@ export function codeShapes(query: string): Partial<Record<CodeSystem, string>> |
 function hitOf(l: LoadedSearch, doc: number, score: number, matched: SearchHit['matched']): SearchHit {
   const ix = l.index;
   const chapter = ix.chapter(doc);
-  return {
+  const hit: SearchHit = {
     system: l.system,
     code: ix.code(doc),
     title: ix.title(doc),
@@ -150,9 +150,35 @@ function hitOf(l: LoadedSearch, doc: number, score: number, matched: SearchHit['
     score: Math.round(score * 1000) / 1000,
     matched,
     release: l.ref.id,
-    ...(chapter !== undefined ? { chapter } : {}),
   };
+  if (chapter !== undefined) hit.chapter = chapter;
+  return hit;
 }
+
+/** The best `limit` scores offered, descending, in an array reused from query to query (queries run one at a time). */
+const kept = new Float64Array(500);
+let keptCount = 0;
+let keptLimit = 0;
+function bestScores(limit: number): { add(score: number): void; kth(): number } {
+  keptCount = 0;
+  keptLimit = Math.min(limit, kept.length);
+  return keeper;
+}
+const keeper = {
+  add(score: number): void {
+    if (keptCount === keptLimit && !(score > kept[keptCount - 1]!)) return;
+    let i = keptCount < keptLimit ? keptCount++ : keptCount - 1;
+    while (i > 0 && kept[i - 1]! < score) {
+      kept[i] = kept[i - 1]!;
+      i--;
+    }
+    kept[i] = score;
+  },
+  /** The limit-th best score, 0 while fewer are kept. */
+  kth(): number {
+    return keptCount >= keptLimit && keptLimit > 0 ? kept[keptLimit - 1]! : 0;
+  },
+};
 
 /** Check a query's size and characters; throws for input no search should run on. */
 export function checkQuery(query: unknown): string {
@@ -188,7 +214,6 @@ export function searchLoaded(loaded: readonly LoadedSearch[], query: string, opt
   const rewritten = queryRewriter().rewrite(query);
   if (rewritten.words.length === 0) return { ...base, mode: 'empty', hits: [] };
   const typeahead = opts.typeahead !== false && !/\s$/.test(query);
-  const ranked: Array<{ l: LoadedSearch; doc: number; entry: number; score: number }> = [];
   const corrected = new Map<string, string>();
   // Words some system knows as typed: never corrected or completed in the others.
   const known = new Set<string>();
@@ -201,17 +226,31 @@ export function searchLoaded(loaded: readonly LoadedSearch[], query: string, opt
     return { l, terms, bound: rankBound(l.index, terms), hits: [] as Array<{ doc: number; entry: number; score: number }> };
   });
   // Systems that could score highest first; a system whose bound is below the limit-th score found cannot place a hit.
-  const scores: number[] = [];
+  const floors = bestScores(limit);
   for (const r of [...resolved].sort((a, b) => b.bound - a.bound)) {
-    const floor = scores.length >= limit ? scores[limit - 1]! : 0;
+    const floor = floors.kth();
     if (r.bound < floor) continue;
     r.hits = rank(r.l.index, r.terms, { limit, floor, ...filters });
-    for (const h of r.hits) scores.push(h.score);
-    scores.sort((a, b) => b - a);
+    for (const h of r.hits) floors.add(h.score);
   }
-  for (const r of resolved) for (const h of r.hits) ranked.push({ l: r.l, ...h });
-  ranked.sort((a, b) => b.score - a.score);
-  const hits = ranked.slice(0, limit).map((r) => hitOf(r.l, r.doc, r.score, { kind: r.l.index.entryKindName(r.entry), text: r.l.index.entryText(r.entry) }));
+  // The systems' hits merged, best first (each system's are): on equal scores the system named first, then its own order.
+  const hits: SearchHit[] = [];
+  const at = new Int32Array(resolved.length);
+  while (hits.length < limit) {
+    let pick = -1;
+    let top = -Infinity;
+    for (let i = 0; i < resolved.length; i++) {
+      const h = resolved[i]!.hits[at[i]!];
+      if (h !== undefined && h.score > top) {
+        top = h.score;
+        pick = i;
+      }
+    }
+    if (pick < 0) break;
+    const { l, hits: list } = resolved[pick]!;
+    const h = list[at[pick]!++]!;
+    hits.push(hitOf(l, h.doc, h.score, { kind: l.index.entryKindName(h.entry), text: l.index.entryText(h.entry) }));
+  }
   // A word one system knows as typed is not reported as corrected by another.
   const corrections = [...corrected].filter(([from]) => !known.has(from)).map(([from, to]) => ({ from, to }));
   return { ...base, mode: 'text', hits, expansions: rewritten.expansions, corrections };

@@ -1,6 +1,6 @@
 import type { RewrittenQuery } from './abbreviations.js';
 import { stem } from './stem.js';
-import { ENTRY_KINDS, K1, termFactor, termSignature, type EntryKind, type SearchIndex } from './search-index.js';
+import { ENTRY_KINDS, K1, termFactor, termSigHi, termSigLo, type EntryKind, type SearchIndex } from './search-index.js';
 import { TopDocs } from './top-docs.js';
 import { INSTRUCTION_WORDS, STOPWORDS } from './tokenize.js';
 
@@ -416,9 +416,8 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
     altStart[j] = nAlts;
     const { t, alts } = order[j]!;
     for (const a of alts) {
-      const sig = termSignature(a.term);
-      altLo[nAlts] = sig.lo | 0;
-      altHi[nAlts] = sig.hi | 0;
+      altLo[nAlts] = termSigLo(a.term) | 0;
+      altHi[nAlts] = termSigHi(a.term) | 0;
       altBit[nAlts] = 1 << j;
       altWeight[nAlts] = termWeight(t);
       altCover[nAlts++] = wordCover[j]!;

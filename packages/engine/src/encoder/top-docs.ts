@@ -69,9 +69,13 @@ export class TopDocs {
 
   /** The kept documents, best first (the heap is left as it is; reset starts over). */
   sorted(): Array<{ doc: number; entry: number; score: number }> {
-    const docs = Array.from(this.heap.subarray(0, this.size));
-    docs.sort((a, b) => (this.weaker(b, a) ? -1 : this.weaker(a, b) ? 1 : 0));
-    return docs.map((doc) => ({ doc, entry: this.entry[doc]!, score: this.score[doc]! }));
+    const n = this.size;
+    const out = new Array<{ doc: number; entry: number; score: number }>(n);
+    for (let i = 0; i < n; i++) {
+      const doc = this.heap[i]!;
+      out[i] = { doc, entry: this.entry[doc]!, score: this.score[doc]! };
+    }
+    return out.sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
   /** Whether document a ranks below document b: lower score, then higher id. */
