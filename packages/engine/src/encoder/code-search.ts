@@ -7,7 +7,6 @@ import type { CodeSets, DateOptions } from '../releases/registry.js';
 import { releasesDir } from '../releases/store.js';
 import { isCodeSystem, SYSTEM_LABELS, type CodeSystem } from '../systems.js';
 import { queryRewriter } from './abbreviations.js';
-import { stem } from './stem.js';
 import { codePrefix, prepareRanking, rank, rankBound, resolveTerms, type QueryTerm } from './search.js';
 import { SEARCH_FILE, SearchIndex, type EntryKind } from './search-index.js';
 import { MAX_QUERY_CHARS } from './tokenize.js';
@@ -217,7 +216,7 @@ export function searchLoaded(loaded: readonly LoadedSearch[], query: string, opt
   const corrected = new Map<string, string>();
   // Words some system knows as typed: never corrected or completed in the others.
   const known = new Set<string>();
-  for (const w of rewritten.words) if (loaded.some((l) => l.index.term(stem(w.word)) >= 0)) known.add(w.word);
+  for (const w of rewritten.words) if (loaded.some((l) => l.index.termOfWord(w.word) >= 0)) known.add(w.word);
   const resolved = loaded.map((l) => {
     const terms: QueryTerm[] = resolveTerms(l.index, rewritten, typeahead, known);
     for (const t of terms) {

@@ -586,6 +586,15 @@ export class SearchIndex {
     return this.vocabTable.find(stemmed);
   }
 
+  /**
+   * Term id of a word's stem, or -1: a word of the index's own text gives its
+   * term as written at import (no stemming at query time); any other word is stemmed.
+   */
+  termOfWord(w: string): number {
+    const id = this.wordTable.find(w);
+    return id >= 0 ? this.wordTerm[id]! : this.term(stem(w));
+  }
+
   /** Id of a surface word, or -1. */
   word(w: string): number {
     return this.wordTable.find(w);

@@ -1,5 +1,4 @@
 import type { RewrittenQuery } from './abbreviations.js';
-import { stem } from './stem.js';
 import { ENTRY_KINDS, K1, termFactor, termSigHi, termSigLo, type EntryKind, type SearchIndex } from './search-index.js';
 import { TopDocs } from './top-docs.js';
 import { INSTRUCTION_WORDS, STOPWORDS } from './tokenize.js';
@@ -179,7 +178,7 @@ export function resolveTerms(ix: SearchIndex, q: RewrittenQuery, prefixLast: boo
       if (have) have.weight = Math.max(have.weight, weight);
       else alts.push({ term, weight });
     };
-    const exact = ix.term(stem(w.word));
+    const exact = ix.termOfWord(w.word);
     add(exact, 1);
     let replacedBy: string | undefined;
     const last = i === words.length - 1 && prefixLast && !w.optional;
