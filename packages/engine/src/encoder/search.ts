@@ -1,4 +1,4 @@
-import type { RewrittenQuery } from './abbreviations.js';
+import type { QueryWord, RewrittenQuery } from './abbreviations.js';
 import { ENTRY_KINDS, K1, termFactor, termSigHi, termSigLo, type EntryKind, type SearchIndex } from './search-index.js';
 import { TopDocs } from './top-docs.js';
 import { INSTRUCTION_WORDS, STOPWORDS } from './tokenize.js';
@@ -116,6 +116,8 @@ interface Scratch {
   altBit: Int32Array;
   altWeight: Float64Array;
   altCover: Float64Array;
+  /** The score scoreEntry computed last. */
+  scored: Float64Array;
 }
 const scratches = new WeakMap<SearchIndex, Scratch>();
 
@@ -142,6 +144,7 @@ function scratchOf(ix: SearchIndex): Scratch {
       altBit: new Int32Array(MAX_ALTS),
       altWeight: new Float64Array(MAX_ALTS),
       altCover: new Float64Array(MAX_ALTS),
+      scored: new Float64Array(1),
     };
     scratches.set(ix, s);
   }
@@ -169,36 +172,46 @@ function idfOf(ix: SearchIndex, df: number): number {
 export function resolveTerms(ix: SearchIndex, q: RewrittenQuery, prefixLast: boolean, knownElsewhere?: ReadonlySet<string>): QueryTerm[] {
   const out: QueryTerm[] = [];
   // Instruction words (NEC, NOS) have no tokens in the index (see search-index.ts): nothing to match or correct.
-  const words = q.words.filter((w) => !STOPWORDS.has(w.word) && !INSTRUCTION_WORDS.has(w.word)).slice(0, MAX_TERMS);
-  words.forEach((w, i) => {
+  const words: QueryWord[] = [];
+  for (const w of q.words) if (!STOPWORDS.has(w.word) && !INSTRUCTION_WORDS.has(w.word) && words.length < MAX_TERMS) words.push(w);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
     const alts: TermAlternative[] = [];
-    const add = (term: number, weight: number) => {
-      if (term < 0) return;
-      const have = alts.find((a) => a.term === term);
-      if (have) have.weight = Math.max(have.weight, weight);
-      else alts.push({ term, weight });
-    };
     const exact = ix.termOfWord(w.word);
-    add(exact, 1);
+    addAlternative(alts, exact, 1);
     let replacedBy: string | undefined;
     const last = i === words.length - 1 && prefixLast && !w.optional;
     const elsewhere = exact < 0 && knownElsewhere?.has(w.word) === true;
     if (last && !elsewhere && w.word.length >= 2 && ix.word(w.word) < 0) {
       const done = ix.completions(w.word, 6);
-      for (const id of done) add(ix.wordTerm[id]!, 0.85);
+      for (const id of done) addAlternative(alts, ix.wordTerm[id]!, 0.85);
       if (done.length && exact < 0) replacedBy = `${ix.wordAt(done[0]!)}…`;
     }
     if (alts.length === 0 && !elsewhere && !/[0-9]/.test(w.word)) {
       const fixes = ix.corrections(w.word, 3);
-      for (const f of fixes) add(ix.wordTerm[f.id]!, f.distance === 1 ? 0.8 : 0.6);
+      for (const f of fixes) addAlternative(alts, ix.wordTerm[f.id]!, f.distance === 1 ? 0.8 : 0.6);
       if (fixes.length) replacedBy = ix.wordAt(fixes[0]!.id);
     }
     let idf = 0;
     for (const a of alts) idf = Math.max(idf, idfOf(ix, ix.df[a.term]!));
     if (alts.length === 0) idf = idfOf(ix, 1);
-    out.push({ surface: w.word, alts, optional: w.optional, idf, ...(replacedBy ? { replacedBy } : {}) });
-  });
+    const term: QueryTerm = { surface: w.word, alts, optional: w.optional, idf };
+    if (replacedBy) term.replacedBy = replacedBy;
+    out.push(term);
+  }
   return out;
+}
+
+/** Add a term to a word's alternatives, or raise its weight when it is there already (-1: no term). */
+function addAlternative(alts: TermAlternative[], term: number, weight: number): void {
+  if (term < 0) return;
+  for (const a of alts) {
+    if (a.term === term) {
+      a.weight = Math.max(a.weight, weight);
+      return;
+    }
+  }
+  alts.push({ term, weight });
 }
 
 /** Largest BM25 factor of a term over its postings: its first posting's (postings are in factor order). */
@@ -271,9 +284,10 @@ export function rankBound(ix: SearchIndex, terms: readonly QueryTerm[]): number 
  * square of how much of the query the entry covers, how much of the entry the
  * query covers, the order and closeness of the matched words, an exact-phrase
  * bonus, the weight of where the entry comes from and the billable boost.
- * Term slots must be set (see rank).
+ * Term slots must be set (see rank). The score is left in s.scored[0] (a number
+ * returned from a call that is not inlined would be boxed on the heap).
  */
-function scoreEntry(ix: SearchIndex, s: Scratch, terms: readonly QueryTerm[], totalIdf: number, e: number): number {
+function scoreEntry(ix: SearchIndex, s: Scratch, terms: readonly QueryTerm[], totalIdf: number, e: number): void {
   const nTerms = terms.length;
   const { bestW, bestTf, firstPos, termSlot: slot, termWeight: slotWeight } = s;
   for (let i = 0; i < nTerms; i++) {
@@ -328,7 +342,10 @@ function scoreEntry(ix: SearchIndex, s: Scratch, terms: readonly QueryTerm[], to
       if (p > maxPos) maxPos = p;
     }
   }
-  if (score === 0 || covered === 0) return 0;
+  if (score === 0 || covered === 0) {
+    s.scored[0] = 0;
+    return;
+  }
   const qCover = Math.min(1, covered / totalIdf);
   const eCover = len ? Math.min(1, entryMatched / len) : 0;
   const span = maxPos >= minPos ? maxPos - minPos + 1 : 1;
@@ -338,7 +355,7 @@ function scoreEntry(ix: SearchIndex, s: Scratch, terms: readonly QueryTerm[], to
   if (qCover >= 0.999 && eCover >= 0.999) total *= EXACT_BONUS;
   total *= KIND_WEIGHTS[ix.entryKind[e]!] ?? 1;
   if (ix.billable(ix.entryDoc[e]!)) total *= BILLABLE_BOOST;
-  return total;
+  s.scored[0] = total;
 }
 
 /**
@@ -544,11 +561,13 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
         const doc = entryDoc[e]!;
         own *= KIND_WEIGHTS[entryKind[e]!]! * ((docFlags[doc]! & 1) === 1 ? BILLABLE_BOOST : 1);
         if (own < bar || (filtered && !passes(ix, doc, opts))) continue;
-        const score = scoreEntry(ix, s, terms, totalIdf, e);
+        scoreEntry(ix, s, terms, totalIdf, e);
+        const score = s.scored[0]!;
         if (score > 0) {
           if (score > best) best = score;
           top.offer(doc, e, score);
-          if (top.full && top.bar > bar) bar = top.bar;
+          const weakest = top.weakest();
+          if (weakest >= 0 && top.score[weakest]! > bar) bar = top.score[weakest]!;
         }
         if (--scoresLeft <= 0) break lists;
       }
@@ -577,7 +596,8 @@ export function entryScore(ix: SearchIndex, terms: readonly QueryTerm[], entry: 
   terms.forEach((t, i) => {
     for (const a of t.alts) if (s.termSlot[a.term] === i) s.termWeight[a.term] = a.weight;
   });
-  const score = scoreEntry(ix, s, terms, totalIdf, entry);
+  scoreEntry(ix, s, terms, totalIdf, entry);
+  const score = s.scored[0]!;
   for (const t of terms) for (const a of t.alts) s.termSlot[a.term] = -1;
   return score;
 }

@@ -39,6 +39,11 @@ export class TopDocs {
     return this.size >= this.limit && this.size > 0 ? this.score[this.heap[0]!]! : -Infinity;
   }
 
+  /** The weakest kept document when `limit` are kept (its score is the bar), else -1: an id, so reading it allocates nothing. */
+  weakest(): number {
+    return this.size >= this.limit && this.size > 0 ? this.heap[0]! : -1;
+  }
+
   /** An entry's score for its document: kept if the document's best so far, and among the best k. */
   offer(doc: number, entry: number, score: number): void {
     if (this.limit === 0) return;
