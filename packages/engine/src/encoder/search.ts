@@ -405,13 +405,29 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
 
   // Words with postings of their own, rarest first, with what each and those after it can add.
   // Short lists of a word first, so that an entry met in its long list holds none of the short ones' alternatives.
-  const own = (i: number) => terms[i]!.alts.filter((a) => slot[a.term] === i).sort((a, b) => ix.df[a.term]! - ix.df[b.term]!);
-  const order: Array<{ t: QueryTerm; alts: TermAlternative[]; df: number }> = [];
-  terms.forEach((t, i) => {
-    const alts = own(i);
-    if (alts.length) order.push({ t, alts, df: alts.reduce((n, a) => n + ix.df[a.term]!, 0) });
-  });
-  order.sort((a, b) => a.df - b.df);
+  // (Insertion sorts, stable as Array.prototype.sort is: a query has few words and a word few alternatives.)
+  const order: Array<{ t: QueryTerm; alts: readonly TermAlternative[]; df: number }> = [];
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i]!;
+    let alts: readonly TermAlternative[] = t.alts;
+    // A word's own alternatives: all of them, unless one belongs to an earlier word (then a copy without it).
+    if (alts.some((a) => slot[a.term] !== i) || alts.length > 1) {
+      const mine: TermAlternative[] = [];
+      for (const a of t.alts) {
+        if (slot[a.term] !== i) continue;
+        let k = mine.length;
+        while (k > 0 && ix.df[mine[k - 1]!.term]! > ix.df[a.term]!) k--;
+        mine.splice(k, 0, a);
+      }
+      alts = mine;
+    }
+    if (alts.length === 0) continue;
+    let df = 0;
+    for (const a of alts) df += ix.df[a.term]!;
+    let k = order.length;
+    while (k > 0 && order[k - 1]!.df > df) k--;
+    order.splice(k, 0, { t, alts, df });
+  }
   const n = order.length;
   const { restScore, restCover, wordScore, wordCover, altLo, altHi, altStart, altBit, altWeight, altCover } = s;
   restScore[n] = 0;

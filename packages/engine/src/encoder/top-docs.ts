@@ -5,6 +5,9 @@
  * typed arrays sized once per index: offering an entry allocates nothing.
  * Documents order by higher score, then lower id.
  */
+/** Most documents sorted by insertion (see sorted). */
+const SMALL = 64;
+
 export class TopDocs {
   /** Score and best entry of each document in the heap (stale for the others). */
   readonly score: Float64Array;
@@ -12,6 +15,8 @@ export class TopDocs {
   /** Place of each document in the heap, -1 when not in it. */
   private readonly pos: Int32Array;
   private readonly heap: Int32Array;
+  /** The kept documents put in order (see sorted). */
+  private readonly order = new Int32Array(SMALL);
   private size = 0;
   private limit = 0;
 
@@ -76,11 +81,29 @@ export class TopDocs {
   sorted(): Array<{ doc: number; entry: number; score: number }> {
     const n = this.size;
     const out = new Array<{ doc: number; entry: number; score: number }>(n);
+    if (n > SMALL) {
+      for (let i = 0; i < n; i++) {
+        const doc = this.heap[i]!;
+        out[i] = { doc, entry: this.entry[doc]!, score: this.score[doc]! };
+      }
+      return out.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    }
+    // Few documents: an insertion sort of their ids in place of the call to sort (which copies the list).
+    const docs = this.order;
     for (let i = 0; i < n; i++) {
       const doc = this.heap[i]!;
+      let k = i;
+      while (k > 0 && this.weaker(docs[k - 1]!, doc)) {
+        docs[k] = docs[k - 1]!;
+        k--;
+      }
+      docs[k] = doc;
+    }
+    for (let i = 0; i < n; i++) {
+      const doc = docs[i]!;
       out[i] = { doc, entry: this.entry[doc]!, score: this.score[doc]! };
     }
-    return out.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    return out;
   }
 
   /** Whether document a ranks below document b: lower score, then higher id. */
