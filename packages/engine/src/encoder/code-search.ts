@@ -127,8 +127,11 @@ export async function loadSearch(cs: CodeSets, opts: SearchOptions = {}): Promis
 
 /** Code prefixes a query could stand for, by system; undefined when it does not look like a code. */
 export function codeShapes(query: string): Partial<Record<CodeSystem, string>> | undefined {
-  const q = query.trim().toUpperCase();
-  if (q.length < 3 || q.length > 9 || /\s/.test(q)) return undefined;
+  const trimmed = query.trim();
+  if (trimmed.length < 3 || trimmed.length > 9 || /\s/.test(trimmed)) return undefined;
+  // (Upper case may lengthen a word with letters beyond ASCII: "ß" becomes "SS".)
+  const q = trimmed.toUpperCase();
+  if (q.length > 9) return undefined;
   const out: Partial<Record<CodeSystem, string>> = {};
   if (/^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{0,4}|\.)$/.test(q)) out.icd10cm = normalizeCm(q.replace(/\.$/, ''));
   if (/^[0-9A-HJ-NP-Z]{3,7}$/.test(q) && /[0-9]/.test(q)) out.icd10pcs = q;
@@ -226,7 +229,14 @@ export function searchLoaded(loaded: readonly LoadedSearch[], query: string, opt
   });
   // Systems that could score highest first; a system whose bound is below the limit-th score found cannot place a hit.
   const floors = bestScores(limit);
-  for (const r of [...resolved].sort((a, b) => b.bound - a.bound)) {
+  // (An insertion sort, stable as sort is, of the few systems.)
+  const byBound: typeof resolved = [];
+  for (const r of resolved) {
+    let k = byBound.length;
+    while (k > 0 && byBound[k - 1]!.bound < r.bound) k--;
+    byBound.splice(k, 0, r);
+  }
+  for (const r of byBound) {
     const floor = floors.kth();
     if (r.bound < floor) continue;
     r.hits = rank(r.l.index, r.terms, { limit, floor, ...filters });
