@@ -342,19 +342,19 @@ function scoreEntry(ix: SearchIndex, s: Scratch, terms: readonly QueryTerm[], to
       if (p > maxPos) maxPos = p;
     }
   }
-  if (score === 0 || covered === 0) {
-    s.scored[0] = 0;
-    return;
+  // (One store of the score on every path: a store first reached late would send optimized code back to the interpreter.)
+  let total = 0;
+  if (score !== 0 && covered !== 0) {
+    const qCover = Math.min(1, covered / totalIdf);
+    const eCover = len ? Math.min(1, entryMatched / len) : 0;
+    const span = maxPos >= minPos ? maxPos - minPos + 1 : 1;
+    const proximity = matchedTerms > 1 ? matchedTerms / span : 1;
+    const order = matchedTerms > 1 ? (inOrder - 1) / (matchedTerms - 1) : 1;
+    total = score * qCover * qCover * (0.55 + 0.45 * eCover) * (1 + 0.12 * proximity + 0.05 * order);
+    if (qCover >= 0.999 && eCover >= 0.999) total *= EXACT_BONUS;
+    total *= KIND_WEIGHTS[ix.entryKind[e]!] ?? 1;
+    if (ix.billable(ix.entryDoc[e]!)) total *= BILLABLE_BOOST;
   }
-  const qCover = Math.min(1, covered / totalIdf);
-  const eCover = len ? Math.min(1, entryMatched / len) : 0;
-  const span = maxPos >= minPos ? maxPos - minPos + 1 : 1;
-  const proximity = matchedTerms > 1 ? matchedTerms / span : 1;
-  const order = matchedTerms > 1 ? (inOrder - 1) / (matchedTerms - 1) : 1;
-  let total = score * qCover * qCover * (0.55 + 0.45 * eCover) * (1 + 0.12 * proximity + 0.05 * order);
-  if (qCover >= 0.999 && eCover >= 0.999) total *= EXACT_BONUS;
-  total *= KIND_WEIGHTS[ix.entryKind[e]!] ?? 1;
-  if (ix.billable(ix.entryDoc[e]!)) total *= BILLABLE_BOOST;
   s.scored[0] = total;
 }
 
