@@ -140,13 +140,17 @@ export function codeShapes(query: string): Partial<Record<CodeSystem, string>> |
   return Object.keys(out).length ? out : undefined;
 }
 
-function hitOf(l: LoadedSearch, doc: number, score: number, matched: SearchHit['matched']): SearchHit {
+/** A hit of a document: matched by its code (entry -1) or by an entry, whose text is the title's when it shows the title. */
+function hitOf(l: LoadedSearch, doc: number, score: number, entry: number): SearchHit {
   const ix = l.index;
   const chapter = ix.chapter(doc);
+  const code = ix.code(doc);
+  const title = ix.title(doc);
+  const matched: SearchHit['matched'] = entry < 0 ? { kind: 'code', text: code } : { kind: ix.entryKindName(entry), text: ix.showsTitle(entry) ? title : ix.entryText(entry) };
   const hit: SearchHit = {
     system: l.system,
-    code: ix.code(doc),
-    title: ix.title(doc),
+    code,
+    title,
     billable: ix.billable(doc),
     kind: ix.kind(doc),
     score: Math.round(score * 1000) / 1000,
@@ -206,7 +210,7 @@ export function searchLoaded(loaded: readonly LoadedSearch[], query: string, opt
       const prefix = shapes[l.system];
       if (!prefix) continue;
       for (const doc of codePrefix(l.index, prefix, { limit: limit - hits.length, ...filters })) {
-        hits.push(hitOf(l, doc, 1, { kind: 'code', text: l.index.code(doc) }));
+        hits.push(hitOf(l, doc, 1, -1));
       }
       if (hits.length >= limit) break;
     }
@@ -258,7 +262,7 @@ export function searchLoaded(loaded: readonly LoadedSearch[], query: string, opt
     if (pick < 0) break;
     const { l, hits: list } = resolved[pick]!;
     const h = list[at[pick]!++]!;
-    hits.push(hitOf(l, h.doc, h.score, { kind: l.index.entryKindName(h.entry), text: l.index.entryText(h.entry) }));
+    hits.push(hitOf(l, h.doc, h.score, h.entry));
   }
   // A word one system knows as typed is not reported as corrected by another.
   const corrections = [...corrected].filter(([from]) => !known.has(from)).map(([from, to]) => ({ from, to }));

@@ -661,6 +661,11 @@ export class SearchIndex {
     return c === 255 ? undefined : this.header.chapters[c];
   }
 
+  /** Whether an entry's text is its document's title (see entryText). */
+  showsTitle(entry: number): boolean {
+    return this.textNode[entry]! < 0 && this.textTail[entry]! < 0;
+  }
+
   entryText(entry: number): string {
     const node = this.textNode[entry]!;
     const tail = this.textTail[entry]!;
