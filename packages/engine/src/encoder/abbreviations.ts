@@ -111,7 +111,10 @@ export class QueryRewriter {
     for (let i = 0; i < tokens.length; ) {
       const t = tokens[i]!;
       let hit: { length: number; expansion: string; key: string } | undefined;
-      for (const rule of [...(this.byFirst.get(t) ?? []), ...this.patterned]) {
+      // Rules of this first word, then the patterned ones: the longest match, the first of equals.
+      const literal = this.byFirst.get(t);
+      for (let k = 0, n = (literal?.length ?? 0) + this.patterned.length; k < n; k++) {
+        const rule = literal !== undefined && k < literal.length ? literal[k]! : this.patterned[k - (literal?.length ?? 0)]!;
         const r = this.tryRule(rule, tokens, i);
         if (r && (!hit || r.length > hit.length)) hit = { ...r, key: rule.key };
       }
@@ -129,7 +132,8 @@ export class QueryRewriter {
       out.push({ word: spelled ?? t, optional: false });
       i++;
     }
-    const required = out.filter((w) => !w.optional).length;
+    let required = 0;
+    for (const w of out) if (!w.optional) required++;
     let truncated = false;
     let words = out;
     if (required > MAX_QUERY_WORDS || out.length > MAX_QUERY_WORDS * 2) {

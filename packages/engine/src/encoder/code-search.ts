@@ -7,7 +7,6 @@ import type { CodeSets, DateOptions } from '../releases/registry.js';
 import { releasesDir } from '../releases/store.js';
 import { isCodeSystem, SYSTEM_LABELS, type CodeSystem } from '../systems.js';
 import { queryRewriter } from './abbreviations.js';
-import { stem } from './stem.js';
 import { codePrefix, prepareRanking, rank, rankBound, resolveTerms, type QueryTerm } from './search.js';
 import { SEARCH_FILE, SearchIndex, type EntryKind } from './search-index.js';
 import { MAX_QUERY_CHARS } from './tokenize.js';
@@ -128,8 +127,11 @@ export async function loadSearch(cs: CodeSets, opts: SearchOptions = {}): Promis
 
 /** Code prefixes a query could stand for, by system; undefined when it does not look like a code. */
 export function codeShapes(query: string): Partial<Record<CodeSystem, string>> | undefined {
-  const q = query.trim().toUpperCase();
-  if (q.length < 3 || q.length > 9 || /\s/.test(q)) return undefined;
+  const trimmed = query.trim();
+  if (trimmed.length < 3 || trimmed.length > 9 || /\s/.test(trimmed)) return undefined;
+  // (Upper case may lengthen a word with letters beyond ASCII: "ß" becomes "SS".)
+  const q = trimmed.toUpperCase();
+  if (q.length > 9) return undefined;
   const out: Partial<Record<CodeSystem, string>> = {};
   if (/^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{0,4}|\.)$/.test(q)) out.icd10cm = normalizeCm(q.replace(/\.$/, ''));
   if (/^[0-9A-HJ-NP-Z]{3,7}$/.test(q) && /[0-9]/.test(q)) out.icd10pcs = q;
@@ -138,21 +140,51 @@ export function codeShapes(query: string): Partial<Record<CodeSystem, string>> |
   return Object.keys(out).length ? out : undefined;
 }
 
-function hitOf(l: LoadedSearch, doc: number, score: number, matched: SearchHit['matched']): SearchHit {
+/** A hit of a document: matched by its code (entry -1) or by an entry, whose text is the title's when it shows the title. */
+function hitOf(l: LoadedSearch, doc: number, score: number, entry: number): SearchHit {
   const ix = l.index;
   const chapter = ix.chapter(doc);
-  return {
+  const code = ix.code(doc);
+  const title = ix.title(doc);
+  const matched: SearchHit['matched'] = entry < 0 ? { kind: 'code', text: code } : { kind: ix.entryKindName(entry), text: ix.showsTitle(entry) ? title : ix.entryText(entry) };
+  const hit: SearchHit = {
     system: l.system,
-    code: ix.code(doc),
-    title: ix.title(doc),
+    code,
+    title,
     billable: ix.billable(doc),
     kind: ix.kind(doc),
     score: Math.round(score * 1000) / 1000,
     matched,
     release: l.ref.id,
-    ...(chapter !== undefined ? { chapter } : {}),
   };
+  if (chapter !== undefined) hit.chapter = chapter;
+  return hit;
 }
+
+/** The best `limit` scores offered, descending, in an array reused from query to query (queries run one at a time). */
+const kept = new Float64Array(500);
+let keptCount = 0;
+let keptLimit = 0;
+function bestScores(limit: number): { add(score: number): void; kth(): number } {
+  keptCount = 0;
+  keptLimit = Math.min(limit, kept.length);
+  return keeper;
+}
+const keeper = {
+  add(score: number): void {
+    if (keptCount === keptLimit && !(score > kept[keptCount - 1]!)) return;
+    let i = keptCount < keptLimit ? keptCount++ : keptCount - 1;
+    while (i > 0 && kept[i - 1]! < score) {
+      kept[i] = kept[i - 1]!;
+      i--;
+    }
+    kept[i] = score;
+  },
+  /** The limit-th best score, 0 while fewer are kept. */
+  kth(): number {
+    return keptCount >= keptLimit && keptLimit > 0 ? kept[keptLimit - 1]! : 0;
+  },
+};
 
 /** Check a query's size and characters; throws for input no search should run on. */
 export function checkQuery(query: unknown): string {
@@ -178,7 +210,7 @@ export function searchLoaded(loaded: readonly LoadedSearch[], query: string, opt
       const prefix = shapes[l.system];
       if (!prefix) continue;
       for (const doc of codePrefix(l.index, prefix, { limit: limit - hits.length, ...filters })) {
-        hits.push(hitOf(l, doc, 1, { kind: 'code', text: l.index.code(doc) }));
+        hits.push(hitOf(l, doc, 1, -1));
       }
       if (hits.length >= limit) break;
     }
@@ -188,11 +220,10 @@ export function searchLoaded(loaded: readonly LoadedSearch[], query: string, opt
   const rewritten = queryRewriter().rewrite(query);
   if (rewritten.words.length === 0) return { ...base, mode: 'empty', hits: [] };
   const typeahead = opts.typeahead !== false && !/\s$/.test(query);
-  const ranked: Array<{ l: LoadedSearch; doc: number; entry: number; score: number }> = [];
   const corrected = new Map<string, string>();
   // Words some system knows as typed: never corrected or completed in the others.
   const known = new Set<string>();
-  for (const w of rewritten.words) if (loaded.some((l) => l.index.term(stem(w.word)) >= 0)) known.add(w.word);
+  for (const w of rewritten.words) if (loaded.some((l) => l.index.termOfWord(w.word) >= 0)) known.add(w.word);
   const resolved = loaded.map((l) => {
     const terms: QueryTerm[] = resolveTerms(l.index, rewritten, typeahead, known);
     for (const t of terms) {
@@ -201,17 +232,38 @@ export function searchLoaded(loaded: readonly LoadedSearch[], query: string, opt
     return { l, terms, bound: rankBound(l.index, terms), hits: [] as Array<{ doc: number; entry: number; score: number }> };
   });
   // Systems that could score highest first; a system whose bound is below the limit-th score found cannot place a hit.
-  const scores: number[] = [];
-  for (const r of [...resolved].sort((a, b) => b.bound - a.bound)) {
-    const floor = scores.length >= limit ? scores[limit - 1]! : 0;
+  const floors = bestScores(limit);
+  // (An insertion sort, stable as sort is, of the few systems.)
+  const byBound: typeof resolved = [];
+  for (const r of resolved) {
+    let k = byBound.length;
+    while (k > 0 && byBound[k - 1]!.bound < r.bound) k--;
+    byBound.splice(k, 0, r);
+  }
+  for (const r of byBound) {
+    const floor = floors.kth();
     if (r.bound < floor) continue;
     r.hits = rank(r.l.index, r.terms, { limit, floor, ...filters });
-    for (const h of r.hits) scores.push(h.score);
-    scores.sort((a, b) => b - a);
+    for (const h of r.hits) floors.add(h.score);
   }
-  for (const r of resolved) for (const h of r.hits) ranked.push({ l: r.l, ...h });
-  ranked.sort((a, b) => b.score - a.score);
-  const hits = ranked.slice(0, limit).map((r) => hitOf(r.l, r.doc, r.score, { kind: r.l.index.entryKindName(r.entry), text: r.l.index.entryText(r.entry) }));
+  // The systems' hits merged, best first (each system's are): on equal scores the system named first, then its own order.
+  const hits: SearchHit[] = [];
+  const at = new Int32Array(resolved.length);
+  while (hits.length < limit) {
+    let pick = -1;
+    let top = -Infinity;
+    for (let i = 0; i < resolved.length; i++) {
+      const h = resolved[i]!.hits[at[i]!];
+      if (h !== undefined && h.score > top) {
+        top = h.score;
+        pick = i;
+      }
+    }
+    if (pick < 0) break;
+    const { l, hits: list } = resolved[pick]!;
+    const h = list[at[pick]!++]!;
+    hits.push(hitOf(l, h.doc, h.score, h.entry));
+  }
   // A word one system knows as typed is not reported as corrected by another.
   const corrections = [...corrected].filter(([from]) => !known.has(from)).map(([from, to]) => ({ from, to }));
   return { ...base, mode: 'text', hits, expansions: rewritten.expansions, corrections };

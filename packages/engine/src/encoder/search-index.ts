@@ -55,14 +55,28 @@ const SIGNATURE_BITS = 62;
  * converse may fail).
  */
 export function termSignature(term: number): { lo: number; hi: number } {
+  return { lo: termSigLo(term), hi: termSigHi(term) };
+}
+
+/** The signature bits of a term (see termSignature) at `from` (0: low word's, 32: high word's), as int32. */
+function termSigWord(term: number, from: number): number {
   const h = Math.imul(term + 1, 0x9e3779b1) >>> 0;
-  let lo = 0;
-  let hi = 0;
-  for (const b of [((h >>> 16) * SIGNATURE_BITS) >>> 16, ((h & 0xffff) * SIGNATURE_BITS) >>> 16]) {
-    if (b < 32) lo |= 1 << b;
-    else hi |= 1 << (b - 32);
-  }
-  return { lo: lo >>> 0, hi: hi >>> 0 };
+  const a = ((h >>> 16) * SIGNATURE_BITS) >>> 16;
+  const b = ((h & 0xffff) * SIGNATURE_BITS) >>> 16;
+  let w = 0;
+  if (a >= from && a < from + 32) w |= 1 << (a - from);
+  if (b >= from && b < from + 32) w |= 1 << (b - from);
+  return w;
+}
+
+/** The low word of a term's signature bits (unsigned), without allocating. */
+export function termSigLo(term: number): number {
+  return termSigWord(term, 0) >>> 0;
+}
+
+/** The high word of a term's signature bits (unsigned), without allocating. */
+export function termSigHi(term: number): number {
+  return termSigWord(term, 32) >>> 0;
 }
 
 export interface SearchDocInput {
@@ -572,6 +586,15 @@ export class SearchIndex {
     return this.vocabTable.find(stemmed);
   }
 
+  /**
+   * Term id of a word's stem, or -1: a word of the index's own text gives its
+   * term as written at import (no stemming at query time); any other word is stemmed.
+   */
+  termOfWord(w: string): number {
+    const id = this.wordTable.find(w);
+    return id >= 0 ? this.wordTerm[id]! : this.term(stem(w));
+  }
+
   /** Id of a surface word, or -1. */
   word(w: string): number {
     return this.wordTable.find(w);
@@ -638,17 +661,23 @@ export class SearchIndex {
     return c === 255 ? undefined : this.header.chapters[c];
   }
 
+  /** Whether an entry's text is its document's title (see entryText). */
+  showsTitle(entry: number): boolean {
+    return this.textNode[entry]! < 0 && this.textTail[entry]! < 0;
+  }
+
   entryText(entry: number): string {
     const node = this.textNode[entry]!;
     const tail = this.textTail[entry]!;
     if (node < 0 && tail < 0) return this.title(this.entryDoc[entry]!);
-    let head = '';
+    // The path's parts from the node up to the root, each put in front of those below it.
+    let text = tail >= 0 ? this.strs.at(tail) : '';
     if (node >= 0) {
-      const parts: string[] = [];
-      for (let n = node; n >= 0; n = this.nodeParent[n]!) parts.push(this.strs.at(this.nodeText[n]!));
-      head = parts.reverse().join(', ');
+      let head = this.strs.at(this.nodeText[node]!);
+      for (let n = this.nodeParent[node]!; n >= 0; n = this.nodeParent[n]!) head = this.strs.at(this.nodeText[n]!) + ', ' + head;
+      text = head + text;
     }
-    return tail >= 0 ? head + this.strs.at(tail) : head;
+    return text;
   }
 
   entryKindName(entry: number): EntryKind {

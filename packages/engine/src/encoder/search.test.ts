@@ -5,6 +5,8 @@ import { entryScore, rank, resolveTerms, type QueryTerm } from './search.js';
 import { SearchIndex, SearchIndexBuilder, termSignature } from './search-index.js';
 import { testCodeSets } from '../testing/home.js';
 import { loadSearch } from './code-search.js';
+import { stem } from './stem.js';
+import { TopDocs } from './top-docs.js';
 
 // A seeded synthetic index: ranking with bounds must give what scoring every entry gives.
 const WORDS = ['fracture', 'femur', 'left', 'right', 'with', 'open', 'closed', 'burn', 'hand', 'wrist', 'degree', 'first', 'second', 'multiple', 'sites', 'ulcer', 'foot', 'diabetes', 'type', 'specified', 'unspecified', 'chronic', 'acute', 'kidney', 'disease', 'stage', 'corrosion', 'injury', 'vessel', 'artery'];
@@ -167,5 +169,47 @@ test('an entry\'s signature holds the bits of every term of the entry, and its r
     }
     const repeats = ix.entryLen[e]! - required.size;
     assert.equal(hi >>> 30, Math.min(3, repeats), `entry ${e}: repeats`);
+  }
+});
+
+test('a word finds the term of its stem through the surface words as stemming finds it', async () => {
+  const { loaded } = await loadSearch(await testCodeSets(), { date: '2026-03-01' });
+  for (const { index: ix, system } of loaded) {
+    let known = 0;
+    for (let id = 0; id < ix.header.words; id++) {
+      const w = ix.wordAt(id);
+      assert.equal(ix.termOfWord(w), ix.term(stem(w)), `${system}: "${w}"`);
+      known++;
+    }
+    assert.ok(known > 1000, `${system}: ${known} words`);
+    // Words the index does not hold as written: plurals, other endings, typos, words of no code set.
+    for (const w of ['fractures', 'ulcerations', 'hemorrhaging', 'fratcure', 'diabtes', 'zzyzx', 'kidneys', '3a']) {
+      assert.equal(ix.termOfWord(w), ix.term(stem(w)), `${system}: "${w}"`);
+    }
+  }
+});
+
+test('TopDocs keeps the best document scores and sorts them as a full sort does, for few and many kept', () => {
+  const rnd = seeded(5);
+  for (const limit of [1, 3, 20, 64, 65, 200]) {
+    const top = new TopDocs(1000, 500);
+    top.reset(limit);
+    const best = new Map<number, { entry: number; score: number }>();
+    for (let i = 0; i < 3000; i++) {
+      const doc = Math.floor(rnd() * 1000);
+      // Coarse scores, so that ties between documents are common.
+      const score = Math.floor(rnd() * 50) + 1;
+      top.offer(doc, i, score);
+      const had = best.get(doc);
+      if (!had || score > had.score) best.set(doc, { entry: i, score });
+    }
+    const want = [...best]
+      .map(([doc, b]) => ({ doc, entry: b.entry, score: b.score }))
+      .sort((a, b) => b.score - a.score || a.doc - b.doc)
+      .slice(0, limit);
+    assert.deepEqual(top.sorted(), want, `limit ${limit}`);
+    const weakest = top.weakest();
+    assert.equal(top.score[weakest], want[want.length - 1]!.score, `limit ${limit}: the weakest kept`);
+    assert.equal(top.bar, want[want.length - 1]!.score, `limit ${limit}: the bar`);
   }
 });

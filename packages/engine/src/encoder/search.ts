@@ -1,6 +1,5 @@
-import type { RewrittenQuery } from './abbreviations.js';
-import { stem } from './stem.js';
-import { ENTRY_KINDS, K1, termFactor, termSignature, type EntryKind, type SearchIndex } from './search-index.js';
+import type { QueryWord, RewrittenQuery } from './abbreviations.js';
+import { ENTRY_KINDS, K1, termFactor, termSigHi, termSigLo, type EntryKind, type SearchIndex } from './search-index.js';
 import { TopDocs } from './top-docs.js';
 import { INSTRUCTION_WORDS, STOPWORDS } from './tokenize.js';
 
@@ -117,6 +116,8 @@ interface Scratch {
   altBit: Int32Array;
   altWeight: Float64Array;
   altCover: Float64Array;
+  /** The score scoreEntry computed last. */
+  scored: Float64Array;
 }
 const scratches = new WeakMap<SearchIndex, Scratch>();
 
@@ -143,6 +144,7 @@ function scratchOf(ix: SearchIndex): Scratch {
       altBit: new Int32Array(MAX_ALTS),
       altWeight: new Float64Array(MAX_ALTS),
       altCover: new Float64Array(MAX_ALTS),
+      scored: new Float64Array(1),
     };
     scratches.set(ix, s);
   }
@@ -170,36 +172,46 @@ function idfOf(ix: SearchIndex, df: number): number {
 export function resolveTerms(ix: SearchIndex, q: RewrittenQuery, prefixLast: boolean, knownElsewhere?: ReadonlySet<string>): QueryTerm[] {
   const out: QueryTerm[] = [];
   // Instruction words (NEC, NOS) have no tokens in the index (see search-index.ts): nothing to match or correct.
-  const words = q.words.filter((w) => !STOPWORDS.has(w.word) && !INSTRUCTION_WORDS.has(w.word)).slice(0, MAX_TERMS);
-  words.forEach((w, i) => {
+  const words: QueryWord[] = [];
+  for (const w of q.words) if (!STOPWORDS.has(w.word) && !INSTRUCTION_WORDS.has(w.word) && words.length < MAX_TERMS) words.push(w);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
     const alts: TermAlternative[] = [];
-    const add = (term: number, weight: number) => {
-      if (term < 0) return;
-      const have = alts.find((a) => a.term === term);
-      if (have) have.weight = Math.max(have.weight, weight);
-      else alts.push({ term, weight });
-    };
-    const exact = ix.term(stem(w.word));
-    add(exact, 1);
+    const exact = ix.termOfWord(w.word);
+    addAlternative(alts, exact, 1);
     let replacedBy: string | undefined;
     const last = i === words.length - 1 && prefixLast && !w.optional;
     const elsewhere = exact < 0 && knownElsewhere?.has(w.word) === true;
     if (last && !elsewhere && w.word.length >= 2 && ix.word(w.word) < 0) {
       const done = ix.completions(w.word, 6);
-      for (const id of done) add(ix.wordTerm[id]!, 0.85);
+      for (const id of done) addAlternative(alts, ix.wordTerm[id]!, 0.85);
       if (done.length && exact < 0) replacedBy = `${ix.wordAt(done[0]!)}…`;
     }
     if (alts.length === 0 && !elsewhere && !/[0-9]/.test(w.word)) {
       const fixes = ix.corrections(w.word, 3);
-      for (const f of fixes) add(ix.wordTerm[f.id]!, f.distance === 1 ? 0.8 : 0.6);
+      for (const f of fixes) addAlternative(alts, ix.wordTerm[f.id]!, f.distance === 1 ? 0.8 : 0.6);
       if (fixes.length) replacedBy = ix.wordAt(fixes[0]!.id);
     }
     let idf = 0;
     for (const a of alts) idf = Math.max(idf, idfOf(ix, ix.df[a.term]!));
     if (alts.length === 0) idf = idfOf(ix, 1);
-    out.push({ surface: w.word, alts, optional: w.optional, idf, ...(replacedBy ? { replacedBy } : {}) });
-  });
+    const term: QueryTerm = { surface: w.word, alts, optional: w.optional, idf };
+    if (replacedBy) term.replacedBy = replacedBy;
+    out.push(term);
+  }
   return out;
+}
+
+/** Add a term to a word's alternatives, or raise its weight when it is there already (-1: no term). */
+function addAlternative(alts: TermAlternative[], term: number, weight: number): void {
+  if (term < 0) return;
+  for (const a of alts) {
+    if (a.term === term) {
+      a.weight = Math.max(a.weight, weight);
+      return;
+    }
+  }
+  alts.push({ term, weight });
 }
 
 /** Largest BM25 factor of a term over its postings: its first posting's (postings are in factor order). */
@@ -272,9 +284,10 @@ export function rankBound(ix: SearchIndex, terms: readonly QueryTerm[]): number 
  * square of how much of the query the entry covers, how much of the entry the
  * query covers, the order and closeness of the matched words, an exact-phrase
  * bonus, the weight of where the entry comes from and the billable boost.
- * Term slots must be set (see rank).
+ * Term slots must be set (see rank). The score is left in s.scored[0] (a number
+ * returned from a call that is not inlined would be boxed on the heap).
  */
-function scoreEntry(ix: SearchIndex, s: Scratch, terms: readonly QueryTerm[], totalIdf: number, e: number): number {
+function scoreEntry(ix: SearchIndex, s: Scratch, terms: readonly QueryTerm[], totalIdf: number, e: number): void {
   const nTerms = terms.length;
   const { bestW, bestTf, firstPos, termSlot: slot, termWeight: slotWeight } = s;
   for (let i = 0; i < nTerms; i++) {
@@ -329,17 +342,20 @@ function scoreEntry(ix: SearchIndex, s: Scratch, terms: readonly QueryTerm[], to
       if (p > maxPos) maxPos = p;
     }
   }
-  if (score === 0 || covered === 0) return 0;
-  const qCover = Math.min(1, covered / totalIdf);
-  const eCover = len ? Math.min(1, entryMatched / len) : 0;
-  const span = maxPos >= minPos ? maxPos - minPos + 1 : 1;
-  const proximity = matchedTerms > 1 ? matchedTerms / span : 1;
-  const order = matchedTerms > 1 ? (inOrder - 1) / (matchedTerms - 1) : 1;
-  let total = score * qCover * qCover * (0.55 + 0.45 * eCover) * (1 + 0.12 * proximity + 0.05 * order);
-  if (qCover >= 0.999 && eCover >= 0.999) total *= EXACT_BONUS;
-  total *= KIND_WEIGHTS[ix.entryKind[e]!] ?? 1;
-  if (ix.billable(ix.entryDoc[e]!)) total *= BILLABLE_BOOST;
-  return total;
+  // (One store of the score on every path: a store first reached late would send optimized code back to the interpreter.)
+  let total = 0;
+  if (score !== 0 && covered !== 0) {
+    const qCover = Math.min(1, covered / totalIdf);
+    const eCover = len ? Math.min(1, entryMatched / len) : 0;
+    const span = maxPos >= minPos ? maxPos - minPos + 1 : 1;
+    const proximity = matchedTerms > 1 ? matchedTerms / span : 1;
+    const order = matchedTerms > 1 ? (inOrder - 1) / (matchedTerms - 1) : 1;
+    total = score * qCover * qCover * (0.55 + 0.45 * eCover) * (1 + 0.12 * proximity + 0.05 * order);
+    if (qCover >= 0.999 && eCover >= 0.999) total *= EXACT_BONUS;
+    total *= KIND_WEIGHTS[ix.entryKind[e]!] ?? 1;
+    if (ix.billable(ix.entryDoc[e]!)) total *= BILLABLE_BOOST;
+  }
+  s.scored[0] = total;
 }
 
 /**
@@ -389,13 +405,29 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
 
   // Words with postings of their own, rarest first, with what each and those after it can add.
   // Short lists of a word first, so that an entry met in its long list holds none of the short ones' alternatives.
-  const own = (i: number) => terms[i]!.alts.filter((a) => slot[a.term] === i).sort((a, b) => ix.df[a.term]! - ix.df[b.term]!);
-  const order: Array<{ t: QueryTerm; alts: TermAlternative[]; df: number }> = [];
-  terms.forEach((t, i) => {
-    const alts = own(i);
-    if (alts.length) order.push({ t, alts, df: alts.reduce((n, a) => n + ix.df[a.term]!, 0) });
-  });
-  order.sort((a, b) => a.df - b.df);
+  // (Insertion sorts, stable as Array.prototype.sort is: a query has few words and a word few alternatives.)
+  const order: Array<{ t: QueryTerm; alts: readonly TermAlternative[]; df: number }> = [];
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i]!;
+    let alts: readonly TermAlternative[] = t.alts;
+    // A word's own alternatives: all of them, unless one belongs to an earlier word (then a copy without it).
+    if (alts.some((a) => slot[a.term] !== i) || alts.length > 1) {
+      const mine: TermAlternative[] = [];
+      for (const a of t.alts) {
+        if (slot[a.term] !== i) continue;
+        let k = mine.length;
+        while (k > 0 && ix.df[mine[k - 1]!.term]! > ix.df[a.term]!) k--;
+        mine.splice(k, 0, a);
+      }
+      alts = mine;
+    }
+    if (alts.length === 0) continue;
+    let df = 0;
+    for (const a of alts) df += ix.df[a.term]!;
+    let k = order.length;
+    while (k > 0 && order[k - 1]!.df > df) k--;
+    order.splice(k, 0, { t, alts, df });
+  }
   const n = order.length;
   const { restScore, restCover, wordScore, wordCover, altLo, altHi, altStart, altBit, altWeight, altCover } = s;
   restScore[n] = 0;
@@ -416,9 +448,8 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
     altStart[j] = nAlts;
     const { t, alts } = order[j]!;
     for (const a of alts) {
-      const sig = termSignature(a.term);
-      altLo[nAlts] = sig.lo | 0;
-      altHi[nAlts] = sig.hi | 0;
+      altLo[nAlts] = termSigLo(a.term) | 0;
+      altHi[nAlts] = termSigHi(a.term) | 0;
       altBit[nAlts] = 1 << j;
       altWeight[nAlts] = termWeight(t);
       altCover[nAlts++] = wordCover[j]!;
@@ -546,11 +577,13 @@ export function rank(ix: SearchIndex, terms: readonly QueryTerm[], opts: RankOpt
         const doc = entryDoc[e]!;
         own *= KIND_WEIGHTS[entryKind[e]!]! * ((docFlags[doc]! & 1) === 1 ? BILLABLE_BOOST : 1);
         if (own < bar || (filtered && !passes(ix, doc, opts))) continue;
-        const score = scoreEntry(ix, s, terms, totalIdf, e);
+        scoreEntry(ix, s, terms, totalIdf, e);
+        const score = s.scored[0]!;
         if (score > 0) {
           if (score > best) best = score;
           top.offer(doc, e, score);
-          if (top.full && top.bar > bar) bar = top.bar;
+          const weakest = top.weakest();
+          if (weakest >= 0 && top.score[weakest]! > bar) bar = top.score[weakest]!;
         }
         if (--scoresLeft <= 0) break lists;
       }
@@ -579,7 +612,8 @@ export function entryScore(ix: SearchIndex, terms: readonly QueryTerm[], entry: 
   terms.forEach((t, i) => {
     for (const a of t.alts) if (s.termSlot[a.term] === i) s.termWeight[a.term] = a.weight;
   });
-  const score = scoreEntry(ix, s, terms, totalIdf, entry);
+  scoreEntry(ix, s, terms, totalIdf, entry);
+  const score = s.scored[0]!;
   for (const t of terms) for (const a of t.alts) s.termSlot[a.term] = -1;
   return score;
 }

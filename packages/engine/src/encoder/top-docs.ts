@@ -5,6 +5,9 @@
  * typed arrays sized once per index: offering an entry allocates nothing.
  * Documents order by higher score, then lower id.
  */
+/** Most documents sorted by insertion (see sorted). */
+const SMALL = 64;
+
 export class TopDocs {
   /** Score and best entry of each document in the heap (stale for the others). */
   readonly score: Float64Array;
@@ -12,6 +15,8 @@ export class TopDocs {
   /** Place of each document in the heap, -1 when not in it. */
   private readonly pos: Int32Array;
   private readonly heap: Int32Array;
+  /** The kept documents put in order (see sorted). */
+  private readonly order = new Int32Array(SMALL);
   private size = 0;
   private limit = 0;
 
@@ -37,6 +42,11 @@ export class TopDocs {
   /** The score a document must pass to enter: the weakest kept document's when full, else -Infinity. */
   get bar(): number {
     return this.size >= this.limit && this.size > 0 ? this.score[this.heap[0]!]! : -Infinity;
+  }
+
+  /** The weakest kept document when `limit` are kept (its score is the bar), else -1: an id, so reading it allocates nothing. */
+  weakest(): number {
+    return this.size >= this.limit && this.size > 0 ? this.heap[0]! : -1;
   }
 
   /** An entry's score for its document: kept if the document's best so far, and among the best k. */
@@ -69,9 +79,31 @@ export class TopDocs {
 
   /** The kept documents, best first (the heap is left as it is; reset starts over). */
   sorted(): Array<{ doc: number; entry: number; score: number }> {
-    const docs = Array.from(this.heap.subarray(0, this.size));
-    docs.sort((a, b) => (this.weaker(b, a) ? -1 : this.weaker(a, b) ? 1 : 0));
-    return docs.map((doc) => ({ doc, entry: this.entry[doc]!, score: this.score[doc]! }));
+    const n = this.size;
+    const out = new Array<{ doc: number; entry: number; score: number }>(n);
+    if (n > SMALL) {
+      for (let i = 0; i < n; i++) {
+        const doc = this.heap[i]!;
+        out[i] = { doc, entry: this.entry[doc]!, score: this.score[doc]! };
+      }
+      return out.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    }
+    // Few documents: an insertion sort of their ids in place of the call to sort (which copies the list).
+    const docs = this.order;
+    for (let i = 0; i < n; i++) {
+      const doc = this.heap[i]!;
+      let k = i;
+      while (k > 0 && this.weaker(docs[k - 1]!, doc)) {
+        docs[k] = docs[k - 1]!;
+        k--;
+      }
+      docs[k] = doc;
+    }
+    for (let i = 0; i < n; i++) {
+      const doc = docs[i]!;
+      out[i] = { doc, entry: this.entry[doc]!, score: this.score[doc]! };
+    }
+    return out;
   }
 
   /** Whether document a ranks below document b: lower score, then higher id. */
