@@ -397,25 +397,8 @@ interface CodeFacts {
 }
 
 const factsMemo = new WeakMap<Icd10cmRelease, Map<string, CodeFacts>>();
-const ROLES: ReadonlyArray<CodeCheck['role']> = ['code', 'manifestation', 'cell'];
 
-/**
- * The same for index codes that are documents of the release's search
- * index (most are; "S72.0-" and the like are not): by role and document,
- * in arrays that never grow, so no walk pays for a rehash.
- */
-const factsByDoc = new WeakMap<SearchIndex, { release: Icd10cmRelease; byRole: Array<Array<CodeFacts | undefined> | undefined> }>();
-
-function factsOf(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role'], ix?: SearchIndex): CodeFacts {
-  const doc = ix ? ix.doc(indexCode) : -1;
-  if (ix && doc >= 0) {
-    let kept = factsByDoc.get(ix);
-    if (!kept) factsByDoc.set(ix, (kept = { release, byRole: [] }));
-    if (kept.release === release) {
-      const memo = (kept.byRole[ROLES.indexOf(role)] ??= new Array<CodeFacts | undefined>(ix.docCount).fill(undefined));
-      return (memo[doc] ??= findFacts(release, indexCode, role));
-    }
-  }
+function factsOf(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role']): CodeFacts {
   let memo = factsMemo.get(release);
   if (!memo) factsMemo.set(release, (memo = new Map()));
   const key = `${role}\u0000${indexCode}`;
@@ -462,7 +445,7 @@ function findFacts(release: Icd10cmRelease, indexCode: string, role: CodeCheck['
 
 /** Check a code an index entry or table cell gives against the release in force. `rest` are stems of phrase words not used by the path. */
 export function checkCode(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role'], rest: ReadonlySet<string> = new Set(), every: ReadonlySet<string> = rest, titles?: SearchIndex): CodeCheck {
-  const f = factsOf(release, indexCode, role, titles);
+  const f = factsOf(release, indexCode, role);
   const { status, message } = f;
   // Written field by field after a copy of the facts' head: the same fields in the same order as one literal, made faster.
   const out = { ...f.head } as CodeCheck;
