@@ -270,13 +270,7 @@ class StemMasks {
   /** Stems whose masks the owner set (cleared when another phrase takes the masks). */
   private readonly touched: number[] = [];
   private touchedCount = 0;
-  /**
-   * Ids by phrase stem: the same words come back phrase after phrase. Stems
-   * of the book are kept by stem id, in an array as long as the stem table
-   * (one probe of its hash slots finds the id; the array never grows, so no
-   * walk pays for a rehash); others, typed words no title has, in a map.
-   */
-  private readonly byId: Array<StemIds | undefined>;
+  /** Stem ids by phrase stem: the same words come back phrase after phrase. */
   private readonly ids = new Map<string, StemIds>();
 
   constructor(book: WalkBook) {
@@ -288,7 +282,6 @@ class StemMasks {
     this.related = new Int32Array(book.mains.length);
     this.ranked = new Int32Array(book.mains.length);
     this.childSeen = new Int32Array(book.size);
-    this.byId = new Array<StemIds | undefined>(n).fill(undefined);
   }
 
   /** Take the masks for a phrase's words, clearing those of the phrase before (then set them with mark). */
@@ -313,10 +306,10 @@ class StemMasks {
 
   /** The ids of a phrase stem in the book's stem table (see BookWords). */
   idsOf(book: WalkBook, s: string): StemIds {
-    const stems = book.stems;
-    const id = stems.find(s);
-    let out = id >= 0 ? this.byId[id] : this.ids.get(s);
+    let out = this.ids.get(s);
     if (!out) {
+      const stems = book.stems;
+      const id = stems.find(s);
       out = { id, extLo: 0, extHi: 0, pre: book.stemPre, preLo: 0, preHi: 0 };
       if (s.length >= PREFIX_MIN) {
         if (id >= 0 && book.stemPreStart[id] !== NO_RUNS) {
@@ -337,11 +330,8 @@ class StemMasks {
           out.preHi = pre.length;
         }
       }
-      if (id >= 0) this.byId[id] = out;
-      else {
-        if (this.ids.size >= STEM_IDS_LIMIT) this.ids.clear();
-        this.ids.set(s, out);
-      }
+      if (this.ids.size >= STEM_IDS_LIMIT) this.ids.clear();
+      this.ids.set(s, out);
     }
     return out;
   }

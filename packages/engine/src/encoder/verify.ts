@@ -73,15 +73,9 @@ function overlap(release: Icd10cmRelease, code: string, title: string, stems: Re
  */
 const docTextMemo = new WeakMap<SearchIndex, Array<[code: string, title: string] | undefined>>();
 
-/** An array of `n` empty places per search index (see docTextMemo). */
-function perDoc<T>(memos: WeakMap<SearchIndex, Array<T | undefined>>, ix: SearchIndex): Array<T | undefined> {
-  let memo = memos.get(ix);
-  if (!memo) memos.set(ix, (memo = new Array<T | undefined>(ix.docCount).fill(undefined)));
-  return memo;
-}
-
 function docText(ix: SearchIndex, doc: number): [code: string, title: string] {
-  const memo = perDoc(docTextMemo, ix);
+  let memo = docTextMemo.get(ix);
+  if (!memo) docTextMemo.set(ix, (memo = new Array<[code: string, title: string] | undefined>(ix.docCount).fill(undefined)));
   return (memo[doc] ??= [ix.code(doc), ix.title(doc)]);
 }
 
@@ -91,9 +85,19 @@ function billableRef(ix: SearchIndex, doc: number): CodeRef {
   return { code, title, billable: true };
 }
 
-/** Term id of a stem in the search index (one probe of its hash slots; -1 when none). */
+/** Term ids of the search index by stem, looked up once per index (a bisection of its string table otherwise). */
+const termMemo = new WeakMap<SearchIndex, Map<string, number>>();
+
 function termOf(ix: SearchIndex, form: string): number {
-  return ix.term(form);
+  let memo = termMemo.get(ix);
+  if (!memo) termMemo.set(ix, (memo = new Map()));
+  let t = memo.get(form);
+  if (t === undefined) {
+    t = ix.term(form);
+    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
+    memo.set(form, t);
+  }
+  return t;
 }
 
 /** Term ids of the search index for a set of stems and words (each as given and stemmed). */
@@ -221,23 +225,26 @@ interface Below {
   firstBillable: number[];
 }
 
-/** Kept by document (see docTextMemo); codes that are no document have nothing below. */
-const belowMemo = new WeakMap<SearchIndex, Array<Below | undefined>>();
+const belowMemo = new WeakMap<SearchIndex, Map<string, Below | null>>();
 
 function belowOf(ix: SearchIndex, code: string): Below | undefined {
-  const doc = ix.doc(code);
-  if (doc < 0) return undefined;
-  const memo = perDoc(belowMemo, ix);
-  let b = memo[doc];
-  if (!b) {
-    // Codes below a code are those its code starts (the Tabular List's hierarchy), one run of documents in code order.
-    const from = doc + 1;
-    const to = Math.min(ix.lowerBound(`${code}\uffff`), ix.docCount);
-    const firstBillable: number[] = [];
-    for (let d = from; d < to && firstBillable.length < CHOICE_LIMIT; d++) if (ix.billable(d)) firstBillable.push(d);
-    memo[doc] = b = { from, to, firstBillable };
+  let memo = belowMemo.get(ix);
+  if (!memo) belowMemo.set(ix, (memo = new Map()));
+  let b = memo.get(code);
+  if (b === undefined) {
+    b = null;
+    if (ix.doc(code) >= 0) {
+      // Codes below a code are those its code starts (the Tabular List's hierarchy), one run of documents in code order.
+      const from = ix.lowerBound(code) + 1;
+      const to = Math.min(ix.lowerBound(`${code}\uffff`), ix.docCount);
+      const firstBillable: number[] = [];
+      for (let doc = from; doc < to && firstBillable.length < CHOICE_LIMIT; doc++) if (ix.billable(doc)) firstBillable.push(doc);
+      b = { from, to, firstBillable };
+    }
+    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
+    memo.set(code, b);
   }
-  return b;
+  return b ?? undefined;
 }
 
 /** Billable codes below a code, ranked by words they share with the rest of the phrase, then code order. */

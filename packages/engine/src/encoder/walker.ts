@@ -84,13 +84,20 @@ export function titleWords(term: IndexTerm): TitleWords {
   return t;
 }
 
-/**
- * Whether the vocabulary has a stem: one probe of its string table's hash
- * slots, as cheap as a memo's lookup would be, and with no memo to grow
- * (a Map's rehash, as it grows, lands in whichever walk adds the entry).
- */
+/** Whether the vocabulary has a stem, asked once per vocabulary and stem (a bisection of its string table otherwise). */
+const knownMemo = new WeakMap<SearchIndex, Map<string, boolean>>();
+const KNOWN_LIMIT = 50_000;
+
 function knows(vocabulary: SearchIndex, s: string): boolean {
-  return vocabulary.term(s) >= 0;
+  let memo = knownMemo.get(vocabulary);
+  if (!memo) knownMemo.set(vocabulary, (memo = new Map()));
+  let known = memo.get(s);
+  if (known === undefined) {
+    known = vocabulary.term(s) >= 0;
+    if (memo.size >= KNOWN_LIMIT) memo.clear();
+    memo.set(s, known);
+  }
+  return known;
 }
 
 /** Turn text into phrase words: abbreviations expanded, words unknown to the vocabulary corrected. */
