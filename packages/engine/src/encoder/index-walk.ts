@@ -2,7 +2,7 @@ import type { Icd10cmRelease } from '../icd10cm/release.js';
 import { behaviorOf, drugUseOf, type DrugUse, type NeoplasmBehavior } from './references.js';
 import type { SearchIndex } from './search-index.js';
 import { checkCode, type CodeCheck } from './verify.js';
-import { prefixBit, SIG_WORDS, SMALL_FAMILY, stemBit, type WalkBook } from './walk-data.js';
+import { NO_RUNS, prefixBit, PREFIX_MIN, SIG_WORDS, SMALL_FAMILY, stemBit, type WalkBook } from './walk-data.js';
 import { MISS, unusedWords, usedWords, type Phrase } from './walker.js';
 
 /**
@@ -309,13 +309,25 @@ class StemMasks {
     let out = this.ids.get(s);
     if (!out) {
       const stems = book.stems;
-      out = { id: stems.find(s), extLo: 0, extHi: 0, pre: [] };
-      if (s.length >= 6) {
-        out.extLo = stems.lowerBound(s);
-        out.extHi = stems.prefixEnd(s, out.extLo);
-        for (let len = 6; len <= s.length; len++) {
-          const id = stems.find(s.slice(0, len));
-          if (id >= 0) out.pre.push(id);
+      const id = stems.find(s);
+      out = { id, extLo: 0, extHi: 0, pre: book.stemPre, preLo: 0, preHi: 0 };
+      if (s.length >= PREFIX_MIN) {
+        if (id >= 0 && book.stemPreStart[id] !== NO_RUNS) {
+          // A stem of the book: its run and prefixes were worked out when the book was opened.
+          out.extLo = id;
+          out.extHi = book.stemRunEnd[id]!;
+          out.preLo = book.stemPreStart[id]!;
+          out.preHi = book.stemPreEnd[id]!;
+        } else {
+          out.extLo = stems.lowerBound(s);
+          out.extHi = stems.prefixEnd(s, out.extLo);
+          const pre: number[] = [];
+          for (let len = PREFIX_MIN; len <= s.length; len++) {
+            const p = stems.find(s.slice(0, len));
+            if (p >= 0) pre.push(p);
+          }
+          out.pre = pre;
+          out.preHi = pre.length;
         }
       }
       if (this.ids.size >= STEM_IDS_LIMIT) this.ids.clear();
@@ -354,12 +366,14 @@ class StemMasks {
 
 const masksOf = new WeakMap<WalkBook, StemMasks>();
 
-/** A phrase stem in a book: its id (-1 when no title has it), the run of stems extending it, its prefixes of six letters or more that are stems. */
+/** A phrase stem in a book: its id (-1 when no title has it), the run of stems extending it, its prefixes of six letters or more that are stems (pre[preLo] to pre[preHi - 1]). */
 interface StemIds {
   id: number;
   extLo: number;
   extHi: number;
-  pre: number[];
+  pre: ArrayLike<number>;
+  preLo: number;
+  preHi: number;
 }
 const STEM_IDS_LIMIT = 50_000;
 
@@ -370,7 +384,7 @@ interface BookWords {
   /** Long words: their stems with their prefixes of six letters or more, and the range of stem ids they begin. */
   extLo: number[];
   extHi: number[];
-  pre: number[][];
+  ids: StemIds[];
   masks: StemMasks;
 }
 
@@ -390,7 +404,7 @@ class PhraseView {
     for (const w of p.words) {
       this.weight.push(w.weight);
       this.bitStem.push(stemBit(w.stem));
-      this.bitPre.push(w.stem.length >= 6 ? prefixBit(w.stem) : -1);
+      this.bitPre.push(w.stem.length >= PREFIX_MIN ? prefixBit(w.stem) : -1);
       this.bitNum.push(w.number ? stemBit(w.number) : -1);
     }
   }
@@ -402,7 +416,7 @@ class PhraseView {
       const n = this.n;
       let masks = masksOf.get(book);
       if (!masks) masksOf.set(book, (masks = new StemMasks(book)));
-      b = { stem: [], num: [], extLo: [], extHi: [], pre: [], masks };
+      b = { stem: [], num: [], extLo: [], extHi: [], ids: [], masks };
       for (let i = 0; i < n; i++) {
         const w = this.p.words[i]!;
         const ids = masks.idsOf(book, w.stem);
@@ -410,7 +424,7 @@ class PhraseView {
         b.num.push(w.number ? masks.idsOf(book, w.number).id : -1);
         b.extLo.push(ids.extLo);
         b.extHi.push(ids.extHi);
-        b.pre.push(ids.pre);
+        b.ids.push(ids);
       }
       this.books.set(book, b);
     }
@@ -431,7 +445,8 @@ class PhraseView {
       }
       if (b.num[i]! >= 0) m.mark(m.any, b.num[i]!, bit);
       for (let r = b.extLo[i]!; r < b.extHi[i]!; r++) m.mark(m.partial, r, bit);
-      for (const r of b.pre[i]!) m.mark(m.partial, r, bit);
+      const ids = b.ids[i]!;
+      for (let k = ids.preLo; k < ids.preHi; k++) m.mark(m.partial, ids.pre[k]!, bit);
     }
   }
 
@@ -619,7 +634,11 @@ function relateWords(book: WalkBook, pv: PhraseView, bw: BookWords): void {
     if (s >= 0) relate(book, m, s, bit, stamp);
     if (bw.num[i]! >= 0) relate(book, m, bw.num[i]!, bit, stamp);
     for (let r = bw.extLo[i]!; r < bw.extHi[i]!; r++) if (r !== s) relate(book, m, r, bit, stamp);
-    for (const r of bw.pre[i]!) if (r !== s && (r < bw.extLo[i]! || r >= bw.extHi[i]!)) relate(book, m, r, bit, stamp);
+    const ids = bw.ids[i]!;
+    for (let k = ids.preLo; k < ids.preHi; k++) {
+      const r = ids.pre[k]!;
+      if (r !== s && (r < bw.extLo[i]! || r >= bw.extHi[i]!)) relate(book, m, r, bit, stamp);
+    }
   }
   m.relatedReady = true;
 }

@@ -66,19 +66,17 @@ function overlap(release: Icd10cmRelease, code: string, title: string, stems: Re
   return n;
 }
 
-/** Codes and titles of search documents, decoded once per index (the same codes are offered walk after walk). */
-const docTextMemo = new WeakMap<SearchIndex, Map<number, [code: string, title: string]>>();
+/**
+ * Codes and titles of search documents, decoded once per index (the same
+ * codes are offered walk after walk), kept by document in an array as long
+ * as the index's documents: it never grows, so no walk pays for a rehash.
+ */
+const docTextMemo = new WeakMap<SearchIndex, Array<[code: string, title: string] | undefined>>();
 
 function docText(ix: SearchIndex, doc: number): [code: string, title: string] {
   let memo = docTextMemo.get(ix);
-  if (!memo) docTextMemo.set(ix, (memo = new Map()));
-  let t = memo.get(doc);
-  if (!t) {
-    t = [ix.code(doc), ix.title(doc)];
-    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
-    memo.set(doc, t);
-  }
-  return t;
+  if (!memo) docTextMemo.set(ix, (memo = new Array<[code: string, title: string] | undefined>(ix.docCount).fill(undefined)));
+  return (memo[doc] ??= [ix.code(doc), ix.title(doc)]);
 }
 
 /** A billable code of the search index as a choice. */

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { releasesDir } from '../releases/store.js';
 import { loadWalk } from './encoder.js';
-import { SIG_WORDS, WALK_FILES, WalkBook } from './walk-data.js';
+import { NO_RUNS, PREFIX_MIN, SIG_WORDS, WALK_FILES, WalkBook } from './walk-data.js';
 
 test('walk books: main term postings by place in mains, with each main term\'s stem counts and signature, agree with the postings by entry; numeric stems are flagged', async () => {
   const cs = await testCodeSets();
@@ -39,4 +39,33 @@ test('walk books: strings read again (kept decoded) are those a book opened afre
   assert.equal(fresh.size, a.size);
   for (let i = a.size - 1; i >= 0; i--) assert.equal(read(fresh, i), first[i]);
   for (let i = 0; i < a.size; i += 3) assert.equal(read(a, i), first[i]);
+});
+
+test('walk books: the stem runs and prefixes worked out at opening are those the stem table\'s bisections and lookups find', async () => {
+  const cs = await testCodeSets();
+  const w = await loadWalk(cs, { date: '2026-03-01' });
+  let longStems = 0;
+  let withPrefixes = 0;
+  for (const kind of ['index', 'eindex', 'neoplasm', 'drug'] as const) {
+    const b = w.ctx[kind]!;
+    for (let id = 0; id < b.stems.length; id++) {
+      const s = b.stems.at(id);
+      assert.equal(b.stems.lowerBound(s), id, `${kind} ${s}`);
+      assert.equal(b.stemRunEnd[id], b.stems.prefixEnd(s, id), `${kind} run of ${s}`);
+      if (b.stemPreStart[id] === NO_RUNS) {
+        assert.ok(/[^\x00-\x7f]/.test(s), `${kind} ${s} has runs unless it is not ASCII`);
+        continue;
+      }
+      const pre: number[] = [];
+      if (s.length >= PREFIX_MIN) for (let len = PREFIX_MIN; len <= s.length; len++) {
+        const p = b.stems.find(s.slice(0, len));
+        if (p >= 0) pre.push(p);
+      }
+      assert.deepEqual([...b.stemPre.subarray(b.stemPreStart[id], b.stemPreEnd[id])], s.length >= PREFIX_MIN ? pre : [], `${kind} prefixes of ${s}`);
+      if (s.length >= PREFIX_MIN) longStems++;
+      if (pre.length > 1) withPrefixes++;
+    }
+  }
+  // The check above is only worth something when long stems and stems with shorter stem prefixes exist.
+  assert.ok(longStems > 1000 && withPrefixes > 100, `${longStems} long stems, ${withPrefixes} with prefixes`);
 });

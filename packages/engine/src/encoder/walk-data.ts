@@ -408,6 +408,19 @@ export class WalkBook {
   private readonly refSite: Int32Array;
   readonly strs: StringTable;
   readonly stems: StringTable;
+  /**
+   * Per stem (by id), worked out when the book is opened from the sorted stem
+   * table: the end of the run of stems it begins (stems from its id up to
+   * `stemRunEnd` start with it), and in `stemPre` from `stemPreStart` to
+   * `stemPreEnd` its prefixes of PREFIX_MIN characters or more that are stems, itself
+   * included, shortest first. A phrase word's stem met for the first time
+   * then needs no bisections. Non-ASCII stems have none (their character
+   * and byte counts differ): stemPreStart[id] is NO_RUNS for them.
+   */
+  readonly stemRunEnd: Uint32Array;
+  readonly stemPreStart: Uint32Array;
+  readonly stemPreEnd: Uint32Array;
+  readonly stemPre: Uint32Array;
   private readonly refMemo = new Map<number, WalkRef>();
   private readonly namedMemo = new Map<string, number>();
   private readonly decoded: Array<string | undefined>;
@@ -460,6 +473,7 @@ export class WalkBook {
     this.strs = r.strings('str');
     this.stems = r.strings('stem');
     this.decoded = new Array<string | undefined>(this.strs.length);
+    [this.stemRunEnd, this.stemPreStart, this.stemPreEnd, this.stemPre] = stemRuns(this.stems);
     this.mainPost = r.view('mainPost', Uint32Array);
     this.mainReq = r.view('mainReq', Uint16Array);
     this.mainOpt = r.view('mainOpt', Uint16Array);
@@ -649,3 +663,41 @@ export class WalkBook {
     }
   }
 }
+
+/** Shortest prefix of a phrase stem that counts as a partial match (see the walk's StemIds). */
+export const PREFIX_MIN = 6;
+/** stemPreStart of a stem whose runs were not worked out (see WalkBook.stemRunEnd). */
+export const NO_RUNS = 0xffffffff;
+
+/**
+ * The runs of a sorted stem table (see WalkBook.stemRunEnd): one pass in
+ * table order with the stack of stems that begin the current one (in a
+ * sorted table, the stems a stem begins follow it in one run, so a stem
+ * leaves the stack at the first that does not start with it).
+ */
+function stemRuns(stems: StringTable): [runEnd: Uint32Array, preStart: Uint32Array, preEnd: Uint32Array, pre: Uint32Array] {
+  const n = stems.length;
+  const runEnd = new Uint32Array(n);
+  const preStart = new Uint32Array(n);
+  const preEnd = new Uint32Array(n);
+  const pre: number[] = [];
+  const stack: number[] = [];
+  const text: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = stems.at(i);
+    text.push(s);
+    while (stack.length && !s.startsWith(text[stack[stack.length - 1]!]!)) runEnd[stack.pop()!] = i;
+    stack.push(i);
+    if (!ASCII_ONLY.test(s)) {
+      preStart[i] = preEnd[i] = NO_RUNS;
+      continue;
+    }
+    preStart[i] = pre.length;
+    if (s.length >= PREFIX_MIN) for (const k of stack) if (text[k]!.length >= PREFIX_MIN) pre.push(k);
+    preEnd[i] = pre.length;
+  }
+  for (const k of stack) runEnd[k] = n;
+  return [runEnd, preStart, preEnd, Uint32Array.from(pre)];
+}
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
