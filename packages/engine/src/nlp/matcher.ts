@@ -56,8 +56,7 @@ const NEOPLASM_WORDS_URL = new URL('../../data/nlp/neoplasm-words.json', import.
 
 /** Entries leading to a column's codes, whose site a word such as "from" marks as the origin (data/nlp/neoplasm-words.json `origin`). */
 interface OriginRule {
-  /** 1 for each entry the rule applies to. */
-  entries: Uint8Array;
+  entries: Set<number>;
   /** Terms of the column's behaviour words: they are not site words. */
   behaviour: Set<number>;
   markers: Set<string>;
@@ -145,20 +144,13 @@ export class ConceptDictionary {
       columns: Record<string, string[]>;
       origin?: Record<string, { codes: string[]; markers: string[] }>;
     };
-    const rule: OriginRule = { entries: new Uint8Array(this.entryCode.length), behaviour: new Set(), markers: new Set() };
-    let any = false;
+    const rule: OriginRule = { entries: new Set(), behaviour: new Set(), markers: new Set() };
     for (const [column, { codes, markers }] of Object.entries(words.origin ?? {})) {
       for (const m of markers) rule.markers.add(m);
       for (const w of words.columns[column] ?? []) for (const t of phraseTerms(w)) if (this.termId.has(t)) rule.behaviour.add(this.termId.get(t)!);
-      for (let e = 0; e < this.entryCode.length; e++) {
-        const code = this.entryCode[e]!;
-        if (codes.some((c) => code.startsWith(c))) {
-          rule.entries[e] = 1;
-          any = true;
-        }
-      }
+      for (let e = 0; e < this.entryCode.length; e++) if (codes.some((c) => this.entryCode[e]!.startsWith(c))) rule.entries.add(e);
     }
-    return any ? rule : undefined;
+    return rule.entries.size ? rule : undefined;
   }
 
   /** A site word among the matched tokens has an origin marker just before it ("from the kidney"). */
@@ -373,7 +365,7 @@ export class ConceptDictionary {
       if (gaps > 0 && this.entrySource[entry] === MINED) continue;
       // A number qualifies the word next to it ("stage 2", "type 2"): it must stand by another word of the key.
       if (!attached) continue;
-      if (this.origin !== undefined && this.origin.entries[entry] === 1 && this.siteIsOrigin(doc, sorted)) continue;
+      if (this.origin?.entries.has(entry) && this.siteIsOrigin(doc, sorted)) continue;
       const manif = this.entryManif[entry];
       out.push({
         entry,
