@@ -357,3 +357,15 @@ test('a code under the suggestion threshold stays visible as suppressed for low 
     assert.ok(s!.evidence.length > 0);
   }
 });
+
+test('use additional code: long-term insulin (Z79.4) is coded beside the type 2 diabetes code whose note asks for it', async () => {
+  const c = await coder();
+  const r = c.code(
+    'Past medical history: chronic obstructive pulmonary disease, benign prostatic hyperplasia.\n' +
+      'Medications: insulin glargine 24 units nightly, tamsulosin.\n' +
+      'Assessment: 1. Community-acquired pneumonia. 2. Type 2 diabetes with hyperglycemia, glucose 318; continue insulin.',
+    { setting: 'inpatient' },
+  );
+  assert.ok(codes(r).includes('E11.65'), codes(r).join(' '));
+  assert.ok(codes(r).includes('Z79.4'), `Z79.4 must be suggested: ${codes(r).join(' ')} / ${r.suppressed.map((s) => `${s.code}:${s.suppression?.reason}`).join(' ')}`);
+});

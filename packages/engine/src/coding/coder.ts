@@ -154,6 +154,7 @@ export class DiagnosisCoder {
   readonly calibration: ConfidenceCalibration;
   private rankerLoaded: SuggestionRanker | null | undefined;
   private readonly excludesMemo = new Map<string, ReturnType<typeof codeRefs>>();
+  private readonly useAdditionalMemo = new Map<string, ReturnType<typeof codeRefs>>();
   private readonly manifestationMemo = new Map<string, { refs: ReturnType<typeof codeRefs> } | null>();
   private readonly bothSidesMemo = new Map<string, [string, string] | null>();
 
@@ -417,9 +418,12 @@ export class DiagnosisCoder {
     if (learned) {
       const ranker = this.ranker;
       const note = ranker ? rankerNote(doc.text, [...suggested.values()]) : undefined;
+      // A code the tabular asks for beside another suggested code ("use additional code … insulin (Z79.4)") is the
+      // tabular's rule, not the ranker's call: it keeps the calibrated rule confidence.
+      const asked = (code: string) => [...suggested.keys()].some((o) => o !== code && this.useAdditional(o).some((r) => inRange(code, r)));
       for (const c of suggested.values()) {
         ruleConfidence.set(c.code, c.confidence);
-        if (ranker && note && rankedByRanker(c.rationale)) {
+        if (ranker && note && rankedByRanker(c.rationale) && !asked(c.code)) {
           const x = rankerFeatures({ code: c.code, confidence: c.confidence, title: this.title(c.code), evidence: c.evidence, rationale: c.rationale, context: [...c.context] }, note, this.calibration);
           c.confidence = ranker.score(x);
           ranked.add(c);
@@ -645,6 +649,17 @@ export class DiagnosisCoder {
         if (!rule.keepWith) for (const p of partners) drop(p.code, { reason: 'combined', trigger: r.code, text: `combined into ${r.code} (rule ${rule.id})` });
       }
     }
+  }
+
+  /** The codes a code's use-additional-code notes (own and inherited) ask for. */
+  private useAdditional(code: string) {
+    let refs = this.useAdditionalMemo.get(code);
+    if (!refs) {
+      const notes = this.release.lookup(code)?.notes ?? [];
+      refs = notes.filter((n) => n.kind === 'useAdditionalCode').flatMap((n) => codeRefs(n.text));
+      this.useAdditionalMemo.set(code, refs);
+    }
+    return refs;
   }
 
   private excludes1(code: string) {
