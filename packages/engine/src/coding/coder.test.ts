@@ -369,3 +369,10 @@ test('use additional code: long-term insulin (Z79.4) is coded beside the type 2 
   assert.ok(codes(r).includes('E11.65'), codes(r).join(' '));
   assert.ok(codes(r).includes('Z79.4'), `Z79.4 must be suggested: ${codes(r).join(' ')} / ${r.suppressed.map((s) => `${s.code}:${s.suppression?.reason}`).join(' ')}`);
 });
+
+test('history of: the words of a chronic condition give no personal-history code through another reading of them', async () => {
+  const c = await coder();
+  const r = c.code('Past medical history: COPD (FEV1 52% predicted), benign prostatic hyperplasia.\nAssessment: COPD, stable on tiotropium.', { setting: 'inpatient' });
+  assert.ok(codes(r).includes('J44.9'), codes(r).join(' '));
+  assert.ok(!codes(r).some((x) => x.startsWith('Z87.0')), `no history of a respiratory disease beside current COPD: ${codes(r).join(' ')}`);
+});

@@ -269,6 +269,11 @@ export class DiagnosisCoder {
       for (const r of rationale) if (!c.rationale.some((x) => x.text === r.text)) c.rationale.push(r);
     };
 
+    // Words that name a chronic condition stay current even as history: they give no personal-history code
+    // through another, non-chronic reading of the same words ("COPD" as a lung disorder too).
+    const chronicAt = new Set<number>();
+    for (const m of mentions) if (hasPrefix(m.code, this.rules.chronic)) chronicAt.add(m.evidence.start);
+
     for (const m of mentions) {
       const cats = m.contexts.map((t) => t.category);
       const first = (c: ContextCategory) => m.contexts.find((t) => t.category === c);
@@ -305,7 +310,7 @@ export class DiagnosisCoder {
           continue;
         }
         const why = t ? `history of ("${t.text}")` : 'listed under past medical history';
-        const z = m.code.startsWith('Z') ? undefined : firstMatch(m.code, this.rules.personalHistory);
+        const z = m.code.startsWith('Z') || chronicAt.has(m.evidence.start) ? undefined : firstMatch(m.code, this.rules.personalHistory);
         const zr = z ? refine(this.release, z, { near: new Set(), doc: docTerms }) : undefined;
         if (zr) suggest(zr.code, m.confidence * 0.85, [m.evidence], [{ kind: 'rule', rule: 'personal-history', text: `History of ${this.title(m.code)} (${m.code}), no longer present: personal history code ${zr.code} (guideline I.C.21.c.4)` }], ['historical']);
         suppress(m.code, m.confidence, [m.evidence], [m.rationale], t ? fromTrigger(t, why) : { reason: 'historical', text: why });
