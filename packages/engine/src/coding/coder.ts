@@ -658,21 +658,20 @@ export class DiagnosisCoder {
 
   /** The codes a code's use-additional-code notes (own and inherited) ask for. */
   private useAdditional(code: string) {
-    let refs = this.useAdditionalMemo.get(code);
-    if (!refs) {
-      const notes = this.release.lookup(code)?.notes ?? [];
-      refs = notes.filter((n) => n.kind === 'useAdditionalCode').flatMap((n) => codeRefs(n.text));
-      this.useAdditionalMemo.set(code, refs);
-    }
-    return refs;
+    return this.noteRefs(code, 'useAdditionalCode', this.useAdditionalMemo);
   }
 
+  /** The codes a code's Excludes1 notes (own and inherited) name. */
   private excludes1(code: string) {
-    let refs = this.excludesMemo.get(code);
+    return this.noteRefs(code, 'excludes1', this.excludesMemo);
+  }
+
+  private noteRefs(code: string, kind: string, memo: Map<string, ReturnType<typeof codeRefs>>) {
+    let refs = memo.get(code);
     if (!refs) {
       const notes = this.release.lookup(code)?.notes ?? [];
-      refs = notes.filter((n) => n.kind === 'excludes1').flatMap((n) => codeRefs(n.text));
-      this.excludesMemo.set(code, refs);
+      refs = notes.filter((n) => n.kind === kind).flatMap((n) => codeRefs(n.text));
+      memo.set(code, refs);
     }
     return refs;
   }
