@@ -1,6 +1,7 @@
 import { ageOf } from '../document/age.js';
 import { parseDocument, type ClinicalDocument, type ParseOptions } from '../document/document.js';
 import type { SectionKind } from '../document/sections.js';
+import { words as titleWordsOf } from '../encoder/tokenize.js';
 import type { Icd10cmRelease } from '../icd10cm/release.js';
 import { contextRules, type ContextCategory, type ContextRules, type ContextTrigger } from '../nlp/context.js';
 import type { ConceptDictionary, ConceptMatch } from '../nlp/matcher.js';
@@ -357,13 +358,16 @@ export class DiagnosisCoder {
       }
     }
     // A sibling that leaves the category unspecified ("without complications", "unspecified") beside one that states it.
-    for (const c of [...suggested.keys()]) {
-      if (!this.rules.unspecifiedTitle.test(this.title(c))) continue;
-      const rest = titleWords(this.title(c).replace(new RegExp(this.rules.unspecifiedTitle.source, 'gi'), ' '));
-      const by = [...suggested.keys()].find((o) => {
-        if (o === c || o.slice(0, 3) !== c.slice(0, 3) || this.rules.unspecifiedTitle.test(this.title(o))) return false;
-        const words = new Set(titleWords(this.title(o)));
-        return rest.every((w) => words.has(w));
+    const beforeSiblings = [...suggested.keys()];
+    for (const c of beforeSiblings) {
+      const title = this.title(c);
+      if (!this.rules.unspecifiedTitle.test(title)) continue;
+      // split() cuts at every match of the (non-global) pattern.
+      const rest = titleWordsOf(title.split(this.rules.unspecifiedTitle).join(' '));
+      const by = beforeSiblings.find((o) => {
+        if (o === c || !suggested.has(o) || o.slice(0, 3) !== c.slice(0, 3) || this.rules.unspecifiedTitle.test(this.title(o))) return false;
+        const stated = new Set(titleWordsOf(this.title(o)));
+        return rest.every((w) => stated.has(w));
       });
       if (by) drop(c, { reason: 'redundant', trigger: by, text: `${by} ${this.title(by)} states what ${c} ${this.title(c)} leaves unspecified (rule sibling-unspecified)` });
     }
@@ -425,7 +429,8 @@ export class DiagnosisCoder {
       const note = ranker ? rankerNote(doc.text, [...suggested.values()]) : undefined;
       // A code the tabular asks for beside another suggested code ("use additional code … insulin (Z79.4)") is the
       // tabular's rule, not the ranker's call: it keeps the calibrated rule confidence.
-      const asked = (code: string) => [...suggested.keys()].some((o) => o !== code && this.useAdditional(o).some((r) => inRange(code, r)));
+      const asking = [...suggested.keys()].map((o) => [o, this.useAdditional(o)] as const);
+      const asked = (code: string) => asking.some(([o, refs]) => o !== code && refs.some((r) => inRange(code, r)));
       for (const c of suggested.values()) {
         ruleConfidence.set(c.code, c.confidence);
         if (ranker && note && rankedByRanker(c.rationale) && !asked(c.code)) {
@@ -550,9 +555,7 @@ export class DiagnosisCoder {
     // A note that only says "not pregnant" / "pregnancy test negative" is not about a pregnancy.
     if (/\b(not pregnant|no pregnancy|pregnancy test (was )?negative|negative pregnancy test)\b/i.test(doc.text) && !/\b(weeks? of (gestation|pregnancy)|trimester|gestational age)\b/i.test(doc.text)) return undefined;
     // A child's or an older patient's note speaks of a birth or of pregnancies past, not of the patient's own pregnancy.
-    const age = ageOf(doc.text);
-    const { min, max } = this.rules.pregnancy.ages;
-    if (age !== undefined && (age < min || age > max)) return undefined;
+    if (this.outsideMaternalAges(doc) !== undefined) return undefined;
     if (!this.assertedMarker(doc, new Set(markers))) return undefined;
     const m = /\b(\d{1,2})(?:\s*\+\s*\d)?\s*(?:weeks?|wks?)\b(?:[^.\n]{0,25}?\b(?:gestation|pregnan|amenorrh))/i.exec(doc.text) ?? /\bgestational age (?:of )?(\d{1,2})\s*(?:weeks?|wks?)/i.exec(doc.text);
     const weeks = m ? Number(m[1]) : undefined;
@@ -569,14 +572,20 @@ export class DiagnosisCoder {
    * ("pregnancy and delivery were normal" is a child's birth history; guideline I.C.15.a.1).
    */
   private dropMaternalCodes(doc: ClinicalDocument, suggested: Map<string, Candidate>, drop: (code: string, s: Suppression) => void): void {
-    const { min, max, codes } = this.rules.pregnancy.ages;
-    const maternal = [...suggested.keys()].filter((code) => hasPrefix(code, codes));
+    const maternal = [...suggested.keys()].filter((code) => hasPrefix(code, this.rules.pregnancy.ages.codes));
     if (maternal.length === 0) return;
-    const age = ageOf(doc.text);
-    if (age === undefined || (age >= min && age <= max)) return;
+    const age = this.outsideMaternalAges(doc);
+    if (age === undefined) return;
     for (const code of maternal) {
       drop(code, { reason: 'pregnancy', text: `the patient is ${age} years old: a chapter 15 code belongs to a maternal record only (guideline I.C.15.a.1)` });
     }
+  }
+
+  /** The patient's stated age when it is outside the ages of a maternal record (rules.json pregnancy.ages). */
+  private outsideMaternalAges(doc: ClinicalDocument): number | undefined {
+    const age = ageOf(doc.text);
+    const { min, max } = this.rules.pregnancy.ages;
+    return age !== undefined && (age < min || age > max) ? age : undefined;
   }
 
   /** Some pregnancy marker of the note is stated as the patient's present condition: not negated, hypothetical, past, a relative's or someone else's. */
@@ -744,9 +753,4 @@ export class DiagnosisCoder {
     if (best) best.sequence = setting === 'inpatient' ? 'principal' : 'first-listed';
     for (const c of out.slice(1)) c.sequence = 'secondary';
   }
-}
-
-/** The lower-case words of a title, without punctuation. */
-function titleWords(title: string): string[] {
-  return title.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 0);
 }
