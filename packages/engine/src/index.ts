@@ -64,6 +64,7 @@ export {
   type CodiEspTask,
   type PrecisionRecall,
 } from './coding/codiesp.js';
+export { goldFate, type GoldFate, type CodedNote } from './coding/gold-fate.js';
 export { searchCodes, searchLoaded, loadSearch, codeShapes, SEARCH_SYSTEMS, type SearchOptions, type SearchHit, type SearchAnswer, type LoadedSearch } from './encoder/code-search.js';
 export { lookupIndex, lookupNeoplasm, lookupDrug, loadWalk, walkLoaded, type IndexAnswer, type LoadedWalk } from './encoder/encoder.js';
 export type { IndexPath, WalkStep, TableUse } from './encoder/index-walk.js';

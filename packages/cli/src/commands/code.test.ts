@@ -100,3 +100,21 @@ test('eval codiesp prints MAP and micro precision/recall/F1 on codes and categor
   const bad = medcoder(['eval', 'codiesp', '--split', 'test']);
   assert.equal(bad.code, 2);
 });
+
+test('eval codiesp --breakdown accounts for every gold code and bounds MAP by its candidates', () => {
+  const r = medcoder(['eval', 'codiesp', '--split', 'dev', '--limit', '15', '--breakdown', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  const f = j.goldFate;
+  const suppressed = Object.values(f.suppressed as Record<string, number>).reduce((a, b) => a + b, 0);
+  assert.equal(f.suggested + suppressed + f.sibling + f.absent, f.gold);
+  // Scoring found as many of the gold codes as the breakdown calls suggested.
+  assert.equal(f.suggested, j.codes.truePositives);
+  assert.ok(j.map <= f.ceiling.suggested + 1e-3 && f.ceiling.suggested <= f.ceiling.candidates, JSON.stringify(f.ceiling));
+  const human = medcoder(['eval', 'codiesp', '--split', 'dev', '--limit', '5', '--breakdown']);
+  assert.match(human.stdout, /where the \d+ gold codes went:/);
+  assert.match(human.stdout, /best MAP a perfect ranking reaches: 0\.\d{3} over the suggestions/);
+  const procedures = medcoder(['eval', 'codiesp', '--task', 'P', '--breakdown']);
+  assert.equal(procedures.code, 2);
+  assert.match(procedures.stderr, /--breakdown is for task D/);
+});

@@ -7,9 +7,12 @@ import {
   codiEspGold,
   defaultCodiEspDir,
   diagnosisCoder,
+  goldFate,
   MedcoderError,
   scoreCodiEsp,
   type CodingSetting,
+  type CodedNote,
+  type GoldFate,
   type DiagnosisCoding,
   type CodiEspSplit,
   type PrecisionRecall,
@@ -34,6 +37,7 @@ interface EvalOptions {
   minConfidence?: string;
   predictions?: string;
   withSuppressed?: boolean;
+  breakdown?: boolean;
   json?: boolean;
 }
 
@@ -52,6 +56,7 @@ export function evalCommand(): Command {
       .option('--min-confidence <x>', 'leave out suggestions below this confidence')
       .option('--predictions <file>', 'also write the ranked predictions (doc_id<TAB>code)')
       .option('--with-suppressed', 'task D: also rank the mentions the guidelines suppress (negated, history, uncertain, combined, integral, excludes1), each at its confidence, as CodiEsp codes mentions')
+      .option('--breakdown', 'task D: also say where the gold codes went (suggested, suppressed and why, a sibling code, not found) and the best MAP a perfect ranking could reach')
       .option('--json', 'JSON output')
       .action(async (opts: EvalOptions) => {
         const corpus = opts.corpus ?? defaultCodiEspDir();
@@ -59,6 +64,7 @@ export function evalCommand(): Command {
         if (!['dev', 'train'].includes(opts.split)) throw new MedcoderError('INVALID_ARGUMENT', `--split must be dev or train, not "${opts.split}"`);
         if (opts.task !== 'D' && opts.task !== 'P') throw new MedcoderError('INVALID_ARGUMENT', `--task must be D or P, not "${opts.task}"`);
         if (opts.task === 'P') {
+          if (opts.breakdown || opts.withSuppressed) throw new MedcoderError('INVALID_ARGUMENT', `${opts.breakdown ? '--breakdown' : '--with-suppressed'} is for task D (diagnoses) only`);
           // Procedures (issue 5): ICD-10-PCS, scored on codes and 4-character prefixes.
           await evalCodiespProcedures(corpus, opts, CODIESP_DATE);
           return;
@@ -80,13 +86,17 @@ export function evalCommand(): Command {
         const cs = await CodeSets.open();
         const { coder, warnings } = await diagnosisCoder(cs, { date: opts.date });
         const predictions = new Map<string, string[]>();
+        const coded = new Map<string, CodedNote>();
         const t0 = performance.now();
         for (const d of docs) {
           const r = coder.code(readFileSync(d.path), { setting: opts.setting as CodingSetting, ...(minConfidence !== undefined ? { minConfidence } : {}) });
           predictions.set(d.id, rankForCodiEsp(r, opts.withSuppressed === true));
+          if (opts.breakdown) coded.set(d.id, { codes: r.codes.map((c) => c.code), suppressed: r.suppressed.map((x) => ({ code: x.code, reason: x.suppression?.reason ?? 'other' })) });
         }
         const secs = (performance.now() - t0) / 1000;
-        const score = scoreCodiEsp(gold, predictions, new CodeMatcher(coder.release));
+        const matcher = new CodeMatcher(coder.release);
+        const score = scoreCodiEsp(gold, predictions, matcher);
+        const fate = opts.breakdown ? goldFate(gold, coded, matcher) : undefined;
         if (opts.predictions) {
           writeFileSync(opts.predictions, [...predictions].flatMap(([id, codes]) => codes.map((c) => `${id}\t${c}\n`)).join(''));
         }
@@ -103,6 +113,7 @@ export function evalCommand(): Command {
           unmatchableGold: score.unmatchableGold,
           droppedPredictions: score.droppedPredictions,
           seconds: round(secs),
+          ...(fate ? { goldFate: { ...fate, ceiling: { suggested: round(fate.ceiling.suggested), candidates: round(fate.ceiling.candidates) } } } : {}),
           warnings,
         };
         if (opts.json) {
@@ -115,6 +126,7 @@ export function evalCommand(): Command {
         println(`  categories   ${fmt(score.categories)}`);
         println(`  ${score.unmatchableGold} gold codes have no counterpart in ${coder.release.ref.label}; ${score.droppedPredictions} predictions were outside the code set`);
         println(`  ${docs.length} notes in ${secs.toFixed(1)} s (${(docs.length / secs).toFixed(0)} notes/s)`);
+        if (fate) printFate(fate);
         for (const w of warnings) println(`warning: ${w}`);
       }),
   );
@@ -133,6 +145,19 @@ export function rankForCodiEsp(r: DiagnosisCoding, mentions: boolean): string[] 
   // A stable sort: ties keep the coder's order, suggestions before suppressed mentions.
   list.sort((a, b) => b.confidence - a.confidence);
   return list.map((x) => x.code);
+}
+
+/** Where the gold codes went, largest groups first, and the MAP ceilings of the candidates. */
+function printFate(f: GoldFate): void {
+  const pct = (n: number) => `${n} (${((100 * n) / (f.gold || 1)).toFixed(1)}%)`;
+  const reasons = Object.entries(f.suppressed).sort((a, b) => b[1] - a[1]);
+  const suppressed = reasons.reduce((n, [, c]) => n + c, 0);
+  println(`  where the ${f.gold} gold codes went:`);
+  println(`    suggested                          ${pct(f.suggested)}`);
+  println(`    found, suppressed                  ${pct(suppressed)}: ${reasons.map(([r, c]) => `${r} ${c}`).join(', ')}`);
+  println(`    another code of the category       ${pct(f.sibling)}`);
+  println(`    not found                          ${pct(f.absent)}`);
+  println(`  best MAP a perfect ranking reaches: ${f.ceiling.suggested.toFixed(3)} over the suggestions, ${f.ceiling.candidates.toFixed(3)} over every candidate (suppressed too)`);
 }
 
 function round(x: number): number {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { testCodeSets } from '../testing/home.js';
 import { diagnosisCoder } from './module.js';
 import { CodeMatcher, scoreCodiEsp } from './codiesp.js';
+import { goldFate } from './gold-fate.js';
 
 // CodiEsp gold is of FY2018 and written without the 7th character of injury and external-cause codes.
 async function matcher2018() {
@@ -30,4 +31,15 @@ test('CodiEsp scoring counts a placeholder-stored injury code as a hit on its sh
   assert.equal(s.codes.truePositives, 2);
   assert.equal(s.unmatchableGold, 0);
   assert.ok(Math.abs(s.map - (1 / 1 + 2 / 3) / 2) < 1e-9);
+});
+
+test('where gold codes went: suggested, suppressed by reason, a sibling of the category, or not found', async () => {
+  const m = await matcher2018();
+  const gold = new Map([['d', ['e11.9', 'r50.9', 'i10', 'j18.9', 'k35.80', 'u07.1']]]);
+  const coded = new Map([['d', { codes: ['E11.9', 'J18.1', 'R50.9'], suppressed: [{ code: 'R50.9', reason: 'negated' }, { code: 'I10', reason: 'negated' }, { code: 'I10', reason: 'family' }] }]]);
+  const f = goldFate(gold, coded, m);
+  // u07.1 is no code of FY2018, so it counts nowhere.
+  assert.deepEqual({ ...f, ceiling: undefined }, { gold: 5, suggested: 2, suppressed: { negated: 1 }, sibling: 1, absent: 1, ceiling: undefined });
+  // A perfect ranking finds 2 (or 3 with the suppressed) of the note's 6 gold codes, the unmatchable one included as scoring does.
+  assert.ok(Math.abs(f.ceiling.suggested - 2 / 6) < 1e-9 && Math.abs(f.ceiling.candidates - 3 / 6) < 1e-9);
 });
