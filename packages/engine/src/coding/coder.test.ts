@@ -4,6 +4,9 @@ import { testCodeSets } from '../testing/home.js';
 import { diagnosisCoder } from './module.js';
 import type { DiagnosisCoding } from './types.js';
 import { isMedcoderError } from '../errors.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultCodiEspDir } from './codiesp.js';
 
 // Clinical notes written for these tests. Each pins one guideline rule on the FY2026 release.
 const DATE = '2026-03-01';
@@ -110,6 +113,8 @@ test('pregnancy: chapter 15 code with the trimester, sequenced first, weeks of g
   assert.equal(r.codes[0]!.sequence, 'first-listed');
   assert.ok(codes(r).includes('E11.9'));
   assert.ok(codes(r).includes('Z3A.30'), codes(r).join(' '));
+  // The weeks-of-gestation code points at the words that state the weeks.
+  assert.ok(r.codes.find((x) => x.code === 'Z3A.30')!.evidence.some((e) => e.text === '30 weeks of gestation'));
 });
 
 test('history of: personal-history codes for past conditions, chronic conditions stay current', async () => {
@@ -173,6 +178,23 @@ test('output: ranked, every evidence points at the original characters, the same
   assert.ok(codes(a).includes('J44.1'), codes(a).join(' '));
   assert.ok(codes(a).includes('E03.9'));
   assert.equal(a.codes.find((x) => x.code === 'E03.9')!.evidence[0]!.section, 'pmh');
+});
+
+test('every suggested code of 400 real case reports carries evidence that points at the note\'s own characters', async () => {
+  const corpus = defaultCodiEspDir();
+  assert.ok(corpus, 'the CodiEsp corpus in ../shared');
+  const dir = join(corpus, 'background', 'text_files_en');
+  const c = await coder();
+  let suggested = 0;
+  for (const f of readdirSync(dir).sort().slice(0, 400)) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    for (const x of c.code(text, { setting: 'inpatient' }).codes) {
+      suggested++;
+      assert.ok(x.evidence.length > 0, `${f}: ${x.code} has no evidence (${x.rationale.map((r) => r.text).join('; ')})`);
+      for (const e of x.evidence) assert.equal(text.slice(e.start, e.end), e.text, `${f}: ${x.code}`);
+    }
+  }
+  assert.ok(suggested > 1000, String(suggested));
 });
 
 test('bad input: empty, binary, invalid UTF-8, one 100,000-character line', async () => {

@@ -1,5 +1,5 @@
 import { ageOf } from '../document/age.js';
-import { parseDocument, type ClinicalDocument, type ParseOptions } from '../document/document.js';
+import { parseDocument, sectionAt, type ClinicalDocument, type ParseOptions } from '../document/document.js';
 import type { SectionKind } from '../document/sections.js';
 import { words as titleWordsOf } from '../encoder/tokenize.js';
 import type { Icd10cmRelease } from '../icd10cm/release.js';
@@ -548,8 +548,8 @@ export class DiagnosisCoder {
     return Math.max(0.05, Math.min(0.97, c));
   }
 
-  /** Weeks of gestation when the note is about a pregnant patient. */
-  private pregnancy(doc: ClinicalDocument, terms: TermMarks): { weeks?: number } | undefined {
+  /** Weeks of gestation, with the words that state them, when the note is about a pregnant patient. */
+  private pregnancy(doc: ClinicalDocument, terms: TermMarks): { weeks?: number; stated?: Evidence } | undefined {
     const markers = this.rules.pregnancy.markers.map(termOf);
     if (!markers.some((m) => terms.has(m))) return undefined;
     // A note that only says "not pregnant" / "pregnancy test negative" is not about a pregnancy.
@@ -564,7 +564,8 @@ export class DiagnosisCoder {
       terms.add(termOf(trimester));
       terms.add(termOf('trimester'));
     }
-    return weeks !== undefined && weeks > 0 && weeks < 45 ? { weeks } : {};
+    if (!m || weeks === undefined || weeks <= 0 || weeks >= 45) return {};
+    return { weeks, stated: { start: m.index, end: m.index + m[0].length, text: m[0], section: sectionAt(doc, m.index).kind } };
   }
 
   /**
@@ -609,7 +610,7 @@ export class DiagnosisCoder {
     suggest: (code: string, confidence: number, evidence: Evidence[], rationale: Rationale[], context?: ContextCategory[]) => void,
     drop: (code: string, s: Suppression) => void,
     docTerms: TermMarks,
-    pregnant: { weeks?: number },
+    pregnant: { weeks?: number; stated?: Evidence },
   ): void {
     for (const c of [...suggested.values()]) {
       if (c.code.startsWith('O') || c.code.startsWith('Z3')) continue;
@@ -620,11 +621,11 @@ export class DiagnosisCoder {
       suggest(r.code, c.confidence, c.evidence, [{ kind: 'rule', rule: 'pregnancy-precedence', text: `${this.title(c.code)} (${c.code}) in a pregnant patient: chapter 15 code ${r.code}, sequenced first (guideline I.C.15.a)${rule.keep ? `, with ${c.code} as an additional code` : ''}` }]);
       if (!rule.keep) drop(c.code, { reason: 'pregnancy', trigger: r.code, text: `replaced by the pregnancy code ${r.code} (guideline I.C.15.a)` });
     }
-    if (pregnant.weeks !== undefined) {
+    if (pregnant.weeks !== undefined && pregnant.stated) {
       const w = pregnant.weeks;
       const z = w < 8 ? 'Z3A.01' : w > 42 ? 'Z3A.49' : `Z3A.${String(w).padStart(2, '0')}`;
       if (this.release.node(z)?.b && [...suggested.keys()].some((c) => c.startsWith('O'))) {
-        suggest(z, 0.8, [], [{ kind: 'rule', rule: 'weeks-of-gestation', text: `${w} weeks of gestation written in the note: ${z} accompanies the pregnancy codes (guideline I.C.21.c.11)` }]);
+        suggest(z, 0.8, [pregnant.stated], [{ kind: 'rule', rule: 'weeks-of-gestation', text: `${w} weeks of gestation written in the note: ${z} accompanies the pregnancy codes (guideline I.C.21.c.11)` }]);
       }
     }
   }
