@@ -39,6 +39,14 @@ test('context triggers: direction, scope, terminators and pseudo-triggers from d
   assert.deepEqual(contextOf('A hard, non-painful tumor.', 'painful'), ['negated']);
   // A trigger between the words of a mention governs the words after it.
   assert.deepEqual(contextOf('Abdomen soft, without masses.', 'masses'), ['negated']);
+  // A denied history closed by a comma or a verb denies the history only, not what the next clause says.
+  assert.deepEqual(contextOf('A 57-year-old woman, with no relevant medical history, ex-smoker for 15 years.', 'ex-smoker'), []);
+  assert.deepEqual(contextOf('A 40-year-old man with no previous medical or surgical history consulted for dizziness.', 'dizziness'), []);
+  assert.deepEqual(contextOf('A man with no history of interest complained of visual loss.', 'visual loss'), []);
+  assert.deepEqual(contextOf('A woman with no personal history of interest suffered a fall.', 'fall'), []);
+  // ... while a list after the denial stays denied, and a history of a named condition is still past.
+  assert.deepEqual(contextOf('He had no history of asthma, diabetes or hypertension.', 'hypertension'), ['negated']);
+  assert.deepEqual(contextOf('A woman with a personal history of breast cancer.', 'breast cancer'), ['historical']);
 });
 
 test('normalisation: stems join noun and adjective, inflammations keep their name, British spellings', () => {
