@@ -47,6 +47,10 @@ test('context triggers: direction, scope, terminators and pseudo-triggers from d
   // ... while a list after the denial stays denied, and a history of a named condition is still past.
   assert.deepEqual(contextOf('He had no history of asthma, diabetes or hypertension.', 'hypertension'), ['negated']);
   assert.deepEqual(contextOf('A woman with a personal history of breast cancer.', 'breast cancer'), ['historical']);
+  // "negative" after "and" or "with" describes what follows it, not the finding before it.
+  assert.deepEqual(contextOf('Episodes of hematuria and negative urine culture.', 'hematuria'), []);
+  assert.deepEqual(contextOf('Hypertransaminasemia and negative serology for hepatitis B.', 'hepatitis B'), ['negated']);
+  assert.deepEqual(contextOf('Serology for hepatitis B was negative.', 'hepatitis B'), ['negated']);
 });
 
 test('normalisation: stems join noun and adjective, inflammations keep their name, British spellings', () => {
