@@ -5,7 +5,8 @@
 // For every run of 1 to 4 content words of a sentence (stop words skipped,
 // words normalised as the concept dictionary normalises them) it counts the
 // training documents that contain the phrase, and among them those whose gold
-// codes include each code. A phrase → code pair is kept when at least
+// codes include each code. A phrase found only inside a longer one, in the very same documents,
+// gives way to the longer one (nlp/mined-phrases.ts). A phrase → code pair is kept when at least
 // --min-support documents support it and its smoothed precision
 // (together / (containing + 1)) is at least --min-precision. Only the train
 // split is read: dev stays unseen.
@@ -22,6 +23,7 @@ const root = resolve(import.meta.dirname, '..');
 const dist = (p) => new URL(`../packages/engine/dist/${p}`, import.meta.url).href;
 const { parseDocument } = await import(dist('document/document.js'));
 const { termOf, isStopWord, wordFilters } = await import(dist('nlp/normalize.js'));
+const { restatedPhrases } = await import(dist('nlp/mined-phrases.js'));
 
 const { values: args } = parseArgs({
   options: {
@@ -115,6 +117,13 @@ for (const f of files) {
 const codeDocs = new Map();
 for (const [codes] of docPhrases) for (const c of codes) codeDocs.set(c, (codeDocs.get(c) ?? 0) + 1);
 
+// Phrases found only inside a longer one, in the same documents, give way to it (nlp/mined-phrases.ts).
+const docsOf = new Map(); // phrase key → document positions, for phrases with enough support
+docPhrases.forEach(([, seen], d) => {
+  for (const key of seen) if (df.get(key) >= minSupport) (docsOf.get(key) ?? docsOf.set(key, []).get(key)).push(d);
+});
+const restated = restatedPhrases(docsOf);
+
 // Which phrase explains which gold code: expectation-maximisation in the manner of IBM model 1.
 // Each gold code of a document is shared among the document's phrases (and a null phrase for codes no
 // phrase names) in proportion to how well each phrase predicts the code; a phrase that merely co-occurs
@@ -123,7 +132,7 @@ const NULL_SHARE = 0.15;
 const t = new Map(); // key → Map(code → explained precision)
 for (const [key, m] of together) {
   const n = df.get(key);
-  if (n < minSupport) continue;
+  if (n < minSupport || restated.has(key)) continue;
   const tm = new Map();
   for (const [code, k] of m) if (k >= minSupport) tm.set(code, k / n);
   if (tm.size) t.set(key, tm);

@@ -52,6 +52,58 @@ function numbersAttached(doc: ClinicalDocument, tokens: readonly number[]): bool
   return true;
 }
 
+/** Is the folded word shaped like an adjective: a body site's adjective, or an adjective's ending (filters.json `adjectiveEndings`)? */
+function looksAdjective(norm: string): boolean {
+  return isSiteAdjective(norm) || wordFilters().adjectiveEndings.some((e) => norm.length > e.length + 2 && norm.endsWith(e));
+}
+
+/** Most words the other item of a coordinated modifier may have ("abdominal and [lower back] pain"). */
+const MAX_CONJUNCT = 2;
+
+/**
+ * Do the matched words read as modifiers coordinated before one head they share: "abdominal and
+ * lumbar pain" is abdominal pain and lumbar pain? The key's words before the coordinator are
+ * adjectives running up to it; those after it follow the other item (one or two words the key does
+ * not use, the last an adjective) and end the span on a word that is no adjective, the head. "Blood
+ * and urine tests" is no such thing: a word of the key follows the coordinator at once. Only spans
+ * with one coordinator and no comma are asked.
+ */
+export function sharesHead(doc: ClinicalDocument, tokens: readonly number[]): boolean {
+  const { coordinators } = wordFilters();
+  let join = -1;
+  for (let i = tokens[0]!; i <= tokens[tokens.length - 1]!; i++) {
+    if (coordinators.has(doc.tokens[i]!.norm) && !tokens.includes(i)) {
+      join = i;
+      break;
+    }
+  }
+  if (join < 0) return false;
+  const right = tokens.find((i) => i > join);
+  if (right === undefined) return false;
+  // Before the coordinator: the key's words, modifiers all, with stop words only between them.
+  for (let i = tokens[0]!; i < join; i++) {
+    const norm = doc.tokens[i]!.norm;
+    if (tokens.includes(i) ? !looksAdjective(norm) : !isStopWord(norm)) return false;
+  }
+  // The other item: content words between the coordinator and the first key word after it.
+  let conjunct = 0;
+  let last = '';
+  for (let i = join + 1; i < right; i++) {
+    const t = doc.tokens[i]!;
+    if (t.kind === 'punct') return false;
+    if (!isStopWord(t.norm)) {
+      conjunct++;
+      last = t.norm;
+    }
+  }
+  // The other item is a modifier as well ("ocular"), not a noun with words of its own ("difficulty to move his neck").
+  if (conjunct === 0 || conjunct > MAX_CONJUNCT || !looksAdjective(last)) return false;
+  // After it the key's words run to the end of the span, which is the head.
+  const end = tokens[tokens.length - 1]!;
+  for (let i = right; i <= end; i++) if (!tokens.includes(i) && !isStopWord(doc.tokens[i]!.norm)) return false;
+  return !looksAdjective(doc.tokens[end]!.norm);
+}
+
 const NEOPLASM_WORDS_URL = new URL('../../data/nlp/neoplasm-words.json', import.meta.url);
 
 /** Entries leading to a column's codes, whose site a word such as "from" marks as the origin (data/nlp/neoplasm-words.json `origin`). */
@@ -328,6 +380,7 @@ export class ConceptDictionary {
     let commas = 0;
     let joins = 0;
     let attached = true;
+    let shared = false;
     for (let k = firstEntry; k < endEntry; k++) {
       const entry = this.entryOf[k]!;
       if (!sorted) {
@@ -351,6 +404,7 @@ export class ConceptDictionary {
         }
         commas += open;
         attached = numbersAttached(doc, sorted);
+        shared = joins === 1 && commas === 0 && sharesHead(doc, sorted);
       }
       const size = this.entrySize[entry]!;
       if (size === 1 && this.variantAt.has(sorted[0]!)) continue;
@@ -359,7 +413,7 @@ export class ConceptDictionary {
       // Words of a key scattered over a list ("arrhythmia, not murmurs") do not make a concept.
       if (gaps > 0 && commas > 0) continue;
       // Nor do words joined as items of a list ("blood and urine", "blood, urine"), unless the entry is itself written so.
-      if ((joins > 0 || commas > 0) && !this.listedInLabel(entry, joins > 0, commas > 0)) continue;
+      if ((joins > 0 || commas > 0) && !shared && !this.listedInLabel(entry, joins > 0, commas > 0)) continue;
       if (gaps > size) continue;
       // Learned phrases were seen as runs of words; they match only as runs.
       if (gaps > 0 && this.entrySource[entry] === MINED) continue;

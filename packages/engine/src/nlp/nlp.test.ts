@@ -5,6 +5,7 @@ import { contextRules, type ContextCategory } from './context.js';
 import { phraseTerms } from './keys.js';
 import { isSiteAdjective, termOf } from './normalize.js';
 import { DictionaryBuilder, mainTermTerms, requiredInNonessential } from './dictionary.js';
+import { sharesHead } from './matcher.js';
 import { testCodeSets } from '../testing/home.js';
 import { diagnosisCoder } from '../coding/module.js';
 
@@ -159,6 +160,34 @@ test('list items: words of a key joined by "and", "or" or a comma are two items,
   // "Nausea > with vomiting": the entry joins its own words, so "nausea and vomiting" is R11.2.
   const nausea = await codesOf('She had nausea and vomiting for two days.');
   assert.ok(nausea.codes.includes('R11.2'), nausea.codes.join(' '));
+});
+
+test('coordinated modifiers share their head: "abdominal and lumbar pain" is abdominal pain; two nouns joined are still two items', async () => {
+  const doc = parseDocument('She had abdominal and lumbar pain. Blood and urine tests. Pain and difficulty moving the neck.');
+  const at = (word: string, nth = 0) => doc.tokens.filter((t) => t.norm === word)[nth]!.index;
+  assert.ok(sharesHead(doc, [at('abdominal'), at('pain')]));
+  assert.ok(!sharesHead(doc, [at('blood'), at('urine')]));
+  assert.ok(!sharesHead(doc, [at('pain', 1), at('neck')]));
+  const pain = await codesOf('She complained of abdominal and lumbar pain for a week.');
+  assert.ok(pain.codes.includes('R10.9'), pain.codes.join(' '));
+  const spread = await codesOf('CT showed retroperitoneal and mediastinal metastases.');
+  assert.ok(spread.codes.includes('C78.6'), spread.codes.join(' '));
+  // Nouns on both sides: the pain is not the neck's.
+  const neck = await codesOf('He had pain and difficulty moving the neck.');
+  assert.ok(!neck.codes.includes('M54.2'), neck.codes.join(' '));
+});
+
+test('synonyms.json: word forms the index does not use, and forms carried over from Spanish, read as the index word', async () => {
+  assert.equal(termOf('proptosis'), termOf('exophthalmos'));
+  assert.equal(termOf('hydrocephalia'), termOf('hydrocephalus'));
+  const eye = await codesOf('Examination showed proptosis of the left eye.');
+  assert.ok(eye.codes.includes('H05.20'), eye.codes.join(' '));
+  const urine = await codesOf('Urinalysis showed microhematuria.');
+  assert.ok(urine.codes.includes('R31.29'), urine.codes.join(' '));
+  const testis = await codesOf('He was treated for a right orchiepididymitis.');
+  assert.ok(testis.codes.includes('N45.3'), testis.codes.join(' '));
+  const head = await codesOf('The MRI showed hydrocephalia.');
+  assert.ok(head.codes.includes('G91.9'), head.codes.join(' '));
 });
 
 test('a learned phrase sharing no word with its code category needs filters.json minedUnrelatedSupport notes', () => {
