@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Fits the diagnosis coder's suggestion ranker and its calibration on the
 // CodiEsp training split, in one run:
-//   packages/engine/data/coding/calibration.json  code → [times suggested, times right]
+//   packages/engine/data/coding/calibration.json  code → [times suggested, times right], and the same for
+//                                                 each code with the words of one of its mentions
 //   packages/engine/data/coding/ranker.json       logistic-regression weights and the threshold
 //
 // The training notes are coded in --folds cross-fitted parts (each with a
@@ -9,7 +10,9 @@
 // own confidences and no threshold. Each suggested code is a training example
 // (right when the gold has it), described by coding/ranker.ts rankerFeatures;
 // its code counts are taken from the other parts only, as for a note the
-// calibration has not seen. The weights are fitted by Newton's method with an
+// calibration has not seen. A code another suggestion asks for in a
+// use-additional-code note keeps the calibrated rule confidence in the coder,
+// so it is left to the calibration here too. The weights are fitted by Newton's method with an
 // L2 penalty (deterministic). The threshold is chosen on held-out-part
 // predictions (a model fitted without the part scores it): the best code F1
 // whose precision stays at or above --min-precision (the lowest threshold
@@ -44,7 +47,7 @@ const f1Tolerance = Number(args['f1-tolerance']);
 const kit = await openTrainingKit();
 const { E, base } = kit;
 const dist = (p) => new URL(`../packages/engine/dist/${p}`, import.meta.url).href;
-const { ConfidenceCalibration } = await import(dist('coding/calibration.js'));
+const { ConfidenceCalibration, evidenceKey } = await import(dist('coding/calibration.js'));
 const { RANKER_FEATURES, rankedByRanker, rankerFeatures, rankerNote } = await import(dist('coding/ranker.js'));
 const matcher = new E.CodeMatcher(base.release);
 
@@ -52,32 +55,38 @@ const docs = E.codiEspDocuments(args.corpus, 'train');
 const gold = E.codiEspGold(args.corpus, 'train', 'D');
 
 // 1. Candidates: every suggested code of every note, with the rules' confidence.
-const notes = []; // { id, fold, length, codes: [{ input, right }] }
+const notes = []; // { id, fold, note, asked, codes: [{ input, right }] }
 for await (const { fold, part, coder } of crossfitCoders(kit, docs, { corpus: args.corpus, folds })) {
   for (const d of part) {
     const g = new Set((gold.get(d.id) ?? []).map((c) => matcher.key(c)));
     if (!g.size) continue;
     const text = readFileSync(d.path, 'utf8');
     const r = coder.code(text, { setting: 'inpatient', minConfidence: 0, calibrate: false });
-    notes.push({ id: d.id, fold, note: rankerNote(text, r.codes), codes: r.codes.map((c) => ({ input: c, right: g.has(matcher.key(c.code)) })) });
+    const asked = coder.askedByOthers(r.codes.map((c) => c.code));
+    notes.push({ id: d.id, fold, note: rankerNote(text, r.codes), asked, codes: r.codes.map((c) => ({ input: c, right: g.has(matcher.key(c.code)) })) });
   }
 }
 
-// 2. Code counts, by part.
+// 2. Code counts, and the counts of each code with the words of a mention, by part.
 const countsOf = (keep) => {
-  const counts = new Map();
+  const codes = new Map();
+  const evidence = new Map();
+  const count = (map, key, right) => {
+    const x = map.get(key) ?? [0, 0];
+    x[0]++;
+    if (right) x[1]++;
+    map.set(key, x);
+  };
   for (const n of notes) {
     if (!keep(n)) continue;
     for (const c of n.codes) {
-      const x = counts.get(c.input.code) ?? [0, 0];
-      x[0]++;
-      if (c.right) x[1]++;
-      counts.set(c.input.code, x);
+      count(codes, c.input.code, c.right);
+      for (const k of new Set(c.input.evidence.map((e) => evidenceKey(c.input.code, e.text)))) count(evidence, k, c.right);
     }
   }
-  return counts;
+  return { codes, evidence };
 };
-const calibrationOf = (counts) => new ConfidenceCalibration({ prior: 4, codes: Object.fromEntries(counts) });
+const calibrationOf = ({ codes, evidence }) => new ConfidenceCalibration({ prior: 4, codes: Object.fromEntries(codes), evidence: Object.fromEntries(evidence) });
 
 // 3. Features, with the code counts of the other parts.
 const examples = []; // { fold, note, code, x, y }
@@ -88,8 +97,8 @@ for (let f = 0; f < folds; f++) {
     if (n.fold !== f) continue;
     for (const c of n.codes) {
       const example = { fold: f, note: n, code: c.input.code, y: c.right ? 1 : 0 };
-      // The codes only a guideline rule assigns keep their calibrated confidence and the coder's threshold of 0.3.
-      if (rankedByRanker(c.input.rationale)) examples.push({ ...example, x: rankerFeatures(c.input, n.note, cal) });
+      // The codes only a guideline rule assigns or another code asks for keep their calibrated confidence and the coder's threshold of 0.3.
+      if (rankedByRanker(c.input.rationale) && !n.asked.has(c.input.code)) examples.push({ ...example, x: rankerFeatures(c.input, n.note, cal) });
       else ruleOnly.push({ ...example, confidence: cal.adjust(c.input.code, c.input.confidence) });
     }
   }
@@ -202,10 +211,12 @@ for (const [k, v] of Object.entries(weights)) console.log(`  ${k.padEnd(16)} ${v
 if (args['dry-run']) process.exit(0);
 
 const counts = countsOf(() => true);
+const sorted = (map) => Object.fromEntries([...map].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
 const calibration = {
-  description: `How often each code the diagnosis coder suggests is right on the CodiEsp training split (${notes.length} notes), coded in ${folds} cross-fitted parts with lexicons mined without the part; written by scripts/train-ranker.mjs, not hand-edited. codes: code → [times suggested, times right].`,
+  description: `How often each code the diagnosis coder suggests is right on the CodiEsp training split (${notes.length} notes), coded in ${folds} cross-fitted parts with lexicons mined without the part; written by scripts/train-ranker.mjs, not hand-edited. codes: code → [times suggested, times right]; evidence: "code|words of a mention" (lower case) → [times suggested with those words, times right].`,
   prior: 4,
-  codes: Object.fromEntries([...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+  codes: sorted(counts.codes),
+  evidence: sorted(counts.evidence),
 };
 writeFileSync(join(dataDir, 'calibration.json'), `${JSON.stringify(calibration, null, 0).replace(/\],"/g, '],\n"')}\n`);
 const ranker = {
@@ -214,4 +225,4 @@ const ranker = {
   weights,
 };
 writeFileSync(join(dataDir, 'ranker.json'), `${JSON.stringify(ranker, null, 2)}\n`);
-console.log(`${examples.length} suggestions from ${notes.length} notes → ranker.json (threshold ${best.t}) and calibration.json (${counts.size} codes)`);
+console.log(`${examples.length} suggestions from ${notes.length} notes → ranker.json (threshold ${best.t}) and calibration.json (${counts.codes.size} codes, ${counts.evidence.size} wordings)`);

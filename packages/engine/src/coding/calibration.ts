@@ -9,7 +9,9 @@ import { readFileSync } from 'node:fs';
  * guideline rule assigns, and suppressed mentions) a code's confidence is
  * pulled toward its observed precision, the more so the more often it was
  * seen: a code that is usually wrong (a vague history code) sinks below the
- * threshold, one that is usually right rises in the ranking.
+ * threshold, one that is usually right rises in the ranking. The counts of
+ * a code with the words of one mention (`evidence`) tell the ranker which
+ * wordings of a code coders accept.
  */
 
 export interface CalibrationData {
@@ -18,6 +20,13 @@ export interface CalibrationData {
   prior: number;
   /** Code → [times suggested, times right]. */
   codes: Record<string, [number, number]>;
+  /** evidenceKey(code, words of a mention) → [times suggested with those words, times right]. */
+  evidence?: Record<string, [number, number]>;
+}
+
+/** The key of a code with the words of one of its mentions: case and spacing do not count. */
+export function evidenceKey(code: string, text: string): string {
+  return `${code}|${text.toLowerCase().replace(/\s+/g, ' ').trim()}`;
 }
 
 const CALIBRATION_URL = new URL('../../data/coding/calibration.json', import.meta.url);
@@ -25,11 +34,13 @@ const CALIBRATION_URL = new URL('../../data/coding/calibration.json', import.met
 export class ConfidenceCalibration {
   private readonly codes: Map<string, [number, number]>;
   private readonly categories = new Map<string, [number, number]>();
+  private readonly evidence: Map<string, [number, number]>;
   private readonly prior: number;
 
   constructor(data: CalibrationData | undefined) {
     this.codes = new Map(Object.entries(data?.codes ?? {}));
     this.prior = data?.prior ?? 4;
+    this.evidence = new Map(Object.entries(data?.evidence ?? {}));
     for (const [code, [n, right]] of this.codes) {
       const c = this.categories.get(code.slice(0, 3)) ?? [0, 0];
       c[0] += n;
@@ -51,6 +62,11 @@ export class ConfidenceCalibration {
   /** The counts of every code of a 3-character category, summed. */
   categoryCounts(code: string): readonly [number, number] | undefined {
     return this.categories.get(code.slice(0, 3));
+  }
+
+  /** [times suggested, times right] of a code supported by a mention with these words, when counted. */
+  evidenceCounts(code: string, text: string): readonly [number, number] | undefined {
+    return this.evidence.get(evidenceKey(code, text));
   }
 
   /** The calibrated confidence of a code the coder gives with `confidence`. */

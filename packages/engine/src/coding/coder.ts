@@ -429,11 +429,10 @@ export class DiagnosisCoder {
       const note = ranker ? rankerNote(doc.text, [...suggested.values()]) : undefined;
       // A code the tabular asks for beside another suggested code ("use additional code … insulin (Z79.4)") is the
       // tabular's rule, not the ranker's call: it keeps the calibrated rule confidence.
-      const asking = [...suggested.keys()].map((o) => [o, this.useAdditional(o)] as const);
-      const asked = (code: string) => asking.some(([o, refs]) => o !== code && refs.some((r) => inRange(code, r)));
+      const asked = this.askedByOthers([...suggested.keys()]);
       for (const c of suggested.values()) {
         ruleConfidence.set(c.code, c.confidence);
-        if (ranker && note && rankedByRanker(c.rationale) && !asked(c.code)) {
+        if (ranker && note && rankedByRanker(c.rationale) && !asked.has(c.code)) {
           const x = rankerFeatures({ code: c.code, confidence: c.confidence, title: this.title(c.code), evidence: c.evidence, rationale: c.rationale, context: [...c.context] }, note, this.calibration);
           c.confidence = ranker.score(x);
           ranked.add(c);
@@ -664,6 +663,16 @@ export class DiagnosisCoder {
         if (!rule.keepWith) for (const p of partners) drop(p.code, { reason: 'combined', trigger: r.code, text: `combined into ${r.code} (rule ${rule.id})` });
       }
     }
+  }
+
+  /**
+   * The codes of a note's suggestions that another of its suggestions asks for
+   * in a use-additional-code note: they keep the calibrated rule confidence
+   * instead of the ranker's score (scripts/train-ranker.mjs reads this too).
+   */
+  askedByOthers(codes: readonly string[]): Set<string> {
+    const asking = codes.map((o) => [o, this.useAdditional(o)] as const);
+    return new Set(codes.filter((code) => asking.some(([o, refs]) => o !== code && refs.some((r) => inRange(code, r)))));
   }
 
   /** The codes a code's use-additional-code notes (own and inherited) ask for. */

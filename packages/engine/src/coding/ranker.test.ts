@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { confidenceCalibration } from './calibration.js';
+import { ConfidenceCalibration, confidenceCalibration, evidenceKey } from './calibration.js';
 import { RANKER_FEATURES, rankedByRanker, rankerFeatures, rankerNote, SuggestionRanker, suggestionRanker, type RankerInput } from './ranker.js';
 import { isMedcoderError } from '../errors.js';
 import { testCodeSets } from '../testing/home.js';
@@ -74,4 +74,44 @@ test('coded notes: ranked confidences order the suggestions and the threshold ap
   }
   // Deterministic: the same note gives the same answer.
   assert.deepEqual(coder.code(text, { setting: 'inpatient' }), kept);
+});
+
+test('note features: a mention inside another code\'s longer mention, a category shared with another code, the first sentence', () => {
+  const text = 'Chest pain since morning. Type 2 diabetes with hyperglycemia and type 2 diabetes with kidney complications.';
+  const calibration = new ConfidenceCalibration({ prior: 4, codes: {} });
+  const chest: RankerInput = { code: 'R07.9', confidence: 0.8, title: 'Chest pain, unspecified', evidence: [{ start: 0, end: 10, text: 'Chest pain', section: 'body' }], rationale: [{ kind: 'index', text: 'Pain > chest' }] };
+  const pain: RankerInput = { code: 'R52', confidence: 0.8, title: 'Pain, unspecified', evidence: [{ start: 6, end: 10, text: 'pain', section: 'body' }], rationale: [{ kind: 'index', text: 'Pain' }] };
+  const e65: RankerInput = { code: 'E11.65', confidence: 0.8, title: 'Type 2 diabetes mellitus with hyperglycemia', evidence: [{ start: 26, end: 63, text: text.slice(26, 63), section: 'body' }], rationale: [{ kind: 'index', text: 'Diabetes' }] };
+  const e29: RankerInput = { code: 'E11.29', confidence: 0.8, title: 'Type 2 diabetes mellitus with other diabetic kidney complication', evidence: [{ start: 68, end: 110, text: text.slice(68, 110), section: 'body' }], rationale: [{ kind: 'index', text: 'Diabetes' }] };
+  const note = rankerNote(text, [chest, pain, e65, e29]);
+  const f = (c: RankerInput, name: (typeof RANKER_FEATURES)[number]) => rankerFeatures(c, note, calibration)[RANKER_FEATURES.indexOf(name)];
+  assert.equal(f(pain, 'nested'), 1);
+  assert.equal(f(chest, 'nested'), 0);
+  assert.equal(f(e65, 'sameCategory'), 1);
+  assert.equal(f(chest, 'sameCategory'), 0);
+  assert.equal(f(chest, 'firstSentence'), 1);
+  assert.equal(f(e29, 'firstSentence'), 0);
+});
+
+test('the evidence prior reads the counts of the code with the words of its mention, whatever their case and spacing', () => {
+  const calibration = new ConfidenceCalibration({ prior: 4, codes: { R52: [20, 2] }, evidence: { [evidenceKey('R52', 'Pain')]: [10, 0], [evidenceKey('R52', 'generalized  pain')]: [4, 4] } });
+  assert.deepEqual(calibration.evidenceCounts('R52', 'PAIN'), [10, 0]);
+  assert.deepEqual(calibration.evidenceCounts('R52', 'Generalized pain'), [4, 4]);
+  assert.equal(calibration.evidenceCounts('R51', 'pain'), undefined);
+  const text = 'Pain in the back. Generalized pain.';
+  const at = (c: RankerInput) => rankerFeatures(c, rankerNote(text, [c]), calibration)[RANKER_FEATURES.indexOf('evidencePrior')]!;
+  const base = { code: 'R52', confidence: 0.6, title: 'Pain, unspecified', rationale: [{ kind: 'index' as const, text: 'Pain' }] };
+  const usuallyWrong = at({ ...base, evidence: [{ start: 0, end: 4, text: 'Pain', section: 'body' }] });
+  const usuallyRight = at({ ...base, evidence: [{ start: 18, end: 34, text: 'Generalized pain', section: 'body' }] });
+  const unseen = at({ ...base, evidence: [{ start: 12, end: 16, text: 'back', section: 'body' }] });
+  assert.ok(usuallyWrong < 0 && usuallyRight > 0, `${usuallyWrong} ${usuallyRight}`);
+  assert.equal(unseen, 0);
+});
+
+test('the codes a use-additional-code note of another suggestion asks for are left to the calibration', async () => {
+  const { coder } = await diagnosisCoder(await testCodeSets(), { date: '2026-03-01' });
+  const asked = coder.askedByOthers(['E11.65', 'Z79.4', 'I10']);
+  assert.ok(asked.has('Z79.4'), [...asked].join(' '));
+  assert.ok(!asked.has('E11.65') && !asked.has('I10'), [...asked].join(' '));
+  assert.equal(coder.askedByOthers(['Z79.4']).size, 0);
 });

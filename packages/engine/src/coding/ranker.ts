@@ -6,7 +6,8 @@ import type { CodedDiagnosis } from './types.js';
 /**
  * The suggestion ranker: a logistic regression over what the coder knows of a
  * suggested code (where its words came from, how many mentions, which
- * sections, the context, the code's observed precision, its chapter), giving
+ * sections, the context, the code's observed precision and that of its
+ * wording, its chapter, the other codes of the note), giving
  * the probability that a certified coder would assign it. Its weights and the
  * suggestion threshold are data (data/coding/ranker.json), fitted by
  * scripts/train-ranker.mjs on cross-fitted candidates of the CodiEsp training
@@ -73,6 +74,10 @@ export const RANKER_FEATURES = [
   'ch.neoplasm',
   'ch.injury',
   'unspecified',
+  'evidencePrior',
+  'sameCategory',
+  'nested',
+  'firstSentence',
 ] as const;
 
 export type RankerFeature = (typeof RANKER_FEATURES)[number];
@@ -122,13 +127,51 @@ export interface RankerNote {
   codes: number;
   /** How many suggested codes each evidence span (by its start offset) supports. */
   spanCodes: ReadonlyMap<number, number>;
+  /** Every evidence span of the suggested codes, by start offset. */
+  spans: ReadonlyArray<{ start: number; end: number; code: string }>;
+  /** How many suggested codes each 3-character category has. */
+  categories: ReadonlyMap<string, number>;
+  /** End offset of the note's first sentence. */
+  firstSentenceEnd: number;
 }
 
 /** The note-level part of the features, from every suggested code of the note. */
-export function rankerNote(text: string, codes: ReadonlyArray<Pick<RankerInput, 'evidence'>>): RankerNote {
+export function rankerNote(text: string, codes: ReadonlyArray<Pick<RankerInput, 'code' | 'evidence'>>): RankerNote {
   const spanCodes = new Map<number, number>();
-  for (const c of codes) for (const e of c.evidence) spanCodes.set(e.start, (spanCodes.get(e.start) ?? 0) + 1);
-  return { text, length: text.length, codes: codes.length, spanCodes };
+  const spans: { start: number; end: number; code: string }[] = [];
+  const categories = new Map<string, number>();
+  for (const c of codes) {
+    for (const e of c.evidence) {
+      spanCodes.set(e.start, (spanCodes.get(e.start) ?? 0) + 1);
+      spans.push({ start: e.start, end: e.end, code: c.code });
+    }
+    const k = c.code.slice(0, 3);
+    categories.set(k, (categories.get(k) ?? 0) + 1);
+  }
+  spans.sort((a, b) => a.start - b.start);
+  const stop = text.search(/[.!?](\s|$)/);
+  return { text, length: text.length, codes: codes.length, spanCodes, spans, categories, firstSentenceEnd: stop < 0 ? text.length : stop };
+}
+
+const smoothedLogOdds = ([n, right]: readonly [number, number]) => Math.log((right + 0.5) / (n - right + 0.5));
+
+/** Does another code's longer mention hold this span ("pain" inside "chest pain")? */
+function nestedSpan(e: { start: number; end: number }, code: string, spans: RankerNote['spans']): boolean {
+  for (const s of spans) {
+    if (s.start > e.start) break;
+    if (s.code !== code && s.end >= e.end && s.end - s.start > e.end - e.start) return true;
+  }
+  return false;
+}
+
+/** Smoothed log-odds of the best-counted wording among a code's mentions; 0 when no wording was counted. */
+function evidencePrior(c: RankerInput, calibration: ConfidenceCalibration): number {
+  let best: readonly [number, number] | undefined;
+  for (const e of c.evidence) {
+    const counts = calibration.evidenceCounts(c.code, e.text);
+    if (counts && (!best || counts[0] > best[0])) best = counts;
+  }
+  return best ? smoothedLogOdds(best) : 0;
 }
 
 /** "Diagnosis of …", "diagnosed with …", "impression": the words before a mention name it as the diagnosis. */
@@ -154,8 +197,6 @@ function titleOverlap(title: string, evidence: RankerInput['evidence']): number 
   for (const w of t) if (e.has(w)) n++;
   return n / t.length;
 }
-
-const smoothedLogOdds = ([n, right]: readonly [number, number]) => Math.log((right + 0.5) / (n - right + 0.5));
 
 /**
  * The feature vector of one suggested code, with the note it is in;
@@ -189,8 +230,10 @@ export function rankerFeatures(c: RankerInput, note: RankerNote, calibration: Co
   let words = 0;
   let first = noteLength;
   let shared = 0;
+  let nested = 0;
   for (const e of c.evidence) {
     if ((note.spanCodes.get(e.start) ?? 0) > 1) shared++;
+    if (nestedSpan(e, c.code, note.spans)) nested++;
     const f = SECTION_FEATURE[e.section];
     if (f) x[at(f)] = 1;
     words = Math.max(words, e.text.split(/\s+/).filter(Boolean).length);
@@ -200,6 +243,10 @@ export function rankerFeatures(c: RankerInput, note: RankerNote, calibration: Co
   x[at('titleOverlap')] = titleOverlap(c.title, c.evidence);
   x[at('words')] = Math.min(6, words);
   x[at('shared')] = c.evidence.length ? shared / c.evidence.length : 0;
+  x[at('nested')] = c.evidence.length ? nested / c.evidence.length : 0;
+  if (first < note.firstSentenceEnd) x[at('firstSentence')] = 1;
+  if ((note.categories.get(c.code.slice(0, 3)) ?? 0) > 1) x[at('sameCategory')] = 1;
+  x[at('evidencePrior')] = evidencePrior(c, calibration);
   for (const ctx of c.context ?? []) {
     if (ctx === 'uncertain') x[at('ctx.uncertain')] = 1;
     else if (ctx === 'historical') x[at('ctx.historical')] = 1;
