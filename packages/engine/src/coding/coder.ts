@@ -239,7 +239,7 @@ export class DiagnosisCoder {
       for (const [code, manifest] of [[m.code, false], ...(m.manif ? [[m.manif, true] as const] : [])] as Array<[string, boolean]>) {
         const r = refine(this.release, code, ctx);
         if (!r) continue;
-        const sided = side ? this.sideCodeOf(r.code, side.side) : undefined;
+        const sided = side ? this.sideCodeOf(r.code, side.side, side.dominance) : undefined;
         if (sided && sided !== r.code) {
           r.code = sided;
           r.steps.push(`${sided}: ${this.title(sided)} ("${side!.word}" beside the mention; laterality, guideline I.B.13)`);
@@ -545,24 +545,32 @@ export class DiagnosisCoder {
    * The side a side word just beside a mention gives it (rules.json
    * "laterality"): read a few tokens before and after the mention and inside
    * it, not past a clause mark or a word that joins another item ("both
-   * eyelids and right ptosis"). Undefined when no side word is there, or both
-   * "right" and "left" are.
+   * eyelids and right ptosis"; the side word just after the joining word is
+   * read, so "right and left" gives both sides). Undefined when no side word
+   * is there or the words disagree.
    */
-  private sideBeside(doc: ClinicalDocument, tokens: readonly number[], sentenceStart: number, sentenceEnd: number): { side: Side; word: string } | undefined {
+  private sideBeside(doc: ClinicalDocument, tokens: readonly number[], sentenceStart: number, sentenceEnd: number): { side: Side; word: string; dominance?: string } | undefined {
     const lat = this.rules.laterality;
-    let found: { side: Side; word: string } | undefined;
-    let conflict = false;
+    const found = new Map<Side, string>();
+    let dominance: string | undefined;
+    const sideOf = (norm: string) => (['bilateral', 'right', 'left'] as const).find((side) => lat.words[side].includes(norm));
     // Whether to read on; a word counts towards the window, other punctuation ("left-sided") does not.
     let words = 0;
     const look = (i: number): boolean => {
       const t = doc.tokens[i]!;
       if (t.kind === 'punct') return !CLAUSE_MARKS.has(t.text);
-      if (lat.stops.includes(t.norm)) return false;
-      for (const side of ['bilateral', 'right', 'left'] as const) {
-        if (!lat.words[side].includes(t.norm)) continue;
-        if (found && found.side !== side) conflict = true;
-        found ??= { side, word: t.text };
+      if (lat.stops.includes(t.norm)) {
+        // "right and left": the side after the joining word is read too.
+        const next = doc.tokens[i + 1];
+        const other = next && i + 1 < sentenceEnd ? sideOf(next.norm) : undefined;
+        if (other && !found.has(other)) found.set(other, next!.text);
+        return false;
       }
+      const side = sideOf(t.norm);
+      if (side && !found.has(side)) found.set(side, t.text);
+      // "nondominant", "non-dominant", "dominant".
+      if (t.norm === 'nondominant' || (t.norm === 'dominant' && doc.tokens.slice(Math.max(0, i - 2), i).some((x) => x.norm === 'non'))) dominance = 'nondominant';
+      else if (t.norm === 'dominant') dominance ??= 'dominant';
       return ++words < limit;
     };
     let limit = lat.window.before;
@@ -573,15 +581,21 @@ export class DiagnosisCoder {
     words = 0;
     limit = lat.window.after;
     for (let i = tokens[tokens.length - 1]! + 1; i < sentenceEnd && limit > 0 && look(i); i++);
-    return conflict ? undefined : found;
+    if (found.size === 1) {
+      const [side, word] = [...found][0]!;
+      return { side, word, ...(dominance ? { dominance } : {}) };
+    }
+    // "Right and left" is both sides; a side beside "both" is another finding's.
+    if (found.size === 2 && found.has('right') && found.has('left')) return { side: 'bilateral', word: `${found.get('right')} and ${found.get('left')}` };
+    return undefined;
   }
 
-  /** The code of the same family for a side (memoised; undefined when the family has none). */
-  private sideCodeOf(code: string, side: Side): string | undefined {
-    const key = `${code} ${side}`;
+  /** The code of the same family for a side and dominance (memoised; undefined when the family has none). */
+  private sideCodeOf(code: string, side: Side, dominance?: string): string | undefined {
+    const key = `${code} ${side} ${dominance ?? ''}`;
     let v = this.sideMemo.get(key);
     if (v === undefined) {
-      v = sideCode(this.release, code, side) ?? null;
+      v = sideCode(this.release, code, side, dominance) ?? null;
       this.sideMemo.set(key, v);
     }
     return v ?? undefined;

@@ -160,11 +160,12 @@ function baseOf(release: Icd10cmRelease, code: string): { base: CmNode; suffix: 
  * The code of the same family for one side: the sibling whose title names
  * the side and otherwise the same words as the code's title (its own side,
  * "unspecified" and the dominance words set aside). Where the family tells
- * the dominant from the nondominant side, the side's default dominance
- * (rules.json "laterality") is chosen. The code itself when it already names
+ * the dominant from the nondominant side, the dominance the note gives
+ * (`dominanceWord`, "dominant" or "nondominant") or else the side's default
+ * dominance (rules.json "laterality") is chosen. The code itself when it already names
  * that side; undefined when the family has no code for it.
  */
-export function sideCode(release: Icd10cmRelease, code: string, side: Side): string | undefined {
+export function sideCode(release: Icd10cmRelease, code: string, side: Side, dominanceWord?: string): string | undefined {
   const b = baseOf(release, code);
   if (!b) return undefined;
   const { base, suffix } = b;
@@ -181,7 +182,7 @@ export function sideCode(release: Icd10cmRelease, code: string, side: Side): str
     const w = sideWords(s.t);
     // "left eye, normal vision right eye" names both sides: not one side's code.
     if (!w.has(side) || SIDES.some((x) => x !== side && w.has(x))) continue;
-    const rank = side !== 'bilateral' && w.has(dominance[side]) ? 1 : 0;
+    const rank = side !== 'bilateral' && w.has(dominanceWord ?? dominance[side]) ? 1 : 0;
     for (const x of aside) w.delete(x);
     if (!sameWords(w, own) || rank <= bestRank) continue;
     const full = `${s.c}${suffix}`;
