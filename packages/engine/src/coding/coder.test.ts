@@ -156,6 +156,47 @@ test('both sides: right and left codes where the code set has no bilateral code,
   assert.ok(!codes(otitis).some((x) => x === 'H66.91' || x === 'H66.92'), codes(otitis).join(' '));
 });
 
+test('laterality: a side word beside the mention gives the code of that side, not past a clause mark or a joined item', async () => {
+  const c = await coder();
+  const left = c.code('Deep vein thrombosis in the left lower limb.');
+  assert.ok(codes(left).includes('I82.402') && !codes(left).includes('I82.409'), codes(left).join(' '));
+  assert.match(left.codes.find((x) => x.code === 'I82.402')!.rationale.map((x) => x.text).join(' '), /"left" beside the mention/);
+  // The side after the comma is the knee's.
+  const comma = c.code('Deep vein thrombosis, right knee pain.');
+  assert.ok(codes(comma).includes('I82.409') && !codes(comma).includes('I82.401'), codes(comma).join(' '));
+  // "Right and left" is both sides: the family's bilateral code.
+  const both = c.code('Deep vein thrombosis in the right and left legs.');
+  assert.ok(codes(both).includes('I82.403'), codes(both).join(' '));
+});
+
+test('laterality: hemiplegia with the side only takes the default dominance (right dominant, left nondominant), a stated dominance wins', async () => {
+  const c = await coder();
+  const all = (text: string) => [...codes(c.code(text)), ...c.code(text).suppressed.map((x) => x.code)];
+  assert.ok(all('Left-sided hemiparesis after the stroke.').includes('G81.94'), all('Left-sided hemiparesis after the stroke.').join(' '));
+  assert.ok(all('Right hemiplegia.').includes('G81.91'), all('Right hemiplegia.').join(' '));
+  assert.ok(all('Left dominant hemiplegia.').includes('G81.92'), all('Left dominant hemiplegia.').join(' '));
+  // Down from the category by the sentence's words: left without dominance is the nondominant side.
+  const spastic = all('Spastic hemiplegia of the left side.');
+  assert.ok(spastic.includes('G81.14') && !spastic.includes('G81.12'), spastic.join(' '));
+});
+
+test('redundancy: the unspecified code stands again when the sibling that states more is under the threshold', async () => {
+  const c = await coder();
+  const text = 'Type 2 diabetes mellitus. Diabetic cataract suspected.';
+  const both = c.code(text, { setting: 'inpatient', calibrate: false, minConfidence: 0.5 });
+  assert.ok(codes(both).includes('E11.36') && !codes(both).includes('E11.9'), codes(both).join(' '));
+  assert.equal(suppressed(both, 'E11.9')?.suppression?.reason, 'redundant');
+  const cataract = both.codes.find((x) => x.code === 'E11.36')!.confidence;
+  const diabetes = suppressed(both, 'E11.9')!.confidence;
+  assert.ok(cataract < diabetes, `${cataract} ${diabetes}`);
+  // A threshold between the two: the cataract code is not suggested, so E11.9 is.
+  const r = c.code(text, { setting: 'inpatient', calibrate: false, minConfidence: (cataract + diabetes) / 2 });
+  assert.ok(codes(r).includes('E11.9') && !codes(r).includes('E11.36'), codes(r).join(' '));
+  assert.equal(suppressed(r, 'E11.36')?.suppression?.reason, 'low-confidence');
+  assert.ok(!suppressed(r, 'E11.9'), 'E11.9 is suggested, not also suppressed');
+  assert.ok(r.codes.find((x) => x.code === 'E11.9')!.rationale.some((x) => x.rule === 'stand-in'));
+});
+
 test('specificity: laterality and acuity from the words of the note', async () => {
   const c = await coder();
   const r = c.code('Acute on chronic systolic heart failure. Cataract of the right eye.');

@@ -6,10 +6,10 @@ import type { Icd10cmRelease } from '../icd10cm/release.js';
 import { contextRules, type ContextCategory, type ContextRules, type ContextTrigger } from '../nlp/context.js';
 import type { ConceptDictionary, ConceptMatch } from '../nlp/matcher.js';
 import { canonicalWord, isStopWord, termOf } from '../nlp/normalize.js';
-import { codeRefs, firstMatch, guidelineRules, hasPrefix, inRange, type GuidelineRules } from './rules.js';
+import { codeRefs, firstMatch, guidelineRules, hasPrefix, inRange, type GuidelineRules, type Side } from './rules.js';
 import { confidenceCalibration, type ConfidenceCalibration } from './calibration.js';
 import { rankedByRanker, rankerFeatures, rankerNote, suggestionRanker, type SuggestionRanker } from './ranker.js';
-import { bothSidesCodes, refine, type SpecificityContext } from './specificity.js';
+import { bothSidesCodes, refine, sideCode, type SpecificityContext } from './specificity.js';
 import type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rationale, Suppression } from './types.js';
 
 /**
@@ -70,6 +70,9 @@ const DIAGNOSIS_CUE = /\b(diagnosis of|diagnosed (with|as)|diagnosis was|final d
 
 /** The text of a line before a mention: the line is the first item of a numbered list. */
 const FIRST_ITEM = /^\s*(?:#\s*)?1\s*[.)-]\s+[^.;:]*$/;
+
+/** Punctuation that ends the clause a side word is read in. */
+const CLAUSE_MARKS = new Set([',', ';', ':', '.', '(', ')']);
 
 const BLOOD_RELATIVES = new Set(['mother', 'father', 'brother', 'sister', 'sibling', 'siblings', 'aunt', 'uncle', 'grandmother', 'grandfather', 'cousin', 'son', 'daughter', 'parents', 'parent', 'maternal', 'paternal', 'twin', 'children', 'grandparents']);
 
@@ -158,6 +161,7 @@ export class DiagnosisCoder {
   private readonly useAdditionalMemo = new Map<string, ReturnType<typeof codeRefs>>();
   private readonly manifestationMemo = new Map<string, { refs: ReturnType<typeof codeRefs> } | null>();
   private readonly bothSidesMemo = new Map<string, [string, string] | null>();
+  private readonly sideMemo = new Map<string, string | null>();
 
   /**
    * `manifestations`: bare codes that are manifestation codes (the MCE list,
@@ -231,15 +235,21 @@ export class DiagnosisCoder {
       const sectionContext: ContextCategory | undefined = section === 'fh' ? 'family' : section === 'pmh' ? 'historical' : undefined;
       const evidence: Evidence = { start: m.start, end: m.end, text: doc.text.slice(m.start, m.end), section };
       const bothSides = this.saysBothSides(doc, m.tokens, sentence.firstToken);
+      const side = this.sideBeside(doc, m.tokens, sentence.firstToken, sentence.endToken);
       for (const [code, manifest] of [[m.code, false], ...(m.manif ? [[m.manif, true] as const] : [])] as Array<[string, boolean]>) {
         const r = refine(this.release, code, ctx);
         if (!r) continue;
+        const sided = side ? this.sideCodeOf(r.code, side.side, side.dominance) : undefined;
+        if (sided && sided !== r.code) {
+          r.code = sided;
+          r.steps.push(`${sided}: ${this.title(sided)} ("${side!.word}" beside the mention; laterality, guideline I.B.13)`);
+        }
         const rationale: Rationale = {
           kind: m.source,
           path: m.label,
           text: `${SOURCE_TEXT[m.source]}: ${m.label}${manifest ? ' (manifestation code printed in brackets)' : ''}${r.steps.length ? `; ${r.steps.join('; ')}` : ''}`,
         };
-        const pair = bothSides ? this.bothSides(r.code) : undefined;
+        const pair = bothSides || side?.side === 'bilateral' ? this.bothSides(r.code) : undefined;
         if (pair) {
           for (const c of pair) {
             const why: Rationale = { ...rationale, text: `${rationale.text}; both sides, and ${this.release.ref.label} has no bilateral code: ${pair.join(' and ')} (guideline I.B.13)` };
@@ -424,13 +434,17 @@ export class DiagnosisCoder {
     const ruleConfidence = new Map<string, number>();
     const learned = opts.calibrate !== false;
     const ranked = new Set<Candidate>();
+    // A code left out beside a sibling that states more stands again when that sibling falls under the threshold:
+    // it is scored with the suggested codes and kept apart until then.
+    const standIns: Candidate[] = [];
+    for (const c of suppressed.values()) if (c.suppression?.reason === 'redundant' && c.suppression.trigger && !suggested.has(c.code)) standIns.push({ ...c, context: new Set(c.context) });
     if (learned) {
       const ranker = this.ranker;
       const note = ranker ? rankerNote(doc.text, [...suggested.values()]) : undefined;
       // A code the tabular asks for beside another suggested code ("use additional code … insulin (Z79.4)") is the
       // tabular's rule, not the ranker's call: it keeps the calibrated rule confidence.
       const asked = this.askedByOthers([...suggested.keys()]);
-      for (const c of suggested.values()) {
+      for (const c of [...suggested.values(), ...standIns]) {
         ruleConfidence.set(c.code, c.confidence);
         if (ranker && note && rankedByRanker(c.rationale) && !asked.has(c.code)) {
           const x = rankerFeatures({ code: c.code, confidence: c.confidence, title: this.title(c.code), evidence: c.evidence, rationale: c.rationale, context: [...c.context] }, note, this.calibration);
@@ -440,10 +454,11 @@ export class DiagnosisCoder {
       }
       for (const c of suppressed.values()) c.confidence = this.calibration.adjust(c.code, c.confidence);
     }
+    const threshold = (c: Candidate) => opts.minConfidence ?? (ranked.has(c) ? this.ranker!.threshold : RULE_THRESHOLD);
     const out: CodedDiagnosis[] = [];
     const lowConfidence: CodedDiagnosis[] = [];
     for (const c of suggested.values()) {
-      const min = opts.minConfidence ?? (ranked.has(c) ? this.ranker!.threshold : RULE_THRESHOLD);
+      const min = threshold(c);
       if (c.confidence < min) {
         const o = this.toOutput(c, 'suppressed');
         o.suppression = { reason: 'low-confidence', text: `confidence ${c.confidence.toFixed(2)} is below the suggestion threshold ${min.toFixed(2)}` };
@@ -452,12 +467,36 @@ export class DiagnosisCoder {
       }
       out.push(this.toOutput(c, 'suggested'));
     }
+    const restored = this.restoreStandIns(standIns, out, lowConfidence, threshold);
     this.sequence(out, setting, pregnant !== undefined, doc.text, ruleConfidence);
     const sup: CodedDiagnosis[] = [];
-    for (const c of suppressed.values()) if (!suggested.has(c.code)) sup.push(this.toOutput(c, 'suppressed'));
+    for (const c of suppressed.values()) if (!suggested.has(c.code) && !restored.has(c.code)) sup.push(this.toOutput(c, 'suppressed'));
     sup.push(...lowConfidence);
     sup.sort((a, b) => (a.evidence[0]?.start ?? 0) - (b.evidence[0]?.start ?? 0) || a.code.localeCompare(b.code));
     return { system: 'icd10cm', setting, release: this.release.ref, codes: out, suppressed: sup, warnings: [] };
+  }
+
+  /**
+   * Codes dropped as redundant beside a code that states more, put back among
+   * the suggestions when that code fell under the suggestion threshold: the
+   * unspecified code is what the note then supports. A stand-in must clear the
+   * threshold itself and have no Excludes1 conflict with a suggested code.
+   * Returns the codes put back.
+   */
+  private restoreStandIns(standIns: readonly Candidate[], out: CodedDiagnosis[], lowConfidence: readonly CodedDiagnosis[], threshold: (c: Candidate) => number): Set<string> {
+    const restored = new Set<string>();
+    if (!standIns.length || !lowConfidence.length) return restored;
+    const low = new Set(lowConfidence.map((o) => o.code));
+    for (const c of standIns) {
+      const by = c.suppression!.trigger!;
+      if (!low.has(by) || restored.has(c.code) || c.confidence < threshold(c)) continue;
+      if (out.some((o) => o.code === c.code || this.excludes1(c.code).some((r) => inRange(o.code, r)) || this.excludes1(o.code).some((r) => inRange(c.code, r)))) continue;
+      const { suppression: _, ...kept } = c;
+      kept.rationale = [...c.rationale, { kind: 'rule', rule: 'stand-in', text: `${by} ${this.title(by)}, which would state more, is under the suggestion threshold: ${c.code} is coded instead` }];
+      out.push(this.toOutput(kept, 'suggested'));
+      restored.add(c.code);
+    }
+    return restored;
   }
 
   /**
@@ -499,6 +538,66 @@ export class DiagnosisCoder {
       if (w === 'both' || w === 'bilateral' || w === 'bilaterally') return true;
     }
     return false;
+  }
+
+  /**
+   * The side a side word just beside a mention gives it (rules.json
+   * "laterality"): read a few tokens before and after the mention and inside
+   * it, not past a clause mark or a word that joins another item ("both
+   * eyelids and right ptosis"; the side word just after the joining word is
+   * read, so "right and left" gives both sides). Undefined when no side word
+   * is there or the words disagree.
+   */
+  private sideBeside(doc: ClinicalDocument, tokens: readonly number[], sentenceStart: number, sentenceEnd: number): { side: Side; word: string; dominance?: string } | undefined {
+    const lat = this.rules.laterality;
+    const found = new Map<Side, string>();
+    let dominance: string | undefined;
+    const sideOf = (norm: string) => (['bilateral', 'right', 'left'] as const).find((side) => lat.words[side].includes(norm));
+    // Whether to read on; a word counts towards the window, other punctuation ("left-sided") does not.
+    let words = 0;
+    const look = (i: number): boolean => {
+      const t = doc.tokens[i]!;
+      if (t.kind === 'punct') return !CLAUSE_MARKS.has(t.text);
+      if (lat.stops.includes(t.norm)) {
+        // "right and left": the side after the joining word is read too.
+        const next = doc.tokens[i + 1];
+        const other = next && i + 1 < sentenceEnd ? sideOf(next.norm) : undefined;
+        if (other && !found.has(other)) found.set(other, next!.text);
+        return false;
+      }
+      const side = sideOf(t.norm);
+      if (side && !found.has(side)) found.set(side, t.text);
+      // "nondominant", "non-dominant", "dominant".
+      if (t.norm === 'nondominant' || (t.norm === 'dominant' && doc.tokens.slice(Math.max(0, i - 2), i).some((x) => x.norm === 'non'))) dominance = 'nondominant';
+      else if (t.norm === 'dominant') dominance ??= 'dominant';
+      return ++words < limit;
+    };
+    let limit = lat.window.before;
+    // A match's tokens are ascending (ConceptMatch.tokens).
+    for (let i = tokens[0]! - 1; i >= sentenceStart && limit > 0 && look(i); i--);
+    limit = Infinity;
+    for (let i = tokens[0]!; i <= tokens[tokens.length - 1]!; i++) look(i);
+    words = 0;
+    limit = lat.window.after;
+    for (let i = tokens[tokens.length - 1]! + 1; i < sentenceEnd && limit > 0 && look(i); i++);
+    if (found.size === 1) {
+      const [side, word] = [...found][0]!;
+      return { side, word, ...(dominance ? { dominance } : {}) };
+    }
+    // "Right and left" is both sides; a side beside "both" is another finding's.
+    if (found.size === 2 && found.has('right') && found.has('left')) return { side: 'bilateral', word: `${found.get('right')} and ${found.get('left')}` };
+    return undefined;
+  }
+
+  /** The code of the same family for a side and dominance (memoised; undefined when the family has none). */
+  private sideCodeOf(code: string, side: Side, dominance?: string): string | undefined {
+    const key = `${code} ${side} ${dominance ?? ''}`;
+    let v = this.sideMemo.get(key);
+    if (v === undefined) {
+      v = sideCode(this.release, code, side, dominance) ?? null;
+      this.sideMemo.set(key, v);
+    }
+    return v ?? undefined;
   }
 
   /** The right and left codes standing for the unspecified-side code on both sides (memoised). */

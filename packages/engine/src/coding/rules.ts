@@ -46,6 +46,21 @@ export interface GuidelineRules {
   unspecifiedTitle: RegExp;
   pregnancy: { markers: string[]; map: PregnancyRule[]; ages: { min: number; max: number; codes: string[] } };
   externalCause: { injuryPrefixes: string[]; externalPrefixes: string[] };
+  laterality: LateralityRules;
+}
+
+export type Side = 'right' | 'left' | 'bilateral';
+
+/** How the words beside a mention give its side (rules.json "laterality"). */
+export interface LateralityRules {
+  /** Normalised words naming each side. */
+  words: Record<Side, string[]>;
+  /** How many tokens before and after a mention are read for a side word. */
+  window: { before: number; after: number };
+  /** Words that end the reading: what follows them belongs to another item. */
+  stops: string[];
+  /** The dominance a side takes when the note gives the side only. */
+  dominance: Record<'right' | 'left', string>;
 }
 
 const RULES_URL = new URL('../../data/coding/rules.json', import.meta.url);
@@ -64,6 +79,7 @@ export function guidelineRules(): GuidelineRules {
       redundantUnspecified: { rules: RedundantRule[]; siblingTitles: { words: string[] } };
       pregnancy: { markers: string[]; map: PregnancyRule[]; ages: { min: number; max: number; codes: string[] } };
       externalCause: { injuryPrefixes: string[]; externalPrefixes: string[] };
+      laterality: LateralityRules;
     };
     const ids = new Set<string>();
     for (const r of [...d.combinations.rules, ...d.integralSymptoms.rules, ...d.redundantUnspecified.rules]) {
@@ -81,6 +97,7 @@ export function guidelineRules(): GuidelineRules {
       unspecifiedTitle: new RegExp(`\\b(?:${d.redundantUnspecified.siblingTitles.words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`, 'i'),
       pregnancy: d.pregnancy,
       externalCause: d.externalCause,
+      laterality: { words: d.laterality.words, window: d.laterality.window, stops: d.laterality.stops, dominance: d.laterality.dominance },
     };
   }
   return loaded;

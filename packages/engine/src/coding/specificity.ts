@@ -2,6 +2,7 @@ import type { Icd10cmRelease } from '../icd10cm/release.js';
 import type { CmNode } from '../icd10cm/compiled.js';
 import { phraseTerms } from '../nlp/keys.js';
 import { termOf } from '../nlp/normalize.js';
+import { guidelineRules, type Side } from './rules.js';
 
 /**
  * Specificity: from the code an index path or title leads to (often a
@@ -27,10 +28,13 @@ export interface Refinement {
 /** Words of a title that tell siblings apart but that a note is not expected to repeat. */
 let NEUTRAL: Set<string> | undefined;
 let SIDE: Set<string> | undefined;
-function sets(): { neutral: Set<string>; side: Set<string> } {
+/** The dominance term each side term takes by default (guideline I.C.6.a). */
+let DOMINANCE: Map<string, string> | undefined;
+function sets(): { neutral: Set<string>; side: Set<string>; dominance: Map<string, string> } {
   NEUTRAL ??= new Set(['unspecified', 'other', 'specified'].map(termOf));
   SIDE ??= new Set(['right', 'left', 'bilateral'].map(termOf));
-  return { neutral: NEUTRAL, side: SIDE };
+  DOMINANCE ??= new Map(Object.entries(guidelineRules().laterality.dominance).map(([side, d]) => [termOf(side), termOf(d)]));
+  return { neutral: NEUTRAL, side: SIDE, dominance: DOMINANCE };
 }
 
 const titleTermsMemo = new Map<string, string[]>();
@@ -54,11 +58,13 @@ function isOther(n: CmNode): boolean {
 /** Score of a child against the note: its own distinguishing words found near the mention (or, less, in the note). */
 function score(child: CmNode, parentTerms: ReadonlySet<string>, ctx: SpecificityContext): number {
   let s = 0;
-  const { neutral, side } = sets();
+  const { neutral, side, dominance } = sets();
   const own = titleTerms(child.t).filter((t) => !parentTerms.has(t) && !neutral.has(t));
   for (const t of own) {
     if (ctx.near.has(t)) s += 2;
     else if (ctx.doc.has(t) && !side.has(t)) s += 0.5;
+    // "left nondominant side" where the note gives the side only: the side's default dominance costs nothing.
+    else if (own.some((x) => dominance.get(x) === t && ctx.near.has(x))) continue;
     else s -= side.has(t) ? 1.5 : 0.6;
   }
   if (isUnspecified(child)) s += 0.4;
@@ -129,6 +135,7 @@ export function refine(release: Icd10cmRelease, code: string, ctx: SpecificityCo
 }
 
 const SIDE_NOISE = new Set(['unspecified', 'in', 'of', 'the', 'and']);
+const SIDES: readonly Side[] = ['right', 'left', 'bilateral'];
 
 function sideWords(title: string): Set<string> {
   return new Set(title.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w && !SIDE_NOISE.has(w)));
@@ -140,6 +147,52 @@ function sameWords(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   return true;
 }
 
+/** A code's billable base (the code itself, or the parent of a 7th character code) and the 7th character suffix. */
+function baseOf(release: Icd10cmRelease, code: string): { base: CmNode; suffix: string } | undefined {
+  const node = release.node(code);
+  if (!node?.b) return undefined;
+  const base = node.k === 'extension' && node.p ? release.node(node.p) : node;
+  if (!base?.p) return undefined;
+  return { base, suffix: base === node ? '' : node.c.slice(base.c.length) };
+}
+
+/**
+ * The code of the same family for one side: the sibling whose title names
+ * the side and otherwise the same words as the code's title (its own side,
+ * "unspecified" and the dominance words set aside). Where the family tells
+ * the dominant from the nondominant side, the dominance the note gives
+ * (`dominanceWord`, "dominant" or "nondominant") or else the side's default
+ * dominance (rules.json "laterality") is chosen. The code itself when it already names
+ * that side; undefined when the family has no code for it.
+ */
+export function sideCode(release: Icd10cmRelease, code: string, side: Side, dominanceWord?: string): string | undefined {
+  const b = baseOf(release, code);
+  if (!b) return undefined;
+  const { base, suffix } = b;
+  const own = sideWords(base.t);
+  if (own.has(side)) return code;
+  const dominance = guidelineRules().laterality.dominance;
+  const aside = [...SIDES, ...Object.values(dominance)];
+  for (const w of aside) own.delete(w);
+  let best: string | undefined;
+  let bestRank = -1;
+  for (const c of release.childrenOf(base.p!)) {
+    const s = release.node(c);
+    if (!s || s.k === 'extension') continue;
+    const w = sideWords(s.t);
+    // "left eye, normal vision right eye" names both sides: not one side's code.
+    if (!w.has(side) || SIDES.some((x) => x !== side && w.has(x))) continue;
+    const rank = side !== 'bilateral' && w.has(dominanceWord ?? dominance[side]) ? 1 : 0;
+    for (const x of aside) w.delete(x);
+    if (!sameWords(w, own) || rank <= bestRank) continue;
+    const full = `${s.c}${suffix}`;
+    if (!release.node(full)?.b) continue;
+    best = full;
+    bestRank = rank;
+  }
+  return best;
+}
+
 /**
  * The right and left codes that together stand for a condition on both sides,
  * when `code` is the unspecified-side code of a family with right and left
@@ -149,28 +202,13 @@ function sameWords(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
  * bilateral code or no right and left pair.
  */
 export function bothSidesCodes(release: Icd10cmRelease, code: string): [string, string] | undefined {
-  const node = release.node(code);
-  if (!node?.b) return undefined;
-  const base = node.k === 'extension' && node.p ? release.node(node.p) : node;
-  if (!base?.p || !/\bunspecified\b/i.test(base.t)) return undefined;
-  const suffix = base === node ? '' : node.c.slice(base.c.length);
-  const siblings = release.childrenOf(base.p).map((c) => release.node(c)!).filter(Boolean);
-  const parent = release.node(base.p);
+  const b = baseOf(release, code);
+  if (!b || !/\bunspecified\b/i.test(b.base.t)) return undefined;
+  const siblings = release.childrenOf(b.base.p!).map((c) => release.node(c)!).filter(Boolean);
+  const parent = release.node(b.base.p!);
   const around = parent?.p ? release.childrenOf(parent.p).map((c) => release.node(c)!).filter(Boolean) : [];
   if ([...siblings, ...around].some((s) => /\bbilateral\b/i.test(s.t))) return undefined;
-  const own = sideWords(base.t);
-  const pick = (side: 'right' | 'left'): string | undefined => {
-    for (const s of siblings) {
-      const w = sideWords(s.t);
-      if (!w.has(side)) continue;
-      w.delete(side);
-      if (!sameWords(w, own)) continue;
-      const c = `${s.c}${suffix}`;
-      return release.node(c)?.b ? c : undefined;
-    }
-    return undefined;
-  };
-  const right = pick('right');
-  const left = pick('left');
-  return right && left ? [right, left] : undefined;
+  const right = sideCode(release, code, 'right');
+  const left = sideCode(release, code, 'left');
+  return right && left && right !== code && left !== code ? [right, left] : undefined;
 }
