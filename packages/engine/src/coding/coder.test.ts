@@ -233,9 +233,40 @@ test('every suggested code of 400 real case reports carries evidence that points
       suggested++;
       assert.ok(x.evidence.length > 0, `${f}: ${x.code} has no evidence (${x.rationale.map((r) => r.text).join('; ')})`);
       for (const e of x.evidence) assert.equal(text.slice(e.start, e.end), e.text, `${f}: ${x.code}`);
+      // A span inside a longer span of the same code adds nothing: only the longer one is listed.
+      for (const e of x.evidence) {
+        const outer = x.evidence.find((o) => o !== e && o.start <= e.start && e.end <= o.end);
+        assert.ok(!outer, `${f}: ${x.code} lists "${e.text}" inside "${outer?.text}"`);
+      }
     }
   }
   assert.ok(suggested > 1000, String(suggested));
+});
+
+test('a substance smoked is that substance\'s use, not tobacco; tobacco and nicotine codes are not principal beside another code', async () => {
+  const corpus = defaultCodiEspDir();
+  assert.ok(corpus, 'the CodiEsp corpus in ../shared');
+  const c = await coder();
+  const note = (id: string) => readFileSync(join(corpus, 'dev', 'text_files_en', `${id}.txt`), 'utf8');
+  // CodiEsp dev case reports: "... except being a regular marijuana smoker, came to the emergency department ...".
+  const r = c.code(note('S0004-06142006000200011-1'), { setting: 'inpatient' });
+  const cannabis = r.codes.find((x) => x.code === 'F12.90');
+  assert.ok(cannabis, codes(r).join(' '));
+  assert.equal(cannabis.evidence[0]!.text, 'marijuana smoker');
+  assert.ok(!codes(r).some((x) => x.startsWith('F17') || x === 'Z72.0'), codes(r).join(' '));
+  for (const phrase of ['Cannabis user since age 16.', 'He smokes marijuana daily.', 'Heavy smoker of 20 cigarettes a day.']) {
+    const x = codes(c.code(phrase));
+    assert.equal(x.some((k) => k.startsWith('F17')), phrase.startsWith('Heavy'), `${phrase}: ${x.join(' ')}`);
+  }
+  // A child's hand surgery, its English garbled ("grade IV right limb smoke"): the smoking read there does not lead;
+  // and the Kirschner pins of the operation are not prostatic intraepithelial neoplasia (PIN).
+  const s = c.code(note('S0376-78922012000300005-1'), { setting: 'inpatient' });
+  assert.ok(codes(s).includes('F17.200'), codes(s).join(' '));
+  const principal = s.codes.find((x) => x.sequence === 'principal');
+  assert.ok(principal && !principal.code.startsWith('F17'), `${principal?.code} is principal`);
+  assert.ok(!codes(s).includes('N42.31'), codes(s).join(' '));
+  // Alone, the tobacco code still leads: there is nothing else.
+  assert.equal(c.code('Active smoker.', { setting: 'inpatient' }).codes[0]?.sequence, 'principal');
 });
 
 test('bad input: empty, binary, invalid UTF-8, one 100,000-character line', async () => {

@@ -624,7 +624,10 @@ export class DiagnosisCoder {
   }
 
   private toOutput(c: Candidate, status: 'suggested' | 'suppressed'): CodedDiagnosis {
-    const evidence = [...c.evidence].sort((a, b) => a.start - b.start || a.end - b.end);
+    // A span inside a longer span of the same code ("insulin" in "long term use of insulin") shows nothing more: the longer one is kept.
+    const evidence = c.evidence
+      .filter((e) => !c.evidence.some((x) => x !== e && x.start <= e.start && e.end <= x.end && x.end - x.start > e.end - e.start))
+      .sort((a, b) => a.start - b.start || a.end - b.end);
     return {
       code: c.code,
       title: this.title(c.code),
@@ -816,7 +819,9 @@ export class DiagnosisCoder {
   /** First-listed (outpatient) or principal (inpatient) diagnosis first, then by confidence. */
   private sequence(out: CodedDiagnosis[], setting: CodingSetting, pregnant: boolean, text: string, ruleConfidence: ReadonlyMap<string, number>): void {
     const priority = (c: CodedDiagnosis): number => {
-      if (/^[VWXY]/.test(c.code) || c.code.startsWith('Z8') || c.code.startsWith('Z3A')) return -1;
+      if (hasPrefix(c.code, this.rules.notPrincipal)) return -1;
+      // Above the bar of -0.5 below which nothing leads, below any other code.
+      if (hasPrefix(c.code, this.rules.lastResort)) return -0.4;
       let p = rule(c);
       if (pregnant && c.code.startsWith('O')) p += 1;
       if (c.evidence.some((e) => e.section === 'diagnoses' || e.section === 'assessment' || e.section === 'chief_complaint')) p += 0.15;

@@ -47,6 +47,10 @@ export interface GuidelineRules {
   pregnancy: { markers: string[]; map: PregnancyRule[]; ages: { min: number; max: number; codes: string[] } };
   externalCause: { injuryPrefixes: string[]; externalPrefixes: string[] };
   laterality: LateralityRules;
+  /** Codes never sequenced principal or first-listed. */
+  notPrincipal: string[];
+  /** Codes sequenced principal or first-listed only when no other code is fit to be. */
+  lastResort: string[];
 }
 
 export type Side = 'right' | 'left' | 'bilateral';
@@ -80,6 +84,7 @@ export function guidelineRules(): GuidelineRules {
       pregnancy: { markers: string[]; map: PregnancyRule[]; ages: { min: number; max: number; codes: string[] } };
       externalCause: { injuryPrefixes: string[]; externalPrefixes: string[] };
       laterality: LateralityRules;
+      sequencing: { notPrincipal: string[]; lastResort: string[] };
     };
     const ids = new Set<string>();
     for (const r of [...d.combinations.rules, ...d.integralSymptoms.rules, ...d.redundantUnspecified.rules]) {
@@ -98,6 +103,8 @@ export function guidelineRules(): GuidelineRules {
       pregnancy: d.pregnancy,
       externalCause: d.externalCause,
       laterality: { words: d.laterality.words, window: d.laterality.window, stops: d.laterality.stops, dominance: d.laterality.dominance },
+      notPrincipal: d.sequencing.notPrincipal,
+      lastResort: d.sequencing.lastResort,
     };
   }
   return loaded;
