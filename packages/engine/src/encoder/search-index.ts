@@ -595,6 +595,12 @@ export class SearchIndex {
     return id >= 0 ? this.wordTerm[id]! : this.term(stem(w));
   }
 
+  /** The stem of a surface word of the index's own text, as stem() gave it at import; undefined for any other word. */
+  stemOf(w: string): string | undefined {
+    const id = this.wordTable.find(w);
+    return id >= 0 ? this.vocabTable.at(this.wordTerm[id]!) : undefined;
+  }
+
   /** Id of a surface word, or -1. */
   word(w: string): number {
     return this.wordTable.find(w);

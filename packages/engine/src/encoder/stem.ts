@@ -9,10 +9,11 @@ import porter2 from 'wink-porter2-stemmer';
 const memo = new Map<string, string>();
 const MEMO_LIMIT = 200_000;
 
-export function stem(word: string): string {
+export function stem(word: string, known?: (word: string) => string | undefined): string {
   let s = memo.get(word);
   if (s !== undefined) return s;
-  s = word.length <= 2 || /[0-9]/.test(word) ? word : porter2(word);
+  // A word whose stem was worked out at import (the search index keeps its words' stems) is not stemmed again.
+  s = known?.(word) ?? (word.length <= 2 || /[0-9]/.test(word) ? word : porter2(word));
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(word, s);
   return s;

@@ -310,17 +310,38 @@ function rangesOf(note: CodeNote): Array<[lo: string, upTo: string]> {
   return out;
 }
 
-/** The document ranges [from, to) of the codes notes name (a flat list of pairs), kept per index and note list. */
+/**
+ * The document ranges [from, to) of the codes notes name (a flat list of
+ * pairs), kept per index and note list, and per note: a family's codes
+ * inherit the same notes, so a note's ranges are found once for all of them.
+ */
 const noteDocsMemo = new WeakMap<SearchIndex, WeakMap<readonly CodeNote[], Uint32Array>>();
+const noteRangeMemo = new WeakMap<SearchIndex, WeakMap<CodeNote, number[]>>();
+
+function noteRanges(ix: SearchIndex, note: CodeNote): number[] {
+  let memo = noteRangeMemo.get(ix);
+  if (!memo) noteRangeMemo.set(ix, (memo = new WeakMap()));
+  let out = memo.get(note);
+  if (!out) {
+    out = [];
+    for (const [lo, upTo] of rangesOf(note)) out.push(ix.lowerBound(lo), Math.min(ix.lowerBound(upTo), ix.docCount));
+    memo.set(note, out);
+  }
+  return out;
+}
 
 function noteDocs(ix: SearchIndex, notes: readonly CodeNote[]): Uint32Array {
   let memo = noteDocsMemo.get(ix);
   if (!memo) noteDocsMemo.set(ix, (memo = new WeakMap()));
   let docs = memo.get(notes);
   if (!docs) {
-    const out: number[] = [];
-    for (const note of notes) for (const [lo, upTo] of rangesOf(note)) out.push(ix.lowerBound(lo), Math.min(ix.lowerBound(upTo), ix.docCount));
-    memo.set(notes, (docs = Uint32Array.from(out)));
+    if (notes.length === 1) docs = Uint32Array.from(noteRanges(ix, notes[0]!));
+    else {
+      const out: number[] = [];
+      for (const note of notes) out.push(...noteRanges(ix, note));
+      docs = Uint32Array.from(out);
+    }
+    memo.set(notes, docs);
   }
   return docs;
 }
@@ -426,13 +447,10 @@ function findFacts(release: Icd10cmRelease, indexCode: string, role: CodeCheck['
   }
   // The node and its notes, not the whole of release.lookup (its children, chapter, section): what a check says.
   const node = release.node(code)!;
-  const notes = release.notesFor(node);
-  const pick = (kind: CodeNote['kind']) => {
-    const list = notes.filter((n) => n.kind === kind);
-    return list.length ? { [kind]: list } : {};
-  };
-  const head = { indexCode, role, code, title: node.t, ...pick('codeFirst'), ...pick('useAdditionalCode'), ...pick('codeAlso'), ...pick('excludes1') };
-  const useAdditional = notes.filter((n) => n.kind === 'useAdditionalCode');
+  // The notes of each kind a check shows (as release.notesFor lists them), each kind read once for the family.
+  const useAdditional = release.notesOfKind(node, 'useAdditionalCode');
+  const pick = (kind: CodeNote['kind'], list = release.notesOfKind(node, kind)) => (list.length ? { [kind]: list } : {});
+  const head = { indexCode, role, code, title: node.t, ...pick('codeFirst'), ...pick('useAdditionalCode', useAdditional.slice()), ...pick('codeAlso'), ...pick('excludes1') };
   if (node.b === 1) return { head, status: 'billable', message: `${code} is billable in ${release.ref.label}`, useAdditional };
   const leaf = release.childrenOf(code).every((c) => release.node(c)?.k === 'extension');
   // As lookup gives them: the 7th characters of a code whose children are all full codes (none for a full code itself).

@@ -104,18 +104,19 @@ function knows(vocabulary: SearchIndex, s: string): boolean {
 export function preparePhrase(text: string, vocabulary?: SearchIndex): Phrase {
   const rewritten = queryRewriter().rewrite(text);
   const corrections: Phrase['corrections'] = [];
+  const known = vocabulary ? (w: string) => vocabulary.stemOf(w) : undefined;
   const out: PhraseWord[] = [];
   for (const w of rewritten.words) {
     if (STOPWORDS.has(w.word)) continue;
     let word = w.word;
-    let s = stem(word);
+    let s = stem(word, known);
     if (vocabulary && !/[0-9]/.test(word) && !knows(vocabulary, s)) {
       const fix = vocabulary.corrections(word, 1)[0];
       if (fix) {
         const to = vocabulary.wordAt(fix.id);
         corrections.push({ from: word, to });
         word = to;
-        s = stem(word);
+        s = stem(word, known);
       }
     }
     const number = /^([0-9]+)[a-z]+$/.exec(word)?.[1];

@@ -196,6 +196,40 @@ export class Icd10cmRelease implements CodeSetRelease {
     return notes.length ? notes.concat(inherited) : inherited.slice();
   }
 
+  /** Inherited notes of the children of a code, split by kind (memo per code: siblings share them). */
+  private readonly inheritedByKindMemo = new Map<string, ReadonlyMap<string, readonly CodeNote[]>>();
+  private readonly headingByKindMemo = new Map<string, ReadonlyMap<string, readonly CodeNote[]>>();
+
+  private static byKind(notes: readonly CodeNote[]): ReadonlyMap<string, readonly CodeNote[]> {
+    const out = new Map<string, CodeNote[]>();
+    for (const n of notes) {
+      const list = out.get(n.kind);
+      if (list) list.push(n);
+      else out.set(n.kind, [n]);
+    }
+    return out;
+  }
+
+  /**
+   * A node's notes of one kind, in the order notesFor lists them (its own,
+   * then those it inherits). What inherits is split by kind once per parent,
+   * so codes of one family share the work.
+   */
+  notesOfKind(n: CmNode, kind: CodeNote['kind']): CodeNote[] {
+    const own: CodeNote[] = [];
+    this.notesOf(n, n.c, [kind], own);
+    let inherited: ReadonlyMap<string, readonly CodeNote[]> | undefined;
+    if (n.p) {
+      inherited = this.inheritedByKindMemo.get(n.p);
+      if (!inherited) this.inheritedByKindMemo.set(n.p, (inherited = Icd10cmRelease.byKind(this.inheritedBelow(n.p))));
+    } else if (n.sec && this.sections.has(n.sec)) {
+      inherited = this.headingByKindMemo.get(n.sec);
+      if (!inherited) this.headingByKindMemo.set(n.sec, (inherited = Icd10cmRelease.byKind(this.headingNotes(n.sec))));
+    }
+    const more = inherited?.get(kind);
+    return more ? own.concat(more) : own;
+  }
+
   lookup(input: string): CodeDetail | undefined {
     const code = normalizeCm(input);
     const n = this.nodes.get(code);
