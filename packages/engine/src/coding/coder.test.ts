@@ -470,3 +470,40 @@ test('history of: the words of a chronic condition give no personal-history code
   assert.ok(codes(r).includes('J44.9'), codes(r).join(' '));
   assert.ok(!codes(r).some((x) => x.startsWith('Z87.0')), `no history of a respiratory disease beside current COPD: ${codes(r).join(' ')}`);
 });
+
+test('age conflicts of the Medicare Code Editor: an adult code for a child, a pediatric code for an adult, are left out with the reason', async () => {
+  const corpus = defaultCodiEspDir();
+  assert.ok(corpus, 'the CodiEsp corpus in ../shared');
+  const c = await coder();
+  const note = (id: string) => readFileSync(join(corpus, 'background', 'text_files_en', `${id}.txt`), 'utf8');
+  // CodiEsp background case reports: pyloric stenosis in an infant is not the adult code K31.1; the colic of a
+  // 73-year-old is not infant colic, R10.83.
+  for (const [id, code, list] of [
+    ['S0325-00752011000300012-1', 'K31.1', 'adult'],
+    ['S0004-06142005000300012-1', 'R10.83', 'pediatric'],
+  ] as const) {
+    const r = c.code(note(id), { setting: 'inpatient' });
+    assert.ok(!codes(r).includes(code), `${id}: ${codes(r).join(' ')}`);
+    const s = suppressed(r, code);
+    assert.equal(s?.suppression?.reason, 'age', `${id}: ${code} ${s?.suppression?.reason}`);
+    assert.match(s!.suppression!.text, new RegExp(`${list} list`));
+  }
+  // No stated age, or an age the list allows: the code stays.
+  assert.ok(codes(c.code('Infantile colic since the second week of life.')).includes('R10.83'));
+  assert.ok(codes(c.code('A 4-month-old boy with infantile colic.')).includes('R10.83'));
+  assert.equal(suppressed(c.code('A 58-year-old man with colic.'), 'R10.83')?.suppression?.reason, 'age');
+});
+
+test('a symptom that gave way under Excludes1 to a code then under the threshold stands in again', async () => {
+  const corpus = defaultCodiEspDir();
+  assert.ok(corpus, 'the CodiEsp corpus in ../shared');
+  const c = await coder();
+  // A CodiEsp background case report: "abdominal pain" (R10.9) gave way to a renal colic (N23) the note hardly supports.
+  const r = c.code(readFileSync(join(corpus, 'background', 'text_files_en', 'S0034-98872008000900015-2.txt'), 'utf8'), { setting: 'inpatient' });
+  const pain = r.codes.find((x) => x.code === 'R10.9');
+  assert.ok(pain, codes(r).join(' '));
+  assert.ok(pain.rationale.some((x) => x.rule === 'stand-in' && x.text.startsWith('N23 ')), JSON.stringify(pain.rationale));
+  assert.equal(suppressed(r, 'N23')?.suppression?.reason, 'low-confidence');
+  const alone = c.code('Colic.');
+  assert.deepEqual(codes(alone), ['R10.83']);
+});

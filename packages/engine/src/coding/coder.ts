@@ -1,4 +1,6 @@
 import { ageOf } from '../document/age.js';
+import type { MceTable } from '../edits/mce.js';
+
 import { parseDocument, sectionAt, type ClinicalDocument, type ParseOptions } from '../document/document.js';
 import type { SectionKind } from '../document/sections.js';
 import { words as titleWordsOf } from '../encoder/tokenize.js';
@@ -11,6 +13,9 @@ import { confidenceCalibration, type ConfidenceCalibration } from './calibration
 import { rankedByRanker, rankerFeatures, rankerNote, suggestionRanker, type SuggestionRanker } from './ranker.js';
 import { bothSidesCodes, refine, sideCode, type SpecificityContext } from './specificity.js';
 import type { CodedDiagnosis, CodingSetting, DiagnosisCoding, Evidence, Rationale, Suppression } from './types.js';
+
+/** The Medicare Code Editor's age lists the coder checks (maternity codes follow the pregnancy rules). */
+const AGE_LISTS = ['newborn', 'pediatric', 'adult'] as const;
 
 /**
  * The diagnosis coder: a note in, ICD-10-CM codes out, each with the words
@@ -172,6 +177,8 @@ export class DiagnosisCoder {
     readonly release: Icd10cmRelease,
     readonly dictionary: ConceptDictionary,
     readonly manifestations: ReadonlySet<string> = new Set(),
+    /** The Medicare Code Editor in force: its age lists (newborn, pediatric, adult) against the patient's stated age. */
+    readonly mce?: MceTable,
   ) {
     this.rules = guidelineRules();
     this.context = contextRules();
@@ -349,6 +356,7 @@ export class DiagnosisCoder {
     // Pregnancy chapter precedence.
     if (pregnant) this.applyPregnancy(suggested, suggest, drop, docTerms, pregnant);
     else this.dropMaternalCodes(doc, suggested, drop);
+    this.dropAgeConflicts(doc, suggested, drop);
     // Combination codes.
     this.applyCombinations(suggested, suggest, drop, docTerms);
     // Signs and symptoms integral to a confirmed diagnosis.
@@ -437,7 +445,8 @@ export class DiagnosisCoder {
     // A code left out beside a sibling that states more stands again when that sibling falls under the threshold:
     // it is scored with the suggested codes and kept apart until then.
     const standIns: Candidate[] = [];
-    for (const c of suppressed.values()) if (c.suppression?.reason === 'redundant' && c.suppression.trigger && !suggested.has(c.code)) standIns.push({ ...c, context: new Set(c.context) });
+    // The same for a code that gave way to another under Excludes1 (colic to a renal colic the note hardly supports).
+    for (const c of suppressed.values()) if ((c.suppression?.reason === 'redundant' || c.suppression?.reason === 'excludes1') && c.suppression.trigger && !suggested.has(c.code)) standIns.push({ ...c, context: new Set(c.context) });
     if (learned) {
       const ranker = this.ranker;
       const note = ranker ? rankerNote(doc.text, [...suggested.values()]) : undefined;
@@ -492,7 +501,8 @@ export class DiagnosisCoder {
       if (!low.has(by) || restored.has(c.code) || c.confidence < threshold(c)) continue;
       if (out.some((o) => o.code === c.code || this.excludes1(c.code).some((r) => inRange(o.code, r)) || this.excludes1(o.code).some((r) => inRange(c.code, r)))) continue;
       const { suppression: _, ...kept } = c;
-      kept.rationale = [...c.rationale, { kind: 'rule', rule: 'stand-in', text: `${by} ${this.title(by)}, which would state more, is under the suggestion threshold: ${c.code} is coded instead` }];
+      const why = c.suppression!.reason === 'excludes1' ? `which ${c.code} gave way to under Excludes1` : 'which would state more';
+      kept.rationale = [...c.rationale, { kind: 'rule', rule: 'stand-in', text: `${by} ${this.title(by)}, ${why}, is under the suggestion threshold: ${c.code} is coded instead` }];
       out.push(this.toOutput(kept, 'suggested'));
       restored.add(c.code);
     }
@@ -680,6 +690,29 @@ export class DiagnosisCoder {
     if (age === undefined) return;
     for (const code of maternal) {
       drop(code, { reason: 'pregnancy', text: `the patient is ${age} years old: a chapter 15 code belongs to a maternal record only (guideline I.C.15.a.1)` });
+    }
+  }
+
+  /**
+   * A code the Medicare Code Editor gives to other ages than the patient's stated age is not the patient's:
+   * a newborn code for a grown patient, an adult one for a child (the MCE age conflict edits). Maternity codes
+   * are the pregnancy rules' (dropMaternalCodes), with the ages of rules.json.
+   */
+  private dropAgeConflicts(doc: ClinicalDocument, suggested: Map<string, Candidate>, drop: (code: string, s: Suppression) => void): void {
+    const mce = this.mce;
+    if (!mce || suggested.size === 0) return;
+    let age: number | undefined | null = null;
+    for (const code of [...suggested.keys()]) {
+      const bare = code.replace('.', '');
+      for (const list of AGE_LISTS) {
+        if (!mce.has(list, bare)) continue;
+        if (age === null) age = ageOf(doc.text);
+        if (age === undefined) return;
+        const { min, max } = mce.ages[list];
+        if (age >= min && age <= max) continue;
+        drop(code, { reason: 'age', text: `the patient is ${age === 0 ? 'under a year' : `${age} years`} old: ${code} is on the ${mce.label} ${list} list (ages ${min} to ${max})` });
+        break;
+      }
     }
   }
 

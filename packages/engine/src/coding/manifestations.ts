@@ -14,10 +14,20 @@ import type { CodeSets } from '../releases/registry.js';
  * The table is the claim edits' own (edits/tables.ts), loaded once per home.
  */
 export async function manifestationCodes(codeSets: CodeSets, date: string | undefined): Promise<ReadonlySet<string> | undefined> {
+  return (await mceTableFor(codeSets, date))?.list('manifestation');
+}
+
+/**
+ * The MCE release in force on a date (the nearest one outside every MCE
+ * release: its lists change little from year to year), or undefined when no
+ * MCE release was imported. Its age lists let the coder leave out a code the
+ * patient's stated age conflicts with.
+ */
+export async function mceTableFor(codeSets: CodeSets, date: string | undefined): Promise<MceTable | undefined> {
   const releases = codeSets.releases('mce');
   if (releases.length === 0) return undefined;
   const store = tableStore(codeSets);
   let answer = await store.get('mce', date ?? today(), MCE_FILE, MceTable.fromCompiled);
   if (isMissing(answer)) answer = await store.get('mce', codeSets.ref(releases[0]!.id).effectiveFrom, MCE_FILE, MceTable.fromCompiled);
-  return isMissing(answer) ? undefined : answer.table.list('manifestation');
+  return isMissing(answer) ? undefined : answer.table;
 }

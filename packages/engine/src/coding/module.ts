@@ -7,7 +7,7 @@ import { conceptsPostCompile } from '../nlp/compile.js';
 import { CONCEPTS_FILE, CONCEPTS_FORMAT, type CompiledConcepts } from '../nlp/dictionary.js';
 import { ConceptDictionary } from '../nlp/matcher.js';
 import { DiagnosisCoder, type CodeOptions } from './coder.js';
-import { manifestationCodes } from './manifestations.js';
+import { mceTableFor } from './manifestations.js';
 import type { DiagnosisCoding } from './types.js';
 
 /**
@@ -45,8 +45,8 @@ export function loadConcepts(codeSets: CodeSets, releaseId: string): Promise<Con
 export async function diagnosisCoder(codeSets: CodeSets, opts: DateOptions = {}): Promise<{ coder: DiagnosisCoder; warnings: string[] }> {
   const { release, warnings } = await codeSets.release('icd10cm', opts);
   if (!(release instanceof Icd10cmRelease)) throw new MedcoderError('INVALID_ARGUMENT', 'the ICD-10-CM release could not be loaded as such');
-  const [dictionary, manifestations] = await Promise.all([loadConcepts(codeSets, release.manifest.id), manifestationCodes(codeSets, opts.date)]);
-  return { coder: new DiagnosisCoder(release, dictionary, manifestations), warnings };
+  const [dictionary, mce] = await Promise.all([loadConcepts(codeSets, release.manifest.id), mceTableFor(codeSets, opts.date)]);
+  return { coder: new DiagnosisCoder(release, dictionary, mce?.list('manifestation'), mce), warnings };
 }
 
 export interface CodeDiagnosesOptions extends CodeOptions, DateOptions {

@@ -24,7 +24,7 @@ export interface Rationale {
   text: string;
 }
 
-export type SuppressionReason = ContextCategory | 'integral-symptom' | 'excludes1' | 'combined' | 'no-injury' | 'manifestation-without-etiology' | 'pregnancy' | 'redundant' | 'low-confidence';
+export type SuppressionReason = ContextCategory | 'integral-symptom' | 'excludes1' | 'combined' | 'no-injury' | 'manifestation-without-etiology' | 'pregnancy' | 'age' | 'redundant' | 'low-confidence';
 
 export interface Suppression {
   reason: SuppressionReason;
