@@ -507,3 +507,12 @@ test('a symptom that gave way under Excludes1 to a code then under the threshold
   const alone = c.code('Colic.');
   assert.deepEqual(codes(alone), ['R10.83']);
 });
+
+test('a word that alone names a concept only as an abbreviation, or only inside a longer title, does not code it', async () => {
+  const c = await coder();
+  // "PIN" is prostatic intraepithelial neoplasia; a Kirschner pin is not. "Pins and needles" is paresthesia; a needle is not.
+  assert.ok(!codes(c.code('Fixation with Kirschner pins.')).includes('N42.31'));
+  assert.ok(codes(c.code('Biopsy showed high-grade PIN.')).includes('N42.31'));
+  assert.ok(!codes(c.code('Ultrasound guided needle aspiration of the mass was performed.')).includes('R20.2'));
+  assert.ok(codes(c.code('She reports pins and needles in both feet.')).includes('R20.2'));
+});
