@@ -516,3 +516,11 @@ test('a word that alone names a concept only as an abbreviation, or only inside 
   assert.ok(!codes(c.code('Ultrasound guided needle aspiration of the mass was performed.')).includes('R20.2'));
   assert.ok(codes(c.code('She reports pins and needles in both feet.')).includes('R20.2'));
 });
+
+test('R99, an unknown cause of death, is not coded beside the conditions the record names', async () => {
+  const c = await coder();
+  const r = c.code('Despite treatment of the pneumonia the patient went on to death on day 3.', { setting: 'inpatient' });
+  assert.ok(codes(r).includes('J18.9'), codes(r).join(' '));
+  assert.equal(suppressed(r, 'R99')?.suppression?.reason, 'redundant');
+  assert.ok(!codes(c.code('She felt the news was depressing.')).some((x) => x.startsWith('F32') || x.startsWith('F33')));
+});
