@@ -515,6 +515,9 @@ test('a word that alone names a concept only as an abbreviation, or only inside 
   assert.ok(codes(c.code('Biopsy showed high-grade PIN.')).includes('N42.31'));
   assert.ok(!codes(c.code('Ultrasound guided needle aspiration of the mass was performed.')).includes('R20.2'));
   assert.ok(codes(c.code('She reports pins and needles in both feet.')).includes('R20.2'));
+  // A frozen section, or frozen semen, is no exposure to cold; a frozen shoulder is still adhesive capsulitis.
+  assert.deepEqual(codes(c.code('It was then decided to perform a frozen section biopsy.')), []);
+  assert.ok(codes(c.code('Frozen shoulder on the left.')).includes('M75.02'));
 });
 
 test('R99, an unknown cause of death, is not coded beside the conditions the record names', async () => {
@@ -523,4 +526,15 @@ test('R99, an unknown cause of death, is not coded beside the conditions the rec
   assert.ok(codes(r).includes('J18.9'), codes(r).join(' '));
   assert.equal(suppressed(r, 'R99')?.suppression?.reason, 'redundant');
   assert.ok(!codes(c.code('She felt the news was depressing.')).some((x) => x.startsWith('F32') || x.startsWith('F33')));
+});
+
+test('an external cause code goes with its injury when the injury falls under the suggestion threshold', async () => {
+  const corpus = defaultCodiEspDir();
+  assert.ok(corpus, 'the CodiEsp corpus in ../shared');
+  const c = await coder();
+  // A CodiEsp background case report of a drowning at sea whose injury code (T75.1) the ranker doubts.
+  const r = c.code(readFileSync(join(corpus, 'background', 'text_files_en', 'S0034-98872006000200012-3.txt'), 'utf8'), { setting: 'inpatient' });
+  assert.ok(!codes(r).some((x) => /^[VWXY]/.test(x)), codes(r).join(' '));
+  assert.ok(!codes(r).some((x) => /^(S|T[0-7])/.test(x)), codes(r).join(' '));
+  assert.equal(suppressed(r, 'W69.XXXA')?.suppression?.reason, 'no-injury');
 });

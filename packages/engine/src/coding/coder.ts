@@ -477,6 +477,14 @@ export class DiagnosisCoder {
       out.push(this.toOutput(c, 'suggested'));
     }
     const restored = this.restoreStandIns(standIns, out, lowConfidence, threshold);
+    // The injury or poisoning an external cause went with may have fallen under the threshold: the cause goes with it.
+    if (!out.some((o) => hasPrefix(o.code, ext.injuryPrefixes))) {
+      for (let i = out.length - 1; i >= 0; i--) {
+        if (!hasPrefix(out[i]!.code, ext.externalPrefixes)) continue;
+        const [o] = out.splice(i, 1);
+        lowConfidence.push({ ...o!, status: 'suppressed', suppression: { reason: 'no-injury', text: 'an external cause code accompanies an injury or poisoning; the one found is under the suggestion threshold (guideline I.C.20)' } });
+      }
+    }
     this.sequence(out, setting, pregnant !== undefined, doc.text, ruleConfidence);
     const sup: CodedDiagnosis[] = [];
     for (const c of suppressed.values()) if (!suggested.has(c.code) && !restored.has(c.code)) sup.push(this.toOutput(c, 'suppressed'));
