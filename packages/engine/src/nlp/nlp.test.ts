@@ -52,6 +52,10 @@ test('context triggers: direction, scope, terminators and pseudo-triggers from d
   assert.deepEqual(contextOf('Episodes of hematuria and negative urine culture.', 'hematuria'), []);
   assert.deepEqual(contextOf('Hypertransaminasemia and negative serology for hepatitis B.', 'hepatitis B'), ['negated']);
   assert.deepEqual(contextOf('Serology for hepatitis B was negative.', 'hepatitis B'), ['negated']);
+  // A test "ruling out" a condition excludes it; "without ruling out" leaves it open.
+  assert.deepEqual(contextOf('A transesophageal echocardiogram was performed, ruling out endocarditis.', 'endocarditis'), ['negated']);
+  assert.deepEqual(contextOf('A complicated cyst, without ruling out metastatic disease.', 'metastatic disease'), ['uncertain']);
+  assert.deepEqual(contextOf('Fever; rule out pneumonia.', 'pneumonia'), ['uncertain']);
 });
 
 test('normalisation: stems join noun and adjective, inflammations keep their name, British spellings', () => {
