@@ -52,7 +52,7 @@ export async function* crossfitCoders(kit, docs, { corpus, folds, held = [], min
       const mined = JSON.parse(readFileSync(minedFile, 'utf8')).entries.map(([phrase, code, precision, support]) => ({ phrase, code, precision, support }));
       const concepts = buildConcepts(cm, indexFiles, { curated: curatedLexicon(), mined });
       // The dictionary reads its compiled form as loaded from JSON.
-      const coder = new DiagnosisCoder(base.release, new ConceptDictionary(JSON.parse(JSON.stringify(concepts))), base.manifestations);
+      const coder = new DiagnosisCoder(base.release, new ConceptDictionary(JSON.parse(JSON.stringify(concepts))), base.manifestations, base.mce);
       yield { fold, part, coder };
       process.stderr.write(`fold ${fold + 1}/${folds}: ${part.length} notes coded\n`);
     }

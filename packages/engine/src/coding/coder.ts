@@ -1,8 +1,7 @@
 import { ageOf } from '../document/age.js';
-import type { MceTable } from '../edits/mce.js';
-
 import { parseDocument, sectionAt, type ClinicalDocument, type ParseOptions } from '../document/document.js';
 import type { SectionKind } from '../document/sections.js';
+import type { MceTable } from '../edits/mce.js';
 import { words as titleWordsOf } from '../encoder/tokenize.js';
 import type { Icd10cmRelease } from '../icd10cm/release.js';
 import { contextRules, type ContextCategory, type ContextRules, type ContextTrigger } from '../nlp/context.js';

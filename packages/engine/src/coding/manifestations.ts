@@ -4,24 +4,15 @@ import { isMissing, tableStore } from '../edits/tables.js';
 import type { CodeSets } from '../releases/registry.js';
 
 /**
- * The manifestation codes the coder must never sequence first: the CMS
- * Medicare Code Editor's "manifestation code as principal diagnosis" list.
- * Many of them ("Anemia in chronic kidney disease", D63.1) do not say "in
- * diseases classified elsewhere" in their title, so the title alone misses
- * them. The list of the MCE release in force on the date answers; for a date
- * outside every MCE release the nearest one does (a code's being a
- * manifestation does not change from year to year). Codes are bare (no dot).
- * The table is the claim edits' own (edits/tables.ts), loaded once per home.
- */
-export async function manifestationCodes(codeSets: CodeSets, date: string | undefined): Promise<ReadonlySet<string> | undefined> {
-  return (await mceTableFor(codeSets, date))?.list('manifestation');
-}
-
-/**
- * The MCE release in force on a date (the nearest one outside every MCE
- * release: its lists change little from year to year), or undefined when no
- * MCE release was imported. Its age lists let the coder leave out a code the
- * patient's stated age conflicts with.
+ * The Medicare Code Editor release in force on a date, for the coder: its
+ * "manifestation code as principal diagnosis" list (codes the coder never
+ * sequences first; many, such as "Anemia in chronic kidney disease", D63.1,
+ * do not say "in diseases classified elsewhere" in their title) and its age
+ * lists (codes the patient's stated age conflicts with). For a date outside
+ * every MCE release the nearest one answers: these lists change little from
+ * year to year. Codes are bare (no dot). The table is the claim edits' own
+ * (edits/tables.ts), loaded once per home. Undefined when no MCE release was
+ * imported.
  */
 export async function mceTableFor(codeSets: CodeSets, date: string | undefined): Promise<MceTable | undefined> {
   const releases = codeSets.releases('mce');

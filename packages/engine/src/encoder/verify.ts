@@ -335,13 +335,9 @@ function noteDocs(ix: SearchIndex, notes: readonly CodeNote[]): Uint32Array {
   if (!memo) noteDocsMemo.set(ix, (memo = new WeakMap()));
   let docs = memo.get(notes);
   if (!docs) {
-    if (notes.length === 1) docs = Uint32Array.from(noteRanges(ix, notes[0]!));
-    else {
-      const out: number[] = [];
-      for (const note of notes) out.push(...noteRanges(ix, note));
-      docs = Uint32Array.from(out);
-    }
-    memo.set(notes, docs);
+    const out: number[] = [];
+    for (const note of notes) out.push(...noteRanges(ix, note));
+    memo.set(notes, (docs = Uint32Array.from(out)));
   }
   return docs;
 }
