@@ -81,6 +81,23 @@ test('index: see redirects are followed and shown', async () => {
   assert.ok(abandonment.subterms && abandonment.subterms.length > 0, 'subterms of Maltreatment to choose from');
 });
 
+
+test('index: "see condition" sends the coder to the condition, which the walk tries as a main term of its own', async () => {
+  // "Duct, bile" says see condition: the condition named is found from its own main term.
+  const calculus = await walk('bile duct calculus');
+  assert.equal(calculus.paths[0]?.text, 'Calculus, bile duct');
+  assert.equal(calculus.paths[0]?.code, 'K80.50');
+  // Without a condition in the phrase the path ends at the reference, shown unresolved.
+  const cystic = (await walk('cystic duct')).paths[0]!;
+  assert.equal(cystic.text, 'Cystic, duct');
+  assert.equal(cystic.code, undefined);
+  assert.equal(cystic.unresolved, 'see condition');
+  // A word that sent the coder to the condition is not taken from the condition's own subterms:
+  // "psychogenic" belongs to "Action, irregular, psychogenic", not to a second walk from "Psychogenic".
+  const action = await walk('action irregular psychogenic');
+  assert.equal(action.paths[0]?.code, 'F45.8');
+  for (const a of [calculus, action]) for (const p of a.paths) assert.ok(!p.text.includes('see condition'), p.text);
+});
 test('index: see also, manifestation in brackets, 7th character through the drug table', async () => {
   const flu = (await walk('flu')).paths[0]!;
   assert.equal(flu.text, 'Flu (see also Influenza)');

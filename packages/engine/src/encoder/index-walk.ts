@@ -8,9 +8,16 @@ import { MISS, unusedWords, usedWords, type Phrase } from './walker.js';
 /**
  * Walking the Alphabetic Index (and the External Cause Index) for a phrase:
  * main term, subterms level by level, references followed (see, see also,
- * see condition, the neoplasm and drug tables), ending at the code an entry
- * gives, which is then checked against the Tabular List of the release in
- * force.
+ * the neoplasm and drug tables), ending at the code an entry gives, which is
+ * then checked against the Tabular List of the release in force.
+ *
+ * A "see condition" entry ("Cervical", "Duct") sends the coder to the main
+ * term of the condition. The walk already tries every main term the
+ * phrase's words name, the condition's among them, so it does not walk the
+ * index a second time from such an entry: a second walk would find the same
+ * condition's path with fewer words left for it. The entry's own path ends
+ * there, with the reference shown unresolved when nothing follows it (the
+ * phrase named no condition).
  *
  * The walk looks for the best-scoring way down from each main term the
  * phrase names. It is a depth-first search with a bound: a subterm is only
@@ -28,7 +35,7 @@ export interface WalkStep {
   code?: string;
   manifestation?: string;
   /** How the walk reached this step when not by a subterm: a reference followed. */
-  via?: 'see' | 'see also' | 'see condition' | 'table';
+  via?: 'see' | 'see also' | 'table';
   /** The reference text followed. */
   reference?: string;
 }
@@ -51,7 +58,7 @@ export interface IndexPath {
   code?: string;
   manifestation?: string;
   table?: TableUse;
-  /** A reference the walk could not take further (e.g. "see condition" with nothing left). */
+  /** A reference the walk does not take further ("see condition"). */
   unresolved?: string;
   /** Where the path ends at an entry without a code: its subterms, to choose from. */
   subterms?: string[];
@@ -137,9 +144,9 @@ interface TableRow {
 
 /**
  * A way down found from an entry, with the floor it was found under and the
- * depths it holds at: depth only matters where a limit is met (MAX_DEPTH,
- * the depth of "see condition"), so the same walk happens when every depth
- * it met is shifted by any amount from `lo` to `hi`.
+ * depths it holds at: depth only matters where a limit is met (MAX_DEPTH),
+ * so the same walk happens when every depth it met is shifted by any amount
+ * from `lo` to `hi`.
  */
 interface Found {
   /** Depths are small integers; shifts without a limit are ±ANY_SHIFT (integers too, so a Found holds no boxed numbers). */
@@ -185,8 +192,6 @@ const END_WITH_CODE = 0.5;
 /** What a table reference adds (see follow). */
 const TABLE_BONUS = 0.3;
 const MAX_DEPTH = 12;
-/** Deepest entry whose "see condition" is followed. */
-const MAX_CONDITION_DEPTH = 3;
 const MAX_MAINS = 40;
 /** Slack for the bound's arithmetic (sums taken in another order). */
 const EPS = 1e-9;
@@ -817,8 +822,6 @@ export class TryStack {
 const tryStack = new TryStack();
 
 class Walk {
-  /** Guards "see condition" loops: main terms already tried in this walk. */
-  private readonly restarted = new Set<string>();
   /**
    * Entries reached with some words used, per book entered, by entry (a
    * small integer, which maps hash fastest), one state for each set of words
@@ -833,7 +836,7 @@ class Walk {
   /** The shifts of depth the innermost explore under way holds at so far (see Found). */
   private shiftLo = -ANY_SHIFT;
   private shiftHi = ANY_SHIFT;
-  /** Ranked main terms by book and words used: "see condition" restarts ask again and again. */
+  /** Ranked main terms by book and words used: references into a table ask for its rows again and again. */
   private readonly mainsMemo = new Map<WalkBook, Map<number, Ranked>>();
   /** The same in the order top tries them, by book and words used. */
   private readonly orderMemo = new Map<WalkBook, Map<number, MainOrder>>();
@@ -851,12 +854,12 @@ class Walk {
     this.refBonus = loops ? Infinity : TABLE_BONUS;
   }
 
-  /** Main terms with a positive match for the unused words, best first (MAX_MAINS + 1 of them, so that one may be left out). */
+  /** Main terms with a positive match for the unused words, best first (the first MAX_MAINS). */
   private mains(book: WalkBook, used: number): Ranked {
     let perBook = this.mainsMemo.get(book);
     if (!perBook) this.mainsMemo.set(book, (perBook = new Map()));
     let all = perBook.get(used);
-    if (!all) perBook.set(used, (all = rankedMains(book, this.pv, used, MAX_MAINS + 1)));
+    if (!all) perBook.set(used, (all = rankedMains(book, this.pv, used, MAX_MAINS)));
     return all;
   }
 
@@ -1049,17 +1052,6 @@ class Walk {
         if (!r) return undefined;
         return rescored(r, r.score + TABLE_BONUS, textStep(referenceStep(book, from, via, text), r.steps));
       }
-      case 'condition': {
-        if (this.atLeast(depth, MAX_CONDITION_DEPTH + 1)) return undefined;
-        const main = book.mainOf(from);
-        const key = `${book.kind}:${main}`;
-        if (this.restarted.has(key)) return undefined;
-        this.restarted.add(key);
-        const found = this.top(book, used, depth + 1, main, floor + 0.8);
-        if (!found) return undefined;
-        // The words of the term that sent us here named no condition: they count for little.
-        return rescored(found, found.score - 0.8, textStep(referenceStep(book, from, 'see condition', text), found.steps));
-      }
       case 'category':
         return { ...endAt(book, from, END_WITH_CODE, used), steps: textStep(referenceStep(book, from, via, text), undefined), code: ref.code.endsWith('-') ? ref.code : `${ref.code}-` };
       default:
@@ -1070,8 +1062,7 @@ class Walk {
   /**
    * The ranked main terms for a set of words used in the order top tries them:
    * by bound, highest first, equal bounds in ranked order. Kept per book and
-   * words used: "see condition" restarts try the same main terms again with
-   * another left out (leaving one out keeps the order of the others).
+   * words used.
    */
   private mainOrder(book: WalkBook, used: number): MainOrder {
     let perBook = this.orderMemo.get(book);
@@ -1107,22 +1098,16 @@ class Walk {
     return o;
   }
 
-  /** The best main term (of the first MAX_MAINS, leaving one out) and walk below it for the unused words (exact when it scores at least `floor`). */
-  top(book: WalkBook, used: number, depth: number, exclude = -1, floor = -Infinity): Branch | undefined {
+  /** The best main term (of the first MAX_MAINS) and walk below it for the unused words (exact when it scores at least `floor`). */
+  top(book: WalkBook, used: number, depth: number, floor = -Infinity): Branch | undefined {
     let best: Branch | undefined;
     let bestAt = -1;
     // As in explore: the most promising main terms first; equal scores go to the one ranked first.
     const { count, v } = this.mainOrder(book, used);
-    // The ranked place of the main term left out (count: none); the first MAX_MAINS of the others are tried.
-    let out = count;
-    for (let k = 0; k < count; k++) if (v[k * ORDER_STRIDE + 1] === exclude) out = v[k * ORDER_STRIDE]!;
     for (let k = 0; k < count; k++) {
       const i = k * ORDER_STRIDE;
-      const n = v[i]!;
-      if (n === out) continue;
-      // Its place among the main terms tried.
-      const at = n > out ? n - 1 : n;
-      if (at >= MAX_MAINS) continue;
+      // Its place in the ranking.
+      const at = v[i]!;
       const bound = v[i + 4]!;
       if ((best && bound + EPS <= best.score) || bound + EPS < floor) break;
       const t = v[i + 1]! | 0;
@@ -1313,7 +1298,7 @@ function firstPart(title: string): string {
 function pathText(steps: readonly WalkStep[]): string {
   return steps
     .map((s, i) => {
-      if (s.via === 'see' || s.via === 'see also' || s.via === 'see condition') return s.title.startsWith('see ') ? `(${s.title})` : `(${s.via} ${s.title})`;
+      if (s.via === 'see' || s.via === 'see also') return s.title.startsWith('see ') ? `(${s.title})` : `(${s.via} ${s.title})`;
       return i === 0 || (s.level === 0 && s.via === 'table') ? firstPart(s.title) : s.title;
     })
     .join(', ')

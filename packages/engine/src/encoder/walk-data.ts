@@ -554,10 +554,6 @@ export class WalkBook {
   isMain(i: number): boolean {
     return this.parent[i]! < 0;
   }
-  mainOf(i: number): number {
-    while (this.parent[i]! >= 0) i = this.parent[i]!;
-    return i;
-  }
   /** Titles from the main term down. */
   path(i: number): string[] {
     const out: string[] = [];
