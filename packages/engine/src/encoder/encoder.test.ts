@@ -79,6 +79,12 @@ test('index: see redirects are followed and shown', async () => {
   assert.equal(abandonment.text, 'Abandonment (see Maltreatment)');
   assert.equal(abandonment.code, undefined);
   assert.ok(abandonment.subterms && abandonment.subterms.length > 0, 'subterms of Maltreatment to choose from');
+  // A main term keeps the comma parts that qualify it: "Fracture, traumatic" is written "Fracture" (its implied
+  // sense), the main term it refers to, "Fracture, pathological", is not.
+  const pathological = (await walk('fracture due to neoplastic disease tarsus')).paths[0]!;
+  assert.equal(pathological.text, 'Fracture (see also Fracture, pathological), due to, neoplastic disease NEC, tarsus');
+  assert.equal(pathological.code, 'M84.57-');
+  assert.equal((await walk('open wound of neck')).paths[0]?.text, 'Wound, open, neck');
 });
 
 

@@ -3,7 +3,7 @@ import { behaviorOf, drugUseOf, type DrugUse, type NeoplasmBehavior } from './re
 import type { SearchIndex } from './search-index.js';
 import { checkCode, type CodeCheck } from './verify.js';
 import { NO_RUNS, prefixBit, PREFIX_MIN, SIG_WORDS, SMALL_FAMILY, stemBit, type WalkBook } from './walk-data.js';
-import { MISS, unusedWords, usedWords, type Phrase } from './walker.js';
+import { mainTermText, MISS, unusedWords, usedWords, type Phrase } from './walker.js';
 
 /**
  * Walking the Alphabetic Index (and the External Cause Index) for a phrase:
@@ -232,9 +232,9 @@ function stepsArray(s: Steps | undefined): WalkStep[] {
       if (site >= 0) for (const t of book.path(site).slice(1)) out.push({ title: t, printed: t, level: 1, via: 'table' });
       for (const b of stepsArray(below)) out.push({ ...b, via: b.via ?? 'table' });
     } else if (c.target) {
-      // The entry referred to, shown by its path with the main term's first comma part.
+      // The entry referred to, shown by its path, its main term as coders write it.
       const shown = c.book!.path(c.node);
-      shown[0] = firstPart(shown[0]!);
+      shown[0] = mainTermText(shown[0]!);
       out.push({ ...stepOf(c.book!, c.node, c.target.via, c.target.reference), title: shown.join(', ') });
     } else out.push(stepOf(c.book!, c.node));
   }
@@ -665,7 +665,8 @@ interface Ranked {
  */
 interface MainOrder {
   count: number;
-  v: Float64Array;
+  /** A plain array: a typed array of this size would be allocated outside the heap, at many times the cost. */
+  v: number[];
 }
 const ORDER_STRIDE = 5;
 
@@ -1071,7 +1072,7 @@ class Walk {
     if (o) return o;
     const ranked = this.mains(book, used);
     const count = ranked.count;
-    o = { count, v: new Float64Array(count * ORDER_STRIDE) };
+    o = { count, v: new Array<number>(count * ORDER_STRIDE).fill(0) };
     const ov = o.v;
     // Bounds rank nothing: the arena's array stays the same while they are worked out.
     const v = rankArena.v;
@@ -1288,18 +1289,13 @@ function insertKept(k: Kept, r: Branch): void {
   k.keys.splice(at, 0, undefined);
 }
 
-/** A title up to its first comma. */
-function firstPart(title: string): string {
-  const comma = title.indexOf(',');
-  return (comma < 0 ? title : title.slice(0, comma)).trim();
-}
 
-/** Coders write the main term by its first comma part. */
+/** Coders write a main term without the comma parts that only vary its word (see mainTermText). */
 function pathText(steps: readonly WalkStep[]): string {
   return steps
     .map((s, i) => {
       if (s.via === 'see' || s.via === 'see also') return s.title.startsWith('see ') ? `(${s.title})` : `(${s.via} ${s.title})`;
-      return i === 0 || (s.level === 0 && s.via === 'table') ? firstPart(s.title) : s.title;
+      return i === 0 || (s.level === 0 && s.via === 'table') ? mainTermText(s.title) : s.title;
     })
     .join(', ')
     .replace(/, \(/g, ' (');

@@ -84,6 +84,29 @@ export function titleWords(term: IndexTerm): TitleWords {
   return t;
 }
 
+const shownMemo = new Map<string, string>();
+
+/**
+ * A main term's title as coders write it in a path: the first comma part and
+ * the later parts that qualify it ("Fracture, pathological"), without those
+ * that only vary the main word ("Diabetes, diabetic") or state its implied
+ * sense ("Fracture, traumatic"): the same parts titleWords asks for.
+ */
+export function mainTermText(title: string): string {
+  let out = shownMemo.get(title);
+  if (out !== undefined) return out;
+  const [first = '', ...later] = title.split(',');
+  const root = (wordsOf(first)[0] ?? '').slice(0, 4);
+  const kept = [first.trim()];
+  for (const part of later) {
+    const w = wordsOf(part).find((x) => !INSTRUCTION_WORDS.has(x) && !STOPWORDS.has(x));
+    if (w && !w.startsWith(root) && !walkRules().impliedQualifiers.has(w) && !CONNECTORS.has(w)) kept.push(part.trim());
+  }
+  out = kept.join(', ');
+  shownMemo.set(title, out);
+  return out;
+}
+
 /** Whether the vocabulary has a stem, asked once per vocabulary and stem (a bisection of its string table otherwise). */
 const knownMemo = new WeakMap<SearchIndex, Map<string, boolean>>();
 const KNOWN_LIMIT = 50_000;
