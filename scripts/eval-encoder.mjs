@@ -6,10 +6,12 @@
 // typo in one word; with a clinical abbreviation where the abbreviation list has one for words of the
 // path; and the code's inclusion terms. A hit is the target code; recall@1, recall@5 and MRR (top 20)
 // are reported. Search runs over every system in force (ICD-10-CM, ICD-10-PCS, HCPCS), as users run it.
+// The index walk is measured on the same index paths, clean and with the typo: a hit is one of its five
+// paths whose tabular check stands for the code.
 import { readFileSync } from 'node:fs';
 
 const engine = await import(new URL('../packages/engine/dist/index.js', import.meta.url).href);
-const { CodeSets, loadSearch, searchLoaded, loadWalk } = engine;
+const { CodeSets, loadSearch, searchLoaded, loadWalk, walkLoaded } = engine;
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : dflt;
@@ -104,6 +106,25 @@ function measure(name, cases) {
 
 console.log(`# encoder eval: seed ${SEED}, date ${DATE}, releases ${loaded.map((l) => l.ref.id).join(', ')}; index from ${walk.indexFrom.index}`);
 measure('clean index-path queries', clean);
-measure('one typo per query', clean.map((c) => ({ code: c.code, q: typo(c.q) })).filter((c) => c.q));
+const typos = clean.map((c) => ({ code: c.code, q: typo(c.q) })).filter((c) => c.q);
+measure('one typo per query', typos);
 measure('abbreviated queries', clean.map((c) => ({ code: c.code, q: abbreviate(c.q) })).filter((c) => c.q));
 measure('inclusion-term queries', inclusion);
+
+// The Alphabetic Index walk on the same phrases: a hit is a path whose tabular check stands for the code.
+function measureWalk(name, cases) {
+  let r1 = 0;
+  let r5 = 0;
+  let mrr = 0;
+  for (const { code, q } of cases) {
+    const paths = walkLoaded(walk, q, { limit: 5 }).paths;
+    const rank = paths.findIndex((p) => p.checks.some((c) => c.code === code));
+    if (rank === 0) r1++;
+    if (rank >= 0) r5++;
+    if (rank >= 0) mrr += 1 / (rank + 1);
+  }
+  const n = cases.length;
+  console.log(`${name.padEnd(30)} n=${String(n).padStart(4)}  recall@1 ${(r1 / n).toFixed(3)}  recall@5 ${(r5 / n).toFixed(3)}  MRR ${(mrr / n).toFixed(3)}`);
+}
+measureWalk('index walk, index paths', clean);
+measureWalk('index walk, one typo', typos);

@@ -116,7 +116,10 @@ export class SectionReader<H extends FileHeader> {
     } catch {
       throw this.bad('unreadable header');
     }
-    if (header.format !== format) throw this.bad(`format ${header.format}, expected ${format}`);
+    if (header.format !== format) {
+      // The formats found and expected ride along, so a reader may rebuild a file an older import wrote.
+      throw new MedcoderError('RELEASE_CORRUPT', `${where} is a medcoder ${what} of format ${header.format}, this version reads format ${format}; run "medcoder codesets import --force"`, { path: where, format: header.format, expected: format });
+    }
     this.header = header;
     this.buf = buf;
     this.base = buf.byteOffset + ((8 + headerLength + 7) & ~7);

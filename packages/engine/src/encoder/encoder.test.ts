@@ -31,6 +31,18 @@ const PATHS: Array<[string, string, string]> = [
   ['nstemi', 'Infarct, myocardium, myocardial, non-ST elevation', 'I21.4'],
   ['amyloid heart', 'Amyloid heart', 'E85.4'],
   ['fall from ladder', 'Fall, from, off, out of, ladder', 'W11'],
+  // "with" and "without" subterms follow the phrase's own word before the condition.
+  ['migraine without aura', 'Migraine, without aura', 'G43.009'],
+  ['migraine with aura', 'Migraine, with aura', 'G43.109'],
+  // A comma part that varies the main word from its first word on ("alcohol-induced") asks nothing of the phrase.
+  ['alcohol sleep disorder', 'Alcohol, sleep disorder', 'F10.982'],
+  // Numbers of a range stand together; words a modifier could take are left for the subterm that needs them.
+  ['corrosion extent 20-29 per cent with 20-29 percent third degree', 'Corrosion, extent, 20-29 per cent, with, 20-29 percent third degree', 'T32.22'],
+  ['body mass index adult 21.0-21.9', 'Body, bodies, mass index, adult, 21.0-21.9', 'Z68.21'],
+  ['hemorrhoids 2nd degree', 'Hemorrhoids, 2nd degree', 'K64.1'],
+  ['admission adjustment pacemaker cardiac', 'Admission, adjustment, pacemaker, cardiac', 'Z45.018'],
+  // The qualifier of a main term that no other main term shares its first word with need not be typed.
+  ['echovirus', 'Echovirus, as cause of disease classified elsewhere', 'B97.12'],
 ];
 
 for (const [phrase, path, code] of PATHS) {

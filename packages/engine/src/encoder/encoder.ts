@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { INDEX_FILES, INDEX_FORMAT, INDEX_KINDS, INDEX_LABELS, indexSources, type CompiledIndexFile, type IndexKind } from '../icd10cm/alphabetic-index.js';
 import { Icd10cmRelease } from '../icd10cm/release.js';
-import { MedcoderError } from '../errors.js';
+import { isMedcoderError, MedcoderError } from '../errors.js';
 import type { ReleaseRef } from '../lookup.js';
 import type { CodeSets, DateOptions } from '../releases/registry.js';
 import { readReleaseFile, releasesDir } from '../releases/store.js';
@@ -10,7 +10,7 @@ import { checkQuery, searchIndexOf } from './code-search.js';
 import { drugPath, neoplasmPath, walkIndex, type IndexPath, type WalkContext } from './index-walk.js';
 import type { DrugUse, NeoplasmBehavior } from './references.js';
 import type { SearchIndex } from './search-index.js';
-import { buildWalkFile, WALK_FILES, WalkBook } from './walk-data.js';
+import { buildWalkFile, WALK_FILES, WALK_FORMAT, WalkBook } from './walk-data.js';
 import { preparePhrase, type Phrase } from './walker.js';
 
 /**
@@ -66,7 +66,14 @@ function bookOf(cs: CodeSets, holder: string, kind: IndexKind, asked: string): P
         } catch (e) {
           throw new MedcoderError('RELEASE_CORRUPT', `cannot read ${path}: ${(e as Error).message}; run "medcoder codesets import --force"`, { path }, { cause: e });
         }
-        return new WalkBook(bytes, path);
+        try {
+          return new WalkBook(bytes, path);
+        } catch (e) {
+          // A walk file an older version wrote: built again from the index JSON below (slower, same walks as a new
+          // file), with a warning to import again.
+          const older = isMedcoderError(e) && typeof e.details.format === 'number' && e.details.format < WALK_FORMAT;
+          if (!older || !m.files.includes(INDEX_FILES[kind])) throw e;
+        }
       }
       if (!m.files.includes(INDEX_FILES[kind])) {
         throw new MedcoderError('RELEASE_CORRUPT', `${asked} takes its ${INDEX_LABELS[kind]} from ${holder}, which has no ${INDEX_FILES[kind]}; run "medcoder codesets import --force"`, { release: holder, file: INDEX_FILES[kind] });
@@ -75,7 +82,9 @@ function bookOf(cs: CodeSets, holder: string, kind: IndexKind, asked: string): P
       if (!data || data.format !== INDEX_FORMAT || data.kind !== kind || !Array.isArray(data.letters)) {
         throw new MedcoderError('RELEASE_CORRUPT', `${holder}/${INDEX_FILES[kind]} is not a compiled ${INDEX_LABELS[kind]} of format ${INDEX_FORMAT}; run "medcoder codesets import --force"`, { release: holder });
       }
-      return new WalkBook(buildWalkFile(data, holder), `${holder}/${INDEX_FILES[kind]}`);
+      const book = new WalkBook(buildWalkFile(data, holder), `${holder}/${INDEX_FILES[kind]}`);
+      if (m.files.includes(WALK_FILES[kind])) book.rebuilt = true;
+      return book;
     })();
     p.catch(() => perHome.delete(key));
     perHome.set(key, p);
@@ -92,6 +101,9 @@ export async function loadWalk(cs: CodeSets, opts: DateOptions = {}): Promise<Lo
   const ctx: WalkContext = { release: loaded, search: vocabulary };
   for (const [kind, book] of kinds) ctx[kind] = book;
   const warnings = [...r.warnings];
+  for (const [kind, book] of kinds) {
+    if (book.rebuilt) warnings.push(`the ${INDEX_LABELS[kind]} walk file of ${from[kind]} was written by an older version and was rebuilt in memory; run "medcoder codesets import --force" to store the new one`);
+  }
   if (from.index && from.index !== r.manifest.id) {
     warnings.push(`the Alphabetic Index is ${from.index}'s (${r.ref.label} has none of its own); codes are checked against ${r.ref.label}`);
   }

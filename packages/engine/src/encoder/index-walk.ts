@@ -400,6 +400,9 @@ class PhraseView {
   readonly bitStem: number[] = [];
   readonly bitPre: number[] = [];
   readonly bitNum: number[] = [];
+  /** Words right after "with", and right after "without" or "no" (see matchTitle). */
+  readonly afterWith: number = 0;
+  readonly afterWithout: number = 0;
   private readonly books = new Map<WalkBook, BookWords>();
   private lastBook: WalkBook | undefined;
   private lastWords: BookWords | undefined;
@@ -412,6 +415,15 @@ class PhraseView {
       this.bitPre.push(w.stem.length >= PREFIX_MIN ? prefixBit(w.stem) : -1);
       this.bitNum.push(w.number ? stemBit(w.number) : -1);
     }
+    let afterWith = 0;
+    let afterWithout = 0;
+    for (let i = 1; i < this.n && i < 31; i++) {
+      const prev = p.words[i - 1]!.word;
+      if (prev === 'with') afterWith |= 1 << i;
+      else if (prev === 'without' || prev === 'no') afterWithout |= 1 << i;
+    }
+    this.afterWith = afterWith;
+    this.afterWithout = afterWithout;
   }
 
   /** The phrase's words in a book, with the book's stem masks set to them. */
@@ -487,8 +499,10 @@ interface Match {
 
 /** The words used after the last matchTitle (kept outside its result, so a match allocates nothing). */
 let matchedUsed = 0;
-/** The gain of the last matchTitle, in a typed array (a number returned or kept in a variable would be allocated). */
-const matched = new Float64Array(1);
+/** The words its required stems used (without those its modifiers and later comma parts took). */
+let matchedReqUsed = 0;
+/** The gain of the last matchTitle in matched[0], and of its required stems alone in matched[1], in a typed array (a number returned or kept in a variable would be allocated). */
+const matched = new Float64Array(2);
 
 /** Match an entry's title against the unused words of a phrase (see titleWords for what a title asks): the gain in matched[0], with matchedUsed set. */
 function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): void {
@@ -505,36 +519,58 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): vo
   let missing = 0;
   let u = used;
   let numbers: number[] | undefined;
+  // Words of numbers waiting for a neighbour (taken by no other stem meanwhile), and whether the title asks only numbers.
+  let pending = 0;
+  let numbersOnly = true;
+  // The word the first required stem takes (-1: none).
+  let lead = -1;
   for (let k = from; k < reqEnd; k++) {
     const r = tw[k]!;
+    if (book.numericStem[r] !== 1) numbersOnly = false;
     // The first unused word with this stem (or number): the lowest bit of the mask.
-    let avail = anyMask[r]! & ~u;
+    let avail = anyMask[r]! & ~u & ~pending;
     // Stems that only differ in their ending ("myocardi"/"myocardium"): a weaker match.
     let partial = false;
     if (!avail) {
-      avail = partialMask[r]! & ~u;
+      avail = partialMask[r]! & ~u & ~pending;
       partial = avail !== 0;
     }
     if (avail) {
       const hit = 31 - Math.clz32(avail & -avail);
+      if (k === from) lead = hit;
       // A number belongs to the word beside it in the phrase ("type 2", "stage 3a").
       if (book.numericStem[r] === 1 && reqCount > 1 && !((u | (1 << hit)) & ~used & ~(1 << hit) & ((1 << (hit - 1)) | (1 << (hit + 1))))) {
         (numbers ??= []).push(hit);
+        pending |= 1 << hit;
         continue;
       }
       u |= 1 << hit;
       gain += pv.weight[hit]! * (partial ? 0.8 : 1);
     } else missing++;
   }
-  // Numbers met before their neighbour matched get a second look.
+  // Numbers met before their neighbour matched get a second look, and another while one more joins: in a range
+  // ("with 20-29 percent") 29 joins beside "percent", then 20 beside 29. A title of numbers alone ("21.0-21.9")
+  // takes them when they stand together in the phrase.
   if (numbers) {
-    for (const hit of numbers) {
-      if (u & ~used & ((1 << (hit - 1)) | (1 << (hit + 1)))) {
+    let left = numbers.length;
+    for (let joined = true; joined && left > 0; ) {
+      joined = false;
+      for (let j = 0; j < numbers.length; j++) {
+        const hit = numbers[j]!;
+        if (hit < 0) continue;
+        const near = (1 << (hit - 1)) | (1 << (hit + 1));
+        if (!(u & ~used & near) && !(numbersOnly && pending & near)) continue;
         u |= 1 << hit;
         gain += pv.weight[hit]!;
-      } else missing++;
+        numbers[j] = -1;
+        left--;
+        joined = true;
+      }
     }
+    missing += left;
   }
+  matchedReqUsed = u;
+  matched[1] = gain - MISS * missing;
   for (let k = reqEnd; k < to; k++) {
     const avail = stemMask[tw[k]!]! & ~u;
     if (avail) {
@@ -545,6 +581,14 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): vo
   }
   matchedUsed = u;
   matched[0] = gain - MISS * missing;
+  // "with aura" is not what "without aura" says, nor "without hemorrhage" what "with hemorrhage" says: a title led by
+  // one is not taken for words the phrase puts right after the other.
+  if (lead >= 0 && ((pv.afterWithout >>> lead) & 1 ? book.leadsWith(t) : (pv.afterWith >>> lead) & 1 && book.without(t))) {
+    matchedUsed = used;
+    matchedReqUsed = used;
+    matched[0] = -Infinity;
+    matched[1] = -Infinity;
+  }
 }
 
 function match(book: WalkBook, pv: PhraseView, t: number, used: number): Match {
@@ -951,12 +995,21 @@ class Walk {
     matchTitle(book, this.pv, child, used);
     const gain = matched[0]!;
     const mUsed = matchedUsed;
+    const reqGain = matched[1]!;
+    const reqUsed = matchedReqUsed;
     const implicit = book.connectorOnly(child) && !without;
     if (gain <= 0 && !implicit) return;
-    const bound = gain - STEP_COST + this.bound(book, child, mUsed);
+    this.push(book, child, gain, mUsed, at, implicit, own, f);
+    // Words its modifiers took ("per cent (0-9 percent third degree)") may be the ones a subterm below needs
+    // ("with 20-29 percent third degree"): the subterm is also tried with them left for below.
+    if (reqUsed !== mUsed && reqGain > 0 && book.kids[child]! > 0) this.push(book, child, reqGain, reqUsed, at, implicit, own, f);
+  }
+
+  private push(book: WalkBook, child: number, gain: number, used: number, at: number, implicit: boolean, own: number, f: number): void {
+    const bound = gain - STEP_COST + this.bound(book, child, used);
     // A subterm the loop of exploreOnce would stop at (the best score only grows) is not kept.
     if (bound + EPS <= own || bound + EPS < f) return;
-    tryStack.push(child, gain, mUsed, bound, at, implicit);
+    tryStack.push(child, gain, used, bound, at, implicit);
   }
 
   private exploreOnce(book: WalkBook, term: number, used: number, depth: number, floor: number): Branch {
@@ -1141,6 +1194,13 @@ class Walk {
       const d = rankArena.v[i]! | 0;
       const t = book.mains[d]!;
       const m: Match = { gain: rankArena.v[i + 1]!, used: rankArena.v[i + 2]! | 0 };
+      // As for subterms (see consider): the words the main term's modifiers took may be those a subterm needs
+      // ("Hemorrhoids (without mention of degree)", "2nd degree"), so it is also walked with them left for below.
+      let alt: Match | undefined;
+      if (book.kids[t]! > 0) {
+        matchTitle(book, this.pv, t, 0);
+        if (matchedReqUsed !== m.used && matched[1]! > 0) alt = { gain: matched[1]!, used: matchedReqUsed };
+      }
       // What a main term must score to be kept: half the best, and more than the last of `limit` kept paths.
       // (The first kept path is the best one; the paths kept are only worked out once `limit` could be kept.)
       let floor = -Infinity;
@@ -1150,7 +1210,8 @@ class Walk {
         const low = m.gain + this.greedy(book, t, m.used, 1);
         if (low > 0) floor = low * 0.5 - EPS;
       } else {
-        const u = m.gain + this.mainBound(book, d, m.used) + EPS;
+        let u = m.gain + this.mainBound(book, d, m.used) + EPS;
+        if (alt) u = Math.max(u, alt.gain + this.mainBound(book, d, alt.used) + EPS);
         floor = best * 0.5;
         if (u < floor) continue;
         if (done.list.length >= limit) {
@@ -1164,7 +1225,12 @@ class Walk {
         }
       }
       const sub = this.explore(book, t, m.used, 1, floor - m.gain);
-      const path = rescored(sub, m.gain + sub.score, nodeStep(book, t, sub.steps));
+      let path = rescored(sub, m.gain + sub.score, nodeStep(book, t, sub.steps));
+      if (alt) {
+        // Only a better way counts: it must beat the first (ties keep the first).
+        const below = this.explore(book, t, alt.used, 1, Math.max(floor, path.score) - alt.gain);
+        if (alt.gain + below.score > path.score) path = rescored(below, alt.gain + below.score, nodeStep(book, t, below.steps));
+      }
       if (path.score > best) best = path.score;
       insertKept(done, path);
       stale = true;

@@ -1,11 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testCodeSets } from '../testing/home.js';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isMedcoderError } from '../errors.js';
+import { CodeSets } from '../releases/registry.js';
 import { releasesDir } from '../releases/store.js';
-import { loadWalk } from './encoder.js';
-import { NO_RUNS, PREFIX_MIN, SIG_WORDS, WALK_FILES, WalkBook } from './walk-data.js';
+import { loadWalk, walkLoaded } from './encoder.js';
+import { NO_RUNS, PREFIX_MIN, SIG_WORDS, WALK_FILES, WALK_FORMAT, WalkBook } from './walk-data.js';
 
 test('walk books: main term postings by place in mains, with each main term\'s stem counts and signature, agree with the postings by entry; numeric stems are flagged', async () => {
   const cs = await testCodeSets();
@@ -68,4 +71,40 @@ test('walk books: the stem runs and prefixes worked out at opening are those the
   }
   // The check above is only worth something when long stems and stems with shorter stem prefixes exist.
   assert.ok(longStems > 1000 && withPrefixes > 100, `${longStems} long stems, ${withPrefixes} with prefixes`);
+});
+
+test('walk books: a walk file of an older format is refused with the formats named, and the encoder rebuilds it from the index, with a warning', async () => {
+  const cs = await testCodeSets();
+  const w = await loadWalk(cs, { date: '2026-03-01' });
+  const holder = w.indexFrom.index!;
+  const bytes = readFileSync(join(releasesDir(cs.home), holder, WALK_FILES.index));
+  // The same file, its header saying the format before this one (same length: one digit for another).
+  const text = bytes.toString('latin1');
+  const marker = `"format":${WALK_FORMAT}`;
+  assert.ok(text.includes(marker));
+  const older = Buffer.from(text.replace(marker, `"format":${WALK_FORMAT - 1}`), 'latin1');
+  assert.throws(() => new WalkBook(older, 'old.bin'), (e: unknown) => isMedcoderError(e) && e.code === 'RELEASE_CORRUPT' && e.details.format === WALK_FORMAT - 1 && e.details.expected === WALK_FORMAT);
+  // A home whose index release holds that older file, every other file linked from the test home.
+  const home = mkdtempSync(join(tmpdir(), 'medcoder-walk-'));
+  try {
+    const from = releasesDir(cs.home);
+    const to = releasesDir(home);
+    mkdirSync(to, { recursive: true });
+    for (const name of readdirSync(from)) {
+      if (name !== holder) symlinkSync(join(from, name), join(to, name));
+      else {
+        mkdirSync(join(to, name));
+        for (const f of readdirSync(join(from, name))) {
+          if (f === WALK_FILES.index) writeFileSync(join(to, name, f), older);
+          else symlinkSync(join(from, name, f), join(to, name, f));
+        }
+      }
+    }
+    const old = await loadWalk(await CodeSets.open({ home }), { date: '2026-03-01' });
+    assert.ok(old.ctx.index!.rebuilt);
+    assert.ok(old.warnings.some((x) => x.includes('older version') && x.includes('import --force')), old.warnings.join('\n'));
+    assert.deepEqual(walkLoaded(old, 'migraine without aura').paths.map((p) => p.code), walkLoaded(w, 'migraine without aura').paths.map((p) => p.code));
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });

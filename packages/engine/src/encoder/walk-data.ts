@@ -16,7 +16,8 @@ import { titleWords } from './walker.js';
  * (walk-index.bin, …); releases that borrow an index read the holder's file.
  */
 
-export const WALK_FORMAT = 2;
+/** 3: "with"-led titles flagged; main term qualifiers optional where no other main term shares the first part. */
+export const WALK_FORMAT = 3;
 const MAGIC = 0x4b4c574d; // "MWLK"
 
 export const WALK_FILES: Readonly<Record<IndexKind, string>> = {
@@ -49,6 +50,8 @@ const USES: readonly DrugUse[] = ['accidental', 'intentional', 'assault', 'undet
 const FLAG_CELLS = 1;
 const FLAG_CONNECTOR_ONLY = 2;
 const FLAG_WITHOUT = 4;
+/** The title's first word is "with" (see WalkBook.leadsWith). */
+const FLAG_LEADS_WITH = 16;
 /** The subtree (or what its references reach) may lead anywhere: a table, or back to the whole index. */
 const FLAG_REACHES_ALL = 8;
 
@@ -150,6 +153,7 @@ export function buildWalkFile(data: CompiledIndexFile, release: string): Uint8Ar
     if (t.raw.v) flags[i]! |= FLAG_CELLS;
     if (words.connectorOnly) flags[i]! |= FLAG_CONNECTOR_ONLY;
     if (words.without) flags[i]! |= FLAG_WITHOUT;
+    if (words.leadsWith) flags[i]! |= FLAG_LEADS_WITH;
     cellStart[i] = cells.length;
     if (t.raw.v) for (const v of t.raw.v) cells.push(str(v));
     twStart[i] = tw.length;
@@ -345,6 +349,8 @@ export type WalkRef =
 
 /** An index publication opened over its compact file. Entries are numbers (document order). */
 export class WalkBook {
+  /** Built in memory because the release's walk file is of an older format (see the encoder's bookOf). */
+  rebuilt = false;
   readonly kind: IndexKind;
   readonly release: string;
   readonly source: string;
@@ -547,6 +553,10 @@ export class WalkBook {
   }
   without(i: number): boolean {
     return (this.flags[i]! & FLAG_WITHOUT) !== 0;
+  }
+  /** The title starts with "with" (files written before this flag existed have it nowhere). */
+  leadsWith(i: number): boolean {
+    return (this.flags[i]! & FLAG_LEADS_WITH) !== 0;
   }
   reachesAll(i: number): boolean {
     return (this.flags[i]! & FLAG_REACHES_ALL) !== 0;

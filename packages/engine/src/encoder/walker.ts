@@ -43,6 +43,8 @@ export interface TitleWords {
   connectorOnly: boolean;
   /** The title starts with "without". */
   without: boolean;
+  /** The title starts with "with". */
+  leadsWith: boolean;
 }
 
 const titleMemo = new WeakMap<IndexTerm, TitleWords>();
@@ -59,6 +61,25 @@ export function walkRules(): { impliedQualifiers: Set<string> } {
   return rules;
 }
 
+/** Main terms by their first comma part, counted once per index. */
+const firstPartCounts = new WeakMap<IndexTerm['index'], Map<string, number>>();
+
+/** Whether another main term of the term's index has the same first comma part ("Fracture, pathological" and "Fracture, traumatic"). */
+function sharesFirstPart(term: IndexTerm): boolean {
+  let counts = firstPartCounts.get(term.index);
+  if (!counts) {
+    counts = new Map();
+    for (const m of term.index.mainTerms) {
+      const k = firstPartKey(m.title);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    firstPartCounts.set(term.index, counts);
+  }
+  return (counts.get(firstPartKey(term.title)) ?? 0) > 1;
+}
+
+const firstPartKey = (title: string): string => wordsOf(title.split(',')[0] ?? '').join(' ');
+
 export function titleWords(term: IndexTerm): TitleWords {
   let t = titleMemo.get(term);
   if (t) return t;
@@ -71,15 +92,25 @@ export function titleWords(term: IndexTerm): TitleWords {
     (CONNECTORS.has(w) ? opt : req).push(stem(w));
   }
   // After a main term's comma: variants of the main word ("Diabetes, diabetic") and implied senses
-  // ("Fracture, traumatic") are optional; other qualifiers ("Fracture, pathological") are required.
+  // ("Fracture, traumatic") are optional; other qualifiers are required where they tell main terms of the same
+  // first part apart ("Fracture, pathological"), and optional where the main term is the only one of its first
+  // part: "Echovirus, as cause of disease classified elsewhere" is what a coder finds under "echovirus".
+  // A comma part is a variant by its first word: "alcohol-induced" of "Alcohol, alcoholic, alcohol-induced" is.
   const root = (firstWords[0] ?? '').slice(0, 4);
-  for (const w of wordsOf(later.join(' '))) {
-    if (INSTRUCTION_WORDS.has(w) || STOPWORDS.has(w)) continue;
-    const variant = !term.isMainTerm || w.startsWith(root) || walkRules().impliedQualifiers.has(w) || CONNECTORS.has(w);
-    (variant ? opt : req).push(stem(w));
+  const distinguishes = term.isMainTerm && later.length > 0 && sharesFirstPart(term);
+  for (const part of later) {
+    let variantPart = !distinguishes;
+    let first = true;
+    for (const w of wordsOf(part)) {
+      if (INSTRUCTION_WORDS.has(w) || STOPWORDS.has(w)) continue;
+      const variant = variantPart || w.startsWith(root) || walkRules().impliedQualifiers.has(w) || CONNECTORS.has(w);
+      if (first && variant) variantPart = true;
+      first = false;
+      (variant ? opt : req).push(stem(w));
+    }
   }
   for (const w of wordsOf(term.nemod.join(' '))) if (!INSTRUCTION_WORDS.has(w) && !STOPWORDS.has(w)) opt.push(stem(w));
-  t = { req, opt, connectorOnly: req.length === 0 && opt.length > 0, without: firstWords[0] === 'without' };
+  t = { req, opt, connectorOnly: req.length === 0 && opt.length > 0, without: firstWords[0] === 'without', leadsWith: firstWords[0] === 'with' };
   titleMemo.set(term, t);
   return t;
 }
