@@ -43,6 +43,8 @@ const PATHS: Array<[string, string, string]> = [
   ['admission adjustment pacemaker cardiac', 'Admission, adjustment, pacemaker, cardiac', 'Z45.018'],
   // The qualifier of a main term that no other main term shares its first word with need not be typed.
   ['echovirus', 'Echovirus, as cause of disease classified elsewhere', 'B97.12'],
+  // A main term is looked up by its first word: "Asperger's disease or syndrome" is no way in for this phrase.
+  ['syndrome vascular in cerebrovascular disease', 'Syndrome, vascular NEC in cerebrovascular disease', 'G46.8'],
 ];
 
 for (const [phrase, path, code] of PATHS) {

@@ -501,6 +501,8 @@ interface Match {
 let matchedUsed = 0;
 /** The words its required stems used (without those its modifiers and later comma parts took). */
 let matchedReqUsed = 0;
+/** The word its first required stem took (-1: none, or the title asks none). */
+let matchedLead = -1;
 /** The gain of the last matchTitle in matched[0], and of its required stems alone in matched[1], in a typed array (a number returned or kept in a variable would be allocated). */
 const matched = new Float64Array(2);
 
@@ -580,6 +582,7 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): vo
     }
   }
   matchedUsed = u;
+  matchedLead = lead;
   matched[0] = gain - MISS * missing;
   // "with aura" is not what "without aura" says, nor "without hemorrhage" what "with hemorrhage" says: a title led by
   // one is not taken for words the phrase puts right after the other.
@@ -741,7 +744,8 @@ const rankArena = new RankArena();
 /**
  * Main terms with a positive match, best first, at most `cap`: the main terms
  * sharing a stem with an unused word (of weight 0.5 or more), taken in the
- * order the words come; equal gains keep that order.
+ * order the words come, whose first required word the phrase has; equal
+ * gains keep that order.
  *
  * A main term's gain is at most the weight of the unused words related to
  * its title (by stem, number or partial stem: what matchTitle can use) less
@@ -787,6 +791,9 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
       matchTitle(book, pv, t, used);
       const gain = matched[0]!;
       if (gain <= 0 || (out.count >= cap && gain <= v[o + out.count * 3 - 2]!)) continue;
+      // A coder looks a main term up by its first word: one whose first word the phrase lacks is no way in
+      // ("Asperger's disease or syndrome" for "syndrome, vascular, in cerebrovascular disease").
+      if (matchedLead < 0 && book.twReq[t]! > 0) continue;
       // Insert after every kept main term of at least this gain (they came first).
       let at = out.count;
       while (at > 0 && v[o + at * 3 - 2]! < gain) at--;
