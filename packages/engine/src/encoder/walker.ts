@@ -121,7 +121,9 @@ const shownMemo = new Map<string, string>();
  * A main term's title as coders write it in a path: the first comma part and
  * the later parts that qualify it ("Fracture, pathological"), without those
  * that only vary the main word ("Diabetes, diabetic") or state its implied
- * sense ("Fracture, traumatic"): the same parts titleWords asks for.
+ * sense ("Fracture, traumatic"), told apart by their first word as
+ * titleWords tells them. (The qualifiers are shown even where the phrase
+ * need not name them.)
  */
 export function mainTermText(title: string): string {
   let out = shownMemo.get(title);
