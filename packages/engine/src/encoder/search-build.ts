@@ -1,5 +1,5 @@
 import type { CmCompiled } from '../icd10cm/compiled.js';
-import { normalizeCm } from '../icd10cm/code.js';
+import { CANONICAL_CM, normalizeCm } from '../icd10cm/code.js';
 import { openIndex, type CompiledIndexFile, type IndexTerm } from '../icd10cm/alphabetic-index.js';
 import type { PcsCompiled } from '../icd10pcs/compiled.js';
 import type { HcpcsCompiled } from '../hcpcs/compiled.js';
@@ -48,6 +48,8 @@ function modifiersOf(term: IndexTerm): string {
  * from). Undefined when nothing of it is in the release.
  */
 export function codeInRelease(indexCode: string, has: (code: string) => boolean): string | undefined {
+  // Most index codes are written as the release writes them ("E11.22"): found as they stand.
+  if (CANONICAL_CM.test(indexCode) && has(indexCode)) return indexCode;
   const bare = indexCode.replace(/[-.\s]+$/, '').replace(/\./g, '').toUpperCase();
   if (!/^[A-Z][0-9][0-9A-Z]/.test(bare)) return undefined;
   for (let len = bare.length; len >= 3; len--) {

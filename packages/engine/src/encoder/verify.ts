@@ -445,8 +445,15 @@ function findFacts(release: Icd10cmRelease, indexCode: string, role: CodeCheck['
   const node = release.node(code)!;
   // The notes of each kind a check shows (as release.notesFor lists them), each kind read once for the family.
   const useAdditional = release.notesOfKind(node, 'useAdditionalCode');
-  const pick = (kind: CodeNote['kind'], list = release.notesOfKind(node, kind)) => (list.length ? { [kind]: list } : {});
-  const head = { indexCode, role, code, title: node.t, ...pick('codeFirst'), ...pick('useAdditionalCode', useAdditional.slice()), ...pick('codeAlso'), ...pick('excludes1') };
+  // Fields set one by one in the order of the check's type (a kind without notes is left out).
+  const head: CodeFacts['head'] = { indexCode, role, code, title: node.t };
+  const codeFirst = release.notesOfKind(node, 'codeFirst');
+  if (codeFirst.length) head.codeFirst = codeFirst;
+  if (useAdditional.length) head.useAdditionalCode = useAdditional.slice();
+  const codeAlso = release.notesOfKind(node, 'codeAlso');
+  if (codeAlso.length) head.codeAlso = codeAlso;
+  const excludes1 = release.notesOfKind(node, 'excludes1');
+  if (excludes1.length) head.excludes1 = excludes1;
   if (node.b === 1) return { head, status: 'billable', message: `${code} is billable in ${release.ref.label}`, useAdditional };
   const leaf = release.childrenOf(code).every((c) => release.node(c)?.k === 'extension');
   // As lookup gives them: the 7th characters of a code whose children are all full codes (none for a full code itself).

@@ -7,11 +7,12 @@
  */
 export const CM_CHARS = /^[A-Z0-9]*$/;
 
-/** Upper case, no spaces, dot after the third character. Returns the input cleaned when it cannot be shaped. */
-const CANONICAL = /^[A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]{1,4})?$/;
+/** A code written as releases write it ("E11.22", "S72.001A"). */
+export const CANONICAL_CM = /^[A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]{1,4})?$/;
 
+/** Upper case, no spaces, dot after the third character. Returns the input cleaned when it cannot be shaped. */
 export function normalizeCm(input: string): string {
-  if (CANONICAL.test(input)) return input;
+  if (CANONICAL_CM.test(input)) return input;
   const bare = input.normalize('NFKC').toUpperCase().replace(/[\s.]/g, '');
   if (bare.length <= 3) return bare;
   return `${bare.slice(0, 3)}.${bare.slice(3)}`;
