@@ -315,7 +315,7 @@ function rangesOf(note: CodeNote): Array<[lo: string, upTo: string]> {
  * pairs), kept per index and note list, and per note: a family's codes
  * inherit the same notes, so a note's ranges are found once for all of them.
  */
-const noteDocsMemo = new WeakMap<SearchIndex, WeakMap<readonly CodeNote[], Uint32Array>>();
+const noteDocsMemo = new WeakMap<SearchIndex, WeakMap<readonly CodeNote[], readonly number[]>>();
 const noteRangeMemo = new WeakMap<SearchIndex, WeakMap<CodeNote, number[]>>();
 
 function noteRanges(ix: SearchIndex, note: CodeNote): number[] {
@@ -330,14 +330,15 @@ function noteRanges(ix: SearchIndex, note: CodeNote): number[] {
   return out;
 }
 
-function noteDocs(ix: SearchIndex, notes: readonly CodeNote[]): Uint32Array {
+function noteDocs(ix: SearchIndex, notes: readonly CodeNote[]): readonly number[] {
   let memo = noteDocsMemo.get(ix);
   if (!memo) noteDocsMemo.set(ix, (memo = new WeakMap()));
   let docs = memo.get(notes);
   if (!docs) {
+    // A plain array: most lists are short, and a typed array is allocated outside the heap.
     const out: number[] = [];
     for (const note of notes) out.push(...noteRanges(ix, note));
-    memo.set(notes, (docs = Uint32Array.from(out)));
+    memo.set(notes, (docs = out));
   }
   return docs;
 }
@@ -417,7 +418,8 @@ interface CodeFacts {
   status: CheckStatus;
   message: string;
   seventh?: CodeCheck['seventh'];
-  useAdditional: CodeNote[];
+  /** The code's use-additional notes, shared by the codes of a family that have none of their own (see Icd10cmRelease.notesOfKind). */
+  useAdditional: readonly CodeNote[];
 }
 
 const factsMemo = new WeakMap<Icd10cmRelease, Map<string, CodeFacts>>();
@@ -448,12 +450,12 @@ function findFacts(release: Icd10cmRelease, indexCode: string, role: CodeCheck['
   // Fields set one by one in the order of the check's type (a kind without notes is left out).
   const head: CodeFacts['head'] = { indexCode, role, code, title: node.t };
   const codeFirst = release.notesOfKind(node, 'codeFirst');
-  if (codeFirst.length) head.codeFirst = codeFirst;
+  if (codeFirst.length) head.codeFirst = codeFirst.slice();
   if (useAdditional.length) head.useAdditionalCode = useAdditional.slice();
   const codeAlso = release.notesOfKind(node, 'codeAlso');
-  if (codeAlso.length) head.codeAlso = codeAlso;
+  if (codeAlso.length) head.codeAlso = codeAlso.slice();
   const excludes1 = release.notesOfKind(node, 'excludes1');
-  if (excludes1.length) head.excludes1 = excludes1;
+  if (excludes1.length) head.excludes1 = excludes1.slice();
   if (node.b === 1) return { head, status: 'billable', message: `${code} is billable in ${release.ref.label}`, useAdditional };
   const leaf = release.childrenOf(code).every((c) => release.node(c)?.k === 'extension');
   // As lookup gives them: the 7th characters of a code whose children are all full codes (none for a full code itself).

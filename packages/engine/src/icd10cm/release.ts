@@ -12,6 +12,7 @@ import { TABULAR_NOTE_KINDS } from './tabular.js';
 
 /** Notes that apply to every code below the one carrying them. Inclusion terms belong to their own code only. */
 const INHERITED = TABULAR_NOTE_KINDS.filter((k) => k !== 'inclusionTerm');
+const NO_NOTES: readonly CodeNote[] = Object.freeze([]);
 
 export class Icd10cmRelease implements CodeSetRelease {
   readonly system = 'icd10cm' as const;
@@ -207,15 +208,18 @@ export class Icd10cmRelease implements CodeSetRelease {
       if (list) list.push(n);
       else out.set(n.kind, [n]);
     }
+    for (const list of out.values()) Object.freeze(list);
     return out;
   }
 
   /**
    * A node's notes of one kind, in the order notesFor lists them (its own,
    * then those it inherits). What inherits is split by kind once per parent,
-   * so codes of one family share the work.
+   * so codes of one family share the work, and a code without notes of the
+   * kind of its own gets the family's list itself (frozen), the same list for
+   * every code of the family.
    */
-  notesOfKind(n: CmNode, kind: CodeNote['kind']): CodeNote[] {
+  notesOfKind(n: CmNode, kind: CodeNote['kind']): readonly CodeNote[] {
     const own: CodeNote[] = [];
     this.notesOf(n, n.c, [kind], own);
     let inherited: ReadonlyMap<string, readonly CodeNote[]> | undefined;
@@ -227,7 +231,8 @@ export class Icd10cmRelease implements CodeSetRelease {
       if (!inherited) this.headingByKindMemo.set(n.sec, (inherited = Icd10cmRelease.byKind(this.headingNotes(n.sec))));
     }
     const more = inherited?.get(kind);
-    return more ? own.concat(more) : own;
+    if (!more) return own.length ? own : NO_NOTES;
+    return own.length ? own.concat(more) : more;
   }
 
   lookup(input: string): CodeDetail | undefined {
