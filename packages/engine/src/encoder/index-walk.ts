@@ -501,8 +501,6 @@ interface Match {
 let matchedUsed = 0;
 /** The words its required stems used (without those its modifiers and later comma parts took). */
 let matchedReqUsed = 0;
-/** The word its first required stem took (-1: none, or the title asks none). */
-let matchedLead = -1;
 /** The gain of the last matchTitle in matched[0], and of its required stems alone in matched[1], in a typed array (a number returned or kept in a variable would be allocated). */
 const matched = new Float64Array(2);
 
@@ -582,7 +580,6 @@ function matchTitle(book: WalkBook, pv: PhraseView, t: number, used: number): vo
     }
   }
   matchedUsed = u;
-  matchedLead = lead;
   matched[0] = gain - MISS * missing;
   // "with aura" is not what "without aura" says, nor "without hemorrhage" what "with hemorrhage" says: a title led by
   // one is not taken for words the phrase puts right after the other.
@@ -759,6 +756,8 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
   const m = bw.masks;
   if (!m.relatedReady) relateWords(book, pv, bw);
   const { related, ranked } = m;
+  const anyMask = m.any;
+  const partialMask = m.partial;
   const weight = pv.weight;
   const stamp = m.nextRankStamp();
   const out: Ranked = { at: rankArena.take(cap * 3), count: 0 };
@@ -774,6 +773,11 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
       const d = book.mainPost[k]!;
       if (ranked[d] === stamp) continue;
       ranked[d] = stamp;
+      // A coder looks a main term up by its first word: one whose first word the phrase lacks is no way in
+      // ("Asperger's disease or syndrome" for "syndrome, vascular, in cerebrovascular disease"). As matchTitle
+      // takes it: the first unused word with its stem, or else one it partly matches.
+      const lead = book.mainLead[d]!;
+      if (lead >= 0 && !((anyMask[lead]! | partialMask[lead]!) & ~used)) continue;
       const req = book.mainReq[d]!;
       if (book.mainOpt[d]! <= POSTED_OPT) {
         // The unused words related to the title, counted and weighed in the order they come.
@@ -791,9 +795,6 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
       matchTitle(book, pv, t, used);
       const gain = matched[0]!;
       if (gain <= 0 || (out.count >= cap && gain <= v[o + out.count * 3 - 2]!)) continue;
-      // A coder looks a main term up by its first word: one whose first word the phrase lacks is no way in
-      // ("Asperger's disease or syndrome" for "syndrome, vascular, in cerebrovascular disease").
-      if (matchedLead < 0 && book.twReq[t]! > 0) continue;
       // Insert after every kept main term of at least this gain (they came first).
       let at = out.count;
       while (at > 0 && v[o + at * 3 - 2]! < gain) at--;

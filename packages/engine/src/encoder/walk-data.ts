@@ -407,6 +407,8 @@ export class WalkBook {
    */
   readonly mainSig: Uint32Array;
   readonly mainReachesAll: Uint8Array;
+  /** Per main term (by its place in `mains`), the stem id of its first required word (-1: it requires none). */
+  readonly mainLead: Int32Array;
   private readonly refKind: Uint8Array;
   private readonly refTerm: Int32Array;
   private readonly refArg: Int32Array;
@@ -488,11 +490,13 @@ export class WalkBook {
     if (this.parent.length !== n || this.end.length !== n || this.twStart.length !== n + 1 || this.sig.length !== n * SIG_WORDS) throw r.bad('counts do not match');
     this.mainSig = new Uint32Array(this.mains.length * SIG_WORDS);
     this.mainReachesAll = new Uint8Array(this.mains.length);
+    this.mainLead = new Int32Array(this.mains.length);
     for (let d = 0; d < this.mains.length; d++) {
       const t = this.mains[d]!;
       if (t >= n) throw r.bad('counts do not match');
       this.mainSig.set(this.sig.subarray(t * SIG_WORDS, (t + 1) * SIG_WORDS), d * SIG_WORDS);
       this.mainReachesAll[d] = this.reachesAll(t) ? 1 : 0;
+      this.mainLead[d] = this.twReq[t]! > 0 ? this.tw[this.twStart[t]!]! : -1;
     }
     if (this.mainPost.length !== this.mainNode.length || this.mainReq.length !== this.mains.length || this.mainOpt.length !== this.mains.length || this.numericStem.length !== this.stems.length) {
       throw r.bad('counts do not match');
