@@ -149,9 +149,22 @@ export class Icd10cmRelease implements CodeSetRelease {
     const section = this.sections.get(sectionId);
     const chapter = section ? this.chapters.get(section.chapter) : undefined;
     if (section) this.notesOf(section, section.id, INHERITED, out);
-    if (chapter) this.notesOf(chapter, `Chapter ${chapter.id}`, INHERITED, out);
+    if (chapter) out.push(...this.chapterNotes(chapter));
     memo = Object.freeze(out);
     this.sectionNotesMemo.set(sectionId, memo);
+    return memo;
+  }
+
+  private readonly chapterNotesMemo = new Map<string, readonly CodeNote[]>();
+
+  /** A chapter's inheritable notes, made once: its sections share the same (frozen) notes, and what is worked out per note serves them all. */
+  private chapterNotes(chapter: CmChapter): readonly CodeNote[] {
+    let memo = this.chapterNotesMemo.get(chapter.id);
+    if (!memo) {
+      const out: CodeNote[] = [];
+      this.notesOf(chapter, `Chapter ${chapter.id}`, INHERITED, out);
+      this.chapterNotesMemo.set(chapter.id, (memo = Object.freeze(out)));
+    }
     return memo;
   }
 
