@@ -71,3 +71,14 @@ test('a date after the newest release answers with a warning on stderr', () => {
   assert.equal(r.code, 0);
   assert.match(r.stderr, /warning: no ICD-10-CM release in force on 2026-11-25 was imported; answering from ICD-10-CM FY2026/);
 });
+
+test('the installed command runs: npm links node_modules/.bin/medcoder, which "npx medcoder" of the quick start calls', () => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  const r = spawnSync(join(root, 'node_modules', '.bin', 'medcoder'), ['lookup', 'E11.22', '--date', '2026-03-01'], {
+    encoding: 'utf8',
+    env: { ...process.env, MEDCODER_HOME: process.env.MEDCODER_TEST_HOME },
+  });
+  assert.equal(r.error, undefined, String(r.error));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^E11\.22 {2}Type 2 diabetes mellitus with diabetic chronic kidney disease$/m);
+});
