@@ -694,13 +694,15 @@ function relateWords(book: WalkBook, pv: PhraseView, bw: BookWords): void {
 
 /**
  * Main terms ranked for a set of words used, best first, in the ranking
- * arena from `at`: for the n-th, its place in the book's `mains` at at + 3n, its gain at
- * at + 3n + 1 and the words used after it at at + 3n + 2.
+ * arena from `at`, RANK_STRIDE numbers each: for the n-th, from at + RANK_STRIDE * n, its
+ * place in the book's `mains`, its gain, the words used after it, and the
+ * gain and words used of its required stems alone (see matchTitle).
  */
 interface Ranked {
   at: number;
   count: number;
 }
+const RANK_STRIDE = 5;
 
 /**
  * Ranked main terms in the order top tries them (see Walk.mainOrder): for
@@ -720,7 +722,7 @@ const ORDER_STRIDE = 5;
  * replaced by a larger one while a walk ranks: read `v` after ranking.
  */
 export class RankArena {
-  v = new Float64Array(3 * 64 * 16);
+  v = new Float64Array(RANK_STRIDE * 64 * 16);
   top = 0;
 
   /** Room for `n` numbers: where they start. */
@@ -760,7 +762,7 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
   const partialMask = m.partial;
   const weight = pv.weight;
   const stamp = m.nextRankStamp();
-  const out: Ranked = { at: rankArena.take(cap * 3), count: 0 };
+  const out: Ranked = { at: rankArena.take(cap * RANK_STRIDE), count: 0 };
   // Nothing below ranks again, so the arena's array stays this one.
   const v = rankArena.v;
   const o = out.at;
@@ -789,20 +791,23 @@ function rankedMains(book: WalkBook, pv: PhraseView, used: number, cap: number):
         }
         // Gains are sums of hundredths: a bound within EPS of the last kept gain is a tie, and a tie does not enter.
         const bound = sum - MISS * Math.max(0, req - count);
-        if (bound + EPS <= 0 || (out.count >= cap && bound <= v[o + out.count * 3 - 2]! + EPS)) continue;
+        if (bound + EPS <= 0 || (out.count >= cap && bound <= v[o + (out.count - 1) * RANK_STRIDE + 1]! + EPS)) continue;
       }
       const t = book.mains[d]!;
       matchTitle(book, pv, t, used);
       const gain = matched[0]!;
-      if (gain <= 0 || (out.count >= cap && gain <= v[o + out.count * 3 - 2]!)) continue;
+      if (gain <= 0 || (out.count >= cap && gain <= v[o + (out.count - 1) * RANK_STRIDE + 1]!)) continue;
       // Insert after every kept main term of at least this gain (they came first).
       let at = out.count;
-      while (at > 0 && v[o + at * 3 - 2]! < gain) at--;
+      while (at > 0 && v[o + (at - 1) * RANK_STRIDE + 1]! < gain) at--;
       const end = out.count < cap ? out.count++ : cap - 1;
-      v.copyWithin(o + at * 3 + 3, o + at * 3, o + end * 3);
-      v[o + at * 3] = d;
-      v[o + at * 3 + 1] = gain;
-      v[o + at * 3 + 2] = matchedUsed;
+      const x = o + at * RANK_STRIDE;
+      v.copyWithin(x + RANK_STRIDE, x, o + end * RANK_STRIDE);
+      v[x] = d;
+      v[x + 1] = gain;
+      v[x + 2] = matchedUsed;
+      v[x + 3] = matched[1]!;
+      v[x + 4] = matchedReqUsed;
     }
   }
   return out;
@@ -1138,7 +1143,7 @@ class Walk {
     // Bounds rank nothing: the arena's array stays the same while they are worked out.
     const v = rankArena.v;
     for (let n = 0; n < count; n++) {
-      const i = ranked.at + n * 3;
+      const i = ranked.at + n * RANK_STRIDE;
       const d = v[i]! | 0;
       const t = book.mains[d]!;
       const gain = v[i + 1]!;
@@ -1198,17 +1203,15 @@ class Walk {
     const mains = this.mains(book, 0);
     for (let n = 0; n < mains.count && n < MAX_MAINS; n++) {
       // Read from the arena each time: the explores below may rank, and replace its array.
-      const i = mains.at + n * 3;
+      const i = mains.at + n * RANK_STRIDE;
       const d = rankArena.v[i]! | 0;
       const t = book.mains[d]!;
       const m: Match = { gain: rankArena.v[i + 1]!, used: rankArena.v[i + 2]! | 0 };
       // As for subterms (see consider): the words the main term's modifiers took may be those a subterm needs
       // ("Hemorrhoids (without mention of degree)", "2nd degree"), so it is also walked with them left for below.
-      let alt: Match | undefined;
-      if (book.kids[t]! > 0) {
-        matchTitle(book, this.pv, t, 0);
-        if (matchedReqUsed !== m.used && matched[1]! > 0) alt = { gain: matched[1]!, used: matchedReqUsed };
-      }
+      const reqGain = rankArena.v[i + 3]!;
+      const reqUsed = rankArena.v[i + 4]! | 0;
+      const alt: Match | undefined = book.kids[t]! > 0 && reqUsed !== m.used && reqGain > 0 ? { gain: reqGain, used: reqUsed } : undefined;
       // What a main term must score to be kept: half the best, and more than the last of `limit` kept paths.
       // (The first kept path is the best one; the paths kept are only worked out once `limit` could be kept.)
       let floor = -Infinity;

@@ -80,6 +80,11 @@ function sharesFirstPart(term: IndexTerm): boolean {
 
 const firstPartKey = (title: string): string => wordsOf(title.split(',')[0] ?? '').join(' ');
 
+/** A word after a main term's comma that varies the main word (`root`: its first four letters), states its implied sense, or connects. */
+function variantWord(w: string, root: string): boolean {
+  return w.startsWith(root) || walkRules().impliedQualifiers.has(w) || CONNECTORS.has(w);
+}
+
 export function titleWords(term: IndexTerm): TitleWords {
   let t = titleMemo.get(term);
   if (t) return t;
@@ -103,7 +108,7 @@ export function titleWords(term: IndexTerm): TitleWords {
     let first = true;
     for (const w of wordsOf(part)) {
       if (INSTRUCTION_WORDS.has(w) || STOPWORDS.has(w)) continue;
-      const variant = variantPart || w.startsWith(root) || walkRules().impliedQualifiers.has(w) || CONNECTORS.has(w);
+      const variant = variantPart || variantWord(w, root);
       if (first && variant) variantPart = true;
       first = false;
       (variant ? opt : req).push(stem(w));
@@ -133,7 +138,7 @@ export function mainTermText(title: string): string {
   const kept = [first.trim()];
   for (const part of later) {
     const w = wordsOf(part).find((x) => !INSTRUCTION_WORDS.has(x) && !STOPWORDS.has(x));
-    if (w && !w.startsWith(root) && !walkRules().impliedQualifiers.has(w) && !CONNECTORS.has(w)) kept.push(part.trim());
+    if (w && !variantWord(w, root)) kept.push(part.trim());
   }
   out = kept.join(', ');
   shownMemo.set(title, out);
