@@ -4,12 +4,15 @@ import { INDEX_FILES, INDEX_FORMAT, INDEX_KINDS, INDEX_LABELS, indexSources, typ
 import { Icd10cmRelease } from '../icd10cm/release.js';
 import { isMedcoderError, MedcoderError } from '../errors.js';
 import type { ReleaseRef } from '../lookup.js';
+import type { ReleaseManifest } from '../releases/manifest.js';
 import type { CodeSets, DateOptions } from '../releases/registry.js';
 import { readReleaseFile, releasesDir } from '../releases/store.js';
 import { checkQuery, searchIndexOf } from './code-search.js';
 import { drugPath, neoplasmPath, walkIndex, type IndexPath, type WalkContext } from './index-walk.js';
 import type { DrugUse, NeoplasmBehavior } from './references.js';
 import type { SearchIndex } from './search-index.js';
+import { CHECK_FILE, CHECK_FORMAT, CheckTable } from './check-table.js';
+import { useFactSource } from './verify.js';
 import { buildWalkFile, WALK_FILES, WALK_FORMAT, WalkBook } from './walk-data.js';
 import { preparePhrase, type Phrase } from './walker.js';
 
@@ -28,6 +31,41 @@ export interface IndexAnswer {
   /** Which release each index was read from (FY2018-FY2026 use the FY2017 Alphabetic Index). */
   indexFrom: Partial<Record<'index' | 'eindex' | 'neoplasm' | 'drug', string>>;
   warnings: string[];
+}
+
+/** Opened check files per CodeSets, keyed by release id. */
+const checkTables = new WeakMap<CodeSets, Map<string, Promise<CheckTable | undefined>>>();
+
+/**
+ * The check file a release's import wrote (see check-table.ts), or none for
+ * a home compiled before check files existed or by another format of them:
+ * checks are then worked out as walks meet their codes, with the same answers.
+ */
+function checkTableOf(cs: CodeSets, m: ReleaseManifest): Promise<CheckTable | undefined> {
+  let perHome = checkTables.get(cs);
+  if (!perHome) checkTables.set(cs, (perHome = new Map()));
+  let p = perHome.get(m.id);
+  if (!p) {
+    p = (async () => {
+      if (!m.files.includes(CHECK_FILE)) return undefined;
+      const path = join(releasesDir(cs.home), m.id, CHECK_FILE);
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(path);
+      } catch (e) {
+        throw new MedcoderError('RELEASE_CORRUPT', `cannot read ${path}: ${(e as Error).message}; run "medcoder codesets import --force"`, { path }, { cause: e });
+      }
+      try {
+        return new CheckTable(bytes, path);
+      } catch (e) {
+        if (isMedcoderError(e) && typeof e.details.format === 'number' && e.details.format !== CHECK_FORMAT) return undefined;
+        throw e;
+      }
+    })();
+    p.catch(() => perHome.delete(m.id));
+    perHome.set(m.id, p);
+  }
+  return p;
 }
 
 /** A walk context loaded for a date, for repeated synchronous walks (benchmarks, servers). */
@@ -96,8 +134,9 @@ export async function loadWalk(cs: CodeSets, opts: DateOptions = {}): Promise<Lo
   const r = cs.resolve('icd10cm', opts);
   const from = indexSources(r.manifest);
   const opened = Promise.all(INDEX_KINDS.filter((k) => from[k]).map(async (k) => [k, await bookOf(cs, from[k]!, k, r.manifest.id)] as const));
-  const [loaded, kinds, vocabulary] = await Promise.all([cs.load(r.manifest.id), opened, searchIndexOf(cs, r.manifest.id)]);
+  const [loaded, kinds, vocabulary, checks] = await Promise.all([cs.load(r.manifest.id), opened, searchIndexOf(cs, r.manifest.id), checkTableOf(cs, r.manifest)]);
   if (!(loaded instanceof Icd10cmRelease)) throw new MedcoderError('INVALID_ARGUMENT', `${r.manifest.id} is not an ICD-10-CM release`);
+  if (checks) useFactSource(loaded, checks);
   const ctx: WalkContext = { release: loaded, search: vocabulary };
   for (const [kind, book] of kinds) ctx[kind] = book;
   const warnings = [...r.warnings];

@@ -1,11 +1,14 @@
 import { registerPostCompile } from '../releases/import.js';
 import type { CompileContext, CompiledOutput, ReleaseGroup } from '../releases/compiler.js';
 import { INDEX_FILES, type CompiledIndexFile, type IndexKind } from '../icd10cm/alphabetic-index.js';
-import { CM_CODES_FILE, fromFile } from '../icd10cm/compiled.js';
+import { CM_CODES_FILE, fromFile, type CmCompiled } from '../icd10cm/compiled.js';
+import { Icd10cmRelease } from '../icd10cm/release.js';
+import { RELEASE_FORMAT, type ReleaseManifest } from '../releases/manifest.js';
+import { buildCheckFile, CHECK_FILE, codesNamed } from './check-table.js';
 import { PCS_DATA_FILE, type PcsCompiled } from '../icd10pcs/compiled.js';
 import { HCPCS_FILE, type HcpcsCompiled } from '../hcpcs/compiled.js';
 import { CPT_FILE, type CptCompiled } from '../cpt/compiled.js';
-import { releaseSpan } from '../releases/key.js';
+import { releaseLabel, releaseSpan } from '../releases/key.js';
 import { buildCmSearch, buildCptSearch, buildHcpcsSearch, buildPcsSearch, type CmIndexFiles } from './search-build.js';
 import { SEARCH_FILE } from './search-index.js';
 import { buildWalkFile, WALK_FILES } from './walk-data.js';
@@ -35,11 +38,32 @@ async function indexFileFor(id: string, kind: IndexKind, output: CompiledOutput,
   }
 }
 
+/** The release being compiled, as its loader will make it, for the checks worked out at import. */
+function compiledRelease(group: ReleaseGroup, output: CompiledOutput, data: CmCompiled): Icd10cmRelease {
+  const span = releaseSpan(group.key);
+  const manifest: ReleaseManifest = {
+    format: RELEASE_FORMAT,
+    id: group.id,
+    system: group.key.system,
+    year: group.key.year,
+    ...(group.key.period ? { period: group.key.period } : {}),
+    label: releaseLabel(group.key),
+    effectiveFrom: output.effectiveFrom ?? span.from,
+    effectiveTo: output.effectiveTo ?? span.to,
+    sources: [],
+    counts: output.counts,
+    files: Object.keys(output.files),
+    compiledAt: new Date().toISOString(),
+  };
+  return new Icd10cmRelease(manifest, { id: manifest.id, label: manifest.label, effectiveFrom: manifest.effectiveFrom, effectiveTo: manifest.effectiveTo }, data);
+}
+
 registerPostCompile(async (group: ReleaseGroup, output: CompiledOutput, ctx: CompileContext) => {
   const id = group.id;
   const from = output.effectiveFrom ?? releaseSpan(group.key).from;
   const step = ctx.progress.step(`encoder files for ${id}`);
   let bytes: Uint8Array | undefined;
+  let checks: Uint8Array | undefined;
   switch (group.key.system) {
     case 'icd10cm': {
       const packed = output.files[CM_CODES_FILE];
@@ -49,7 +73,15 @@ registerPostCompile(async (group: ReleaseGroup, output: CompiledOutput, ctx: Com
         const f = await indexFileFor(id, kind, output, ctx);
         if (f) files[kind] = f;
       }
-      bytes = buildCmSearch(id, fromFile(packed), files);
+      const data = fromFile(packed);
+      bytes = buildCmSearch(id, data, files);
+      // The tabular side of the checks a walk shows, for every code the index publications in use name.
+      const named = new Set<string>();
+      for (const f of Object.values(files)) codesNamed(f, named);
+      if (named.size) {
+        const indexFrom = [...new Set((['index', 'eindex', 'drug', 'neoplasm'] as const).filter((k) => files[k]).map((k) => (output.files[INDEX_FILES[k]] ? id : output.provenance?.[k] ?? id)))];
+        checks = buildCheckFile(compiledRelease(group, output, data), named, indexFrom);
+      }
       break;
     }
     case 'icd10pcs': {
@@ -69,6 +101,7 @@ registerPostCompile(async (group: ReleaseGroup, output: CompiledOutput, ctx: Com
     }
   }
   const files: Record<string, Uint8Array> = bytes ? { [SEARCH_FILE]: bytes } : {};
+  if (checks) files[CHECK_FILE] = checks;
   // The index publications this release holds, in the compact form the walk reads (borrowers read the holder's).
   let walkBytes = 0;
   if (group.key.system === 'icd10cm') {
@@ -81,6 +114,6 @@ registerPostCompile(async (group: ReleaseGroup, output: CompiledOutput, ctx: Com
     }
   }
   const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
-  step.done(`${bytes ? mb(bytes.byteLength) : 'none'}${walkBytes ? `, index walk files ${mb(walkBytes)}` : ''}`);
+  step.done(`${bytes ? mb(bytes.byteLength) : 'none'}${walkBytes ? `, index walk files ${mb(walkBytes)}` : ''}${checks ? `, checks ${mb(checks.byteLength)}` : ''}`);
   return Object.keys(files).length ? files : undefined;
 });

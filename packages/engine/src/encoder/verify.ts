@@ -406,13 +406,83 @@ function lowerBoundOf(arr: readonly string[], x: string): number {
 }
 
 /**
- * What a check says of an index code whatever the phrase: the code of the
- * release it stands for, its title and notes, its status and message, the
- * 7th characters to choose from, and the notes that name additional codes.
- * Kept per release: the same codes come back walk after walk, and working
- * them out reads the release's compiled nodes again and again.
+ * What a check works out from the Tabular List for an index code, whatever
+ * the phrase and the release's label: the code of the release it stands for,
+ * its status, the notes of each kind a check shows (as release.notesFor
+ * lists them: its own, then those it inherits) and the 7th characters to
+ * choose from. The import writes these for every code the index names (see
+ * check-table.ts), so a walk need not work them out the first time it meets
+ * a code; codes outside that file are worked out here.
  */
-interface CodeFacts {
+export interface FactParts {
+  /** The code of the release the index code stands for; none when the release does not have it. */
+  code?: string;
+  status: CheckStatus;
+  /** needs-more-characters only: the index writes the header's own code (not a longer code the release lacks). */
+  stated: boolean;
+  codeFirst: readonly CodeNote[];
+  useAdditional: readonly CodeNote[];
+  codeAlso: readonly CodeNote[];
+  excludes1: readonly CodeNote[];
+  /** needs-7th-character only: where the 7th characters are defined, and those whose full code the release has. */
+  seventh?: { from: string; options: readonly SeventhCharacter[] };
+}
+
+/** The parts of a release a check reads. */
+export type CheckTabular = Pick<Icd10cmRelease, 'node' | 'childrenOf' | 'notesOfKind' | 'seventhFor'>;
+
+const NONE: readonly CodeNote[] = Object.freeze([]);
+
+export function factPartsOf(release: CheckTabular, indexCode: string): FactParts {
+  const code = codeInRelease(indexCode, (c) => release.node(c) !== undefined);
+  if (!code) return { status: 'not-in-release', stated: false, codeFirst: NONE, useAdditional: NONE, codeAlso: NONE, excludes1: NONE };
+  // The node and its notes, not the whole of release.lookup (its children, chapter, section): what a check says.
+  const node = release.node(code)!;
+  const parts: FactParts = {
+    code,
+    status: 'billable',
+    stated: false,
+    codeFirst: release.notesOfKind(node, 'codeFirst'),
+    useAdditional: release.notesOfKind(node, 'useAdditionalCode'),
+    codeAlso: release.notesOfKind(node, 'codeAlso'),
+    excludes1: release.notesOfKind(node, 'excludes1'),
+  };
+  if (node.b === 1) return parts;
+  const leaf = release.childrenOf(code).every((c) => release.node(c)?.k === 'extension');
+  // As lookup gives them: the 7th characters of a code whose children are all full codes (none for a full code itself).
+  const seventh = leaf && !(node.k === 'extension' && node.p) ? release.seventhFor(node) : undefined;
+  if (seventh) {
+    const padded = padForSeventh(code);
+    parts.status = 'needs-7th-character';
+    parts.seventh = { from: seventh.from, options: seventh.definitions.filter((d) => release.node(padded + d.char)?.b) };
+    return parts;
+  }
+  parts.status = 'needs-more-characters';
+  parts.stated = indexCode.replace(/[-.\s]+$/, '').replace(/\./g, '') === code.replace('.', '');
+  return parts;
+}
+
+/**
+ * Where a release's check parts come from before they are worked out: the
+ * check file of the release, when the walk opened one (see check-table.ts).
+ */
+export interface FactSource {
+  parts(indexCode: string): FactParts | undefined;
+}
+
+const factSources = new WeakMap<Icd10cmRelease, FactSource>();
+
+/** Let checks against a release read their parts from a source (the release's check file). */
+export function useFactSource(release: Icd10cmRelease, source: FactSource): void {
+  factSources.set(release, source);
+}
+
+/**
+ * What a check says of an index code whatever the phrase: its parts, and
+ * the check's head, status, message and 7th characters made from them.
+ * Kept per release: the same codes come back walk after walk.
+ */
+export interface CodeFacts {
   /** The check's fields before the phrase's additional codes. */
   head: Pick<CodeCheck, 'indexCode' | 'role' | 'code' | 'title' | 'codeFirst' | 'useAdditionalCode' | 'codeAlso' | 'excludes1'>;
   status: CheckStatus;
@@ -430,47 +500,38 @@ function factsOf(release: Icd10cmRelease, indexCode: string, role: CodeCheck['ro
   const key = `${role}\u0000${indexCode}`;
   let f = memo.get(key);
   if (!f) {
-    f = findFacts(release, indexCode, role);
+    const parts = factSources.get(release)?.parts(indexCode) ?? factPartsOf(release, indexCode);
+    f = factsFrom(release, indexCode, role, parts);
     if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
     memo.set(key, f);
   }
   return f;
 }
 
-function findFacts(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role']): CodeFacts {
-  const has = (c: string) => release.node(c) !== undefined;
-  const code = codeInRelease(indexCode, has);
+/** A check's facts made from its parts (the same whether the parts were read from the check file or worked out). */
+export function factsFrom(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role'], parts: FactParts): CodeFacts {
+  const { code, status, useAdditional } = parts;
   if (!code) {
-    return { head: { indexCode, role }, status: 'not-in-release', message: `${indexCode} is not a code of ${release.ref.label}; the index entry is older than this release`, useAdditional: [] };
+    return { head: { indexCode, role }, status: 'not-in-release', message: `${indexCode} is not a code of ${release.ref.label}; the index entry is older than this release`, useAdditional: NONE };
   }
-  // The node and its notes, not the whole of release.lookup (its children, chapter, section): what a check says.
-  const node = release.node(code)!;
-  // The notes of each kind a check shows (as release.notesFor lists them), each kind read once for the family.
-  const useAdditional = release.notesOfKind(node, 'useAdditionalCode');
   // Fields set one by one in the order of the check's type (a kind without notes is left out).
-  const head: CodeFacts['head'] = { indexCode, role, code, title: node.t };
-  const codeFirst = release.notesOfKind(node, 'codeFirst');
-  if (codeFirst.length) head.codeFirst = codeFirst.slice();
+  const head: CodeFacts['head'] = { indexCode, role, code, title: release.node(code)!.t };
+  if (parts.codeFirst.length) head.codeFirst = parts.codeFirst.slice();
   if (useAdditional.length) head.useAdditionalCode = useAdditional.slice();
-  const codeAlso = release.notesOfKind(node, 'codeAlso');
-  if (codeAlso.length) head.codeAlso = codeAlso.slice();
-  const excludes1 = release.notesOfKind(node, 'excludes1');
-  if (excludes1.length) head.excludes1 = excludes1.slice();
-  if (node.b === 1) return { head, status: 'billable', message: `${code} is billable in ${release.ref.label}`, useAdditional };
-  const leaf = release.childrenOf(code).every((c) => release.node(c)?.k === 'extension');
-  // As lookup gives them: the 7th characters of a code whose children are all full codes (none for a full code itself).
-  const seventh = leaf && !(node.k === 'extension' && node.p) ? release.seventhFor(node) : undefined;
-  if (seventh) {
+  if (parts.codeAlso.length) head.codeAlso = parts.codeAlso.slice();
+  if (parts.excludes1.length) head.excludes1 = parts.excludes1.slice();
+  if (status === 'billable') return { head, status, message: `${code} is billable in ${release.ref.label}`, useAdditional };
+  if (status === 'needs-7th-character') {
     const padded = padForSeventh(code);
-    const options = seventh.definitions.map((d) => ({ ...d, code: padded + d.char })).filter((d) => release.node(d.code)?.b);
+    const seventh = parts.seventh!;
+    const options = seventh.options.map((d) => ({ ...d, code: padded + d.char }));
     const message = `${code} needs a 7th character (${options.map((o) => o.char).join(', ')}), defined at ${seventh.from}`;
-    return { head, status: 'needs-7th-character', message, seventh: options, useAdditional };
+    return { head, status, message, seventh: options, useAdditional };
   }
-  const stated = indexCode.replace(/[-.\s]+$/, '').replace(/\./g, '') === code.replace('.', '');
-  const message = stated
+  const message = parts.stated
     ? `${code} is a header in ${release.ref.label}; choose one of the billable codes below it`
     : `${indexCode} is not billable in ${release.ref.label}; ${code} is the nearest header, choose a billable code below it`;
-  return { head, status: 'needs-more-characters', message, useAdditional };
+  return { head, status, message, useAdditional };
 }
 
 /** Check a code an index entry or table cell gives against the release in force. `rest` are stems of phrase words not used by the path. */
