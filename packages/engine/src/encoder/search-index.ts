@@ -601,6 +601,12 @@ export class SearchIndex {
     return id >= 0 ? this.vocabTable.at(this.wordTerm[id]!) : undefined;
   }
 
+  /** Term id of a surface word of the index's own text (its stem as written at import), or -1 for any other word. */
+  termOfKnownWord(w: string): number {
+    const id = this.wordTable.find(w);
+    return id >= 0 ? this.wordTerm[id]! : -1;
+  }
+
   /** Id of a surface word, or -1. */
   word(w: string): number {
     return this.wordTable.find(w);

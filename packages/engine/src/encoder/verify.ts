@@ -100,14 +100,38 @@ function termOf(ix: SearchIndex, form: string): number {
   return t;
 }
 
-/** Term ids of the search index for a set of stems and words (each as given and stemmed). */
+/**
+ * Term ids of the search index's words, as the import stemmed them, kept per
+ * index (-1 for a string no title or entry has as a word): what a form of
+ * the phrase stems to matters only where a title has a word spelt like it.
+ */
+const wordTermMemo = new WeakMap<SearchIndex, Map<string, number>>();
+
+function termOfWord(ix: SearchIndex, w: string): number {
+  let memo = wordTermMemo.get(ix);
+  if (!memo) wordTermMemo.set(ix, (memo = new Map()));
+  let t = memo.get(w);
+  if (t === undefined) {
+    t = ix.termOfKnownWord(w);
+    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
+    memo.set(w, t);
+  }
+  return t;
+}
+
+/**
+ * Term ids of the search index for a set of stems and words: each as given,
+ * and the token of a title word spelt like it (its stem; none when no title
+ * has the word). A title word shares a word with the set when its stem or
+ * itself is in it, so these tokens find every such title.
+ */
 function termsOf(ix: SearchIndex, stems: ReadonlySet<string>): number[] {
   const terms = new Set<number>();
   for (const s of stems) {
-    for (const form of [s, stem(s)]) {
-      const t = termOf(ix, form);
-      if (t >= 0) terms.add(t);
-    }
+    const t = termOf(ix, s);
+    if (t >= 0) terms.add(t);
+    const spelt = termOfWord(ix, s);
+    if (spelt >= 0) terms.add(spelt);
   }
   return [...terms];
 }
@@ -168,14 +192,12 @@ class TitleOverlap {
       }
     }
     // A stem the stemmer does not keep ("transvers" stems to "transver"): a title word spelt as it is counts,
-    // but its token is the stem of the stem. Titles holding that token are read from the text.
+    // but its token is the stem of the stem. Titles holding that token are read from the text. (Only a word some
+    // title has can be spelt by a title word: its token is the one the import gave it.)
     for (const s of stems) {
-      const again = stem(s);
-      if (stems.has(again)) continue;
-      const t = termOf(ix, again);
-      if (t < 0) continue;
-      if (mark[t] === COUNTED) fromText = true;
-      else if (!mark[t]) {
+      const t = termOfWord(ix, s);
+      // A word whose stem is in the set (or is itself) is counted by its token already.
+      if (t >= 0 && !mark[t]) {
         mark[t] = READ_TEXT;
         this.terms.push(t);
       }
