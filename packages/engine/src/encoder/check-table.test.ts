@@ -35,8 +35,9 @@ for (const date of ['2026-03-01', '2018-03-01']) {
     assert.equal(table.size >= named.size, true);
     const seen = { billable: 0, 'needs-7th-character': 0, 'needs-more-characters': 0, 'not-in-release': 0 };
     for (const c of named) {
-      const fromFile = table.parts(c);
-      assert.ok(fromFile, `${c} is in the check file`);
+      const id = table.find(c);
+      assert.ok(id >= 0, `${c} is in the check file`);
+      const fromFile = table.parts(id);
       seen[fromFile.status]++;
       for (const role of ['code', 'manifestation'] as const) {
         assert.deepEqual(factsFrom(release, c, role, fromFile), factsFrom(release, c, role, factPartsOf(release, c)), `${c} (${role})`);
@@ -44,7 +45,7 @@ for (const date of ['2026-03-01', '2018-03-01']) {
     }
     // Every status occurs among real index codes (FY2026 checks the FY2017 index's codes: some are gone).
     for (const [status, n] of Object.entries(seen)) assert.ok(n > 0, `${status}: ${n}`);
-    assert.equal(table.parts('Z99.99999'), undefined);
+    assert.equal(table.find('Z99.99999'), -1);
   });
 }
 
@@ -53,22 +54,22 @@ test('check file: notes, lists and 7th characters are made once and shared by th
   // T45.8X1 and T45.8X2 (poisoning by another primarily systemic agent, accidental and intentional: cells of the
   // Table of Drugs and Chemicals) share their 7th characters; S72.00- and S72.01- (fracture of the femur's neck)
   // share their family's Excludes1 notes.
-  const a = table.parts('T45.8X1')!;
-  const b = table.parts('T45.8X2')!;
+  const a = table.parts(table.find('T45.8X1'));
+  const b = table.parts(table.find('T45.8X2'));
   assert.equal(a.status, 'needs-7th-character');
   assert.equal(a.seventh, b.seventh);
   assert.deepEqual(a.seventh!.options.map((o) => o.char), ['A', 'D', 'S']);
-  const f = table.parts('S72.00-')!;
-  const g = table.parts('S72.01-')!;
+  const f = table.parts(table.find('S72.00-'));
+  const g = table.parts(table.find('S72.01-'));
   assert.equal(f.status, 'needs-more-characters');
   assert.ok(f.excludes1.length > 0);
   assert.equal(f.excludes1, g.excludes1);
   assert.ok(Object.isFrozen(f.excludes1));
   // E11.22 (type 2 diabetes with CKD) names the CKD stage to use as well.
-  const e = table.parts('E11.22')!;
+  const e = table.parts(table.find('E11.22'));
   assert.equal(e.status, 'billable');
   assert.ok(e.useAdditional.some((n) => /N18/.test(n.text)), JSON.stringify(e.useAdditional));
-  assert.equal(table.parts('E11.22')!.useAdditional, e.useAdditional);
+  assert.equal(table.parts(table.find('E11.22')).useAdditional, e.useAdditional);
 });
 
 test('check file: a walk gives the same answer with it as with checks worked out on the spot', async () => {
@@ -80,7 +81,7 @@ test('check file: a walk gives the same answer with it as with checks worked out
   const fresh = await CodeSets.open({ home: cs.home });
   const other = await loadWalk(fresh, { date: '2026-03-01' });
   const { useFactSource } = await import('./verify.js');
-  useFactSource(other.ctx.release as Icd10cmRelease, { parts: () => undefined });
+  useFactSource(other.ctx.release as Icd10cmRelease, { size: 0, find: () => -1, parts: () => assert.fail('no code is held') });
   assert.deepEqual(phrases.map((q) => walkLoaded(other, q)), withFile);
 });
 

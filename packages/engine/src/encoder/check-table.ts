@@ -19,7 +19,8 @@ import { factPartsOf, type CheckStatus, type FactParts, type FactSource } from '
  */
 
 export const CHECK_FILE = 'checks.bin';
-export const CHECK_FORMAT = 1;
+/** 2: titles kept with the codes. */
+export const CHECK_FORMAT = 2;
 const MAGIC = 0x4b48434d; // "MCHK"
 
 const STATUSES: readonly CheckStatus[] = ['not-in-release', 'billable', 'needs-7th-character', 'needs-more-characters'];
@@ -53,6 +54,7 @@ export function buildCheckFile(release: Icd10cmRelease, codes: Iterable<string>,
   const list = [...codes].sort();
   const status = new Uint8Array(list.length);
   const canon: string[] = [];
+  const titles: string[] = [];
   const lists = new Int32Array(list.length * LIST_KINDS.length);
   const seventh = new Int32Array(list.length).fill(-1);
   // Notes by identity first (a family shares its frozen notes), then by what they say.
@@ -119,6 +121,7 @@ export function buildCheckFile(release: Icd10cmRelease, codes: Iterable<string>,
     const p = factPartsOf(release, indexCode);
     status[i] = p.status === 'needs-more-characters' && p.stated ? STATED : STATUSES.indexOf(p.status);
     canon.push(p.code ?? '');
+    titles.push(p.title ?? '');
     LIST_KINDS.forEach((kind, k) => (lists[i * LIST_KINDS.length + k] = listId(p[kind])));
     if (p.seventh) seventh[i] = setId(p.seventh);
   });
@@ -126,6 +129,7 @@ export function buildCheckFile(release: Icd10cmRelease, codes: Iterable<string>,
   const w = new SectionWriter();
   w.addStrings('codes', list, true);
   w.addStrings('canon', canon);
+  w.addStrings('title', titles);
   w.add('status', status);
   w.add('lists', lists);
   w.add('seventh', seventh);
@@ -158,6 +162,7 @@ export class CheckTable implements FactSource {
   readonly indexFrom: readonly string[];
   private readonly codes: StringTable;
   private readonly canon: StringTable;
+  private readonly title: StringTable;
   private readonly status: Uint8Array;
   private readonly lists: Int32Array;
   private readonly seventh: Int32Array;
@@ -181,6 +186,7 @@ export class CheckTable implements FactSource {
     this.indexFrom = r.header.indexFrom;
     this.codes = r.strings('codes');
     this.canon = r.strings('canon');
+    this.title = r.strings('title');
     this.status = r.view('status', Uint8Array);
     this.lists = r.view('lists', Int32Array);
     this.seventh = r.view('seventh', Int32Array);
@@ -195,7 +201,7 @@ export class CheckTable implements FactSource {
     this.optChar = r.strings('optChar');
     this.optMeaning = r.strings('optMeaning');
     const n = this.codes.length;
-    if (this.status.length !== n || this.lists.length !== n * LIST_KINDS.length || this.seventh.length !== n || this.canon.length !== n) throw r.bad('tables of different lengths');
+    if (this.status.length !== n || this.lists.length !== n * LIST_KINDS.length || this.seventh.length !== n || this.canon.length !== n || this.title.length !== n) throw r.bad('tables of different lengths');
     this.noteMemo = new Array<CodeNote | undefined>(this.noteKind.length).fill(undefined);
     this.listMemo = new Array<readonly CodeNote[] | undefined>(this.listStart.length - 1).fill(undefined);
     this.setMemo = new Array<NonNullable<FactParts['seventh']> | undefined>(this.setFrom.length).fill(undefined);
@@ -206,15 +212,18 @@ export class CheckTable implements FactSource {
     return this.codes.length;
   }
 
-  parts(indexCode: string): FactParts | undefined {
-    const i = this.codes.find(indexCode);
-    if (i < 0) return undefined;
+  find(indexCode: string): number {
+    return this.codes.find(indexCode);
+  }
+
+  parts(i: number): FactParts {
     const s = this.status[i]!;
     const status = s === STATED ? 'needs-more-characters' : STATUSES[s]!;
     if (status === 'not-in-release') return { status, stated: false, codeFirst: NONE, useAdditional: NONE, codeAlso: NONE, excludes1: NONE };
     const at = i * LIST_KINDS.length;
     const parts: FactParts = {
       code: this.canon.at(i),
+      title: this.title.at(i),
       status,
       stated: s === STATED,
       codeFirst: this.list(this.lists[at]!),

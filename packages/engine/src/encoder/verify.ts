@@ -437,8 +437,9 @@ function lowerBoundOf(arr: readonly string[], x: string): number {
  * a code; codes outside that file are worked out here.
  */
 export interface FactParts {
-  /** The code of the release the index code stands for; none when the release does not have it. */
+  /** The code of the release the index code stands for, and its title; none when the release does not have it. */
   code?: string;
+  title?: string;
   status: CheckStatus;
   /** needs-more-characters only: the index writes the header's own code (not a longer code the release lacks). */
   stated: boolean;
@@ -462,6 +463,7 @@ export function factPartsOf(release: CheckTabular, indexCode: string): FactParts
   const node = release.node(code)!;
   const parts: FactParts = {
     code,
+    title: node.t,
     status: 'billable',
     stated: false,
     codeFirst: release.notesOfKind(node, 'codeFirst'),
@@ -489,7 +491,11 @@ export function factPartsOf(release: CheckTabular, indexCode: string): FactParts
  * check file of the release, when the walk opened one (see check-table.ts).
  */
 export interface FactSource {
-  parts(indexCode: string): FactParts | undefined;
+  /** How many codes the source holds (ids are 0 to size - 1). */
+  readonly size: number;
+  /** The id of an index code, or -1 when the source does not hold it. */
+  find(indexCode: string): number;
+  parts(id: number): FactParts;
 }
 
 const factSources = new WeakMap<Icd10cmRelease, FactSource>();
@@ -515,15 +521,26 @@ export interface CodeFacts {
 }
 
 const factsMemo = new WeakMap<Icd10cmRelease, Map<string, CodeFacts>>();
+const ROLES: ReadonlyArray<CodeCheck['role']> = ['code', 'manifestation', 'cell'];
+
+/** Facts of the codes a release's fact source holds, by role and id (arrays as long as the source: no rehash as they fill). */
+const sourceMemo = new WeakMap<FactSource, Array<Array<CodeFacts | undefined>>>();
 
 function factsOf(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role']): CodeFacts {
+  const source = factSources.get(release);
+  const id = source ? source.find(indexCode) : -1;
+  if (source && id >= 0) {
+    let byRole = sourceMemo.get(source);
+    if (!byRole) sourceMemo.set(source, (byRole = ROLES.map(() => new Array<CodeFacts | undefined>(source.size).fill(undefined))));
+    const memo = byRole[ROLES.indexOf(role)]!;
+    return (memo[id] ??= factsFrom(release, indexCode, role, source.parts(id)));
+  }
   let memo = factsMemo.get(release);
   if (!memo) factsMemo.set(release, (memo = new Map()));
   const key = `${role}\u0000${indexCode}`;
   let f = memo.get(key);
   if (!f) {
-    const parts = factSources.get(release)?.parts(indexCode) ?? factPartsOf(release, indexCode);
-    f = factsFrom(release, indexCode, role, parts);
+    f = factsFrom(release, indexCode, role, factPartsOf(release, indexCode));
     if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
     memo.set(key, f);
   }
@@ -532,12 +549,12 @@ function factsOf(release: Icd10cmRelease, indexCode: string, role: CodeCheck['ro
 
 /** A check's facts made from its parts (the same whether the parts were read from the check file or worked out). */
 export function factsFrom(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role'], parts: FactParts): CodeFacts {
-  const { code, status, useAdditional } = parts;
-  if (!code) {
+  const { code, title, status, useAdditional } = parts;
+  if (!code || title === undefined) {
     return { head: { indexCode, role }, status: 'not-in-release', message: `${indexCode} is not a code of ${release.ref.label}; the index entry is older than this release`, useAdditional: NONE };
   }
   // Fields set one by one in the order of the check's type (a kind without notes is left out).
-  const head: CodeFacts['head'] = { indexCode, role, code, title: release.node(code)!.t };
+  const head: CodeFacts['head'] = { indexCode, role, code, title };
   if (parts.codeFirst.length) head.codeFirst = parts.codeFirst.slice();
   if (useAdditional.length) head.useAdditionalCode = useAdditional.slice();
   if (parts.codeAlso.length) head.codeAlso = parts.codeAlso.slice();
