@@ -7,7 +7,7 @@ import { releasesDir } from '../releases/store.js';
 import { testCodeSets } from '../testing/home.js';
 import { CHECK_FILE, CheckTable, codesNamed } from './check-table.js';
 import { loadWalk, walkLoaded } from './encoder.js';
-import { factPartsOf, factsFrom } from './verify.js';
+import { belowRange, factPartsOf, factsFrom, noteDocs } from './verify.js';
 
 async function opened(date: string) {
   const cs = await testCodeSets();
@@ -39,6 +39,10 @@ for (const date of ['2026-03-01', '2018-03-01']) {
       assert.ok(id >= 0, `${c} is in the check file`);
       const fromFile = table.parts(id);
       seen[fromFile.status]++;
+      // Document ranges as the release's search index gives them.
+      const worked = factPartsOf(release, c);
+      assert.deepEqual(fromFile.below, worked.code && worked.status === 'needs-more-characters' ? belowRange(w.vocabulary, worked.code) : undefined, `${c} below`);
+      assert.deepEqual(fromFile.additionalDocs, worked.code && worked.useAdditional.length ? noteDocs(w.vocabulary, worked.useAdditional) : undefined, `${c} additional`);
       for (const role of ['code', 'manifestation'] as const) {
         assert.deepEqual(factsFrom(release, c, role, fromFile), factsFrom(release, c, role, factPartsOf(release, c)), `${c} (${role})`);
       }

@@ -2,7 +2,8 @@ import type { CompiledIndexFile, CompiledTerm } from '../icd10cm/alphabetic-inde
 import type { Icd10cmRelease } from '../icd10cm/release.js';
 import type { CodeNote, SeventhCharacter } from '../lookup.js';
 import { SectionReader, SectionWriter, type FileHeader, type StringTable } from './binary.js';
-import { factPartsOf, type CheckStatus, type FactParts, type FactSource } from './verify.js';
+import type { SearchIndex } from './search-index.js';
+import { belowRange, factPartsOf, noteDocs, type CheckStatus, type FactParts, type FactSource } from './verify.js';
 
 /**
  * The tabular side of the checks an index walk shows, worked out at import
@@ -19,8 +20,8 @@ import { factPartsOf, type CheckStatus, type FactParts, type FactSource } from '
  */
 
 export const CHECK_FILE = 'checks.bin';
-/** 2: titles kept with the codes. */
-export const CHECK_FORMAT = 2;
+/** 2: titles kept with the codes; 3: document ranges of the release's search index. */
+export const CHECK_FORMAT = 3;
 const MAGIC = 0x4b48434d; // "MCHK"
 
 const STATUSES: readonly CheckStatus[] = ['not-in-release', 'billable', 'needs-7th-character', 'needs-more-characters'];
@@ -34,6 +35,8 @@ interface CheckHeader extends FileHeader {
   /** The releases whose index publications named the codes. */
   indexFrom: string[];
   codes: number;
+  /** The file holds document ranges of the release's search index (belowFrom, belowTo, docStart, docRanges). */
+  documents: boolean;
 }
 
 /** Codes an index publication names: entries' codes and manifestations, "see category" codes, table cells. */
@@ -49,14 +52,22 @@ export function codesNamed(file: CompiledIndexFile, out = new Set<string>()): Se
   return out;
 }
 
-/** Build the check file of a release for the codes its index publications name. */
-export function buildCheckFile(release: Icd10cmRelease, codes: Iterable<string>, indexFrom: string[]): Uint8Array {
+/**
+ * Build the check file of a release for the codes its index publications
+ * name; with the release's search index (written beside it), also the
+ * documents below each header and those its use-additional notes name.
+ */
+export function buildCheckFile(release: Icd10cmRelease, codes: Iterable<string>, indexFrom: string[], search?: SearchIndex): Uint8Array {
   const list = [...codes].sort();
   const status = new Uint8Array(list.length);
   const canon: string[] = [];
   const titles: string[] = [];
   const lists = new Int32Array(list.length * LIST_KINDS.length);
   const seventh = new Int32Array(list.length).fill(-1);
+  const belowFrom = new Int32Array(list.length).fill(-1);
+  const belowTo = new Int32Array(list.length).fill(-1);
+  // Document ranges of the use-additional lists, by list id.
+  const listDocs = new Map<number, readonly number[]>();
   // Notes by identity first (a family shares its frozen notes), then by what they say.
   const noteIds = new Map<CodeNote, number>();
   const noteByText = new Map<string, number>();
@@ -124,6 +135,12 @@ export function buildCheckFile(release: Icd10cmRelease, codes: Iterable<string>,
     titles.push(p.title ?? '');
     LIST_KINDS.forEach((kind, k) => (lists[i * LIST_KINDS.length + k] = listId(p[kind])));
     if (p.seventh) seventh[i] = setId(p.seventh);
+    if (search && p.code) {
+      const range = p.status === 'needs-more-characters' ? belowRange(search, p.code) : undefined;
+      if (range) [belowFrom[i], belowTo[i]] = range;
+      const l = lists[i * LIST_KINDS.length + 1]!;
+      if (l > 0 && !listDocs.has(l)) listDocs.set(l, noteDocs(search, p.useAdditional));
+    }
   });
 
   const w = new SectionWriter();
@@ -133,6 +150,19 @@ export function buildCheckFile(release: Icd10cmRelease, codes: Iterable<string>,
   w.add('status', status);
   w.add('lists', lists);
   w.add('seventh', seventh);
+  if (search) {
+    w.add('belowFrom', belowFrom);
+    w.add('belowTo', belowTo);
+    const docStart = new Uint32Array(listStart.length);
+    const docs: number[] = [];
+    for (let l = 0; l < listStart.length - 1; l++) {
+      docStart[l] = docs.length;
+      docs.push(...(listDocs.get(l) ?? []));
+    }
+    docStart[listStart.length - 1] = docs.length;
+    w.add('docStart', docStart);
+    w.add('docRanges', Int32Array.from(docs));
+  }
   w.add('listStart', Uint32Array.from(listStart));
   w.add('listNotes', Uint32Array.from(listNotes));
   w.add('noteKind', Uint8Array.from(notes, (n) => NOTE_KINDS.indexOf(n.kind)));
@@ -143,7 +173,7 @@ export function buildCheckFile(release: Icd10cmRelease, codes: Iterable<string>,
   w.add('setStart', Uint32Array.from(setStart));
   w.addStrings('optChar', optChar);
   w.addStrings('optMeaning', optMeaning);
-  const header: Omit<CheckHeader, 'sections'> = { format: CHECK_FORMAT, release: release.ref.id, indexFrom, codes: list.length };
+  const header: Omit<CheckHeader, 'sections'> = { format: CHECK_FORMAT, release: release.ref.id, indexFrom, codes: list.length, documents: search !== undefined };
   return w.build(MAGIC, header);
 }
 
@@ -176,6 +206,11 @@ export class CheckTable implements FactSource {
   private readonly setStart: Uint32Array;
   private readonly optChar: StringTable;
   private readonly optMeaning: StringTable;
+  private readonly belowFrom: Int32Array | undefined;
+  private readonly belowTo: Int32Array | undefined;
+  private readonly docStart: Uint32Array | undefined;
+  private readonly docRanges: Int32Array | undefined;
+  private readonly docMemo: Array<readonly number[] | undefined>;
   private readonly noteMemo: Array<CodeNote | undefined>;
   private readonly listMemo: Array<readonly CodeNote[] | undefined>;
   private readonly setMemo: Array<NonNullable<FactParts['seventh']> | undefined>;
@@ -200,10 +235,18 @@ export class CheckTable implements FactSource {
     this.setStart = r.view('setStart', Uint32Array);
     this.optChar = r.strings('optChar');
     this.optMeaning = r.strings('optMeaning');
+    if (r.header.documents) {
+      this.belowFrom = r.view('belowFrom', Int32Array);
+      this.belowTo = r.view('belowTo', Int32Array);
+      this.docStart = r.view('docStart', Uint32Array);
+      this.docRanges = r.view('docRanges', Int32Array);
+      if (this.belowFrom.length !== this.codes.length || this.belowTo.length !== this.codes.length || this.docStart.length !== this.listStart.length) throw r.bad('document tables of different lengths');
+    }
     const n = this.codes.length;
     if (this.status.length !== n || this.lists.length !== n * LIST_KINDS.length || this.seventh.length !== n || this.canon.length !== n || this.title.length !== n) throw r.bad('tables of different lengths');
     this.noteMemo = new Array<CodeNote | undefined>(this.noteKind.length).fill(undefined);
     this.listMemo = new Array<readonly CodeNote[] | undefined>(this.listStart.length - 1).fill(undefined);
+    this.docMemo = new Array<readonly number[] | undefined>(this.listStart.length - 1).fill(undefined);
     this.setMemo = new Array<NonNullable<FactParts['seventh']> | undefined>(this.setFrom.length).fill(undefined);
   }
 
@@ -233,7 +276,17 @@ export class CheckTable implements FactSource {
     };
     const set = this.seventh[i]!;
     if (set >= 0) parts.seventh = this.set(set);
+    if (this.belowFrom && this.belowTo && this.belowFrom[i]! >= 0) parts.below = [this.belowFrom[i]!, this.belowTo[i]!];
+    const l = this.lists[at + 1]!;
+    if (this.docStart && l > 0) parts.additionalDocs = this.docs(l);
     return parts;
+  }
+
+  /** The document ranges a use-additional list names (flat pairs), made once per list. */
+  private docs(list: number): readonly number[] {
+    let out = this.docMemo[list];
+    if (!out) this.docMemo[list] = out = Object.freeze(Array.from(this.docRanges!.subarray(this.docStart![list]!, this.docStart![list + 1]!)));
+    return out;
   }
 
   private list(id: number): readonly CodeNote[] {

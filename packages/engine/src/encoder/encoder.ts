@@ -136,7 +136,7 @@ export async function loadWalk(cs: CodeSets, opts: DateOptions = {}): Promise<Lo
   const opened = Promise.all(INDEX_KINDS.filter((k) => from[k]).map(async (k) => [k, await bookOf(cs, from[k]!, k, r.manifest.id)] as const));
   const [loaded, kinds, vocabulary, checks] = await Promise.all([cs.load(r.manifest.id), opened, searchIndexOf(cs, r.manifest.id), checkTableOf(cs, r.manifest)]);
   if (!(loaded instanceof Icd10cmRelease)) throw new MedcoderError('INVALID_ARGUMENT', `${r.manifest.id} is not an ICD-10-CM release`);
-  if (checks) useFactSource(loaded, checks);
+  if (checks) useFactSource(loaded, checks, vocabulary);
   const ctx: WalkContext = { release: loaded, search: vocabulary };
   for (const [kind, book] of kinds) ctx[kind] = book;
   const warnings = [...r.warnings];

@@ -10,7 +10,7 @@ import { HCPCS_FILE, type HcpcsCompiled } from '../hcpcs/compiled.js';
 import { CPT_FILE, type CptCompiled } from '../cpt/compiled.js';
 import { releaseLabel, releaseSpan } from '../releases/key.js';
 import { buildCmSearch, buildCptSearch, buildHcpcsSearch, buildPcsSearch, type CmIndexFiles } from './search-build.js';
-import { SEARCH_FILE } from './search-index.js';
+import { SEARCH_FILE, SearchIndex } from './search-index.js';
 import { buildWalkFile, WALK_FILES } from './walk-data.js';
 
 /**
@@ -80,7 +80,7 @@ registerPostCompile(async (group: ReleaseGroup, output: CompiledOutput, ctx: Com
       for (const f of Object.values(files)) codesNamed(f, named);
       if (named.size) {
         const indexFrom = [...new Set((['index', 'eindex', 'drug', 'neoplasm'] as const).filter((k) => files[k]).map((k) => (output.files[INDEX_FILES[k]] ? id : output.provenance?.[k] ?? id)))];
-        checks = buildCheckFile(compiledRelease(group, output, data), named, indexFrom);
+        checks = buildCheckFile(compiledRelease(group, output, data), named, indexFrom, new SearchIndex(bytes, `${id}/${SEARCH_FILE}`));
       }
       break;
     }

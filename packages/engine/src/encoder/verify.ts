@@ -249,29 +249,35 @@ interface Below {
 
 const belowMemo = new WeakMap<SearchIndex, Map<string, Below | null>>();
 
+/** The run [from, to) of the search documents below a code; none when the index has no document for the code. */
+export function belowRange(ix: SearchIndex, code: string): [from: number, to: number] | undefined {
+  if (ix.doc(code) < 0) return undefined;
+  // Codes below a code are those its code starts (the Tabular List's hierarchy), one run of documents in code order.
+  return [ix.lowerBound(code) + 1, Math.min(ix.lowerBound(`${code}\uffff`), ix.docCount)];
+}
+
+function belowIn(ix: SearchIndex, [from, to]: readonly [number, number]): Below {
+  const firstBillable: number[] = [];
+  for (let doc = from; doc < to && firstBillable.length < CHOICE_LIMIT; doc++) if (ix.billable(doc)) firstBillable.push(doc);
+  return { from, to, firstBillable };
+}
+
 function belowOf(ix: SearchIndex, code: string): Below | undefined {
   let memo = belowMemo.get(ix);
   if (!memo) belowMemo.set(ix, (memo = new Map()));
   let b = memo.get(code);
   if (b === undefined) {
-    b = null;
-    if (ix.doc(code) >= 0) {
-      // Codes below a code are those its code starts (the Tabular List's hierarchy), one run of documents in code order.
-      const from = ix.lowerBound(code) + 1;
-      const to = Math.min(ix.lowerBound(`${code}\uffff`), ix.docCount);
-      const firstBillable: number[] = [];
-      for (let doc = from; doc < to && firstBillable.length < CHOICE_LIMIT; doc++) if (ix.billable(doc)) firstBillable.push(doc);
-      b = { from, to, firstBillable };
-    }
+    const range = belowRange(ix, code);
+    b = range ? belowIn(ix, range) : null;
     if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
     memo.set(code, b);
   }
   return b ?? undefined;
 }
 
-/** Billable codes below a code, ranked by words they share with the rest of the phrase, then code order. */
-function choicesBelow(release: Icd10cmRelease, code: string, rest: ReadonlySet<string>, ix?: SearchIndex): CodeRef[] {
-  const below = ix && belowOf(ix, code);
+/** Billable codes below a code, ranked by words they share with the rest of the phrase, then code order (`known`: where they lie, when the check file says). */
+function choicesBelow(release: Icd10cmRelease, code: string, rest: ReadonlySet<string>, ix?: SearchIndex, known?: Below): CodeRef[] {
+  const below = ix && (known ?? belowOf(ix, code));
   if (ix && below) {
     const { from, to } = below;
     const scored: Array<{ doc: number; n: number }> = [];
@@ -352,7 +358,7 @@ function noteRanges(ix: SearchIndex, note: CodeNote): number[] {
   return out;
 }
 
-function noteDocs(ix: SearchIndex, notes: readonly CodeNote[]): readonly number[] {
+export function noteDocs(ix: SearchIndex, notes: readonly CodeNote[]): readonly number[] {
   let memo = noteDocsMemo.get(ix);
   if (!memo) noteDocsMemo.set(ix, (memo = new WeakMap()));
   let docs = memo.get(notes);
@@ -366,10 +372,10 @@ function noteDocs(ix: SearchIndex, notes: readonly CodeNote[]): readonly number[
 }
 
 /** Billable codes a note names (single codes, "N18.-", ranges "N18.1-N18.6") that share a word with the rest of the phrase. */
-function additionalFrom(release: Icd10cmRelease, notes: readonly CodeNote[], rest: ReadonlySet<string>, ix?: SearchIndex): CodeRef[] {
+function additionalFrom(release: Icd10cmRelease, notes: readonly CodeNote[], rest: ReadonlySet<string>, ix?: SearchIndex, known?: readonly number[]): CodeRef[] {
   if (rest.size === 0 || notes.length === 0) return [];
   if (ix) {
-    const docs = noteDocs(ix, notes);
+    const docs = known ?? noteDocs(ix, notes);
     if (docs.length === 0) return [];
     const found = new Map<number, number>();
     const terms = termsOf(ix, rest);
@@ -449,6 +455,12 @@ export interface FactParts {
   excludes1: readonly CodeNote[];
   /** needs-7th-character only: where the 7th characters are defined, and those whose full code the release has. */
   seventh?: { from: string; options: readonly SeventhCharacter[] };
+  /**
+   * From the check file, in documents of the release's own search index (written with it): the run of
+   * documents below a header (needs-more-characters), and the document ranges its use-additional notes name.
+   */
+  below?: readonly [from: number, to: number];
+  additionalDocs?: readonly number[];
 }
 
 /** The parts of a release a check reads. */
@@ -498,11 +510,15 @@ export interface FactSource {
   parts(id: number): FactParts;
 }
 
-const factSources = new WeakMap<Icd10cmRelease, FactSource>();
+const factSources = new WeakMap<Icd10cmRelease, { source: FactSource; search?: SearchIndex }>();
 
-/** Let checks against a release read their parts from a source (the release's check file). */
-export function useFactSource(release: Icd10cmRelease, source: FactSource): void {
-  factSources.set(release, source);
+/**
+ * Let checks against a release read their parts from a source (the release's
+ * check file); `search`: the release's search index, whose documents the
+ * source's document ranges number.
+ */
+export function useFactSource(release: Icd10cmRelease, source: FactSource, search?: SearchIndex): void {
+  factSources.set(release, search ? { source, search } : { source });
 }
 
 /**
@@ -518,6 +534,10 @@ export interface CodeFacts {
   seventh?: CodeCheck['seventh'];
   /** The code's use-additional notes, shared by the codes of a family that have none of their own (see Icd10cmRelease.notesOfKind). */
   useAdditional: readonly CodeNote[];
+  /** Where the check file's document ranges hold: its release's search index. */
+  search?: SearchIndex;
+  below?: Below;
+  additionalDocs?: readonly number[];
 }
 
 const factsMemo = new WeakMap<Icd10cmRelease, Map<string, CodeFacts>>();
@@ -527,13 +547,25 @@ const ROLES: ReadonlyArray<CodeCheck['role']> = ['code', 'manifestation', 'cell'
 const sourceMemo = new WeakMap<FactSource, Array<Array<CodeFacts | undefined>>>();
 
 function factsOf(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role']): CodeFacts {
-  const source = factSources.get(release);
-  const id = source ? source.find(indexCode) : -1;
-  if (source && id >= 0) {
+  const used = factSources.get(release);
+  const id = used ? used.source.find(indexCode) : -1;
+  if (used && id >= 0) {
+    const { source, search } = used;
     let byRole = sourceMemo.get(source);
     if (!byRole) sourceMemo.set(source, (byRole = ROLES.map(() => new Array<CodeFacts | undefined>(source.size).fill(undefined))));
     const memo = byRole[ROLES.indexOf(role)]!;
-    return (memo[id] ??= factsFrom(release, indexCode, role, source.parts(id)));
+    let f = memo[id];
+    if (!f) {
+      const parts = source.parts(id);
+      f = factsFrom(release, indexCode, role, parts);
+      if (search) {
+        f.search = search;
+        if (parts.below) f.below = belowIn(search, parts.below);
+        if (parts.additionalDocs) f.additionalDocs = parts.additionalDocs;
+      }
+      memo[id] = f;
+    }
+    return f;
   }
   let memo = factsMemo.get(release);
   if (!memo) factsMemo.set(release, (memo = new Map()));
@@ -577,14 +609,16 @@ export function factsFrom(release: Icd10cmRelease, indexCode: string, role: Code
 export function checkCode(release: Icd10cmRelease, indexCode: string, role: CodeCheck['role'], rest: ReadonlySet<string> = new Set(), every: ReadonlySet<string> = rest, titles?: SearchIndex): CodeCheck {
   const f = factsOf(release, indexCode, role);
   const { status, message } = f;
+  // Document ranges the check file gives hold in the search index it was written with.
+  const own = titles !== undefined && f.search === titles;
   // Written field by field after a copy of the facts' head: the same fields in the same order as one literal, made faster.
   const out = { ...f.head } as CodeCheck;
   if (status !== 'not-in-release') {
-    const additional = additionalFrom(release, f.useAdditional, rest, titles);
+    const additional = additionalFrom(release, f.useAdditional, rest, titles, own ? f.additionalDocs : undefined);
     if (additional.length) out.additional = additional;
   }
   out.status = status;
-  if (status === 'needs-more-characters') out.choices = choicesBelow(release, f.head.code!, every, titles);
+  if (status === 'needs-more-characters') out.choices = choicesBelow(release, f.head.code!, every, titles, own ? f.below : undefined);
   else if (status !== 'not-in-release' && f.seventh) out.seventh = f.seventh;
   out.message = message;
   return out;
