@@ -7,6 +7,7 @@ import { loadWalk, lookupDrug, lookupIndex, lookupNeoplasm, walkLoaded } from '.
 import { pcsChoices } from './pcs-builder.js';
 import { queryRewriter } from './abbreviations.js';
 import { editDistance } from './spell.js';
+import { preparePhrase } from './walker.js';
 
 // Real releases of the test home (FY2026 uses the FY2017 Alphabetic Index).
 const FY26 = { date: '2026-03-01' };
@@ -45,7 +46,20 @@ const PATHS: Array<[string, string, string]> = [
   ['echovirus', 'Echovirus, as cause of disease classified elsewhere', 'B97.12'],
   // A main term is looked up by its first word: "Asperger's disease or syndrome" is no way in for this phrase.
   ['syndrome vascular in cerebrovascular disease', 'Syndrome, vascular NEC in cerebrovascular disease', 'G46.8'],
+  // The letter A after the word it qualifies is a word of the phrase, as the capital A of a title is.
+  ['vitamin a deficiency', 'Deficiency, vitamin NOS, A', 'E50.9'],
+  ['immunoglobulin a deficiency', 'Deficiency, immunoglobulin, selective, A', 'D80.2'],
+  ['group a streptococcus sepsis', 'Sepsis, Streptococcus, streptococcal, group, A', 'A40.0'],
+  ['blood type a', 'Blood, type, A', 'Z67.10'],
 ];
+
+test('index: the article "a" after a connecting word is not the letter A', () => {
+  const words = (q: string) => preparePhrase(q).words.map((w) => w.word);
+  assert.deepEqual(words('fall from a ladder'), ['fall', 'ladder']);
+  assert.deepEqual(words('history of a fracture'), ['history', 'fracture']);
+  assert.deepEqual(words('a fracture'), ['fracture']);
+  assert.deepEqual(words('vitamin a deficiency'), ['vitamin', 'a', 'deficiency']);
+});
 
 for (const [phrase, path, code] of PATHS) {
   test(`index: "${phrase}" → ${path} → ${code}`, async () => {

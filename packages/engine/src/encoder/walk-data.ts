@@ -16,8 +16,8 @@ import { titleWords } from './walker.js';
  * (walk-index.bin, …); releases that borrow an index read the holder's file.
  */
 
-/** 3: "with"-led titles flagged; main term qualifiers optional where no other main term shares the first part. */
-export const WALK_FORMAT = 3;
+/** 3: "with"-led titles flagged; main term qualifiers optional where no other main term shares the first part. 4: the letter A of a title is a word. */
+export const WALK_FORMAT = 4;
 const MAGIC = 0x4b4c574d; // "MWLK"
 
 export const WALK_FILES: Readonly<Record<IndexKind, string>> = {

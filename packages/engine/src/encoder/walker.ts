@@ -85,6 +85,16 @@ function variantWord(w: string, root: string): boolean {
   return w.startsWith(root) || walkRules().impliedQualifiers.has(w) || CONNECTORS.has(w);
 }
 
+/**
+ * The capital letter A standing alone in an index title names a type, group
+ * or vitamin ("Hepatitis, viral, type, A", "Deficiency, vitamin, A",
+ * "Influenza, A/H5N1"); the article "a" is written in lower case.
+ */
+const LETTER_A = /(?:^|[^A-Za-z0-9])A(?:$|[^A-Za-z0-9])/;
+
+/** Whether a word of a title part is the letter A (see LETTER_A), which is matched as a word, not as an article. */
+const isLetterA = (w: string, part: string): boolean => w === 'a' && LETTER_A.test(part);
+
 export function titleWords(term: IndexTerm): TitleWords {
   let t = titleMemo.get(term);
   if (t) return t;
@@ -94,7 +104,7 @@ export function titleWords(term: IndexTerm): TitleWords {
   const firstWords = wordsOf(first);
   for (const w of firstWords) {
     if (INSTRUCTION_WORDS.has(w)) continue;
-    (CONNECTORS.has(w) ? opt : req).push(stem(w));
+    (CONNECTORS.has(w) && !isLetterA(w, first) ? opt : req).push(stem(w));
   }
   // After a main term's comma: variants of the main word ("Diabetes, diabetic") and implied senses
   // ("Fracture, traumatic") are optional; other qualifiers are required where they tell main terms of the same
@@ -107,7 +117,7 @@ export function titleWords(term: IndexTerm): TitleWords {
     let variantPart = !distinguishes;
     let first = true;
     for (const w of wordsOf(part)) {
-      if (INSTRUCTION_WORDS.has(w) || STOPWORDS.has(w)) continue;
+      if (INSTRUCTION_WORDS.has(w) || (STOPWORDS.has(w) && !isLetterA(w, part))) continue;
       const variant = variantPart || variantWord(w, root);
       if (first && variant) variantPart = true;
       first = false;
@@ -161,14 +171,28 @@ function knows(vocabulary: SearchIndex, s: string): boolean {
   return known;
 }
 
+/**
+ * Whether the word "a" at position k of a phrase is the letter A after the
+ * word it qualifies ("hepatitis a", "vitamin a deficiency", "group a
+ * streptococcus"): it follows a word that is not a connecting word, as the
+ * article seldom does in the short phrases coders type ("fall from a
+ * ladder", "history of a fracture"). It weighs what a connecting word
+ * weighs: a title with the letter A takes it, and a path without it loses little.
+ */
+function letterAfter(words: readonly { word: string }[], k: number): boolean {
+  const before = words[k - 1]?.word;
+  return before !== undefined && !CONNECTORS.has(before) && !/^[0-9]/.test(before);
+}
+
 /** Turn text into phrase words: abbreviations expanded, words unknown to the vocabulary corrected. */
 export function preparePhrase(text: string, vocabulary?: SearchIndex): Phrase {
   const rewritten = queryRewriter().rewrite(text);
   const corrections: Phrase['corrections'] = [];
   const known = vocabulary ? (w: string) => vocabulary.stemOf(w) : undefined;
   const out: PhraseWord[] = [];
-  for (const w of rewritten.words) {
-    if (STOPWORDS.has(w.word)) continue;
+  for (let k = 0; k < rewritten.words.length; k++) {
+    const w = rewritten.words[k]!;
+    if (STOPWORDS.has(w.word) && !(w.word === 'a' && letterAfter(rewritten.words, k))) continue;
     let word = w.word;
     let s = stem(word, known);
     if (vocabulary && !/[0-9]/.test(word) && !knows(vocabulary, s)) {
