@@ -53,12 +53,30 @@ const PATHS: Array<[string, string, string]> = [
   ['blood type a', 'Blood, type, A', 'Z67.10'],
 ];
 
-test('index: the article "a" after a connecting word is not the letter A', () => {
-  const words = (q: string) => preparePhrase(q).words.map((w) => w.word);
+test('index and search: "a" is the letter A after a word the letter follows in the release\'s texts, the article elsewhere', async () => {
+  const w = await loadWalk(await testCodeSets(), FY26);
+  for (const lead of ['hepatitis', 'vitamin', 'group', 'type', 'immunoglobulin']) assert.ok(w.vocabulary.letterALeads.has(lead), lead);
+  for (const other of ['from', 'of', 'has', 'fracture']) assert.ok(!w.vocabulary.letterALeads.has(other), other);
+  const words = (q: string) => preparePhrase(q, w.vocabulary).words.map((x) => x.word);
   assert.deepEqual(words('fall from a ladder'), ['fall', 'ladder']);
   assert.deepEqual(words('history of a fracture'), ['history', 'fracture']);
   assert.deepEqual(words('a fracture'), ['fracture']);
   assert.deepEqual(words('vitamin a deficiency'), ['vitamin', 'a', 'deficiency']);
+  assert.deepEqual(words('patient has a fever'), ['patient', 'has', 'fever']);
+  // Search ranks the titles with the letter first.
+  const top = async (q: string) => (await search(q, { systems: ['icd10cm'], limit: 3 })).hits.map((h) => h.code);
+  assert.equal((await top('hepatitis a'))[0]?.startsWith('B15'), true, (await top('hepatitis a')).join(' '));
+  assert.equal((await top('vitamin a deficiency'))[0], 'E50.9');
+});
+
+test('search and index: a word an abbreviation replaced is not also corrected', async () => {
+  const a = await search('strep throat', { systems: ['icd10cm'], limit: 3 });
+  assert.equal(a.hits[0]?.code, 'J02.0');
+  assert.deepEqual(a.corrections, []);
+  const w = await walk('staph aureus sepsis');
+  assert.equal(w.paths[0]?.code, 'A41.01');
+  assert.deepEqual(w.corrections, []);
+  assert.deepEqual(w.expansions, [{ from: 'staph', to: 'staphylococcal' }]);
 });
 
 for (const [phrase, path, code] of PATHS) {

@@ -2,7 +2,7 @@ import { MedcoderError } from '../errors.js';
 import { SectionReader, SectionWriter, StringPool, type FileHeader, type PieceTable, type StringTable } from './binary.js';
 import { stem } from './stem.js';
 import { buildDeletionIndex, corrections as findCorrections, type Correction } from './spell.js';
-import { INSTRUCTION_WORDS, STOPWORDS, words as wordsOf } from './tokenize.js';
+import { INSTRUCTION_WORDS, letterAPlaces, STOPWORDS, words as wordsOf } from './tokenize.js';
 
 /**
  * The encoder's search structures for one release: written next to the
@@ -117,6 +117,8 @@ export interface SearchIndexHeader extends FileHeader {
   chapters: string[];
   /** Entries dropped because their code is not a document of the release. */
   dropped: number;
+  /** Words a letter A follows in the texts (the letter of "hepatitis a"; see letterAPlaces); absent in files written before. */
+  letterALeads?: string[];
 }
 
 /** A text's tokens: all, and split into required and optional ("unspecified"), with the surface words seen. */
@@ -125,6 +127,8 @@ interface TextTokens {
   req: readonly string[];
   opt: readonly string[];
   surface: readonly string[];
+  /** Words right before a letter A (see letterAPlaces). */
+  leads: readonly string[];
 }
 
 /** Entry ids of a posting's sort key (see build). */
@@ -155,13 +159,19 @@ function tokensOf(text: string): TextTokens {
   if (!memo) {
     const terms: string[] = [];
     const surface: string[] = [];
-    for (const w of wordsOf(text)) {
-      if (STOPWORDS.has(w) || INSTRUCTION_WORDS.has(w)) continue;
+    const leads: string[] = [];
+    const words = wordsOf(text);
+    const letters = letterAPlaces(text, words);
+    words.forEach((w, i) => {
+      // The letter A is a word (see letterAPlaces); the word before it is one the letter may follow in a query.
+      const letter = letters.includes(i);
+      if (letter && i > 0 && !STOPWORDS.has(words[i - 1]!)) leads.push(words[i - 1]!);
+      if ((STOPWORDS.has(w) && !letter) || INSTRUCTION_WORDS.has(w)) return;
       surface.push(w);
       terms.push(stem(w));
-    }
+    });
     // "Unspecified" says no more than the words around it: it may match, but does not lengthen an entry.
-    memo = { terms, surface, req: terms.filter((t) => t !== UNSPECIFIED), opt: terms.filter((t) => t === UNSPECIFIED) };
+    memo = { terms, surface, leads, req: terms.filter((t) => t !== UNSPECIFIED), opt: terms.filter((t) => t === UNSPECIFIED) };
     if (termMemo.size >= TERM_MEMO_LIMIT) termMemo.clear();
     termMemo.set(text, memo);
   }
@@ -201,9 +211,11 @@ export class SearchIndexBuilder {
     // Entries: every document's title first, then the other entries.
     const all: Array<{ doc: number; kind: number; input?: SearchEntryInput; req: readonly string[]; opt: readonly string[] }> = [];
     const surfaceCount = new Map<string, number>();
+    const letterALeads = new Set<string>();
     const tokens = (text: string) => {
       const t = tokensOf(text);
       for (const w of t.surface) surfaceCount.set(w, (surfaceCount.get(w) ?? 0) + 1);
+      for (const w of t.leads) letterALeads.add(w);
       return t;
     };
     const titleKind = ENTRY_KINDS.indexOf('title');
@@ -460,6 +472,7 @@ export class SearchIndexBuilder {
       kinds,
       chapters,
       dropped,
+      letterALeads: [...letterALeads].sort(),
     };
     return w.build(MAGIC, header);
   }
@@ -509,10 +522,14 @@ export class SearchIndex {
   private readonly delHash: Uint32Array;
   private readonly delWord: Uint32Array;
 
+  /** Words a letter A follows in this index's texts ("hepatitis", "vitamin", "group"): after them a query's "a" is the letter. */
+  readonly letterALeads: ReadonlySet<string>;
+
   constructor(bytes: Uint8Array, where = 'search index') {
     const r = new SectionReader<SearchIndexHeader>(bytes, MAGIC, SEARCH_FORMAT, where, 'search index');
     const header = r.header;
     this.header = header;
+    this.letterALeads = new Set(header.letterALeads ?? []);
     this.codes = r.strings('code');
     this.titles = r.pieces('title');
     this.strs = r.pieces('str');

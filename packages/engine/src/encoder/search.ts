@@ -1,7 +1,7 @@
 import type { QueryWord, RewrittenQuery } from './abbreviations.js';
 import { ENTRY_KINDS, K1, termFactor, termSigHi, termSigLo, type EntryKind, type SearchIndex } from './search-index.js';
 import { TopDocs } from './top-docs.js';
-import { INSTRUCTION_WORDS, STOPWORDS } from './tokenize.js';
+import { INSTRUCTION_WORDS, isLetterA, STOPWORDS } from './tokenize.js';
 
 /**
  * Ranking over one release's search index. Entries are scored BM25-style
@@ -173,7 +173,10 @@ export function resolveTerms(ix: SearchIndex, q: RewrittenQuery, prefixLast: boo
   const out: QueryTerm[] = [];
   // Instruction words (NEC, NOS) have no tokens in the index (see search-index.ts): nothing to match or correct.
   const words: QueryWord[] = [];
-  for (const w of q.words) if (!STOPWORDS.has(w.word) && !INSTRUCTION_WORDS.has(w.word) && words.length < MAX_TERMS) words.push(w);
+  q.words.forEach((w, k) => {
+    if (INSTRUCTION_WORDS.has(w.word) || words.length >= MAX_TERMS) return;
+    if (!STOPWORDS.has(w.word) || isLetterA(q.words, k, ix.letterALeads)) words.push(w);
+  });
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const alts: TermAlternative[] = [];
@@ -187,7 +190,8 @@ export function resolveTerms(ix: SearchIndex, q: RewrittenQuery, prefixLast: boo
       for (const id of done) addAlternative(alts, ix.wordTerm[id]!, 0.85);
       if (done.length && exact < 0) replacedBy = `${ix.wordAt(done[0]!)}…`;
     }
-    if (alts.length === 0 && !elsewhere && !/[0-9]/.test(w.word)) {
+    // A word an expansion replaced is not corrected: the expansion says what it meant ("strep" is "streptococcal", not "step").
+    if (alts.length === 0 && !elsewhere && !w.optional && !/[0-9]/.test(w.word)) {
       const fixes = ix.corrections(w.word, 3);
       for (const f of fixes) addAlternative(alts, ix.wordTerm[f.id]!, f.distance === 1 ? 0.8 : 0.6);
       if (fixes.length) replacedBy = ix.wordAt(fixes[0]!.id);

@@ -36,6 +36,36 @@ export function words(text: string): string[] {
 }
 
 /**
+ * Places of the letter A among the words of a text (as words() gives them):
+ * a capital A standing alone names a type, group or vitamin in a title
+ * ("Hepatitis A", "Deficiency, vitamin, A", "Influenza A/H5N1"), where the
+ * article is written in lower case. Empty when the text's case cannot be
+ * lined up with its folded words.
+ */
+export function letterAPlaces(text: string, folded: readonly string[]): number[] {
+  if (!/(?:^|[^A-Za-z0-9])A(?:$|[^A-Za-z0-9])/.test(text)) return [];
+  // The same folding but the case: lower-casing changes no word boundary of such text.
+  const cased = (PRINTABLE_ASCII.test(text) ? text : text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '')).replace(/['\u2019]s\b/g, '').match(/[A-Za-z0-9]+/g) ?? [];
+  if (cased.length !== folded.length) return [];
+  const out: number[] = [];
+  cased.forEach((w, i) => {
+    if (w === 'A' && folded[i] === 'a') out.push(i);
+  });
+  return out;
+}
+
+/**
+ * Whether the word "a" at place k of a query is the letter A: it follows a
+ * word the letter follows in the index's own texts ("hepatitis a", "vitamin
+ * a deficiency", "group a streptococcus"), not a connecting word as the
+ * article does ("fall from a ladder").
+ */
+export function isLetterA(words: ReadonlyArray<{ word: string }>, k: number, leads: ReadonlySet<string>): boolean {
+  const before = words[k - 1]?.word;
+  return words[k]?.word === 'a' && before !== undefined && leads.has(before);
+}
+
+/**
  * Words that carry no meaning for ranking. "with", "without", "due", "in" and
  * "other" are left in: coders read them ("with" subterms, "other specified").
  */

@@ -3,7 +3,7 @@ import type { IndexTerm } from '../icd10cm/alphabetic-index.js';
 import { queryRewriter } from './abbreviations.js';
 import type { SearchIndex } from './search-index.js';
 import { stem } from './stem.js';
-import { CONNECTORS, INSTRUCTION_WORDS, MAX_QUERY_WORDS, STOPWORDS, words as wordsOf } from './tokenize.js';
+import { CONNECTORS, INSTRUCTION_WORDS, isLetterA, letterAPlaces, MAX_QUERY_WORDS, STOPWORDS, words as wordsOf } from './tokenize.js';
 
 /**
  * Matching a phrase against the entries of an index the way a coder reads
@@ -85,16 +85,6 @@ function variantWord(w: string, root: string): boolean {
   return w.startsWith(root) || walkRules().impliedQualifiers.has(w) || CONNECTORS.has(w);
 }
 
-/**
- * The capital letter A standing alone in an index title names a type, group
- * or vitamin ("Hepatitis, viral, type, A", "Deficiency, vitamin, A",
- * "Influenza, A/H5N1"); the article "a" is written in lower case.
- */
-const LETTER_A = /(?:^|[^A-Za-z0-9])A(?:$|[^A-Za-z0-9])/;
-
-/** Whether a word of a title part is the letter A (see LETTER_A), which is matched as a word, not as an article. */
-const isLetterA = (w: string, part: string): boolean => w === 'a' && LETTER_A.test(part);
-
 export function titleWords(term: IndexTerm): TitleWords {
   let t = titleMemo.get(term);
   if (t) return t;
@@ -102,10 +92,12 @@ export function titleWords(term: IndexTerm): TitleWords {
   const req: string[] = [];
   const opt: string[] = [];
   const firstWords = wordsOf(first);
-  for (const w of firstWords) {
-    if (INSTRUCTION_WORDS.has(w)) continue;
-    (CONNECTORS.has(w) && !isLetterA(w, first) ? opt : req).push(stem(w));
-  }
+  // The letter A of a title is a word to match, not the article (see letterAPlaces).
+  const firstLetters = letterAPlaces(first, firstWords);
+  firstWords.forEach((w, i) => {
+    if (INSTRUCTION_WORDS.has(w)) return;
+    (CONNECTORS.has(w) && !firstLetters.includes(i) ? opt : req).push(stem(w));
+  });
   // After a main term's comma: variants of the main word ("Diabetes, diabetic") and implied senses
   // ("Fracture, traumatic") are optional; other qualifiers are required where they tell main terms of the same
   // first part apart ("Fracture, pathological"), and optional where the main term is the only one of its first
@@ -116,8 +108,10 @@ export function titleWords(term: IndexTerm): TitleWords {
   for (const part of later) {
     let variantPart = !distinguishes;
     let first = true;
-    for (const w of wordsOf(part)) {
-      if (INSTRUCTION_WORDS.has(w) || (STOPWORDS.has(w) && !isLetterA(w, part))) continue;
+    const partWords = wordsOf(part);
+    const letters = letterAPlaces(part, partWords);
+    for (const [i, w] of partWords.entries()) {
+      if (INSTRUCTION_WORDS.has(w) || (STOPWORDS.has(w) && !letters.includes(i))) continue;
       const variant = variantPart || variantWord(w, root);
       if (first && variant) variantPart = true;
       first = false;
@@ -171,19 +165,6 @@ function knows(vocabulary: SearchIndex, s: string): boolean {
   return known;
 }
 
-/**
- * Whether the word "a" at position k of a phrase is the letter A after the
- * word it qualifies ("hepatitis a", "vitamin a deficiency", "group a
- * streptococcus"): it follows a word that is not a connecting word, as the
- * article seldom does in the short phrases coders type ("fall from a
- * ladder", "history of a fracture"). It weighs what a connecting word
- * weighs: a title with the letter A takes it, and a path without it loses little.
- */
-function letterAfter(words: readonly { word: string }[], k: number): boolean {
-  const before = words[k - 1]?.word;
-  return before !== undefined && !CONNECTORS.has(before) && !/^[0-9]/.test(before);
-}
-
 /** Turn text into phrase words: abbreviations expanded, words unknown to the vocabulary corrected. */
 export function preparePhrase(text: string, vocabulary?: SearchIndex): Phrase {
   const rewritten = queryRewriter().rewrite(text);
@@ -192,10 +173,13 @@ export function preparePhrase(text: string, vocabulary?: SearchIndex): Phrase {
   const out: PhraseWord[] = [];
   for (let k = 0; k < rewritten.words.length; k++) {
     const w = rewritten.words[k]!;
-    if (STOPWORDS.has(w.word) && !(w.word === 'a' && letterAfter(rewritten.words, k))) continue;
+    // The letter A after a word it follows in the index's texts ("vitamin a deficiency") weighs what a connecting
+    // word weighs: a title with the letter takes it, and a path without it loses little.
+    if (STOPWORDS.has(w.word) && !(vocabulary && isLetterA(rewritten.words, k, vocabulary.letterALeads))) continue;
     let word = w.word;
     let s = stem(word, known);
-    if (vocabulary && !/[0-9]/.test(word) && !knows(vocabulary, s)) {
+    // A word an expansion replaced is not corrected: the expansion says what it meant.
+    if (vocabulary && !w.optional && !/[0-9]/.test(word) && !knows(vocabulary, s)) {
       const fix = vocabulary.corrections(word, 1)[0];
       if (fix) {
         const to = vocabulary.wordAt(fix.id);
