@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { MedcoderError, isMedcoderError } from '../errors.js';
 import { normalizeCm } from '../icd10cm/code.js';
 import type { ReleaseRef } from '../lookup.js';
 import type { CodeSets, DateOptions } from '../releases/registry.js';
-import { releasesDir } from '../releases/store.js';
+import { readReleaseBytes } from '../releases/store.js';
 import { isCodeSystem, SYSTEM_LABELS, type CodeSystem } from '../systems.js';
 import { queryRewriter } from './abbreviations.js';
 import { codePrefix, prepareRanking, rank, rankBound, resolveTerms, type QueryTerm } from './search.js';
@@ -75,13 +73,7 @@ export function searchIndexOf(cs: CodeSets, releaseId: string): Promise<SearchIn
       if (!m.files.includes(SEARCH_FILE)) {
         throw new MedcoderError('RELEASE_CORRUPT', `${m.label} was compiled without a search index; run "medcoder codesets import --force"`, { release: releaseId });
       }
-      const path = join(releasesDir(cs.home), releaseId, SEARCH_FILE);
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(path);
-      } catch (e) {
-        throw new MedcoderError('RELEASE_CORRUPT', `cannot read ${path}: ${(e as Error).message}; run "medcoder codesets import --force"`, { path }, { cause: e });
-      }
+      const { bytes, path } = await readReleaseBytes(cs.home, releaseId, SEARCH_FILE);
       const index = new SearchIndex(bytes, path);
       // The ranking's scratch arrays now, so the first query costs what the others do.
       prepareRanking(index);

@@ -1,12 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { INDEX_FILES, INDEX_FORMAT, INDEX_KINDS, INDEX_LABELS, indexSources, type CompiledIndexFile, type IndexKind } from '../icd10cm/alphabetic-index.js';
 import { Icd10cmRelease } from '../icd10cm/release.js';
 import { isMedcoderError, MedcoderError } from '../errors.js';
 import type { ReleaseRef } from '../lookup.js';
 import type { ReleaseManifest } from '../releases/manifest.js';
 import type { CodeSets, DateOptions } from '../releases/registry.js';
-import { readReleaseFile, releasesDir } from '../releases/store.js';
+import { readReleaseBytes, readReleaseFile } from '../releases/store.js';
 import { checkQuery, searchIndexOf } from './code-search.js';
 import { drugPath, neoplasmPath, walkIndex, type IndexPath, type WalkContext } from './index-walk.js';
 import type { DrugUse, NeoplasmBehavior } from './references.js';
@@ -48,13 +46,7 @@ function checkTableOf(cs: CodeSets, m: ReleaseManifest): Promise<CheckTable | un
   if (!p) {
     p = (async () => {
       if (!m.files.includes(CHECK_FILE)) return undefined;
-      const path = join(releasesDir(cs.home), m.id, CHECK_FILE);
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(path);
-      } catch (e) {
-        throw new MedcoderError('RELEASE_CORRUPT', `cannot read ${path}: ${(e as Error).message}; run "medcoder codesets import --force"`, { path }, { cause: e });
-      }
+      const { bytes, path } = await readReleaseBytes(cs.home, m.id, CHECK_FILE);
       try {
         return new CheckTable(bytes, path);
       } catch (e) {
@@ -97,13 +89,7 @@ function bookOf(cs: CodeSets, holder: string, kind: IndexKind, asked: string): P
         throw new MedcoderError('RELEASE_NOT_FOUND', `${asked} takes its ${INDEX_LABELS[kind]} from ${holder}, which is not compiled in ${cs.home}; run "medcoder codesets import"`, { release: holder });
       }
       if (m.files.includes(WALK_FILES[kind])) {
-        const path = join(releasesDir(cs.home), holder, WALK_FILES[kind]);
-        let bytes: Buffer;
-        try {
-          bytes = await readFile(path);
-        } catch (e) {
-          throw new MedcoderError('RELEASE_CORRUPT', `cannot read ${path}: ${(e as Error).message}; run "medcoder codesets import --force"`, { path }, { cause: e });
-        }
+        const { bytes, path } = await readReleaseBytes(cs.home, holder, WALK_FILES[kind]);
         try {
           return new WalkBook(bytes, path);
         } catch (e) {

@@ -85,39 +85,33 @@ function billableRef(ix: SearchIndex, doc: number): CodeRef {
   return { code, title, billable: true };
 }
 
-/** Term ids of the search index by stem, looked up once per index (a bisection of its string table otherwise). */
-const termMemo = new WeakMap<SearchIndex, Map<string, number>>();
+/** A string's term id in a search index, kept per index and string (a string table lookup otherwise). */
+type TermLookup = (ix: SearchIndex, s: string) => number;
 
-function termOf(ix: SearchIndex, form: string): number {
-  let memo = termMemo.get(ix);
-  if (!memo) termMemo.set(ix, (memo = new Map()));
-  let t = memo.get(form);
-  if (t === undefined) {
-    t = ix.term(form);
-    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
-    memo.set(form, t);
-  }
-  return t;
+function keptPerIndex(find: TermLookup): TermLookup {
+  const memos = new WeakMap<SearchIndex, Map<string, number>>();
+  return (ix, s) => {
+    let memo = memos.get(ix);
+    if (!memo) memos.set(ix, (memo = new Map()));
+    let t = memo.get(s);
+    if (t === undefined) {
+      t = find(ix, s);
+      if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
+      memo.set(s, t);
+    }
+    return t;
+  };
 }
+
+/** Term id of a stem (-1 when no text has it). */
+const termOf = keptPerIndex((ix, s) => ix.term(s));
 
 /**
- * Term ids of the search index's words, as the import stemmed them, kept per
- * index (-1 for a string no title or entry has as a word): what a form of
- * the phrase stems to matters only where a title has a word spelt like it.
+ * Term id of a word of the index's own texts, as the import stemmed it (-1
+ * for a string no title or entry has as a word): what a form of the phrase
+ * stems to matters only where a title has a word spelt like it.
  */
-const wordTermMemo = new WeakMap<SearchIndex, Map<string, number>>();
-
-function termOfWord(ix: SearchIndex, w: string): number {
-  let memo = wordTermMemo.get(ix);
-  if (!memo) wordTermMemo.set(ix, (memo = new Map()));
-  let t = memo.get(w);
-  if (t === undefined) {
-    t = ix.termOfKnownWord(w);
-    if (memo.size >= TITLE_MEMO_LIMIT) memo.clear();
-    memo.set(w, t);
-  }
-  return t;
-}
+const termOfWord = keptPerIndex((ix, w) => ix.termOfKnownWord(w));
 
 /**
  * Term ids of the search index for a set of stems and words: each as given,

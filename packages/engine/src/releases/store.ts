@@ -38,6 +38,16 @@ export async function readReleaseFile(home: string, id: string, file: string): P
   }
 }
 
+/** The bytes of a compiled release's binary file, with its path (for messages), or a RELEASE_CORRUPT error. */
+export async function readReleaseBytes(home: string, id: string, file: string): Promise<{ bytes: Buffer; path: string }> {
+  const path = join(releasesDir(home), id, file);
+  try {
+    return { bytes: await readFile(path), path };
+  } catch (e) {
+    throw new MedcoderError('RELEASE_CORRUPT', `cannot read ${path}: ${(e as Error).message}; run "medcoder codesets import --force"`, { path }, { cause: e });
+  }
+}
+
 /**
  * A release being written. Files go to a hidden temporary folder; `commit`
  * swaps it in with renames, so readers see either the old release or the
