@@ -35,8 +35,6 @@ interface CheckHeader extends FileHeader {
   /** The releases whose index publications named the codes. */
   indexFrom: string[];
   codes: number;
-  /** The file holds document ranges of the release's search index (belowFrom, belowTo, docStart, docRanges). */
-  documents: boolean;
 }
 
 /** Codes an index publication names: entries' codes and manifestations, "see category" codes, table cells. */
@@ -54,10 +52,10 @@ export function codesNamed(file: CompiledIndexFile, out = new Set<string>()): Se
 
 /**
  * Build the check file of a release for the codes its index publications
- * name; with the release's search index (written beside it), also the
- * documents below each header and those its use-additional notes name.
+ * name, with the documents of the release's search index (written beside it)
+ * below each header and those its use-additional notes name.
  */
-export function buildCheckFile(release: Icd10cmRelease, codes: Iterable<string>, indexFrom: string[], search?: SearchIndex): Uint8Array {
+export function buildCheckFile(release: Icd10cmRelease, codes: Iterable<string>, indexFrom: string[], search: SearchIndex): Uint8Array {
   const list = [...codes].sort();
   const status = new Uint8Array(list.length);
   const canon: string[] = [];
@@ -135,7 +133,7 @@ export function buildCheckFile(release: Icd10cmRelease, codes: Iterable<string>,
     titles.push(p.title ?? '');
     LIST_KINDS.forEach((kind, k) => (lists[i * LIST_KINDS.length + k] = listId(p[kind])));
     if (p.seventh) seventh[i] = setId(p.seventh);
-    if (search && p.code) {
+    if (p.code) {
       const range = p.status === 'needs-more-characters' ? belowRange(search, p.code) : undefined;
       if (range) [belowFrom[i], belowTo[i]] = range;
       const l = lists[i * LIST_KINDS.length + 1]!;
@@ -150,19 +148,17 @@ export function buildCheckFile(release: Icd10cmRelease, codes: Iterable<string>,
   w.add('status', status);
   w.add('lists', lists);
   w.add('seventh', seventh);
-  if (search) {
-    w.add('belowFrom', belowFrom);
-    w.add('belowTo', belowTo);
-    const docStart = new Uint32Array(listStart.length);
-    const docs: number[] = [];
-    for (let l = 0; l < listStart.length - 1; l++) {
-      docStart[l] = docs.length;
-      docs.push(...(listDocs.get(l) ?? []));
-    }
-    docStart[listStart.length - 1] = docs.length;
-    w.add('docStart', docStart);
-    w.add('docRanges', Int32Array.from(docs));
+  w.add('belowFrom', belowFrom);
+  w.add('belowTo', belowTo);
+  const docStart = new Uint32Array(listStart.length);
+  const docs: number[] = [];
+  for (let l = 0; l < listStart.length - 1; l++) {
+    docStart[l] = docs.length;
+    docs.push(...(listDocs.get(l) ?? []));
   }
+  docStart[listStart.length - 1] = docs.length;
+  w.add('docStart', docStart);
+  w.add('docRanges', Int32Array.from(docs));
   w.add('listStart', Uint32Array.from(listStart));
   w.add('listNotes', Uint32Array.from(listNotes));
   w.add('noteKind', Uint8Array.from(notes, (n) => NOTE_KINDS.indexOf(n.kind)));
@@ -173,7 +169,7 @@ export function buildCheckFile(release: Icd10cmRelease, codes: Iterable<string>,
   w.add('setStart', Uint32Array.from(setStart));
   w.addStrings('optChar', optChar);
   w.addStrings('optMeaning', optMeaning);
-  const header: Omit<CheckHeader, 'sections'> = { format: CHECK_FORMAT, release: release.ref.id, indexFrom, codes: list.length, documents: search !== undefined };
+  const header: Omit<CheckHeader, 'sections'> = { format: CHECK_FORMAT, release: release.ref.id, indexFrom, codes: list.length };
   return w.build(MAGIC, header);
 }
 
@@ -206,10 +202,10 @@ export class CheckTable implements FactSource {
   private readonly setStart: Uint32Array;
   private readonly optChar: StringTable;
   private readonly optMeaning: StringTable;
-  private readonly belowFrom: Int32Array | undefined;
-  private readonly belowTo: Int32Array | undefined;
-  private readonly docStart: Uint32Array | undefined;
-  private readonly docRanges: Int32Array | undefined;
+  private readonly belowFrom: Int32Array;
+  private readonly belowTo: Int32Array;
+  private readonly docStart: Uint32Array;
+  private readonly docRanges: Int32Array;
   private readonly docMemo: Array<readonly number[] | undefined>;
   private readonly noteMemo: Array<CodeNote | undefined>;
   private readonly listMemo: Array<readonly CodeNote[] | undefined>;
@@ -235,15 +231,13 @@ export class CheckTable implements FactSource {
     this.setStart = r.view('setStart', Uint32Array);
     this.optChar = r.strings('optChar');
     this.optMeaning = r.strings('optMeaning');
-    if (r.header.documents) {
-      this.belowFrom = r.view('belowFrom', Int32Array);
-      this.belowTo = r.view('belowTo', Int32Array);
-      this.docStart = r.view('docStart', Uint32Array);
-      this.docRanges = r.view('docRanges', Int32Array);
-      if (this.belowFrom.length !== this.codes.length || this.belowTo.length !== this.codes.length || this.docStart.length !== this.listStart.length) throw r.bad('document tables of different lengths');
-    }
+    this.belowFrom = r.view('belowFrom', Int32Array);
+    this.belowTo = r.view('belowTo', Int32Array);
+    this.docStart = r.view('docStart', Uint32Array);
+    this.docRanges = r.view('docRanges', Int32Array);
     const n = this.codes.length;
-    if (this.status.length !== n || this.lists.length !== n * LIST_KINDS.length || this.seventh.length !== n || this.canon.length !== n || this.title.length !== n) throw r.bad('tables of different lengths');
+    const perCode = [this.status, this.seventh, this.canon, this.title, this.belowFrom, this.belowTo];
+    if (perCode.some((t) => t.length !== n) || this.lists.length !== n * LIST_KINDS.length || this.docStart.length !== this.listStart.length) throw r.bad('tables of different lengths');
     this.noteMemo = new Array<CodeNote | undefined>(this.noteKind.length).fill(undefined);
     this.listMemo = new Array<readonly CodeNote[] | undefined>(this.listStart.length - 1).fill(undefined);
     this.docMemo = new Array<readonly number[] | undefined>(this.listStart.length - 1).fill(undefined);
@@ -276,16 +270,16 @@ export class CheckTable implements FactSource {
     };
     const set = this.seventh[i]!;
     if (set >= 0) parts.seventh = this.set(set);
-    if (this.belowFrom && this.belowTo && this.belowFrom[i]! >= 0) parts.below = [this.belowFrom[i]!, this.belowTo[i]!];
+    if (this.belowFrom[i]! >= 0) parts.below = [this.belowFrom[i]!, this.belowTo[i]!];
     const l = this.lists[at + 1]!;
-    if (this.docStart && l > 0) parts.additionalDocs = this.docs(l);
+    if (l > 0) parts.additionalDocs = this.docs(l);
     return parts;
   }
 
   /** The document ranges a use-additional list names (flat pairs), made once per list. */
   private docs(list: number): readonly number[] {
     let out = this.docMemo[list];
-    if (!out) this.docMemo[list] = out = Object.freeze(Array.from(this.docRanges!.subarray(this.docStart![list]!, this.docStart![list + 1]!)));
+    if (!out) this.docMemo[list] = out = Object.freeze(Array.from(this.docRanges.subarray(this.docStart[list]!, this.docStart[list + 1]!)));
     return out;
   }
 

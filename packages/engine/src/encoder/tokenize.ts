@@ -15,14 +15,16 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
  * "'s" dropped ("Charcot's" gives "charcot").
  */
 export function foldText(text: string): string {
-  // Printable ASCII has no accents or control characters to fold: only case and "'s".
-  if (PRINTABLE_ASCII.test(text)) return text.toLowerCase().replace(/'s\b/g, '');
+  return unaccented(text).toLowerCase().replace(/['\u2019]s\b/g, '');
+}
+
+/** Accents dropped and control characters turned into spaces (printable ASCII has neither), the case kept. */
+function unaccented(text: string): string {
+  if (PRINTABLE_ASCII.test(text)) return text;
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
-    .replace(/['\u2019]s\b/g, '');
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }
 
 /** Words of a folded text: runs of letters and digits. "type-2" gives ["type", "2"]; "3a" stays one word. */
@@ -44,8 +46,8 @@ export function words(text: string): string[] {
  */
 export function letterAPlaces(text: string, folded: readonly string[]): number[] {
   if (!/(?:^|[^A-Za-z0-9])A(?:$|[^A-Za-z0-9])/.test(text)) return [];
-  // The same folding but the case: lower-casing changes no word boundary of such text.
-  const cased = (PRINTABLE_ASCII.test(text) ? text : text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '')).replace(/['\u2019]s\b/g, '').match(/[A-Za-z0-9]+/g) ?? [];
+  // The words as foldText and splitWords make them, the case kept.
+  const cased = unaccented(text).replace(/['\u2019]s\b/gi, '').match(/[A-Za-z0-9]+/g) ?? [];
   if (cased.length !== folded.length) return [];
   const out: number[] = [];
   cased.forEach((w, i) => {
